@@ -1,0 +1,40 @@
+# METADATA
+# title: Log file validation is enabled
+# description: |
+#   CloudTrail log file validation writes a signed digest file every hour, so
+#   that anyone can prove later that no log file was modified, deleted or
+#   forged after CloudTrail delivered it. Without it, an attacker who reaches
+#   the bucket can rewrite history undetected.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-CT-005
+#   severity: medium
+#   resource_type: AwsCloudTrailTrail
+#   remediation:
+#     console: CloudTrail console > Trails > choose the trail > General details > Edit > Additional settings > Log file validation > Enabled > Save changes.
+#     cli: aws cloudtrail update-trail --name <trail-arn> --enable-log-file-validation
+#   frameworks:
+#     cis-aws-v3.0.0: ["3.2"]
+#     cis-aws-v1.4.0: ["3.2"]
+#     securityhub: ["CloudTrail.4"]
+package trailguard.checks.log_file_validation
+
+import data.trailguard.lib.result
+import data.trailguard.lib.snapshot
+
+findings contains result.pass(arn, trail.home_region, "log file validation is enabled") if {
+	some arn, trail in input.trails
+	trail.log_file_validation_enabled == true
+}
+
+findings contains result.fail(arn, trail.home_region, "log file validation is disabled: log files can be altered or deleted without detection") if {
+	some arn, trail in input.trails
+	trail.log_file_validation_enabled == false
+}
+
+findings contains result.unknown(arn, trail.home_region, snapshot.missing("log file validation setting", arn)) if {
+	some arn, trail in input.trails
+	not is_boolean(object.get(trail, "log_file_validation_enabled", null))
+}

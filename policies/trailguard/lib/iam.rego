@@ -1,0 +1,110 @@
+# METADATA
+# title: IAM and resource policy helpers
+# description: |
+#   Helpers to read IAM policy documents exactly as AWS returns them:
+#   Statement may be one object or an array; Action, NotAction, Resource,
+#   Principal values may be strings or arrays. Action matching is
+#   case-insensitive and honours wildcards (`cloudtrail:*`, `cloudtrail:Stop*`).
+package trailguard.lib.iam
+
+import rego.v1
+
+# statements(doc) returns the statements of a policy document as an array.
+statements(doc) := doc.Statement if is_array(doc.Statement)
+
+statements(doc) := [doc.Statement] if is_object(doc.Statement)
+
+# values(x) turns a string-or-array policy value into a set.
+values(x) := {x} if is_string(x)
+
+values(x) := {v | some v in x} if is_array(x)
+
+# action_matches(pattern, action) is true when an IAM action pattern such as
+# "cloudtrail:*" or "CloudTrail:Stop*" covers action.
+action_matches(pattern, action) if glob.match(lower(pattern), null, lower(action))
+
+# allows_action(stmt, action) is true when stmt is an Allow statement whose
+# Action (or NotAction) covers action.
+allows_action(stmt, action) if {
+	stmt.Effect == "Allow"
+	some pattern in values(stmt.Action)
+	action_matches(pattern, action)
+}
+
+allows_action(stmt, action) if {
+	stmt.Effect == "Allow"
+	stmt.NotAction
+	not _excludes(stmt.NotAction, action)
+}
+
+_excludes(not_action, action) if {
+	some pattern in values(not_action)
+	action_matches(pattern, action)
+}
+
+# denies_action(stmt, action) is true when stmt is a Deny statement covering action.
+denies_action(stmt, action) if {
+	stmt.Effect == "Deny"
+	some pattern in values(stmt.Action)
+	action_matches(pattern, action)
+}
+
+# on_all_resources(stmt) is true when stmt applies to every resource ("*" or NotResource).
+on_all_resources(stmt) if "*" in values(stmt.Resource)
+
+on_all_resources(stmt) if stmt.NotResource
+
+# conditional(stmt) is true when stmt has a non-empty Condition block.
+conditional(stmt) if count(object.get(stmt, "Condition", {})) > 0
+
+# allows_unconditionally(doc, action) returns the statements of doc that allow
+# action on every resource without any condition.
+allows_unconditionally(doc, action) := [stmt |
+	some stmt in statements(doc)
+	allows_action(stmt, action)
+	on_all_resources(stmt)
+	not conditional(stmt)
+]
+
+# principals(stmt) returns every principal string named by stmt's Principal
+# ("*" for Principal: "*"), e.g. {"*", "arn:aws:iam::111122223333:root", "cloudtrail.amazonaws.com"}.
+principals(stmt) := {"*"} if stmt.Principal == "*"
+
+principals(stmt) := {p |
+	is_object(stmt.Principal)
+	some v in stmt.Principal
+	some p in values(v)
+}
+
+# public_principal(stmt) is true when stmt names everyone as principal.
+public_principal(stmt) if "*" in principals(stmt)
+
+# service_principal(stmt, service) is true when stmt names the given service
+# principal, e.g. "cloudtrail.amazonaws.com".
+service_principal(stmt, service) if service in values(object.get(object.get(stmt, "Principal", {}), "Service", []))
+
+# condition_keys(stmt) returns the lower-cased condition keys used by stmt,
+# across all operators (aws:SourceArn, kms:EncryptionContext:..., ...).
+condition_keys(stmt) := {lower(key) |
+	some _op, block in object.get(stmt, "Condition", {})
+	some key, _ in block
+}
+
+# condition_values(stmt, key) returns the values stmt's conditions give to key
+# (key compared case-insensitively), across all operators.
+condition_values(stmt, key) := {v |
+	some _op, block in object.get(stmt, "Condition", {})
+	some k, val in block
+	lower(k) == lower(key)
+	some v in values(val)
+}
+
+# condition_operator_values(stmt, operator, key) returns the values given to key under one operator
+# (operator compared case-insensitively, with or without an IfExists/ForAnyValue qualifier).
+condition_operator_values(stmt, operator, key) := {v |
+	some op, block in object.get(stmt, "Condition", {})
+	lower(op) == lower(operator)
+	some k, val in block
+	lower(k) == lower(key)
+	some v in values(val)
+}

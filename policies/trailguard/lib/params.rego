@@ -1,0 +1,26 @@
+# METADATA
+# title: Check thresholds
+# description: |
+#   Thresholds the built-in checks use. Override any of them with data at
+#   data.params (e.g. `trailguard eval --param min_log_retention_days=400`,
+#   or a data file {"params": {"min_log_retention_days": 400}}).
+package trailguard.lib.params
+
+import rego.v1
+
+# defaults are the documented default thresholds.
+defaults := {
+	# Minimum CloudWatch Logs retention for a trail's log group, in days.
+	"min_log_retention_days": 365,
+	# Maximum age of the latest CloudWatch Logs delivery, in hours.
+	"max_cloudwatch_delivery_age_hours": 24,
+	# Maximum number of principals (users, groups, roles) holding AWSCloudTrail_FullAccess.
+	"max_full_access_holders": 3,
+	# Minimum retention (object lock or lifecycle expiration) of the log bucket, in days.
+	"min_bucket_retention_days": 365,
+}
+
+# value returns the threshold name, from data.params when set, else its default.
+value(name) := data.params[name] if {
+	data.params[name] != null
+} else := defaults[name]

@@ -1,0 +1,77 @@
+# METADATA
+# title: Snapshot lookups
+# description: |
+#   Joins between the snapshot's maps (trail -> bucket -> key -> log group ->
+#   alarm -> topic) and the collection errors that explain missing data.
+# schemas:
+#   - input: schema.snapshot
+package trailguard.lib.snapshot
+
+import rego.v1
+
+# account_id is the audited account.
+account_id := input.account_id
+
+# partition is the audited account's partition (aws, aws-cn, aws-us-gov).
+partition := object.get(input, "partition", "aws")
+
+# trails maps trail ARN to trail.
+trails := object.get(input, "trails", {})
+
+# logging(trail) is true when the trail's status was read and it is logging.
+logging(trail) if trail.status.is_logging == true
+
+# status_known(trail) is true when GetTrailStatus was read for the trail.
+status_known(trail) if trail.status
+
+# logging_trails is the set of ARNs of trails that are logging.
+logging_trails contains arn if {
+	some arn, trail in trails
+	logging(trail)
+}
+
+# foreign(trail) is true when the trail belongs to another account (an
+# organization trail seen from a member account).
+foreign(trail) if {
+	owner := object.get(trail, "owner_account_id", input.account_id)
+	owner != input.account_id
+}
+
+# bucket(trail) returns the trail's bucket, when collected.
+bucket(trail) := input.buckets[trail.s3_bucket_name]
+
+# kms_key(trail) returns the trail's KMS key, when collected.
+kms_key(trail) := input.kms_keys[trail.kms_key_id]
+
+# log_group_key(arn) normalises a log group ARN to the key of input.log_groups.
+log_group_key(arn) := trim_suffix(arn, ":*")
+
+# log_group(trail) returns the trail's CloudWatch Logs group, when collected.
+log_group(trail) := input.log_groups[log_group_key(trail.cloudwatch_logs_log_group_arn)]
+
+# has_value(obj, key) is true when obj has key with a non-empty, non-null value.
+has_value(obj, key) if {
+	v := object.get(obj, key, null)
+	not v in {null, ""}
+}
+
+# errors_by_resource maps a resource (ARN or name) to the collection errors about it.
+errors_by_resource[resource] contains err if {
+	some err in object.get(input, "errors", [])
+	resource := object.get(err, "resource", "")
+}
+
+# why(resource) explains why data about resource is missing: the collection
+# errors recorded for it, or a generic reason.
+why(resource) := concat("; ", sort([sprintf("%s %s: %s", [e.service, e.operation, e.code]) | some e in errors_by_resource[resource]])) if {
+	errors_by_resource[resource]
+} else := "not collected"
+
+# missing(what, resource) is a message for an UNKNOWN finding.
+missing(what, resource) := sprintf("%s of %s could not be read (%s)", [what, resource, why(resource)])
+
+# region_of_arn(arn) returns the region part of an ARN ("" for global resources).
+region_of_arn(arn) := split(arn, ":")[3]
+
+# account_of_arn(arn) returns the account part of an ARN.
+account_of_arn(arn) := split(arn, ":")[4]
