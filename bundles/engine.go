@@ -1,0 +1,280 @@
+// Package bundles loads, verifies, compiles and evaluates the Rego checks.
+// It is the only package that touches the OPA API: it compiles every check
+// once (strict, Rego v1, schema type checking, sandboxed builtins), prepares
+// one query that evaluates all of them, and turns their results into findings.
+package bundles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/util"
+
+	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/policies"
+	"github.com/trailguard/trailguard/schema"
+)
+
+// SchemaRef is the name under which policies refer to the snapshot schema
+// in their METADATA (`schemas: - input: schema.snapshot`).
+const SchemaRef = "schema.snapshot"
+
+// Options configure an Engine.
+type Options struct {
+	// Params override the checks' thresholds (data.params), e.g. {"min_log_retention_days": 400}.
+	Params map[string]any
+}
+
+// Engine evaluates a compiled set of checks against snapshot documents. It is
+// safe for concurrent use.
+type Engine struct {
+	checks   []findings.Check
+	prepared rego.PreparedEvalQuery
+}
+
+// Source is a named set of Rego modules to compile.
+type Source struct {
+	Name    string
+	Modules map[string]string // file name -> Rego source
+}
+
+// Builtin returns the built-in policy bundle: every module under policies/
+// except tests and test fixtures.
+func Builtin() (Source, error) {
+	src := Source{Name: "built-in", Modules: map[string]string{}}
+	err := fs.WalkDir(policies.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "fixtures" {
+			return fs.SkipDir
+		}
+		if d.IsDir() || path.Ext(p) != ".rego" || strings.HasSuffix(p, "_test.rego") {
+			return nil
+		}
+		b, err := fs.ReadFile(policies.FS, p)
+		if err != nil {
+			return err
+		}
+		src.Modules[path.Join("policies", p)] = string(b)
+		return nil
+	})
+	return src, err
+}
+
+// New compiles the built-in checks (and any extra sources) and prepares the
+// query that evaluates them all.
+func New(ctx context.Context, opts Options, extra ...Source) (*Engine, error) {
+	builtin, err := Builtin()
+	if err != nil {
+		return nil, fmt.Errorf("reading built-in policies: %w", err)
+	}
+	compiler, err := compile(append([]Source{builtin}, extra...))
+	if err != nil {
+		return nil, err
+	}
+	checks, err := readChecks(compiler)
+	if err != nil {
+		return nil, err
+	}
+	store := inmem.NewFromObject(map[string]any{"params": paramsOrEmpty(opts.Params)})
+	q := make([]string, len(checks))
+	for i, c := range checks {
+		q[i] = c.Package + ".findings"
+	}
+	r := rego.New(
+		rego.Compiler(compiler),
+		rego.Store(store),
+		rego.Query("["+strings.Join(q, ", ")+"]"),
+		rego.Capabilities(capabilities()),
+		rego.EnablePrintStatements(false),
+	)
+	prepared, err := r.PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("preparing the evaluation: %w", err)
+	}
+	return &Engine{checks: checks, prepared: prepared}, nil
+}
+
+func paramsOrEmpty(p map[string]any) map[string]any {
+	if p == nil {
+		return map[string]any{}
+	}
+	return p
+}
+
+// Checks returns the compiled checks, sorted by id.
+func (e *Engine) Checks() []findings.Check { return slices.Clone(e.checks) }
+
+// Eval runs every check against doc (a parsed snapshot) in one query and
+// returns the findings, sorted.
+func (e *Engine) Eval(ctx context.Context, doc map[string]any) ([]findings.Finding, error) {
+	input, err := ast.InterfaceToValue(doc)
+	if err != nil {
+		return nil, fmt.Errorf("converting the snapshot: %w", err)
+	}
+	return e.EvalValue(ctx, input)
+}
+
+// EvalValue is Eval on a snapshot already converted to an OPA value.
+func (e *Engine) EvalValue(ctx context.Context, input ast.Value) ([]findings.Finding, error) {
+	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("evaluating policies: timed out: %w", err)
+		}
+		return nil, fmt.Errorf("evaluating policies: %w", err)
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, errors.New("evaluating policies: the query returned no result")
+	}
+	perCheck, ok := rs[0].Expressions[0].Value.([]any)
+	if !ok || len(perCheck) != len(e.checks) {
+		return nil, errors.New("evaluating policies: unexpected result shape")
+	}
+	account := ""
+	if obj, ok := input.(ast.Object); ok {
+		if v := obj.Get(ast.InternedTerm("account_id")); v != nil {
+			if s, ok := v.Value.(ast.String); ok {
+				account = string(s)
+			}
+		}
+	}
+	var out []findings.Finding
+	for i, raw := range perCheck {
+		c := e.checks[i]
+		items, ok := raw.([]any)
+		if !ok {
+			return nil, fmt.Errorf("%s (%s): findings must be a set of objects", c.ID, c.File)
+		}
+		for _, it := range items {
+			f, err := toFinding(c, account, it)
+			if err != nil {
+				return nil, fmt.Errorf("%s (%s): %w", c.ID, c.File, err)
+			}
+			out = append(out, f)
+		}
+	}
+	findings.Sort(out)
+	return out, nil
+}
+
+func toFinding(c findings.Check, account string, raw any) (findings.Finding, error) {
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return findings.Finding{}, fmt.Errorf("finding %v is not an object", raw)
+	}
+	str := func(k string) string { s, _ := obj[k].(string); return s }
+	f := findings.Finding{
+		CheckID:     c.ID,
+		Title:       c.Title,
+		Status:      findings.Status(str("status")),
+		Severity:    c.Severity,
+		Resource:    str("resource"),
+		Region:      str("region"),
+		Account:     account,
+		Message:     str("message"),
+		Remediation: c.Remediation,
+		Frameworks:  c.Frameworks,
+	}
+	switch f.Status {
+	case findings.Pass, findings.Fail, findings.Unknown:
+	default:
+		return f, fmt.Errorf("finding for %q has status %q (want PASS, FAIL or UNKNOWN)", f.Resource, obj["status"])
+	}
+	if f.Resource == "" {
+		return f, fmt.Errorf("finding %v has no resource", raw)
+	}
+	if s := str("severity"); s != "" {
+		sev, err := findings.ParseSeverity(s)
+		if err != nil {
+			return f, fmt.Errorf("finding for %q: %w", f.Resource, err)
+		}
+		f.Severity = sev
+	}
+	return f, nil
+}
+
+// compile parses and compiles every module of srcs with the snapshot schema,
+// strict mode and the sandboxed capabilities.
+func compile(srcs []Source) (*ast.Compiler, error) {
+	mods := map[string]*ast.Module{}
+	var errs []string
+	for _, src := range srcs {
+		for _, name := range sortedKeys(src.Modules) {
+			if _, dup := mods[name]; dup {
+				errs = append(errs, fmt.Sprintf("%s: loaded twice", name))
+				continue
+			}
+			m, err := ast.ParseModuleWithOpts(name, src.Modules[name], ast.ParserOptions{
+				ProcessAnnotation: true,
+				RegoVersion:       ast.RegoV1,
+			})
+			if err != nil {
+				errs = append(errs, astErrors(err)...)
+				continue
+			}
+			mods[name] = m
+		}
+	}
+	if len(errs) > 0 {
+		return nil, &PolicyError{Msg: errs[0], All: errs}
+	}
+	if err := checkSandbox(mods); err != nil {
+		return nil, err
+	}
+	var raw any
+	if err := util.UnmarshalJSON(schema.Snapshot, &raw); err != nil {
+		return nil, fmt.Errorf("reading the snapshot schema: %w", err)
+	}
+	schemas := ast.NewSchemaSet()
+	schemas.Put(ast.MustParseRef(SchemaRef), raw)
+	c := ast.NewCompiler().
+		WithCapabilities(capabilities()).
+		WithStrict(true).
+		WithSchemas(schemas).
+		WithUseTypeCheckAnnotations(true).
+		WithEnablePrintStatements(false).
+		WithDefaultRegoVersion(ast.RegoV1)
+	if c.Compile(mods); c.Failed() {
+		all := astErrors(c.Errors)
+		return nil, &PolicyError{Msg: all[0], All: all}
+	}
+	return c, nil
+}
+
+// astErrors turns OPA errors into "file:line: message" lines.
+func astErrors(err error) []string {
+	var list ast.Errors
+	if !errors.As(err, &list) || len(list) == 0 {
+		return []string{err.Error()}
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		msg := e.Message
+		if e.Details != nil {
+			if lines := e.Details.Lines(); len(lines) > 0 {
+				msg += " (" + strings.Join(strings.Fields(strings.Join(lines, " ")), " ") + ")"
+			}
+		}
+		if e.Location != nil {
+			out = append(out, fmt.Sprintf("%s:%d: %s", e.Location.File, e.Location.Row, msg))
+		} else {
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

@@ -1,0 +1,13 @@
+// Package schema ships the JSON Schema of the snapshot document, the contract
+// between the collector and the policies.
+package schema
+
+import _ "embed"
+
+// Version is the snapshot schema_version this build reads and writes.
+const Version = "1"
+
+// Snapshot is the JSON Schema (draft-07) of the snapshot document.
+//
+//go:embed snapshot.json
+var Snapshot []byte
