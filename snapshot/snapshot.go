@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"github.com/trailguard/trailguard/schema"
 )
@@ -78,6 +80,11 @@ func checkVersion(doc Document) error {
 	return nil
 }
 
+// pointerEscaper escapes a JSON Pointer reference token (RFC 6901).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+
+var printer = message.NewPrinter(language.English)
+
 var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.Snapshot))
 	if err != nil {
@@ -110,8 +117,14 @@ func describe(e *jsonschema.ValidationError) string {
 	for len(e.Causes) > 0 {
 		e = e.Causes[0]
 	}
-	ptr := "/" + strings.Join(e.InstanceLocation, "/")
-	return fmt.Sprintf("at %s: %s", ptr, e.ErrorKind.LocalizedString(nil))
+	var ptr strings.Builder
+	for _, tok := range e.InstanceLocation {
+		ptr.WriteString("/" + pointerEscaper.Replace(tok))
+	}
+	if ptr.Len() == 0 {
+		ptr.WriteString("/")
+	}
+	return fmt.Sprintf("at %s: %s", ptr.String(), e.ErrorKind.LocalizedString(printer))
 }
 
 func jsonError(data []byte, err error) error {

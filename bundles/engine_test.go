@@ -1,0 +1,195 @@
+package bundles
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/internal/snapgen"
+)
+
+func newEngine(t testing.TB, extra ...Source) *Engine {
+	t.Helper()
+	e, err := New(context.Background(), Options{}, extra...)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return e
+}
+
+func TestBuiltinCatalog(t *testing.T) {
+	e := newEngine(t)
+	checks := e.Checks()
+	if len(checks) < 25 {
+		t.Fatalf("built-in catalog has %d checks, want at least 25", len(checks))
+	}
+	for _, c := range checks {
+		if c.Title == "" || c.Description == "" {
+			t.Errorf("%s (%s): title and description are required", c.ID, c.File)
+		}
+		if c.Remediation.Console == "" || c.Remediation.CLI == "" {
+			t.Errorf("%s (%s): remediation needs console steps and a CLI command", c.ID, c.File)
+		}
+		if !strings.HasPrefix(c.Package, checksNamespace) {
+			t.Errorf("%s: package %s is outside %s", c.ID, c.Package, checksNamespace)
+		}
+		if want := "policies/" + strings.ReplaceAll(strings.TrimPrefix(c.Package, "data."), ".", "/") + ".rego"; c.File != want {
+			t.Errorf("%s: package %s lives in %s, want %s", c.ID, c.Package, c.File, want)
+		}
+	}
+}
+
+// TestCompliantFixturePassesEverything: the fixture is what a well-run account looks like; every
+// check must report on it, and only PASS.
+func TestCompliantFixturePassesEverything(t *testing.T) {
+	e := newEngine(t)
+	doc, err := snapgen.Compliant()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.Eval(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reported := map[string]bool{}
+	for _, f := range fs {
+		reported[f.CheckID] = true
+		if f.Status != findings.Pass {
+			t.Errorf("%s %s: %s: %s", f.CheckID, f.Resource, f.Status, f.Message)
+		}
+		if f.Account != "111122223333" {
+			t.Errorf("%s: account = %q", f.CheckID, f.Account)
+		}
+	}
+	for _, c := range e.Checks() {
+		if !reported[c.ID] {
+			t.Errorf("%s reported nothing on the compliant account", c.ID)
+		}
+	}
+}
+
+func TestPolicyErrors(t *testing.T) {
+	meta := `# METADATA
+# title: Custom
+# description: d
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: ACME-1
+#   severity: high
+`
+	tests := []struct {
+		name, src, want string
+	}{
+		{"http.send", meta + "package acme.a\nfindings contains x if { x := http.send({\"method\": \"GET\", \"url\": \"http://169.254.169.254/\"}) }\n",
+			"custom/a.rego:11: http.send is not allowed"},
+		{"opa.runtime", meta + "package acme.a\nfindings contains x if { x := opa.runtime().env.AWS_SECRET_ACCESS_KEY }\n",
+			"custom/a.rego:11: opa.runtime is not allowed"},
+		{"net.lookup_ip_addr", meta + "package acme.a\nfindings contains x if { x := net.lookup_ip_addr(\"example.com\") }\n",
+			"net.lookup_ip_addr is not allowed"},
+		{"syntax", meta + "package acme.a\nfindings contains x if {\n", "custom/a.rego:12: unexpected eof token"},
+		{"misspelled field", meta + "package acme.a\nfindings contains x if { x := input.acount_id }\n",
+			`custom/a.rego:11: undefined ref: input.acount_id`},
+		{"unknown builtin", meta + "package acme.a\nfindings contains x if { x := result.new(\"a\") }\n",
+			"custom/a.rego:11: undefined function result.new"},
+		{"missing severity", strings.Replace(meta, "#   severity: high\n", "", 1) + "package acme.a\nfindings contains 1 if true\n",
+			"custom/a.rego:1: METADATA custom.severity of ACME-1"},
+		{"no findings rule", meta + "package acme.a\nallow := true\n", "check ACME-1 defines no `findings` rule"},
+		{"duplicate id", strings.Replace(meta, "ACME-1", "TG-CT-005", 1) + "package acme.a\nfindings contains 1 if true\n",
+			"check id TG-CT-005 is also used by"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(context.Background(), Options{}, Source{Name: "custom", Modules: map[string]string{"custom/a.rego": tt.src}})
+			var pe *PolicyError
+			if !errors.As(err, &pe) {
+				t.Fatalf("err = %v, want a PolicyError", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %q, want it to contain %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestCustomCheckReportsBesideBuiltins(t *testing.T) {
+	src := `# METADATA
+# title: Trails carry a cost-centre tag
+# description: Every trail is tagged with its cost centre.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: ACME-TAG-1
+#   severity: low
+package acme.checks.cost_centre
+
+import data.trailguard.lib.result
+
+findings contains result.fail(arn, t.home_region, "no cost-centre tag") if {
+	some arn, t in input.trails
+	not t.tags["cost-centre"]
+}
+
+findings contains result.pass(arn, t.home_region, "tagged") if {
+	some arn, t in input.trails
+	t.tags["cost-centre"]
+}
+`
+	e := newEngine(t, Source{Name: "custom", Modules: map[string]string{"acme/cost_centre.rego": src}})
+	doc, _ := snapgen.Compliant()
+	fs, err := e.Eval(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := findings.Filter{Checks: []string{"ACME-TAG-1"}}.Apply(fs)
+	if len(got) != 1 || got[0].Status != findings.Pass || got[0].Severity != findings.Low {
+		t.Fatalf("custom findings = %+v", got)
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	src := `# METADATA
+# title: Slow
+# description: Never finishes in time.
+# scope: package
+# custom:
+#   id: ACME-SLOW
+#   severity: low
+package acme.slow
+
+findings contains {"status": "PASS", "resource": sprintf("%d", [n]), "region": "", "message": ""} if {
+	some n in numbers.range(1, 100000000)
+	n < 0
+}
+`
+	e := newEngine(t, Source{Name: "custom", Modules: map[string]string{"acme/slow.rego": src}})
+	doc, _ := snapgen.Compliant()
+	ctx, cancel := context.WithTimeout(context.Background(), 200e6)
+	defer cancel()
+	if _, err := e.Eval(ctx, doc); err == nil || !strings.Contains(err.Error(), "timed out") {
+		t.Fatalf("err = %v, want a timeout", err)
+	}
+}
+
+func TestParamsOverrideThresholds(t *testing.T) {
+	doc, _ := snapgen.Compliant()
+	e, err := New(context.Background(), Options{Params: map[string]any{"min_log_retention_days": 1000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.Eval(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := findings.Filter{Checks: []string{"TG-CW-001"}}.Apply(fs)
+	if len(got) != 1 || got[0].Status != findings.Fail {
+		t.Fatalf("with min_log_retention_days=1000 the 400-day group must fail, got %+v", got)
+	}
+}

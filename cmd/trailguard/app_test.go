@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trailguard/trailguard/findings"
+)
+
+const fixture = "../../policies/trailguard/fixtures/compliant/data.json"
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(append([]string{"trailguard"}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func fixtureWith(t *testing.T, edit func(doc map[string]any)) string {
+	t.Helper()
+	b, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	edit(doc)
+	b, _ = json.Marshal(doc)
+	return writeFile(t, "snapshot.json", string(b))
+}
+
+func TestEvalInputErrors(t *testing.T) {
+	valid, _ := os.ReadFile(fixture)
+	tests := []struct {
+		name string
+		path string
+		want string
+	}{
+		{"missing file", filepath.Join(t.TempDir(), "nope.json"), "reading snapshot: open"},
+		{"not JSON", writeFile(t, "a.json", "trails:\n  - x\n"), "a.json: 1:4: invalid JSON: invalid character 'a' in literal true"},
+		{"truncated", writeFile(t, "t.json", string(valid[:len(valid)/2])), "t.json: "},
+		{"empty", writeFile(t, "e.json", ""), "the file is empty"},
+		{"array", writeFile(t, "arr.json", "[]"), "the document is a JSON array, not an object"},
+		{"wrong version", fixtureWith(t, func(d map[string]any) { d["schema_version"] = "2" }), `schema_version "2" is not supported`},
+		{"no version", fixtureWith(t, func(d map[string]any) { delete(d, "schema_version") }), "schema_version is missing"},
+		{"schema violation", fixtureWith(t, func(d map[string]any) {
+			for _, tr := range d["trails"].(map[string]any) {
+				tr.(map[string]any)["is_multi_region"] = "yes"
+			}
+		}), "does not match the snapshot schema: at /trails/arn:aws:cloudtrail:us-east-1:111122223333:trail~1management-events/is_multi_region"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "eval", tt.path)
+			if code != exitError {
+				t.Errorf("exit code = %d, want %d", code, exitError)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q, want nothing", stdout)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr, tt.want)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") != 0 || strings.Contains(stderr, "goroutine") {
+				t.Errorf("stderr is not one line: %q", stderr)
+			}
+		})
+	}
+}
+
+func TestEvalTruncatedNamesLine(t *testing.T) {
+	valid, _ := os.ReadFile(fixture)
+	p := writeFile(t, "t.json", string(valid[:len(valid)/2]))
+	_, _, stderr := runCLI(t, "eval", p)
+	if !strings.Contains(stderr, "unexpected end of file (truncated?)") {
+		t.Fatalf("stderr = %q", stderr)
+	}
+}
+
+func TestEvalUsageErrors(t *testing.T) {
+	tests := [][]string{
+		{"eval"},
+		{"eval", fixture, "extra.json"},
+		{"eval", "--format", "xml", fixture},
+		{"eval", "--fail-on", "severe", fixture},
+		{"eval", "--severity", "urgent", fixture},
+		{"eval", "--status", "MAYBE", fixture},
+		{"eval", "--param", "novalue", fixture},
+		{"eval", "--no-such-flag", fixture},
+	}
+	for _, args := range tests {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			if code, _, stderr := runCLI(t, args...); code != exitError || stderr == "" {
+				t.Fatalf("exit code = %d, stderr = %q; want %d and a message", code, stderr, exitError)
+			}
+		})
+	}
+}
+
+func evalJSON(t *testing.T, args ...string) (int, []findings.Finding) {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, append([]string{"eval", "--format", "json"}, args...)...)
+	var doc struct {
+		Account  string             `json:"account"`
+		Summary  findings.Summary   `json:"summary"`
+		Findings []findings.Finding `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("output is not JSON (%v); stderr %q", err, stderr)
+	}
+	return code, doc.Findings
+}
+
+func TestEvalCompliantExitsZero(t *testing.T) {
+	code, fs := evalJSON(t, fixture)
+	if code != exitOK {
+		t.Fatalf("exit code = %d", code)
+	}
+	for _, f := range fs {
+		if f.Status != findings.Pass {
+			t.Errorf("%s %s: %s %s", f.CheckID, f.Resource, f.Status, f.Message)
+		}
+		if f.Title == "" || f.Remediation.CLI == "" || f.Account == "" || f.Severity == "" {
+			t.Errorf("%s: incomplete finding %+v", f.CheckID, f)
+		}
+	}
+}
+
+func TestEvalFailOnAndFilters(t *testing.T) {
+	noValidation := fixtureWith(t, func(d map[string]any) {
+		for _, tr := range d["trails"].(map[string]any) {
+			tr.(map[string]any)["log_file_validation_enabled"] = false
+		}
+	})
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantN    int // findings shown, -1 = any
+	}{
+		{"any failure exits 1", []string{noValidation}, exitFindings, -1},
+		{"medium failure below --fail-on high", []string{"--fail-on", "high", noValidation}, exitOK, -1},
+		{"--fail-on none", []string{"--fail-on", "none", noValidation}, exitOK, -1},
+		{"--check selects one check", []string{"--check", "TG-CT-005", noValidation}, exitFindings, 1},
+		{"--check prefix", []string{"--check", "tg-ct-00*", "--fail-on", "none", noValidation}, exitOK, -1},
+		{"--severity hides the failure", []string{"--severity", "critical", noValidation}, exitOK, -1},
+		{"--status FAIL", []string{"--status", "fail", noValidation}, exitFindings, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, fs := evalJSON(t, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code = %d, want %d", code, tt.wantCode)
+			}
+			if tt.wantN >= 0 && len(fs) != tt.wantN {
+				t.Errorf("%d findings shown, want %d: %+v", len(fs), tt.wantN, fs)
+			}
+		})
+	}
+}
+
+func TestEvalTableAndOutputFile(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.txt")
+	code, stdout, _ := runCLI(t, "eval", "-o", out, fixture)
+	if code != exitOK || stdout != "" {
+		t.Fatalf("code %d stdout %q", code, stdout)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	if !strings.Contains(s, "TG-CT-005") || !strings.Contains(s, "Account 111122223333:") || strings.Contains(s, "\x1b[") {
+		t.Fatalf("unexpected table (colour must be off when not a terminal):\n%s", s)
+	}
+}
+
+func TestPoliciesAndSchemaCommands(t *testing.T) {
+	code, stdout, _ := runCLI(t, "policies", "--format", "json")
+	var checks []findings.Check
+	if code != 0 || json.Unmarshal([]byte(stdout), &checks) != nil || len(checks) == 0 {
+		t.Fatalf("policies --format json: code %d, output %q", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "policies")
+	if code != 0 || !strings.Contains(stdout, checks[0].ID) {
+		t.Fatalf("policies: code %d, output %q", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "schema")
+	var s map[string]any
+	if code != 0 || json.Unmarshal([]byte(stdout), &s) != nil || s["title"] != "trailguard snapshot" {
+		t.Fatalf("schema: code %d", code)
+	}
+}
