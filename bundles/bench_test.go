@@ -60,4 +60,3 @@ func BenchmarkPrepare(b *testing.B) {
 		}
 	}
 }
-
