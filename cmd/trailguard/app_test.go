@@ -206,3 +206,33 @@ func TestPoliciesAndSchemaCommands(t *testing.T) {
 		t.Fatalf("schema: code %d", code)
 	}
 }
+
+// TestReadmeCatalogUpToDate keeps README.md's catalog equal to the checks'
+// METADATA. Run with UPDATE_README=1 to rewrite it.
+func TestReadmeCatalogUpToDate(t *testing.T) {
+	const start, end = "<!-- catalog:start -->\n", "<!-- catalog:end -->"
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, want, _ := runCLI(t, "policies", "-f", "markdown")
+	if code != 0 {
+		t.Fatalf("policies -f markdown: exit %d", code)
+	}
+	s := string(readme)
+	i, j := strings.Index(s, start), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatal("README.md lacks the catalog markers")
+	}
+	got := s[i+len(start) : j]
+	if got == want {
+		return
+	}
+	if os.Getenv("UPDATE_README") != "" {
+		if err := os.WriteFile("../../README.md", []byte(s[:i+len(start)]+want+s[j:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Fatalf("README.md catalog is out of date; run UPDATE_README=1 go test ./cmd/trailguard -run TestReadmeCatalogUpToDate")
+}

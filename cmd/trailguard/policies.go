@@ -1,8 +1,11 @@
 package main
 
 import (
+	"io"
+
 	"encoding/json"
 	"fmt"
+	"github.com/trailguard/trailguard/findings"
 	"maps"
 	"slices"
 	"strings"
@@ -18,7 +21,7 @@ func policiesCommand() *cli.Command {
 		Name:  "policies",
 		Usage: "list the checks, from their METADATA",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "table or json"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "table, json or markdown"},
 		},
 		Action: func(c *cli.Context) error {
 			engine, err := bundles.New(c.Context, bundles.Options{})
@@ -31,6 +34,8 @@ func policiesCommand() *cli.Command {
 				enc := json.NewEncoder(c.App.Writer)
 				enc.SetIndent("", "  ")
 				return enc.Encode(checks)
+			case "markdown":
+				return writeCatalogMarkdown(c.App.Writer, checks)
 			case "table":
 				tw := table.NewWriter()
 				tw.SetOutputMirror(c.App.Writer)
@@ -46,7 +51,21 @@ func policiesCommand() *cli.Command {
 				tw.Render()
 				return nil
 			}
-			return usageError("--format: unknown format %q (want table or json)", c.String("format"))
+			return usageError("--format: unknown format %q (want table, json or markdown)", c.String("format"))
 		},
 	}
+}
+
+// writeCatalogMarkdown renders the catalog as the Markdown table README.md embeds.
+func writeCatalogMarkdown(w io.Writer, checks []findings.Check) error {
+	var b strings.Builder
+	b.WriteString("| ID | Severity | Check | CIS v3.0.0 | CIS v1.4.0 | Security Hub |\n|---|---|---|---|---|---|\n")
+	for _, c := range checks {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", c.ID, c.Severity, c.Title,
+			strings.Join(c.Frameworks["cis-aws-v3.0.0"], ", "),
+			strings.Join(c.Frameworks["cis-aws-v1.4.0"], ", "),
+			strings.Join(c.Frameworks["securityhub"], ", "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -49,6 +49,12 @@ denies_action(stmt, action) if {
 	action_matches(pattern, action)
 }
 
+denies_action(stmt, action) if {
+	stmt.Effect == "Deny"
+	stmt.NotAction
+	not _excludes(stmt.NotAction, action)
+}
+
 # on_all_resources(stmt) is true when stmt applies to every resource ("*" or NotResource).
 on_all_resources(stmt) if "*" in values(stmt.Resource)
 
@@ -71,9 +77,10 @@ allows_unconditionally(doc, action) := [stmt |
 principals(stmt) := {"*"} if stmt.Principal == "*"
 
 principals(stmt) := {p |
-	is_object(stmt.Principal)
 	some v in stmt.Principal
 	some p in values(v)
+} if {
+	is_object(stmt.Principal)
 }
 
 # public_principal(stmt) is true when stmt names everyone as principal.
@@ -81,7 +88,13 @@ public_principal(stmt) if "*" in principals(stmt)
 
 # service_principal(stmt, service) is true when stmt names the given service
 # principal, e.g. "cloudtrail.amazonaws.com".
-service_principal(stmt, service) if service in values(object.get(object.get(stmt, "Principal", {}), "Service", []))
+# Service principal names are compared case-insensitively; Principal "*" is
+# not a service principal (see public_principal).
+service_principal(stmt, service) if {
+	is_object(stmt.Principal)
+	some name in values(object.get(stmt.Principal, "Service", []))
+	lower(name) == lower(service)
+}
 
 # condition_keys(stmt) returns the lower-cased condition keys used by stmt,
 # across all operators (aws:SourceArn, kms:EncryptionContext:..., ...).
@@ -103,8 +116,18 @@ condition_values(stmt, key) := {v |
 # (operator compared case-insensitively, with or without an IfExists/ForAnyValue qualifier).
 condition_operator_values(stmt, operator, key) := {v |
 	some op, block in object.get(stmt, "Condition", {})
-	lower(op) == lower(operator)
+	base_operator(op) == base_operator(operator)
 	some k, val in block
 	lower(k) == lower(key)
 	some v in values(val)
 }
+
+# base_operator(op) is the lower-cased condition operator without its set
+# qualifier (ForAnyValue:, ForAllValues:) and IfExists suffix, e.g.
+# "ForAnyValue:StringLikeIfExists" -> "stringlike".
+base_operator(op) := trim_suffix(_unqualified(lower(op)), "ifexists")
+
+_unqualified(op) := substring(op, count(prefix), -1) if {
+	some prefix in {"foranyvalue:", "forallvalues:"}
+	startswith(op, prefix)
+} else := op

@@ -1,0 +1,98 @@
+# METADATA
+# title: Every enabled region is covered by a logging trail
+# description: |
+#   Each region enabled for the account must be covered by a trail that is
+#   logging: a multi-region trail, or a trail whose home region is that
+#   region. API activity in an uncovered region is not recorded at all, which
+#   makes unused regions a favourite place to run crypto miners or stage
+#   exfiltration. An organization trail seen from a member account counts.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-CT-002
+#   severity: high
+#   resource_type: AwsAccount
+#   remediation:
+#     console: CloudTrail console > Trails > Create trail (trails created in the console apply to all regions) and make sure its status is Logging; an existing single-region trail can be made multi-region only with the CLI.
+#     cli: aws cloudtrail update-trail --name <trail-arn> --is-multi-region-trail --include-global-service-events && aws cloudtrail start-logging --name <trail-arn>
+#   frameworks:
+#     cis-aws-v3.0.0: ["3.1"]
+#     cis-aws-v1.4.0: ["3.1"]
+package trailguard.checks.all_regions_covered
+
+import data.trailguard.lib.result
+import data.trailguard.lib.selectors
+import data.trailguard.lib.snapshot
+
+# multi_region_logging are the logging multi-region trails: they cover every region.
+multi_region_logging contains arn if {
+	some arn, trail in input.trails
+	trail.is_multi_region == true
+	trail.status.is_logging == true
+}
+
+# home_logging[region] are the logging trails whose home region is region.
+home_logging[region] contains arn if {
+	some arn, trail in input.trails
+	trail.status.is_logging == true
+	region := trail.home_region
+}
+
+# maybe_everywhere are the trails that might cover every region: their
+# multi-region setting or their logging status was not collected, and no
+# collected fact rules them out.
+maybe_everywhere contains arn if {
+	some arn, trail in input.trails
+	not multi_region_logging[arn]
+	not trail.is_multi_region == false
+	not trail.status.is_logging == false
+}
+
+# maybe_home[region] are the trails homed in region whose logging status was not collected.
+maybe_home[region] contains arn if {
+	some arn, trail in input.trails
+	not is_boolean(object.get(object.get(trail, "status", {}), "is_logging", null))
+	region := trail.home_region
+}
+
+resource(region) := sprintf("%s/%s", [input.account_id, region])
+
+covered_by(region) := sort(multi_region_logging)[0] if {
+	count(multi_region_logging) > 0
+} else := sort(home_logging[region])[0]
+
+undecided(region) := sort(maybe_everywhere | object.get(maybe_home, region, set()))
+
+findings contains result.pass(resource(region), region, msg) if {
+	some region in input.regions
+	arn := covered_by(region)
+	msg := sprintf("region %s is covered by logging trail %s", [region, arn])
+}
+
+findings contains result.unknown(resource(region), region, msg) if {
+	some region in input.regions
+	not covered_by(region)
+	arns := undecided(region)
+	count(arns) > 0
+	msg := sprintf("region %s is not known to be covered by a logging trail: %s", [
+		region,
+		snapshot.missing("the multi-region setting or logging status", arns[0]),
+	])
+}
+
+findings contains result.unknown(resource(region), region, msg) if {
+	some region in input.regions
+	not covered_by(region)
+	count(undecided(region)) == 0
+	selectors.trail_list_incomplete
+	msg := sprintf("no collected trail covers region %s, but the list of trails may be incomplete (%s)", [region, selectors.trail_list_incomplete_reason])
+}
+
+findings contains result.fail(resource(region), region, msg) if {
+	some region in input.regions
+	not covered_by(region)
+	count(undecided(region)) == 0
+	not selectors.trail_list_incomplete
+	msg := sprintf("no logging trail covers region %s: API activity there is not recorded", [region])
+}

@@ -1,0 +1,85 @@
+package trailguard.checks.insights_enabled_test
+
+import data.trailguard.checks.insights_enabled.findings
+import data.trailguard.fixtures
+
+only(snapshot) := f if {
+	fs := findings with input as snapshot
+	count(fs) == 1
+	some f in fs
+}
+
+path(field) := ["trails", fixtures.trail_arn, field]
+
+test_pass_with_call_rate_and_error_rate_insights if {
+	f := only(fixtures.compliant)
+	f.status == "PASS"
+	f.resource == "111122223333"
+	contains(f.message, "ApiErrorRateInsight) is on too")
+}
+
+test_pass_notes_missing_error_rate_insights if {
+	f := only(fixtures.with_value(path("insight_selectors"), [{"insight_type": "ApiCallRateInsight"}]))
+	f.status == "PASS"
+	contains(f.message, "ApiErrorRateInsight) is off")
+}
+
+test_fail_when_insights_off if {
+	f := only(fixtures.with_value(path("insight_selectors"), []))
+	f.status == "FAIL"
+	contains(f.message, "has no ApiCallRateInsight insight selector")
+}
+
+test_fail_with_only_error_rate_insights if {
+	only(fixtures.with_value(path("insight_selectors"), [{"insight_type": "ApiErrorRateInsight"}])).status == "FAIL"
+}
+
+test_fail_when_trail_stopped if {
+	f := only(fixtures.with_value(["trails", fixtures.trail_arn, "status", "is_logging"], false))
+	f.status == "FAIL"
+	contains(f.message, "is not logging")
+}
+
+test_fail_when_no_trail if {
+	only(fixtures.with_value(["trails"], {})).status == "FAIL"
+}
+
+test_unknown_when_insight_selectors_not_collected if {
+	f := only(fixtures.without(path("insight_selectors")))
+	f.status == "UNKNOWN"
+	contains(f.message, "insight selectors")
+}
+
+test_unknown_when_status_not_collected if {
+	only(fixtures.without(path("status"))).status == "UNKNOWN"
+}
+
+test_unknown_when_trail_list_incomplete if {
+	snapshot := fixtures.patched([
+		{"op": "replace", "path": path("insight_selectors"), "value": []},
+		{"op": "replace", "path": ["complete"], "value": false},
+	])
+	only(snapshot).status == "UNKNOWN"
+}
+
+test_pass_with_single_region_trail if {
+	# Insights is judged per trail; the trail need not be multi-region.
+	only(fixtures.with_value(path("is_multi_region"), false)).status == "PASS"
+}
+
+test_pass_with_organization_trail_seen_from_member_account if {
+	f := only(fixtures.with_value(["account_id"], "444455556666"))
+	f.status == "PASS"
+	contains(f.message, "organization trail owned by account 111122223333")
+}
+
+test_fail_message_lists_at_most_five_trails if {
+	trails := {arn: t |
+		some i in numbers.range(1, 6)
+		arn := sprintf("arn:aws:cloudtrail:us-east-1:111122223333:trail/t%d", [i])
+		t := object.union(fixtures.compliant.trails[fixtures.trail_arn], {"arn": arn, "insight_selectors": []})
+	}
+	f := only(fixtures.with_value(["trails"], trails))
+	f.status == "FAIL"
+	contains(f.message, "and 1 more")
+}

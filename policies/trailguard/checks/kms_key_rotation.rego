@@ -1,0 +1,81 @@
+# METADATA
+# title: Automatic rotation is enabled for KMS keys that encrypt trail logs
+# description: |
+#   Automatic rotation gives a customer managed key new cryptographic material
+#   every year (or on the period set) while keeping the old material to
+#   decrypt older logs, which limits how much data one exposed key version
+#   protects. The check reads the rotation status of every customer managed
+#   symmetric key that encrypts a trail's log files (CloudTrail only accepts
+#   symmetric keys). AWS managed keys rotate on their own and are not checked.
+#   Keys with imported key material or in a custom key store cannot rotate
+#   automatically: rotate them by hand and accept this finding.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-KMS-002
+#   severity: medium
+#   resource_type: AwsKmsKey
+#   remediation:
+#     console: KMS console > Customer managed keys > choose the key > Key rotation > Automatically rotate this KMS key every year (or choose a rotation period) > Save.
+#     cli: aws kms enable-key-rotation --key-id <key-arn> --rotation-period-in-days 365
+#   frameworks:
+#     cis-aws-v3.0.0: ["3.6"]
+#     cis-aws-v1.4.0: ["3.8"]
+#     securityhub: ["KMS.4"]
+package trailguard.checks.kms_key_rotation
+
+import data.trailguard.lib.result
+import data.trailguard.lib.snapshot
+
+# trail_keys is the set of keys that encrypt a trail's log files.
+trail_keys contains key if {
+	some trail in input.trails
+	key := trail.kms_key_id
+	key != ""
+}
+
+# applicable(key) is true when key is (or may be) a customer managed
+# symmetric key: AWS managed keys and asymmetric or HMAC keys are skipped.
+applicable(key) if {
+	k := input.kms_keys[key]
+	object.get(k, "manager", "CUSTOMER") == "CUSTOMER"
+	object.get(k, "spec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+}
+
+findings contains result.pass(key, _region(key), "automatic key rotation is enabled") if {
+	some key in trail_keys
+	applicable(key)
+	input.kms_keys[key].rotation_enabled == true
+}
+
+findings contains result.fail(key, _region(key), "automatic key rotation is disabled: the same key material protects the trail's logs indefinitely") if {
+	some key in trail_keys
+	applicable(key)
+	input.kms_keys[key].rotation_enabled == false
+}
+
+findings contains result.unknown(key, _region(key), snapshot.missing("key rotation status", key)) if {
+	some key in trail_keys
+	applicable(key)
+	not is_boolean(object.get(input.kms_keys[key], "rotation_enabled", null))
+}
+
+findings contains result.unknown(key, _region(key), msg) if {
+	some key in trail_keys
+	not input.kms_keys[key]
+	msg := _why_unreadable(key)
+}
+
+# _region(key) is the key's region, from the key or its ARN.
+_region(key) := input.kms_keys[key].region if {
+	snapshot.has_value(input.kms_keys[key], "region")
+} else := snapshot.region_of_arn(key) if {
+	snapshot.region_of_arn(key)
+} else := ""
+
+# _why_unreadable(key) says why the key is not in the snapshot.
+_why_unreadable(key) := sprintf("rotation status of key %s could not be read: the key lives in account %s, not the audited account %s (%s)", [key, owner, input.account_id, snapshot.why(key)]) if {
+	owner := snapshot.account_of_arn(key)
+	owner != input.account_id
+} else := snapshot.missing("key rotation status", key)

@@ -1,0 +1,142 @@
+package trailguard.checks.s3_data_events_write_test
+
+import data.trailguard.checks.s3_data_events_write.findings
+import data.trailguard.fixtures
+
+only(snapshot) := f if {
+	fs := findings with input as snapshot
+	count(fs) == 1
+	some f in fs
+}
+
+path(field) := ["trails", fixtures.trail_arn, field]
+
+management := {"name": "Management events", "field_selectors": [{"field": "eventCategory", "equals": ["Management"]}]}
+
+with_advanced(s3_fields) := fixtures.with_value(path("advanced_event_selectors"), [
+	management,
+	{"name": "S3", "field_selectors": array.concat(
+		[{"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]}],
+		s3_fields,
+	)},
+])
+
+with_classic(rw, values) := fixtures.patched([
+	{"op": "remove", "path": path("advanced_event_selectors")},
+	{"op": "add", "path": path("event_selectors"), "value": [{
+		"read_write_type": rw,
+		"include_management_events": true,
+		"exclude_management_event_sources": [],
+		"data_resources": [{"type": "AWS::S3::Object", "values": values}],
+	}]},
+])
+
+test_pass_when_all_buckets_logged if {
+	f := only(fixtures.compliant)
+	f.status == "PASS"
+	f.resource == "111122223333"
+	f.region == ""
+	contains(f.message, fixtures.trail_arn)
+}
+
+test_pass_with_advanced_write_only_selector if {
+	only(with_advanced([{"field": "readOnly", "equals": ["false"]}])).status == "PASS"
+}
+
+test_fail_with_advanced_ReadOnly_selector if {
+	f := only(with_advanced([{"field": "readOnly", "equals": ["true"]}]))
+	f.status == "FAIL"
+	contains(f.message, "does not record S3 object-level write events for all buckets")
+}
+
+test_pass_with_classic_all_buckets if {
+	only(with_classic("All", ["arn:aws:s3"])).status == "PASS"
+	only(with_classic("WriteOnly", ["arn:aws:s3:::"])).status == "PASS"
+}
+
+test_fail_with_classic_ReadOnly if {
+	only(with_classic("ReadOnly", ["arn:aws:s3:::"])).status == "FAIL"
+}
+
+test_fail_when_only_some_buckets_logged if {
+	only(with_classic("All", ["arn:aws:s3:::payroll-data/"])).status == "FAIL"
+	only(with_advanced([{"field": "resources.ARN", "starts_with": ["arn:aws:s3:::payroll-data/"]}])).status == "FAIL"
+}
+
+test_fail_when_a_bucket_is_excluded if {
+	only(with_advanced([{"field": "resources.ARN", "not_starts_with": ["arn:aws:s3:::noisy-bucket/"]}])).status == "FAIL"
+}
+
+test_fail_when_event_names_restricted if {
+	only(with_advanced([{"field": "eventName", "equals": ["PutObject", "GetObject"]}])).status == "FAIL"
+}
+
+test_fail_when_no_data_events if {
+	only(fixtures.with_value(path("advanced_event_selectors"), [management])).status == "FAIL"
+}
+
+test_fail_when_trail_is_single_region if {
+	f := only(fixtures.with_value(path("is_multi_region"), false))
+	f.status == "FAIL"
+	contains(f.message, "is not multi-region")
+}
+
+test_fail_when_trail_stopped if {
+	only(fixtures.with_value(["trails", fixtures.trail_arn, "status", "is_logging"], false)).status == "FAIL"
+}
+
+test_fail_when_no_trail if {
+	f := only(fixtures.with_value(["trails"], {}))
+	f.status == "FAIL"
+	contains(f.message, "no trail exists")
+}
+
+test_unknown_when_selectors_not_collected if {
+	f := only(fixtures.without(path("advanced_event_selectors")))
+	f.status == "UNKNOWN"
+	contains(f.message, "event selectors")
+}
+
+test_unknown_when_status_not_collected if {
+	only(fixtures.without(path("status"))).status == "UNKNOWN"
+}
+
+test_unknown_when_trail_list_incomplete if {
+	snapshot := fixtures.patched([
+		{"op": "replace", "path": path("advanced_event_selectors"), "value": [management]},
+		{"op": "add", "path": ["errors"], "value": [{"service": "cloudtrail", "operation": "DescribeTrails", "region": "eu-west-1", "code": "AccessDenied"}]},
+	])
+	only(snapshot).status == "UNKNOWN"
+}
+
+test_pass_with_organization_trail_seen_from_member_account if {
+	f := only(fixtures.with_value(["account_id"], "444455556666"))
+	f.status == "PASS"
+	contains(f.message, "organization trail owned by account 111122223333")
+}
+
+test_pass_when_a_second_trail_logs_data_events if {
+	second := object.union(fixtures.compliant.trails[fixtures.trail_arn], {"arn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/data-events"})
+	snapshot := fixtures.patched([
+		{"op": "replace", "path": path("advanced_event_selectors"), "value": [management]},
+		{"op": "add", "path": ["trails", second.arn], "value": second},
+	])
+	only(snapshot).status == "PASS"
+}
+
+test_unknown_when_multi_region_setting_not_collected if {
+	f := only(fixtures.without(path("is_multi_region")))
+	f.status == "UNKNOWN"
+	contains(f.message, "multi-region setting")
+}
+
+test_fail_message_lists_at_most_five_trails if {
+	trails := {arn: t |
+		some i in numbers.range(1, 6)
+		arn := sprintf("arn:aws:cloudtrail:us-east-1:111122223333:trail/t%d", [i])
+		t := object.union(fixtures.compliant.trails[fixtures.trail_arn], {"arn": arn, "is_multi_region": false})
+	}
+	f := only(fixtures.with_value(["trails"], trails))
+	f.status == "FAIL"
+	contains(f.message, "and 1 more")
+}

@@ -1,0 +1,74 @@
+# METADATA
+# title: The trail's S3 bucket exists
+# description: |
+#   S3 bucket names are global. When the bucket a trail delivers to is
+#   deleted, CloudTrail keeps trying to deliver to that name: anyone can
+#   create a bucket with this name and receive your logs (and CloudTrail
+#   loses every event until then). The bucket must exist; a bucket that S3
+#   reports as NoSuchBucket, or a trail whose latest delivery failed with
+#   NoSuchBucket, fails this check.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-CT-004
+#   severity: critical
+#   resource_type: AwsCloudTrailTrail
+#   remediation:
+#     console: S3 console > Create bucket with the trail's bucket name in your account (or CloudTrail console > Trails > choose the trail > General details > Edit > Storage location > Create new S3 bucket) > Save changes; then check the trail's status shows no delivery error.
+#     cli: aws s3api create-bucket --bucket <bucket-name> --region <region> --create-bucket-configuration LocationConstraint=<region> && aws s3api put-bucket-policy --bucket <bucket-name> --policy file://cloudtrail-bucket-policy.json && aws cloudtrail update-trail --name <trail-arn> --s3-bucket-name <bucket-name>
+package trailguard.checks.trail_bucket_exists
+
+import data.trailguard.lib.result
+import data.trailguard.lib.snapshot
+
+# no_such_bucket(trail) is true when the trail's latest delivery failed because the bucket is gone.
+no_such_bucket(trail) if contains(lower(trail.status.latest_delivery_error), "nosuchbucket")
+
+bucket_gone(trail) if input.buckets[trail.s3_bucket_name].exists == false
+
+claim_warning := "anyone can create a bucket with this name and receive your logs"
+
+findings contains result.pass(arn, trail.home_region, msg) if {
+	some arn, trail in input.trails
+	input.buckets[trail.s3_bucket_name].exists == true
+	not no_such_bucket(trail)
+	msg := sprintf("S3 bucket %s exists", [trail.s3_bucket_name])
+}
+
+findings contains result.fail(arn, trail.home_region, msg) if {
+	some arn, trail in input.trails
+	bucket_gone(trail)
+	msg := sprintf("S3 bucket %s does not exist: %s", [trail.s3_bucket_name, claim_warning])
+}
+
+findings contains result.fail(arn, trail.home_region, msg) if {
+	some arn, trail in input.trails
+	not bucket_gone(trail)
+	no_such_bucket(trail)
+	msg := sprintf("the trail's latest delivery to S3 bucket %s failed with %s: the bucket was deleted, and %s", [
+		object.get(trail, "s3_bucket_name", "(unknown)"),
+		trail.status.latest_delivery_error,
+		claim_warning,
+	])
+}
+
+findings contains result.unknown(arn, trail.home_region, msg) if {
+	some arn, trail in input.trails
+	not no_such_bucket(trail)
+	not snapshot.has_value(trail, "s3_bucket_name")
+	msg := snapshot.missing("S3 bucket name", arn)
+}
+
+findings contains result.unknown(arn, trail.home_region, msg) if {
+	some arn, trail in input.trails
+	not no_such_bucket(trail)
+	name := trail.s3_bucket_name
+	name != ""
+	not is_boolean(object.get(object.get(input, ["buckets", name], {}), "exists", null))
+	msg := sprintf("%s%s", [snapshot.missing("whether the S3 bucket exists", name), elsewhere(trail)])
+}
+
+elsewhere(trail) := sprintf("; the trail belongs to account %s, whose bucket may not be readable from this account", [trail.owner_account_id]) if {
+	snapshot.foreign(trail)
+} else := ""

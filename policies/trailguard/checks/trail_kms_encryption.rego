@@ -1,0 +1,58 @@
+# METADATA
+# title: Trail logs are encrypted with a customer managed KMS key
+# description: |
+#   By default CloudTrail log files are encrypted with SSE-S3, which anyone who
+#   can read the bucket can decrypt. With SSE-KMS and a customer managed key,
+#   reading the logs also needs kms:Decrypt on a key whose policy the account
+#   controls, and every use of the key is itself logged. The check reads the
+#   trail's kms_key_id and the key's KeyManager: a trail without a key, or
+#   whose key is AWS managed, fails; a key that could not be read (denied, or
+#   in another account) gives UNKNOWN.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-CT-007
+#   severity: medium
+#   resource_type: AwsCloudTrailTrail
+#   remediation:
+#     console: CloudTrail console > Trails > choose the trail > General details > Edit > Log file SSE-KMS encryption > Enabled > choose a customer managed key (new or existing, with a key policy that lets CloudTrail use it) > Save changes.
+#     cli: aws cloudtrail update-trail --name <trail-arn> --kms-key-id <customer-managed-key-arn>
+#   frameworks:
+#     cis-aws-v3.0.0: ["3.5"]
+#     cis-aws-v1.4.0: ["3.7"]
+#     securityhub: ["CloudTrail.2"]
+package trailguard.checks.trail_kms_encryption
+
+import data.trailguard.lib.result
+import data.trailguard.lib.snapshot
+
+findings contains result.fail(arn, trail.home_region, "log files are not encrypted with SSE-KMS (SSE-S3 only): anyone who can read the bucket can read the logs") if {
+	some arn, trail in input.trails
+	not snapshot.has_value(trail, "kms_key_id")
+}
+
+findings contains result.pass(arn, trail.home_region, sprintf("log files are encrypted with customer managed KMS key %s", [trail.kms_key_id])) if {
+	some arn, trail in input.trails
+	input.kms_keys[trail.kms_key_id].manager == "CUSTOMER"
+}
+
+findings contains result.fail(arn, trail.home_region, sprintf("log files are encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict: use a customer managed key", [trail.kms_key_id])) if {
+	some arn, trail in input.trails
+	input.kms_keys[trail.kms_key_id].manager == "AWS"
+}
+
+findings contains result.unknown(arn, trail.home_region, msg) if {
+	some arn, trail in input.trails
+	snapshot.has_value(trail, "kms_key_id")
+	not input.kms_keys[trail.kms_key_id].manager
+	msg := sprintf("log files are encrypted with SSE-KMS, but whether the key is customer managed is unknown: %s", [_why_unreadable(trail.kms_key_id)])
+}
+
+# _why_unreadable(key) says why the key's manager is not in the snapshot.
+_why_unreadable(key) := snapshot.missing("key manager", key) if {
+	input.kms_keys[key]
+} else := sprintf("key %s lives in account %s, not the audited account %s, and could not be read (%s)", [key, owner, input.account_id, snapshot.why(key)]) if {
+	owner := snapshot.account_of_arn(key)
+	owner != input.account_id
+} else := sprintf("key %s in account %s could not be read (%s)", [key, input.account_id, snapshot.why(key)])

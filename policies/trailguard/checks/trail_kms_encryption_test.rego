@@ -1,0 +1,84 @@
+package trailguard.checks.trail_kms_encryption_test
+
+import data.trailguard.checks.trail_kms_encryption.findings
+import data.trailguard.fixtures
+
+foreign_key := "arn:aws:kms:us-east-1:999988887777:key/11111111-2222-3333-4444-555555555555"
+
+test_pass_when_trail_uses_customer_managed_key if {
+	fs := findings with input as fixtures.compliant
+	{f.status | some f in fs} == {"PASS"}
+	some f in fs
+	f.resource == fixtures.trail_arn
+	f.region == "us-east-1"
+	contains(f.message, fixtures.key_arn)
+}
+
+test_fail_when_trail_uses_sse_s3_only if {
+	snapshot := fixtures.without(["trails", fixtures.trail_arn, "kms_key_id"])
+	fs := findings with input as snapshot
+	{f.status | some f in fs} == {"FAIL"}
+	some f in fs
+	contains(f.message, "SSE-S3")
+}
+
+test_fail_when_kms_key_id_is_empty if {
+	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "kms_key_id"], "")
+	{f.status | some f in findings} == {"FAIL"} with input as snapshot
+}
+
+test_fail_when_key_is_aws_managed if {
+	snapshot := fixtures.with_value(["kms_keys", fixtures.key_arn, "manager"], "AWS")
+	fs := findings with input as snapshot
+	{f.status | some f in fs} == {"FAIL"}
+	some f in fs
+	contains(f.message, "AWS managed")
+}
+
+test_unknown_when_key_could_not_be_described if {
+	snapshot := fixtures.patched([
+		{"op": "remove", "path": ["kms_keys", fixtures.key_arn]},
+		{"op": "add", "path": ["errors", "-"], "value": {"service": "kms", "operation": "DescribeKey", "code": "AccessDeniedException", "resource": fixtures.key_arn}},
+	])
+	fs := findings with input as snapshot
+	{f.status | some f in fs} == {"UNKNOWN"}
+	some f in fs
+	contains(f.message, "SSE-KMS")
+	contains(f.message, "in account 111122223333 could not be read")
+	contains(f.message, "kms DescribeKey: AccessDeniedException")
+}
+
+test_unknown_when_key_manager_not_collected if {
+	snapshot := fixtures.without(["kms_keys", fixtures.key_arn, "manager"])
+	fs := findings with input as snapshot
+	{f.status | some f in fs} == {"UNKNOWN"}
+	some f in fs
+	contains(f.message, "key manager of")
+}
+
+test_unknown_when_org_trail_key_lives_in_management_account if {
+	org_trail := "arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail"
+	snapshot := fixtures.patched([
+		{"op": "remove", "path": ["trails", fixtures.trail_arn]},
+		{"op": "add", "path": ["trails", org_trail], "value": {
+			"arn": org_trail, "name": "org-trail", "home_region": "us-east-1",
+			"owner_account_id": "999988887777", "is_organization_trail": true,
+			"kms_key_id": foreign_key,
+		}},
+	])
+	fs := findings with input as snapshot
+	{f.status | some f in fs} == {"UNKNOWN"}
+	some f in fs
+	f.resource == org_trail
+	contains(f.message, "lives in account 999988887777, not the audited account 111122223333")
+}
+
+test_one_finding_per_trail if {
+	second := "arn:aws:cloudtrail:eu-west-1:111122223333:trail/data-events"
+	snapshot := fixtures.patched([{"op": "add", "path": ["trails", second], "value": {"arn": second, "name": "data-events", "home_region": "eu-west-1"}}])
+	fs := findings with input as snapshot
+	{[f.resource, f.status, f.region] | some f in fs} == {
+		[fixtures.trail_arn, "PASS", "us-east-1"],
+		[second, "FAIL", "eu-west-1"],
+	}
+}

@@ -1,0 +1,59 @@
+# METADATA
+# title: Trails are logging and delivering log files
+# description: |
+#   A trail records nothing while it is stopped, and a trail whose deliveries
+#   to S3 fail (bucket deleted, bucket policy or KMS key policy changed) loses
+#   the events it cannot deliver. Stopping a trail is one of the first things
+#   an attacker does (StopLogging). Each trail must be logging and its latest
+#   S3 delivery must have succeeded.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-CT-003
+#   severity: high
+#   resource_type: AwsCloudTrailTrail
+#   remediation:
+#     console: CloudTrail console > Trails > choose the trail > Start logging. If the trail shows a delivery error, fix the S3 bucket (it must exist and its policy must let cloudtrail.amazonaws.com call s3:GetBucketAcl and s3:PutObject) and the KMS key policy (kms:GenerateDataKey* for cloudtrail.amazonaws.com).
+#     cli: aws cloudtrail start-logging --name <trail-arn> && aws cloudtrail get-trail-status --name <trail-arn>
+package trailguard.checks.trail_logging
+
+import data.trailguard.lib.result
+import data.trailguard.lib.snapshot
+
+# delivery_error(trail) is the trail's latest S3 delivery error, when there is one.
+delivery_error(trail) := trail.status.latest_delivery_error if snapshot.has_value(trail.status, "latest_delivery_error")
+
+stopped_since(trail) := sprintf(" since %s", [trail.status.stop_logging_time]) if {
+	snapshot.has_value(trail.status, "stop_logging_time")
+} else := ""
+
+last_error(trail) := sprintf("; its last delivery failed with %s", [delivery_error(trail)]) if {
+	delivery_error(trail)
+} else := ""
+
+findings contains result.pass(arn, trail.home_region, "trail is logging and its latest delivery to S3 succeeded") if {
+	some arn, trail in input.trails
+	trail.status.is_logging == true
+	not delivery_error(trail)
+}
+
+findings contains result.fail(arn, trail.home_region, msg) if {
+	some arn, trail in input.trails
+	trail.status.is_logging == false
+	msg := sprintf("trail is stopped%s: no events are recorded%s", [stopped_since(trail), last_error(trail)])
+}
+
+findings contains result.fail(arn, trail.home_region, msg) if {
+	some arn, trail in input.trails
+	trail.status.is_logging == true
+	msg := sprintf("trail is logging but its latest delivery to S3 bucket %s failed with %s: events that cannot be delivered are lost", [
+		object.get(trail, "s3_bucket_name", "(unknown)"),
+		delivery_error(trail),
+	])
+}
+
+findings contains result.unknown(arn, trail.home_region, snapshot.missing("logging status (GetTrailStatus)", arn)) if {
+	some arn, trail in input.trails
+	not is_boolean(object.get(object.get(trail, "status", {}), "is_logging", null))
+}

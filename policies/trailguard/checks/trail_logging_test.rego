@@ -1,0 +1,67 @@
+package trailguard.checks.trail_logging_test
+
+import data.trailguard.checks.trail_logging.findings
+import data.trailguard.fixtures
+
+only(snapshot) := f if {
+	fs := findings with input as snapshot
+	count(fs) == 1
+	some f in fs
+}
+
+test_pass_when_logging_and_delivering if {
+	f := only(fixtures.compliant)
+	f.status == "PASS"
+	f.resource == fixtures.trail_arn
+	f.region == "us-east-1"
+}
+
+test_fail_when_trail_stopped if {
+	snapshot := fixtures.patched([
+		{"op": "replace", "path": ["trails", fixtures.trail_arn, "status", "is_logging"], "value": false},
+		{"op": "add", "path": ["trails", fixtures.trail_arn, "status", "stop_logging_time"], "value": "2026-11-24T23:12:00Z"},
+	])
+	f := only(snapshot)
+	f.status == "FAIL"
+	contains(f.message, "trail is stopped since 2026-11-24T23:12:00Z")
+}
+
+test_fail_when_stopped_reports_last_delivery_error if {
+	snapshot := fixtures.patched([
+		{"op": "replace", "path": ["trails", fixtures.trail_arn, "status", "is_logging"], "value": false},
+		{"op": "add", "path": ["trails", fixtures.trail_arn, "status", "latest_delivery_error"], "value": "AccessDenied"},
+	])
+	f := only(snapshot)
+	f.status == "FAIL"
+	contains(f.message, "trail is stopped: no events are recorded; its last delivery failed with AccessDenied")
+}
+
+test_fail_when_delivery_fails if {
+	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "status", "latest_delivery_error"], "AccessDenied")
+	f := only(snapshot)
+	f.status == "FAIL"
+	contains(f.message, "failed with AccessDenied")
+	contains(f.message, fixtures.bucket_name)
+}
+
+test_pass_when_delivery_error_is_empty_string if {
+	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "status", "latest_delivery_error"], "")
+	only(snapshot).status == "PASS"
+}
+
+test_unknown_when_status_not_collected if {
+	snapshot := fixtures.patched([
+		{"op": "remove", "path": ["trails", fixtures.trail_arn, "status"]},
+		{"op": "add", "path": ["errors"], "value": [{
+			"service": "cloudtrail", "operation": "GetTrailStatus", "region": "us-east-1",
+			"resource": fixtures.trail_arn, "code": "TrailNotFoundException",
+		}]},
+	])
+	f := only(snapshot)
+	f.status == "UNKNOWN"
+	contains(f.message, "GetTrailStatus: TrailNotFoundException")
+}
+
+test_unknown_when_is_logging_missing if {
+	only(fixtures.without(["trails", fixtures.trail_arn, "status", "is_logging"])).status == "UNKNOWN"
+}

@@ -1,0 +1,45 @@
+# METADATA
+# title: Trails are tagged
+# description: |
+#   Tags record who owns a trail and what it is for, and tag-based access
+#   control (aws:ResourceTag conditions) can protect trails from being
+#   changed or deleted by anyone but their owners. An untagged trail is easy
+#   to mistake for an unused one and delete. Each trail must have at least
+#   one tag.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-CT-013
+#   severity: low
+#   resource_type: AwsCloudTrailTrail
+#   remediation:
+#     console: CloudTrail console > Trails > choose the trail > Tags > Edit > Add tag (e.g. owner = security) > Save changes.
+#     cli: aws cloudtrail add-tags --resource-id <trail-arn> --tags-list Key=owner,Value=<team>
+#   frameworks:
+#     securityhub: ["CloudTrail.9"]
+package trailguard.checks.trail_tagged
+
+import data.trailguard.lib.result
+import data.trailguard.lib.snapshot
+
+findings contains result.pass(arn, trail.home_region, msg) if {
+	some arn, trail in input.trails
+	count(trail.tags) > 0
+	msg := sprintf("trail has %d tag(s): %s", [count(trail.tags), concat(", ", sort(object.keys(trail.tags)))])
+}
+
+findings contains result.fail(arn, trail.home_region, msg) if {
+	some arn, trail in input.trails
+	count(trail.tags) == 0
+	msg := sprintf("trail has no tags: its owner and purpose are not recorded%s", [owner_note(trail)])
+}
+
+findings contains result.unknown(arn, trail.home_region, snapshot.missing("tags (ListTags)", arn)) if {
+	some arn, trail in input.trails
+	not is_object(object.get(trail, "tags", null))
+}
+
+owner_note(trail) := sprintf("; the trail is owned by account %s, which must add them", [trail.owner_account_id]) if {
+	snapshot.foreign(trail)
+} else := ""

@@ -1,0 +1,233 @@
+# METADATA
+# title: CloudWatch alarm chains on CloudTrail events
+# description: |
+#   Shared logic of the CIS "ensure a log metric filter and alarm exist for ..."
+#   checks. An account is alerted to a kind of change when one chain is complete:
+#
+#     logging, multi-region trail -> its CloudWatch Logs group -> a metric filter
+#     whose pattern matches EVERY required event (by meaning, see
+#     lib/metric_filter) -> an alarm with actions enabled on one of the filter's
+#     metrics (same region, namespace and metric name) -> an SNS topic with at
+#     least one confirmed subscription.
+#
+#   finding(kind) returns the account-level finding for one kind of change
+#   (a key of `requirements`): PASS when some chain is complete, UNKNOWN when
+#   none is but a link could not be read, FAIL otherwise, naming the missing link.
+# schemas:
+#   - input: schema.snapshot
+package trailguard.lib.alarms
+
+import rego.v1
+
+import data.trailguard.lib.metric_filter
+import data.trailguard.lib.result
+import data.trailguard.lib.snapshot
+
+_events(source, names) := [{"eventSource": source, "eventName": name} | some name in names]
+
+# requirements lists, per kind of change, the CloudTrail events a metric filter must catch.
+requirements := {
+	"cloudtrail_changes": {
+		"label": "CloudTrail configuration changes",
+		"events": _events("cloudtrail.amazonaws.com", ["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]),
+	},
+	"kms_key_deletion": {
+		"label": "disabling or scheduled deletion of customer managed KMS keys",
+		"events": _events("kms.amazonaws.com", ["DisableKey", "ScheduleKeyDeletion"]),
+	},
+	"bucket_policy_changes": {
+		"label": "S3 bucket policy changes",
+		"events": _events("s3.amazonaws.com", [
+			"PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
+			"DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication",
+		]),
+	},
+}
+
+_all_events contains e if {
+	some req in requirements
+	some e in req.events
+}
+
+# _matched[pattern] is the set of required events that pattern matches; every
+# distinct pattern is evaluated once, however many log groups share it.
+_patterns contains f.pattern if {
+	some lg in input.log_groups
+	some f in lg.metric_filters
+}
+
+_matched[p] := {e |
+	some e in _all_events
+	metric_filter.matches_tokens(tokens, e)
+} if {
+	some p in _patterns
+	tokens := metric_filter.tokens(p)
+}
+
+# _alarms_by_metric[[region, namespace, metric name]] is the set of ARNs of the
+# alarms on that metric (metrics are regional: an alarm in another region
+# watches another metric).
+_alarms_by_metric[[_region(arn), alarm.namespace, alarm.metric_name]] contains arn if {
+	some arn, alarm in input.alarms
+}
+
+_region(arn) := r if {
+	r := split(arn, ":")[3]
+} else := ""
+
+_pass(msg) := {"status": "PASS", "message": msg}
+
+_fail(msg) := {"status": "FAIL", "message": msg}
+
+_unknown(msg) := {"status": "UNKNOWN", "message": msg}
+
+# finding(kind) is the account-level finding for requirements[kind].
+finding(kind) := _finding(requirements[kind], _verdicts(requirements[kind]))
+
+_verdicts(req) := {v |
+	some arn, trail in input.trails
+	snapshot.has_value(trail, "cloudwatch_logs_log_group_arn")
+	v := _trail_verdict(arn, trail, req)
+}
+
+_messages(verdicts, status) := sort([v.message | some v in verdicts; v.status == status])
+
+_finding(req, verdicts) := result.pass(input.account_id, "", sprintf("an alarm notifies subscribers of %s: %s", [req.label, _summary(_messages(verdicts, "PASS"))])) if {
+	count(_messages(verdicts, "PASS")) > 0
+} else := result.unknown(input.account_id, "", sprintf("no complete alarm chain for %s was found, and part of the data needed was not collected: %s", [req.label, _summary(_messages(verdicts, "UNKNOWN"))])) if {
+	count(_messages(verdicts, "UNKNOWN")) > 0
+} else := result.fail(input.account_id, "", sprintf("no alarm notifies anyone of %s: %s", [req.label, _summary(_messages(verdicts, "FAIL"))])) if {
+	count(verdicts) > 0
+} else := result.fail(input.account_id, "", sprintf("no alarm notifies anyone of %s: no trail sends its events to CloudWatch Logs", [req.label]))
+
+# _summary joins at most 5 messages, so that 10,000 trails do not make a 10,000-line finding.
+_summary(msgs) := concat("; ", msgs) if {
+	count(msgs) <= 5
+} else := sprintf("%s; and %d more", [concat("; ", array.slice(msgs, 0, 5)), count(msgs) - 5])
+
+# --- Link 1: the trail ---
+
+_trail_verdict(arn, trail, req) := _unknown(snapshot.missing("the logging status", arn)) if {
+	not is_boolean(object.get(trail, ["status", "is_logging"], null))
+} else := _fail(sprintf("trail %s is not logging", [arn])) if {
+	trail.status.is_logging == false
+} else := _unknown(snapshot.missing("the multi-region setting", arn)) if {
+	not is_boolean(object.get(trail, "is_multi_region", null))
+} else := _fail(sprintf("trail %s is single-region: events of other regions never reach its log group", [arn])) if {
+	trail.is_multi_region == false
+} else := _prefixed(sprintf("trail %s", [arn]), _log_group_verdict(snapshot.log_group_key(trail.cloudwatch_logs_log_group_arn), req))
+
+_prefixed(prefix, verdict) := {"status": verdict.status, "message": sprintf("%s: %s", [prefix, verdict.message])}
+
+# --- Link 2: the log group and its metric filters ---
+
+_log_group_verdict(key, req) := _unknown(snapshot.missing("the metric filters", key)) if {
+	not input.log_groups[key]
+} else := _fail(sprintf("log group %s does not exist", [key])) if {
+	input.log_groups[key].exists == false
+} else := _unknown(snapshot.missing("the metric filters", key)) if {
+	not is_array(object.get(input.log_groups[key], "metric_filters", null))
+} else := _fail(sprintf("no metric filter on log group %s matches all of %s%s", [key, _names(req.events), _partial(input.log_groups[key], req)])) if {
+	count(_filters(input.log_groups[key], req)) == 0
+} else := _alarm_verdict(key, _filters(input.log_groups[key], req))
+
+# _filters(lg, req) are the metric filters of lg that match every required event.
+_filters(lg, req) := [f |
+	some f in lg.metric_filters
+	every e in req.events {
+		e in object.get(_matched, f.pattern, set())
+	}
+]
+
+_names(events) := concat(", ", [e.eventName | some e in events])
+
+# _partial explains which events the filters that catch some of them miss.
+_partial(lg, req) := "" if {
+	count(_misses(lg, req)) == 0
+} else := sprintf(" (%s)", [concat("; ", _misses(lg, req))])
+
+_misses(lg, req) := sort([sprintf("filter '%s' misses %s", [f.name, _names(missed)]) |
+	some f in lg.metric_filters
+	caught := object.get(_matched, f.pattern, set())
+	missed := [e | some e in req.events; not e in caught]
+	count(missed) < count(req.events)
+])
+
+# --- Link 3: the alarms on the filters' metrics ---
+
+_alarm_verdict(key, filters) := _unknown(snapshot.missing("the CloudWatch alarms", key)) if {
+	not input.alarms
+} else := _fail(sprintf("no CloudWatch alarm watches the metric of filter %s on log group %s", [_filter_metrics(filters), key])) if {
+	count(_watching(key, filters)) == 0
+} else := _fail(sprintf("no alarm on the metric of filter %s notifies an SNS topic: %s", [_filter_metrics(filters), concat("; ", _unusable(_watching(key, filters)))])) if {
+	count(_usable(_watching(key, filters))) == 0
+} else := _topic_verdict(key, _filter_metrics(filters), _usable(_watching(key, filters)))
+
+_filter_metrics(filters) := concat(", ", sort([sprintf("'%s' (%s/%s)", [f.name, t.metric_namespace, t.metric_name]) |
+	some f in filters
+	some t in object.get(f, "metric_transformations", [])
+]))
+
+# _watching(key, filters) are the ARNs of the alarms on the filters' metrics.
+_watching(key, filters) := {arn |
+	some f in filters
+	some t in object.get(f, "metric_transformations", [])
+	some arn in _alarms_by_metric[[_region(key), t.metric_namespace, t.metric_name]]
+}
+
+_usable(alarm_arns) := {arn |
+	some arn in alarm_arns
+	input.alarms[arn].actions_enabled == true
+	count(_sns_actions(arn)) > 0
+}
+
+_unusable(alarm_arns) := sort([msg |
+	some arn in alarm_arns
+	msg := _why_unusable(arn)
+])
+
+_why_unusable(arn) := sprintf("alarm %s has its actions disabled", [arn]) if {
+	not input.alarms[arn].actions_enabled == true
+} else := sprintf("alarm %s notifies no SNS topic", [arn])
+
+_sns_actions(arn) := {action |
+	some action in object.get(input.alarms[arn], "alarm_actions", [])
+	split(action, ":")[2] == "sns"
+}
+
+# --- Link 4: the SNS topics and their subscribers ---
+
+_topic_verdict(key, metrics, alarm_arns) := _pass(msg) if {
+	chains := sort([sprintf("log group %s -> filter %s -> alarm %s -> SNS topic %s (%d confirmed subscription(s))", [key, metrics, arn, topic, count(_confirmed(topic))]) |
+		some arn in alarm_arns
+		some topic in _sns_actions(arn)
+		count(_confirmed(topic)) > 0
+	])
+	count(chains) > 0
+	msg := chains[0]
+} else := _unknown(concat("; ", sort([snapshot.missing("the subscriptions", topic) |
+	some arn in alarm_arns
+	some topic in _sns_actions(arn)
+	not is_array(object.get(object.get(input, ["sns_topics", topic], {}), "subscriptions", null))
+]))) if {
+	some arn in alarm_arns
+	some topic in _sns_actions(arn)
+	not is_array(object.get(object.get(input, ["sns_topics", topic], {}), "subscriptions", null))
+} else := _fail(sprintf("no SNS topic notified by the alarms on filter %s has a confirmed subscriber (%s)", [metrics, concat(", ", sort([topic |
+	some arn in alarm_arns
+	some topic in _sns_actions(arn)
+]))]))
+
+# _confirmed(topic) are the confirmed subscriptions of topic (an unconfirmed
+# one has the ARN "PendingConfirmation" and notifies nobody).
+_confirmed(topic) := [s |
+	some s in input.sns_topics[topic].subscriptions
+	_is_confirmed(s)
+]
+
+_is_confirmed(s) if s.confirmed == true
+
+_is_confirmed(s) if {
+	not is_boolean(object.get(s, "confirmed", null))
+	startswith(object.get(s, "arn", ""), "arn:")
+}

@@ -1,0 +1,284 @@
+package trailguard.lib.alarms_test
+
+import data.trailguard.fixtures
+import data.trailguard.lib.alarms
+
+lg := fixtures.log_group_arn
+
+trail := fixtures.trail_arn
+
+trail_alarm := "arn:aws:cloudwatch:us-east-1:111122223333:alarm:cis-cloudtrail-config-changes"
+
+cis_trail_pattern := "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }"
+
+# status(kind, snapshot) is the status of the account finding for kind.
+status(kind, snapshot) := f.status if {
+	f := alarms.finding(kind) with input as snapshot
+}
+
+message(kind, snapshot) := f.message if {
+	f := alarms.finding(kind) with input as snapshot
+}
+
+with_pattern(pattern) := fixtures.patched([{"op": "replace", "path": ["log_groups", lg, "metric_filters", 0, "pattern"], "value": pattern}])
+
+# --- A complete chain passes ---
+
+test_compliant_account_is_alerted_of_every_kind_of_change if {
+	every kind, _ in alarms.requirements {
+		status(kind, fixtures.compliant) == "PASS"
+	}
+	f := alarms.finding("cloudtrail_changes") with input as fixtures.compliant
+	f.resource == "111122223333"
+	f.region == ""
+	contains(f.message, "-> alarm arn:aws:cloudwatch:us-east-1:111122223333:alarm:cis-cloudtrail-config-changes -> SNS topic arn:aws:sns:us-east-1:111122223333:security-alerts")
+}
+
+test_pattern_spelled_differently_still_passes if {
+	every p in [
+		"{$.eventName=StopLogging||$.eventName=StartLogging||$.eventName=DeleteTrail||$.eventName=UpdateTrail||$.eventName=CreateTrail}",
+		`{ ($.eventSource = "cloudtrail.amazonaws.com") && (($.eventName = "*Trail") || ($.eventName = "*Logging")) }`,
+		"{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) || ($.eventName = PutEventSelectors) }",
+	] {
+		status("cloudtrail_changes", with_pattern(p)) == "PASS"
+	}
+}
+
+test_log_group_arn_without_wildcard_suffix if {
+	snapshot := fixtures.with_value(["trails", trail, "cloudwatch_logs_log_group_arn"], lg)
+	status("cloudtrail_changes", snapshot) == "PASS"
+}
+
+test_subscription_without_confirmed_flag_but_with_real_arn_counts if {
+	snapshot := fixtures.patched([{"op": "remove", "path": ["sns_topics", fixtures.topic_arn, "subscriptions", 0, "confirmed"]}])
+	not snapshot.sns_topics[fixtures.topic_arn].subscriptions[0].confirmed
+	status("cloudtrail_changes", snapshot) == "PASS"
+}
+
+test_one_complete_chain_is_enough if {
+	snapshot := fixtures.patched([{"op": "add", "path": ["trails", "arn:aws:cloudtrail:eu-west-1:111122223333:trail/old"], "value": {
+		"arn": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/old",
+		"name": "old",
+		"home_region": "eu-west-1",
+		"is_multi_region": false,
+		"cloudwatch_logs_log_group_arn": "arn:aws:logs:eu-west-1:111122223333:log-group:old:*",
+		"status": {"is_logging": false},
+	}}])
+	status("cloudtrail_changes", snapshot) == "PASS"
+}
+
+# --- Link 1: the trail ---
+
+test_fail_when_no_trail_sends_to_cloudwatch_logs if {
+	snapshot := fixtures.without(["trails", trail, "cloudwatch_logs_log_group_arn"])
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	contains(message("cloudtrail_changes", snapshot), "no trail sends its events to CloudWatch Logs")
+}
+
+test_fail_when_trail_is_not_logging if {
+	snapshot := fixtures.with_value(["trails", trail, "status", "is_logging"], false)
+	status("kms_key_deletion", snapshot) == "FAIL"
+	contains(message("kms_key_deletion", snapshot), "is not logging")
+}
+
+test_fail_when_trail_is_single_region if {
+	snapshot := fixtures.with_value(["trails", trail, "is_multi_region"], false)
+	status("kms_key_deletion", snapshot) == "FAIL"
+	contains(message("kms_key_deletion", snapshot), "single-region")
+}
+
+test_unknown_when_trail_status_not_collected if {
+	snapshot := fixtures.patched([
+		{"op": "remove", "path": ["trails", trail, "status"]},
+		{"op": "add", "path": ["errors", "-"], "value": {"service": "cloudtrail", "operation": "GetTrailStatus", "resource": trail, "code": "AccessDenied"}},
+	])
+	status("cloudtrail_changes", snapshot) == "UNKNOWN"
+	contains(message("cloudtrail_changes", snapshot), "cloudtrail GetTrailStatus: AccessDenied")
+}
+
+test_unknown_when_multi_region_setting_not_collected if {
+	snapshot := fixtures.without(["trails", trail, "is_multi_region"])
+	status("cloudtrail_changes", snapshot) == "UNKNOWN"
+}
+
+# --- Link 2: the log group and its metric filters ---
+
+test_unknown_when_log_group_not_collected if {
+	snapshot := fixtures.patched([
+		{"op": "remove", "path": ["log_groups", lg]},
+		{"op": "add", "path": ["errors", "-"], "value": {"service": "logs", "operation": "DescribeLogGroups", "resource": lg, "code": "AccessDenied"}},
+	])
+	status("bucket_policy_changes", snapshot) == "UNKNOWN"
+	contains(message("bucket_policy_changes", snapshot), "logs DescribeLogGroups: AccessDenied")
+}
+
+test_unknown_for_organization_trail_whose_log_group_lives_in_the_management_account if {
+	snapshot := fixtures.patched([
+		{"op": "add", "path": ["trails", trail, "owner_account_id"], "value": "999988887777"},
+		{"op": "add", "path": ["trails", trail, "is_organization_trail"], "value": true},
+		{"op": "add", "path": ["trails", trail, "cloudwatch_logs_log_group_arn"], "value": "arn:aws:logs:us-east-1:999988887777:log-group:org-trail:*"},
+	])
+	status("cloudtrail_changes", snapshot) == "UNKNOWN"
+}
+
+test_fail_when_log_group_does_not_exist if {
+	snapshot := fixtures.with_value(["log_groups", lg, "exists"], false)
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	contains(message("cloudtrail_changes", snapshot), "does not exist")
+}
+
+test_unknown_when_metric_filters_not_collected if {
+	snapshot := fixtures.without(["log_groups", lg, "metric_filters"])
+	status("cloudtrail_changes", snapshot) == "UNKNOWN"
+	contains(message("cloudtrail_changes", snapshot), "the metric filters of arn:aws:logs:us-east-1:111122223333:log-group:aws-cloudtrail-logs-111122223333 could not be read")
+}
+
+test_fail_when_log_group_has_no_metric_filter if {
+	snapshot := fixtures.with_value(["log_groups", lg, "metric_filters"], [])
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	contains(message("cloudtrail_changes", snapshot), "no metric filter on log group")
+}
+
+test_fail_when_filter_misses_delete_trail if {
+	snapshot := with_pattern("{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }")
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	contains(message("cloudtrail_changes", snapshot), "filter 'CloudTrailConfigChanges' misses DeleteTrail")
+}
+
+test_fail_when_filter_only_counts_root_changes if {
+	snapshot := with_pattern("{ ($.userIdentity.type = Root) && (($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging)) }")
+	status("cloudtrail_changes", snapshot) == "FAIL"
+}
+
+test_fail_when_kms_filter_watches_the_wrong_service if {
+	snapshot := fixtures.with_value(["log_groups", lg, "metric_filters", 1, "pattern"], "{($.eventSource = kms.amazon.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}")
+	status("kms_key_deletion", snapshot) == "FAIL"
+	contains(message("kms_key_deletion", snapshot), "matches all of DisableKey, ScheduleKeyDeletion")
+}
+
+test_fail_when_bucket_filter_is_unparseable if {
+	snapshot := fixtures.with_value(["log_groups", lg, "metric_filters", 2, "pattern"], "PutBucketPolicy")
+	status("bucket_policy_changes", snapshot) == "FAIL"
+}
+
+test_bucket_filter_with_wildcards_passes if {
+	snapshot := fixtures.with_value(["log_groups", lg, "metric_filters", 2, "pattern"], `{ $.eventSource = s3.amazonaws.com && ($.eventName = "PutBucket*" || $.eventName = "DeleteBucket*") }`)
+	status("bucket_policy_changes", snapshot) == "PASS"
+}
+
+# --- Link 3: the alarm on the filter's metric ---
+
+test_fail_when_no_alarm_watches_the_metric if {
+	snapshot := fixtures.without(["alarms", trail_alarm])
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	contains(message("cloudtrail_changes", snapshot), "no CloudWatch alarm watches the metric of filter 'CloudTrailConfigChanges' (CISBenchmark/CloudTrailConfigChangeCount)")
+	status("kms_key_deletion", snapshot) == "PASS"
+}
+
+test_fail_when_alarm_watches_another_namespace if {
+	snapshot := fixtures.with_value(["alarms", trail_alarm, "namespace"], "LogMetrics")
+	status("cloudtrail_changes", snapshot) == "FAIL"
+}
+
+test_fail_when_alarm_is_in_another_region if {
+	other := "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:cis-cloudtrail-config-changes"
+	snapshot := fixtures.patched([
+		{"op": "remove", "path": ["alarms", trail_alarm]},
+		{"op": "add", "path": ["alarms", other], "value": object.union(fixtures.compliant.alarms[trail_alarm], {"arn": other, "region": "eu-west-1"})},
+	])
+	status("cloudtrail_changes", snapshot) == "FAIL"
+}
+
+test_unknown_when_alarms_not_collected if {
+	snapshot := fixtures.without(["alarms"])
+	status("cloudtrail_changes", snapshot) == "UNKNOWN"
+}
+
+test_fail_when_alarm_actions_disabled if {
+	snapshot := fixtures.with_value(["alarms", trail_alarm, "actions_enabled"], false)
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	contains(message("cloudtrail_changes", snapshot), "has its actions disabled")
+}
+
+test_fail_when_alarm_notifies_no_sns_topic if {
+	snapshot := fixtures.with_value(["alarms", trail_alarm, "alarm_actions"], ["arn:aws:ssm:us-east-1:111122223333:opsitem:3#CATEGORY=Security"])
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	contains(message("cloudtrail_changes", snapshot), "notifies no SNS topic")
+}
+
+# --- Link 4: the SNS topic and its subscribers ---
+
+test_unknown_when_topic_not_collected if {
+	snapshot := fixtures.without(["sns_topics", fixtures.topic_arn])
+	status("cloudtrail_changes", snapshot) == "UNKNOWN"
+	contains(message("cloudtrail_changes", snapshot), "the subscriptions of arn:aws:sns:us-east-1:111122223333:security-alerts could not be read")
+}
+
+test_unknown_when_subscriptions_not_collected if {
+	snapshot := fixtures.without(["sns_topics", fixtures.topic_arn, "subscriptions"])
+	status("kms_key_deletion", snapshot) == "UNKNOWN"
+}
+
+test_fail_when_no_subscription_is_confirmed if {
+	snapshot := fixtures.patched([{"op": "replace", "path": ["sns_topics", fixtures.topic_arn, "subscriptions", 0], "value": {"arn": "PendingConfirmation", "protocol": "email", "endpoint": "secops@example.com", "confirmed": false}}])
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	contains(message("cloudtrail_changes", snapshot), "has a confirmed subscriber")
+}
+
+test_fail_when_topic_has_no_subscription if {
+	snapshot := fixtures.with_value(["sns_topics", fixtures.topic_arn, "subscriptions"], [])
+	status("bucket_policy_changes", snapshot) == "FAIL"
+}
+
+test_pending_subscription_without_flag_does_not_count if {
+	snapshot := fixtures.patched([{"op": "replace", "path": ["sns_topics", fixtures.topic_arn, "subscriptions", 0], "value": {"arn": "PendingConfirmation", "protocol": "email"}}])
+	status("cloudtrail_changes", snapshot) == "FAIL"
+}
+
+test_confirmed_topic_wins_over_unread_topic if {
+	unread := "arn:aws:sns:us-east-1:111122223333:other-team"
+	snapshot := fixtures.with_value(["alarms", trail_alarm, "alarm_actions"], [unread, fixtures.topic_arn])
+	status("cloudtrail_changes", snapshot) == "PASS"
+	snapshot2 := fixtures.with_value(["alarms", trail_alarm, "alarm_actions"], [unread])
+	status("cloudtrail_changes", snapshot2) == "UNKNOWN"
+}
+
+# --- Several trails ---
+
+test_unknown_beats_fail_but_not_pass if {
+	broken := fixtures.with_value(["trails", trail, "status", "is_logging"], false)
+	unread_trail := {
+		"arn": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/second",
+		"name": "second",
+		"home_region": "eu-west-1",
+		"is_multi_region": true,
+		"cloudwatch_logs_log_group_arn": "arn:aws:logs:eu-west-1:111122223333:log-group:second:*",
+		"status": {"is_logging": true},
+	}
+	snapshot := json.patch(broken, [{"op": "add", "path": ["trails", unread_trail.arn], "value": unread_trail}])
+	status("cloudtrail_changes", snapshot) == "UNKNOWN"
+	snapshot2 := fixtures.patched([{"op": "add", "path": ["trails", unread_trail.arn], "value": unread_trail}])
+	status("cloudtrail_changes", snapshot2) == "PASS"
+}
+
+test_failure_message_is_bounded if {
+	extra := {arn: t |
+		some i in numbers.range(1, 8)
+		arn := sprintf("arn:aws:cloudtrail:eu-west-1:111122223333:trail/t%d", [i])
+		t := {"arn": arn, "name": sprintf("t%d", [i]), "home_region": "eu-west-1", "cloudwatch_logs_log_group_arn": "x", "is_multi_region": true, "status": {"is_logging": false}}
+	}
+	snapshot := fixtures.with_value(["trails"], object.union(fixtures.compliant.trails, extra))
+	broken := json.patch(snapshot, [{"op": "add", "path": ["trails", trail, "status", "is_logging"], "value": false}])
+	status("cloudtrail_changes", broken) == "FAIL"
+	endswith(message("cloudtrail_changes", broken), "; and 4 more")
+}
+
+test_unknown_when_log_group_arn_is_not_an_arn if {
+	snapshot := fixtures.with_value(["trails", trail, "cloudwatch_logs_log_group_arn"], "aws-cloudtrail-logs")
+	status("cloudtrail_changes", snapshot) == "UNKNOWN"
+}
+
+test_fail_when_filter_has_no_metric_transformation if {
+	snapshot := fixtures.patched([{"op": "remove", "path": ["log_groups", lg, "metric_filters", 0, "metric_transformations"]}])
+	status("cloudtrail_changes", snapshot) == "FAIL"
+}

@@ -1,0 +1,250 @@
+# METADATA
+# title: Event selector semantics
+# description: |
+#   What a trail records, judged from its classic event selectors
+#   (event_selectors) or its advanced event selectors
+#   (advanced_event_selectors). Every rule here is true only when the
+#   selectors prove the coverage; callers use selectors_known(trail) to tell
+#   "does not record" (FAIL) from "selectors not collected" (UNKNOWN).
+#
+#   Advanced selectors: a trail records an event when ANY selector matches it;
+#   a selector matches when ALL its field selectors match; a field selector
+#   matches when all its operators (equals, starts_with, ... not_ends_with)
+#   hold. Field names are compared case-insensitively. A field selector on a
+#   field this library does not understand (eventName, eventSource,
+#   userIdentity.arn, errorCode, ...) narrows what is recorded, so it never
+#   counts as "all".
+package trailguard.lib.selectors
+
+import data.trailguard.lib.snapshot
+
+# selectors_known(trail) is true when the trail's classic or advanced event
+# selectors were collected.
+selectors_known(trail) if is_array(trail.event_selectors)
+
+selectors_known(trail) if is_array(trail.advanced_event_selectors)
+
+# ---------------------------------------------------------------------------
+# Management events
+# ---------------------------------------------------------------------------
+
+# all_management_events(trail) is true when the trail records read AND write
+# management events from every event source.
+all_management_events(trail) if {
+	some sel in trail.event_selectors
+	classic_all_management(sel)
+}
+
+all_management_events(trail) if {
+	some sel in trail.advanced_event_selectors
+	advanced_all_management(sel)
+}
+
+# A single classic selector must record both read and write events: a
+# ReadOnly selector plus a WriteOnly selector is not "All" (CIS 3.1).
+classic_all_management(sel) if {
+	sel.read_write_type == "All"
+	sel.include_management_events == true
+	count(object.get(sel, "exclude_management_event_sources", [])) == 0
+}
+
+advanced_all_management(sel) if {
+	fields := field_selectors(sel)
+	fields.eventcategory
+	every fs in fields.eventcategory {
+		matches(fs, "Management")
+	}
+
+	# readOnly, when present, must let both read and write events through.
+	every fs in object.get(fields, "readonly", []) {
+		matches(fs, "true")
+		matches(fs, "false")
+	}
+
+	# Nothing else (an eventSource not_equals exclusion, ...) may narrow it.
+	every name, _ in fields {
+		name in {"eventcategory", "readonly"}
+	}
+}
+
+# logs_management_events(trail) is true when the trail records at least some
+# management events (read, write or both).
+logs_management_events(trail) if {
+	some sel in trail.event_selectors
+	sel.include_management_events == true
+}
+
+logs_management_events(trail) if {
+	some sel in trail.advanced_event_selectors
+	fields := field_selectors(sel)
+	fields.eventcategory
+	every fs in fields.eventcategory {
+		matches(fs, "Management")
+	}
+}
+
+# ---------------------------------------------------------------------------
+# S3 object-level data events
+# ---------------------------------------------------------------------------
+
+# s3_data_events(trail, mode) is true when the trail records S3 object-level
+# data events of kind mode ("read" or "write") for all current and future
+# buckets.
+s3_data_events(trail, mode) if {
+	some sel in trail.event_selectors
+	sel.read_write_type in classic_read_write_types[mode]
+	some res in sel.data_resources
+	res.type == "AWS::S3::Object"
+	some value in res.values
+	value in all_buckets_values
+}
+
+s3_data_events(trail, mode) if {
+	some sel in trail.advanced_event_selectors
+	advanced_s3_all_buckets(sel, mode)
+}
+
+# classic_read_write_types[mode] are the read_write_type values that record mode.
+classic_read_write_types := {
+	"read": {"All", "ReadOnly"},
+	"write": {"All", "WriteOnly"},
+}
+
+# readonly_value[mode] is the value of the readOnly field for events of kind mode.
+readonly_value := {"read": "true", "write": "false"}
+
+# all_buckets_values are the classic data resource values meaning "all
+# current and future S3 buckets".
+all_buckets_values := {
+	sprintf("arn:%s:s3", [snapshot.partition]),
+	sprintf("arn:%s:s3:::", [snapshot.partition]),
+}
+
+advanced_s3_all_buckets(sel, mode) if {
+	fields := field_selectors(sel)
+	fields.eventcategory
+	every fs in fields.eventcategory {
+		matches(fs, "Data")
+	}
+	fields["resources.type"]
+	every fs in fields["resources.type"] {
+		matches(fs, "AWS::S3::Object")
+	}
+	every fs in object.get(fields, "readonly", []) {
+		matches(fs, readonly_value[mode])
+	}
+	every fs in object.get(fields, "resources.arn", []) {
+		arn_all_buckets(fs)
+	}
+
+	# No eventName, eventSource, userIdentity.arn, ... restriction.
+	every name, _ in fields {
+		name in {"eventcategory", "resources.type", "readonly", "resources.arn"}
+	}
+}
+
+# arn_all_buckets(fs) is true for a resources.ARN field selector that lets
+# every object of every bucket through: only starts_with, with a prefix of
+# "arn:<partition>:s3:::" (so it names no bucket), and no exclusion.
+arn_all_buckets(fs) if {
+	every op, values in fs {
+		arn_op_allowed(op, values)
+	}
+	some prefix in fs.starts_with
+	startswith(sprintf("arn:%s:s3:::", [snapshot.partition]), prefix)
+}
+
+arn_op_allowed(op, _) if op in {"field", "starts_with"}
+
+arn_op_allowed(_, values) if count(values) == 0
+
+# ---------------------------------------------------------------------------
+# Advanced field selector evaluation
+# ---------------------------------------------------------------------------
+
+# field_selectors(sel) groups sel's field selectors by lower-cased field name.
+field_selectors(sel) := {name: fss |
+	some fs in object.get(sel, "field_selectors", [])
+	name := lower(object.get(fs, "field", ""))
+	fss := [x | some x in object.get(sel, "field_selectors", []); lower(object.get(x, "field", "")) == name]
+}
+
+# matches(fs, value) is true when field selector fs lets an event whose field
+# has value through. readOnly values are compared case-insensitively.
+matches(fs, value) if {
+	op_holds(fs, "equals", value)
+	op_holds(fs, "not_equals", value)
+	op_holds(fs, "starts_with", value)
+	op_holds(fs, "not_starts_with", value)
+	op_holds(fs, "ends_with", value)
+	op_holds(fs, "not_ends_with", value)
+}
+
+# An absent or empty operator places no condition.
+op_holds(fs, op, _) if count(object.get(fs, op, [])) == 0
+
+op_holds(fs, "equals", value) if {
+	some v in fs.equals
+	same(v, value)
+}
+
+op_holds(fs, "not_equals", value) if {
+	count(fs.not_equals) > 0
+	every v in fs.not_equals {
+		not same(v, value)
+	}
+}
+
+op_holds(fs, "starts_with", value) if {
+	some v in fs.starts_with
+	startswith(value, v)
+}
+
+op_holds(fs, "not_starts_with", value) if {
+	count(fs.not_starts_with) > 0
+	every v in fs.not_starts_with {
+		not startswith(value, v)
+	}
+}
+
+op_holds(fs, "ends_with", value) if {
+	some v in fs.ends_with
+	endswith(value, v)
+}
+
+op_holds(fs, "not_ends_with", value) if {
+	count(fs.not_ends_with) > 0
+	every v in fs.not_ends_with {
+		not endswith(value, v)
+	}
+}
+
+same(a, b) if a == b
+
+# readOnly takes "true"/"false"; accept any letter case.
+same(a, b) if {
+	lower(b) in {"true", "false"}
+	lower(a) == lower(b)
+}
+
+# ---------------------------------------------------------------------------
+# Trail list completeness
+# ---------------------------------------------------------------------------
+
+# trail_list_incomplete is true when some trails may be missing from
+# input.trails: the collection was interrupted, or listing trails failed.
+# Account-level checks then report UNKNOWN instead of "no trail does X".
+trail_list_incomplete if input.complete == false
+
+trail_list_incomplete if {
+	some err in object.get(input, "errors", [])
+	err.operation in {"DescribeTrails", "ListTrails"}
+}
+
+# trail_list_incomplete_reason explains trail_list_incomplete for a message.
+trail_list_incomplete_reason := "the collection was interrupted" if {
+	input.complete == false
+} else := concat("; ", sort([sprintf("%s %s: %s", [e.service, e.operation, e.code]) |
+	some e in object.get(input, "errors", [])
+	e.operation in {"DescribeTrails", "ListTrails"}
+]))
