@@ -14,7 +14,7 @@ defaults := {
 	"min_log_retention_days": 365,
 	# Maximum age of the latest CloudWatch Logs delivery, in hours.
 	"max_cloudwatch_delivery_age_hours": 24,
-	# Maximum number of principals (users, groups, roles) holding AWSCloudTrail_FullAccess.
+	# Maximum number of principals (users, directly or via a group, and roles) holding AWSCloudTrail_FullAccess.
 	"max_full_access_holders": 3,
 	# Minimum retention (object lock or lifecycle expiration) of the log bucket, in days.
 	"min_bucket_retention_days": 365,

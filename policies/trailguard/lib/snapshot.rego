@@ -56,10 +56,33 @@ has_value(obj, key) if {
 }
 
 # errors_by_resource maps a resource (ARN or name) to the collection errors about it.
-errors_by_resource[resource] contains err if {
-	some err in object.get(input, "errors", [])
-	resource := object.get(err, "resource", "")
+# Grouped in linear time from the errors sorted by resource (a partial object rule
+# `errors_by_resource[resource] contains err` is evaluated again, scanning every error,
+# for each resource looked up, and is quadratic to build in OPA).
+errors_by_resource := {resource: {pair[1] | some pair in array.slice(_sorted_errors, start, _error_ends[resource])} |
+	some resource, start in _error_starts
 }
+
+_sorted_errors := sort([[object.get(err, "resource", ""), err] | some err in object.get(input, "errors", [])])
+
+_error_starts := {pair[0]: i |
+	some i, pair in _sorted_errors
+	_error_run_starts(i)
+}
+
+_error_ends := {pair[0]: end |
+	some i, pair in _sorted_errors
+	_error_run_ends(i)
+	end := i + 1
+}
+
+_error_run_starts(0)
+
+_error_run_starts(i) if _sorted_errors[i - 1][0] != _sorted_errors[i][0]
+
+_error_run_ends(i) if i == count(_sorted_errors) - 1
+
+_error_run_ends(i) if _sorted_errors[i + 1][0] != _sorted_errors[i][0]
 
 # why(resource) explains why data about resource is missing: the collection
 # errors recorded for it, or a generic reason.

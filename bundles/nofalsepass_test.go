@@ -1,0 +1,131 @@
+package bundles
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/internal/snapgen"
+	"github.com/trailguard/trailguard/snapshot"
+)
+
+// TestMissingDataNeverPasses removes, one at a time, every piece of collected
+// data from each shipped snapshot — as if the collector had been denied it —
+// and checks that no check turns a FAIL or UNKNOWN (or nothing) into a PASS.
+// A false PASS is the worst bug trailguard can have.
+func TestMissingDataNeverPasses(t *testing.T) {
+	e := newEngine(t)
+	docs := map[string]map[string]any{}
+	paths, _ := filepath.Glob("../testdata/*.json")
+	for _, p := range paths {
+		doc, err := snapshot.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs[filepath.Base(p)] = doc
+	}
+	fixture, err := snapgen.Compliant()
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs["fixture"] = fixture
+	for name, doc := range docs {
+		t.Run(name, func(t *testing.T) {
+			before := statuses(t, e, doc)
+			for _, path := range removable(doc, nil) {
+				changed := without(doc, path)
+				if snapshot.Validate(changed) != nil {
+					continue // a required field: the document would be refused before evaluation
+				}
+				after := statuses(t, e, changed)
+				for key, st := range after {
+					if st == findings.Pass && before[key] != findings.Pass {
+						t.Errorf("removing %s turned %s from %q into PASS", strings.Join(path, " > "), key, before[key])
+					}
+				}
+			}
+		})
+	}
+}
+
+func statuses(t *testing.T, e *Engine, doc map[string]any) map[string]findings.Status {
+	t.Helper()
+	fs, err := e.Eval(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]findings.Status{}
+	for _, f := range fs {
+		key := f.CheckID + " " + f.Resource
+		// A resource with any non-PASS finding is not passing.
+		if prev, ok := out[key]; ok && prev != findings.Pass {
+			continue
+		}
+		out[key] = f.Status
+	}
+	return out
+}
+
+// Keys whose absence means "none" or "not configured" by the schema's definition, and the
+// resources whose absence means they do not exist: removing them is not "missing data".
+var notMissingData = map[string]bool{
+	"errors": true, "collector": true, "complete": true, "collected_at": true, "organization": true, "regions": true,
+	"kms_key_id": true, "sns_topic_arn": true, "s3_key_prefix": true, "cloudwatch_logs_log_group_arn": true, "cloudwatch_logs_role_arn": true,
+	"retention_in_days": true, "deletion_date": true, "exclude_management_event_sources": true,
+	"latest_delivery_error": true, "latest_notification_error": true, "latest_cloudwatch_logs_delivery_error": true,
+	"latest_digest_delivery_error": true, "stop_logging_time": true, "start_logging_time": true,
+	"latest_delivery_time": true, "latest_digest_delivery_time": true,
+}
+
+// Maps whose entries are the things being audited (their absence means they do not exist).
+var existenceMaps = []string{"trails", "event_data_stores", "users", "groups", "roles", "policies", "alarms"}
+
+// Values that are documents as AWS wrote them, not collected settings.
+var opaque = map[string]bool{"document": true, "policy": true, "Statement": true, "tags": true,
+	"event_selectors": true, "advanced_event_selectors": true, "insight_selectors": true, "inline_policies": true}
+
+func removable(v any, prefix []string) [][]string {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	var out [][]string
+	parent := ""
+	if len(prefix) > 0 {
+		parent = prefix[len(prefix)-1]
+	}
+	for _, k := range sortedKeys(obj) {
+		path := append(slices.Clone(prefix), k)
+		isEntry := parent != "" && looksLikeMap(parent)
+		if !(isEntry && slices.Contains(existenceMaps, parent)) && !notMissingData[k] {
+			out = append(out, path)
+		}
+		if opaque[k] && !isEntry {
+			continue
+		}
+		out = append(out, removable(obj[k], path)...)
+	}
+	return out
+}
+
+func looksLikeMap(name string) bool {
+	return slices.Contains(existenceMaps, name) || slices.Contains([]string{"buckets", "kms_keys", "log_groups", "sns_topics"}, name)
+}
+
+func without(doc map[string]any, path []string) map[string]any {
+	b, _ := json.Marshal(doc)
+	var c map[string]any
+	d := json.NewDecoder(strings.NewReader(string(b)))
+	d.UseNumber()
+	_ = d.Decode(&c)
+	m := c
+	for _, k := range path[:len(path)-1] {
+		m = m[k].(map[string]any)
+	}
+	delete(m, path[len(path)-1])
+	return c
+}
