@@ -1,0 +1,66 @@
+# METADATA
+# title: Server access logging is enabled on the trail's S3 bucket
+# description: |
+#   CloudTrail records management calls on the log bucket, but reads and deletes
+#   of the log files themselves are object-level requests. S3 server access
+#   logging records every request made to the bucket (who downloaded, overwrote
+#   or deleted which log file), so tampering with the audit trail leaves a trace.
+#   PASS when logging is enabled to another bucket. FAIL when it is disabled, or
+#   when the bucket delivers its access logs to itself (every log delivery
+#   produces another request to log, and the access logs sit in the same blast
+#   radius as the logs they protect). UNKNOWN when the logging configuration
+#   was not read.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-S3-004
+#   severity: low
+#   resource_type: AwsS3Bucket
+#   remediation:
+#     console: S3 console > Buckets > choose the trail's bucket > Properties > Server access logging > Edit > Enable, choose a separate destination bucket (e.g. s3://<access-log-bucket>/cloudtrail/) > Save changes.
+#     cli: aws s3api put-bucket-logging --bucket <bucket-name> --bucket-logging-status '{"LoggingEnabled":{"TargetBucket":"<access-log-bucket>","TargetPrefix":"cloudtrail/"}}'
+#   frameworks:
+#     cis-aws-v3.0.0: ["3.4"]
+#     cis-aws-v1.4.0: ["3.6"]
+#     securityhub: ["CloudTrail.7"]
+package trailguard.checks.bucket_access_logging
+
+import data.trailguard.lib.buckets
+import data.trailguard.lib.result
+
+findings contains f if some f in buckets.not_collected_findings
+
+findings contains result.pass(buckets.arn(name), buckets.region(bucket), sprintf("server access logs are delivered to bucket %s", [bucket.logging.target_bucket])) if {
+	some name, bucket in buckets.evaluated
+	bucket.logging.enabled == true
+	is_string(bucket.logging.target_bucket)
+	not _self_target(name, bucket)
+}
+
+findings contains result.fail(buckets.arn(name), buckets.region(bucket), "server access logging is disabled: reads and deletions of log files leave no trace") if {
+	some name, bucket in buckets.evaluated
+	bucket.logging.enabled == false
+}
+
+findings contains result.fail(buckets.arn(name), buckets.region(bucket), "server access logs are delivered to the log bucket itself: use a separate access-log bucket") if {
+	some name, bucket in buckets.evaluated
+	bucket.logging.enabled == true
+	_self_target(name, bucket)
+}
+
+_self_target(name, bucket) if lower(bucket.logging.target_bucket) == lower(name)
+
+# S3 accepts the target as a bucket name; tolerate an ARN too.
+_self_target(name, bucket) if lower(bucket.logging.target_bucket) == lower(buckets.arn(name))
+
+findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the server access logging configuration", name, {"GetBucketLogging"})) if {
+	some name, bucket in buckets.evaluated
+	not is_boolean(object.get(bucket, ["logging", "enabled"], null))
+}
+
+findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the server access logging target bucket", name, {"GetBucketLogging"})) if {
+	some name, bucket in buckets.evaluated
+	bucket.logging.enabled == true
+	not is_string(object.get(bucket, ["logging", "target_bucket"], null))
+}

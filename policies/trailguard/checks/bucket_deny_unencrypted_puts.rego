@@ -1,0 +1,122 @@
+# METADATA
+# title: The trail's S3 bucket policy denies uploads not encrypted with KMS
+# description: |
+#   The bucket policy should refuse any object written to the log bucket without
+#   SSE-KMS, so that nothing (CloudTrail or someone planting files) stores log
+#   data readable by anyone who can merely read the bucket, and reading logs
+#   always requires kms:Decrypt on the key.
+#   PASS when a Deny statement for Principal "*" (or {"AWS": "*"}) covering
+#   s3:PutObject (s3:*, s3:Put* count) on every object of the bucket has only
+#   encryption conditions, among them:
+#   - StringNotEquals(IfExists) s3:x-amz-server-side-encryption "aws:kms" or
+#     "aws:kms:dsse";
+#   - Null s3:x-amz-server-side-encryption "true";
+#   - StringNotEquals(IfExists) / StringNotLike(IfExists)
+#     s3:x-amz-server-side-encryption-aws-kms-key-id (a specific key).
+#   Default bucket encryption with SSE-KMS is noted in the FAIL message as a
+#   mitigating fact (objects written without an encryption header are still
+#   encrypted with KMS) but does not PASS the check: the default applies only
+#   when a request sends no header, so a request asking for SSE-S3 is accepted.
+#   FAIL when no statement does this or the bucket has no policy; UNKNOWN when
+#   the policy was not read.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-S3-006
+#   severity: medium
+#   resource_type: AwsS3Bucket
+#   remediation:
+#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > add a statement {"Sid": "DenyUnencryptedObjectUploads", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::<bucket-name>/*", "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}} > Save changes. Make sure the trail uses SSE-KMS (CloudTrail console > Trails > Edit > Log file SSE-KMS encryption) first, or its deliveries are denied.'
+#     cli: aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json, add the DenyUnencryptedObjectUploads statement to policy.json, then aws s3api put-bucket-policy --bucket <bucket-name> --policy file://policy.json
+package trailguard.checks.bucket_deny_unencrypted_puts
+
+import data.trailguard.lib.buckets
+import data.trailguard.lib.iam
+import data.trailguard.lib.result
+
+_sse := "s3:x-amz-server-side-encryption"
+
+_sse_key := "s3:x-amz-server-side-encryption-aws-kms-key-id"
+
+_kms_algorithms := {"aws:kms", "aws:kms:dsse"}
+
+_denies_everyone_puts(stmt, name) if {
+	stmt.Effect == "Deny"
+	buckets.public_principal(stmt)
+	iam.denies_action(stmt, "s3:PutObject")
+	buckets.covers_objects(stmt, buckets.arn(name))
+}
+
+# Only encryption conditions: any other condition narrows the deny.
+_only_encryption_conditions(stmt) if {
+	keys := iam.condition_keys(stmt)
+	count(keys) > 0
+	count(keys - {_sse, _sse_key}) == 0
+}
+
+_requires_kms(stmt) if {
+	some op in ["StringNotEquals", "StringNotEqualsIfExists"]
+	vals := buckets.raw_condition_values(stmt, op, _sse)
+	count(vals) > 0
+	count({lower(v) | some v in vals} - _kms_algorithms) == 0
+}
+
+_requires_kms(stmt) if {
+	vals := buckets.raw_condition_values(stmt, "Null", _sse)
+	count(vals) > 0
+	every v in vals {
+		buckets.is_true(v)
+	}
+}
+
+_requires_kms(stmt) if {
+	some op in ["StringNotEquals", "StringNotEqualsIfExists", "StringNotLike", "StringNotLikeIfExists"]
+	vals := buckets.raw_condition_values(stmt, op, _sse_key)
+	count(vals) > 0
+	every v in vals {
+		is_string(v)
+		not v in {"", "*"}
+	}
+}
+
+_enforcing[name] contains buckets.label(stmt, i) if {
+	some name, bucket in buckets.evaluated
+	some i, stmt in buckets.policy_statements(bucket)
+	_denies_everyone_puts(stmt, name)
+	_only_encryption_conditions(stmt)
+	_requires_kms(stmt)
+}
+
+_kms_defaults(bucket) := {rule.sse_algorithm |
+	some rule in object.get(bucket, ["encryption", "rules"], [])
+	lower(object.get(rule, "sse_algorithm", "")) in _kms_algorithms
+}
+
+_mitigation(bucket) := sprintf(" (mitigating: default bucket encryption is %s, so objects uploaded without an encryption header are still encrypted with KMS)", [concat(", ", sort(_kms_defaults(bucket)))]) if {
+	count(_kms_defaults(bucket)) > 0
+} else := ""
+
+findings contains f if some f in buckets.not_collected_findings
+
+findings contains result.pass(buckets.arn(name), buckets.region(bucket), sprintf("bucket policy statement %s denies uploads not encrypted with SSE-KMS", [concat(", ", sort(_enforcing[name]))])) if {
+	some name, bucket in buckets.evaluated
+	_enforcing[name]
+}
+
+findings contains result.fail(buckets.arn(name), buckets.region(bucket), sprintf("the bucket has no policy, so nothing denies uploads not encrypted with SSE-KMS%s", [_mitigation(bucket)])) if {
+	some name, bucket in buckets.evaluated
+	bucket.policy.exists == false
+}
+
+findings contains result.fail(buckets.arn(name), buckets.region(bucket), sprintf("no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\")%s", [_mitigation(bucket)])) if {
+	some name, bucket in buckets.evaluated
+	object.get(bucket, ["policy", "exists"], true) != false
+	buckets.policy_known(bucket)
+	not _enforcing[name]
+}
+
+findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
+	some name, bucket in buckets.evaluated
+	not buckets.policy_known(bucket)
+}

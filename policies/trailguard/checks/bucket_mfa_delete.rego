@@ -1,0 +1,64 @@
+# METADATA
+# title: MFA delete is enabled on the trail's S3 bucket
+# description: |
+#   With versioning on, deleting or overwriting a log file only hides it behind a
+#   new version; MFA delete additionally requires the root user's MFA code to
+#   permanently delete a version or to turn versioning off. Stolen credentials
+#   alone then cannot destroy the audit trail.
+#   PASS needs versioning Status "Enabled" and MFADelete "Enabled". Versioning
+#   suspended or never enabled fails (MFA delete needs versioning); versioning on
+#   without MFA delete fails with its own message. UNKNOWN when the versioning
+#   configuration was not read.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-S3-003
+#   severity: medium
+#   resource_type: AwsS3Bucket
+#   remediation:
+#     console: MFA delete cannot be enabled from the console. Sign in as the root user with an MFA device and use the AWS CLI.
+#     cli: aws s3api put-bucket-versioning --bucket <bucket-name> --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "<root-mfa-device-arn> <mfa-code>"
+#   frameworks:
+#     cis-aws-v3.0.0: ["2.1.2"]
+package trailguard.checks.bucket_mfa_delete
+
+import data.trailguard.lib.buckets
+import data.trailguard.lib.result
+
+findings contains f if some f in buckets.not_collected_findings
+
+findings contains result.pass(buckets.arn(name), buckets.region(bucket), "versioning and MFA delete are enabled") if {
+	some name, bucket in buckets.evaluated
+	bucket.versioning.status == "Enabled"
+	bucket.versioning.mfa_delete == "Enabled"
+}
+
+findings contains result.fail(buckets.arn(name), buckets.region(bucket), "versioning is enabled but MFA delete is not: log file versions can be deleted, and versioning suspended, without the root user's MFA") if {
+	some name, bucket in buckets.evaluated
+	bucket.versioning.status == "Enabled"
+	is_string(bucket.versioning.mfa_delete)
+	bucket.versioning.mfa_delete != "Enabled"
+}
+
+findings contains result.fail(buckets.arn(name), buckets.region(bucket), msg) if {
+	some name, bucket in buckets.evaluated
+	is_string(bucket.versioning.status)
+	bucket.versioning.status != "Enabled"
+	msg := _versioning_off_message(bucket.versioning.status)
+}
+
+_versioning_off_message("Suspended") := "versioning is suspended, so MFA delete cannot protect the logs: a deleted or overwritten log file is gone"
+
+_versioning_off_message(status) := sprintf("versioning has never been enabled (status %q), so MFA delete cannot protect the logs: a deleted or overwritten log file is gone", [status]) if status != "Suspended"
+
+findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the versioning configuration", name, {"GetBucketVersioning"})) if {
+	some name, bucket in buckets.evaluated
+	not is_string(object.get(bucket, ["versioning", "status"], null))
+}
+
+findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the MFA delete setting", name, {"GetBucketVersioning"})) if {
+	some name, bucket in buckets.evaluated
+	bucket.versioning.status == "Enabled"
+	not is_string(object.get(bucket, ["versioning", "mfa_delete"], null))
+}

@@ -1,0 +1,186 @@
+# METADATA
+# title: The trail's S3 bucket is not publicly accessible
+# description: |
+#   CloudTrail logs record every API call in the account: who did what, from
+#   where, with which resources. A log bucket readable by everyone hands that
+#   map to an attacker; one writable by everyone lets them plant or overwrite
+#   log files. For every bucket a trail delivers to, this check fails for:
+#   - an ACL grant to the AllUsers (everyone) or AuthenticatedUsers (any AWS
+#     account) group;
+#   - an Allow statement of the bucket policy whose principal is everyone
+#     (Principal "*" or {"AWS": "*"}, or NotPrincipal) and whose conditions do not
+#     pin the caller to specific values of aws:SourceArn, aws:SourceAccount,
+#     aws:SourceOwner, aws:SourceVpc(e), aws:SourceIp, aws:VpcSourceIp,
+#     aws:PrincipalOrgID/OrgPaths, aws:PrincipalAccount, aws:PrincipalArn,
+#     aws:SourceOrgID/OrgPaths, aws:userid, s3:DataAccessPointAccount/Arn with a
+#     positive operator (no IfExists, no negated operator, no "*" value).
+#     Conditions such as aws:SecureTransport alone do not restrict who calls;
+#   - S3's own verdict PolicyStatus.IsPublic when no statement above explains it.
+#   A public grant neutralised by the public access block (IgnorePublicAcls,
+#   RestrictPublicBuckets at the bucket or the owning account) still fails, with
+#   severity medium: one setting change from exposure.
+#   UNKNOWN when the ACL, the policy or the policy status could not be read and
+#   nothing failed. A bucket absent from the snapshot is UNKNOWN; a bucket that
+#   does not exist is left to TG-CT-004.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-S3-001
+#   severity: critical
+#   resource_type: AwsS3Bucket
+#   remediation:
+#     console: S3 console > Buckets > choose the bucket > Permissions > Block public access > Edit > turn on all four settings; then under Bucket policy remove statements granting Principal "*" without a restricting condition, and under Access control list (ACL) remove grants to Everyone and Authenticated users group (or set Object Ownership to Bucket owner enforced).
+#     cli: aws s3api put-public-access-block --bucket <bucket-name> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true && aws s3api put-bucket-ownership-controls --bucket <bucket-name> --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]' && aws s3api put-bucket-policy --bucket <bucket-name> --policy file://<policy-without-public-statements>.json
+#   frameworks:
+#     cis-aws-v1.4.0: ["3.3"]
+#     securityhub: ["CloudTrail.6"]
+package trailguard.checks.bucket_not_public
+
+import data.trailguard.lib.buckets
+import data.trailguard.lib.iam
+import data.trailguard.lib.result
+
+_public_groups := {
+	"acs.amazonaws.com/groups/global/allusers": "AllUsers (everyone)",
+	"acs.amazonaws.com/groups/global/authenticatedusers": "AuthenticatedUsers (any AWS account)",
+}
+
+# Condition keys that pin who may call (or from where) to specific values.
+_restricting_keys := {
+	"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner",
+	"aws:sourcevpce", "aws:sourcevpc", "aws:sourceip", "aws:vpcsourceip",
+	"aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+	"aws:sourceorgid", "aws:sourceorgpaths", "aws:userid",
+	"s3:dataaccesspointaccount", "s3:dataaccesspointarn",
+}
+
+# _public_grant[name] contains one description per public ACL grant.
+_public_grant[name] contains sprintf("ACL grants %s to %s", [object.get(grant, "permission", "access"), group]) if {
+	some name, bucket in buckets.evaluated
+	some grant in object.get(bucket, ["acl", "grants"], [])
+	uri := lower(object.get(grant, "grantee_uri", ""))
+	some suffix, group in _public_groups
+	endswith(uri, suffix)
+}
+
+_public_principal(stmt) if buckets.public_principal(stmt)
+
+_public_principal(stmt) if stmt.NotPrincipal
+
+_unrestricted(stmt) if count(buckets.pinned_keys(stmt) & _restricting_keys) == 0
+
+_actions(stmt) := concat(", ", sort(iam.values(stmt.Action))) if stmt.Action
+
+_actions(stmt) := sprintf("every action except %s", [concat(", ", sort(iam.values(stmt.NotAction)))]) if {
+	not stmt.Action
+	stmt.NotAction
+}
+
+_who(stmt) := "Principal *" if buckets.public_principal(stmt)
+
+_who(stmt) := sprintf("everyone except NotPrincipal %s", [concat(", ", sort(_not_principals(stmt)))]) if {
+	not buckets.public_principal(stmt)
+	stmt.NotPrincipal
+}
+
+_not_principals(stmt) := {stmt.NotPrincipal} if is_string(stmt.NotPrincipal)
+
+_not_principals(stmt) := {p |
+	some v in stmt.NotPrincipal
+	some p in iam.values(v)
+} if is_object(stmt.NotPrincipal)
+
+# _public_statement[name] contains one description per public Allow statement.
+_public_statement[name] contains sprintf("policy statement %s allows %s to %s without a condition restricting the caller", [buckets.label(stmt, i), _actions(stmt), _who(stmt)]) if {
+	some name, bucket in buckets.evaluated
+	some i, stmt in buckets.policy_statements(bucket)
+	stmt.Effect == "Allow"
+	_public_principal(stmt)
+	_unrestricted(stmt)
+}
+
+_policy_status_public[name] := "S3 reports the bucket policy as public (PolicyStatus.IsPublic)" if {
+	some name, bucket in buckets.evaluated
+	bucket.policy_status.is_public == true
+	count(object.get(_public_statement, name, set())) == 0
+}
+
+_setting_names := {"ignore_public_acls": "IgnorePublicAcls", "restrict_public_buckets": "RestrictPublicBuckets"}
+
+# A public access block setting is on at the bucket, or at the account that owns it.
+_blocked(bucket, setting) if bucket.public_access_block[setting] == true
+
+_blocked(bucket, setting) if {
+	bucket.owner_account_id == input.account_id
+	input.s3_account_public_access_block[setting] == true
+}
+
+_finding(name, bucket, problem, setting) := result.fail_with_severity(
+	buckets.arn(name), buckets.region(bucket),
+	sprintf("%s (currently neutralised by %s, but one setting change from exposure)", [problem, _setting_names[setting]]),
+	"medium",
+) if {
+	_blocked(bucket, setting)
+} else := result.fail(buckets.arn(name), buckets.region(bucket), problem)
+
+findings contains f if some f in buckets.not_collected_findings
+
+findings contains _finding(name, bucket, problem, "ignore_public_acls") if {
+	some name, bucket in buckets.evaluated
+	some problem in _public_grant[name]
+}
+
+findings contains _finding(name, bucket, problem, "restrict_public_buckets") if {
+	some name, bucket in buckets.evaluated
+	some problem in _public_statement[name]
+}
+
+findings contains _finding(name, bucket, _policy_status_public[name], "restrict_public_buckets") if {
+	some name, bucket in buckets.evaluated
+}
+
+_failed(name) if _public_grant[name]
+
+_failed(name) if _public_statement[name]
+
+_failed(name) if _policy_status_public[name]
+
+# _missing[name] names the parts of the bucket's configuration that could not be read.
+_missing[name] contains "the ACL" if {
+	some name, bucket in buckets.evaluated
+	not is_array(object.get(bucket, ["acl", "grants"], null))
+}
+
+_missing[name] contains "the grantee of a group ACL grant" if {
+	some name, bucket in buckets.evaluated
+	some grant in object.get(bucket, ["acl", "grants"], [])
+	object.get(grant, "grantee_type", "Group") == "Group"
+	not is_string(object.get(grant, "grantee_id", null))
+	not is_string(object.get(grant, "grantee_email", null))
+	not is_string(object.get(grant, "grantee_uri", null))
+}
+
+_missing[name] contains "the bucket policy" if {
+	some name, bucket in buckets.evaluated
+	not buckets.policy_known(bucket)
+}
+
+# The policy status only exists when the bucket has a policy.
+_missing[name] contains "the policy status" if {
+	some name, bucket in buckets.evaluated
+	object.get(bucket, ["policy", "exists"], true) != false
+	not is_boolean(object.get(bucket, ["policy_status", "is_public"], null))
+}
+
+findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing(concat(", ", sort(_missing[name])), name, {"GetBucketAcl", "GetBucketPolicy", "GetBucketPolicyStatus"})) if {
+	some name, bucket in buckets.evaluated
+	_missing[name]
+	not _failed(name)
+}
+
+findings contains result.pass(buckets.arn(name), buckets.region(bucket), "no ACL grant or bucket policy statement makes the bucket public, and S3 does not report it as public") if {
+	some name, bucket in buckets.evaluated
+	not _missing[name]
+	not _failed(name)
+}

@@ -1,0 +1,119 @@
+# METADATA
+# title: The trail's S3 bucket policy denies requests without TLS
+# description: |
+#   Requests over plain HTTP expose log contents and request signatures on the
+#   wire. The bucket policy must deny them for everyone.
+#   PASS when a Deny statement for Principal "*" (or {"AWS": "*"}) covering
+#   s3:* (or at least s3:GetObject and s3:PutObject, wildcards such as s3:Get*
+#   count) on every object of the bucket has Bool or BoolIfExists
+#   aws:SecureTransport "false" (string or boolean) as its only condition.
+#   Alternatively a NumericLessThanIfExists s3:TlsVersion condition (>= 1.2)
+#   enforces TLS: plain HTTP requests carry no s3:TlsVersion, so a plain
+#   NumericLessThan condition does not deny them and does not count.
+#   A statement with further conditions (e.g. also on aws:PrincipalAccount)
+#   denies only some insecure requests and does not count.
+#   FAIL when no statement does this or the bucket has no policy; UNKNOWN when
+#   the policy was not read.
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: TG-S3-005
+#   severity: medium
+#   resource_type: AwsS3Bucket
+#   remediation:
+#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > add a statement {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::<bucket-name>", "arn:aws:s3:::<bucket-name>/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}} > Save changes.'
+#     cli: aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json, add the DenyInsecureTransport statement to policy.json, then aws s3api put-bucket-policy --bucket <bucket-name> --policy file://policy.json
+#   frameworks:
+#     cis-aws-v3.0.0: ["2.1.1"]
+package trailguard.checks.bucket_secure_transport
+
+import data.trailguard.lib.buckets
+import data.trailguard.lib.iam
+import data.trailguard.lib.result
+
+_covers_actions(stmt) if {
+	some pattern in iam.values(stmt.Action)
+	iam.action_matches(pattern, "s3:*")
+}
+
+_covers_actions(stmt) if {
+	iam.denies_action(stmt, "s3:GetObject")
+	iam.denies_action(stmt, "s3:PutObject")
+}
+
+_denies_everyone(stmt, name) if {
+	stmt.Effect == "Deny"
+	buckets.public_principal(stmt)
+	_covers_actions(stmt)
+	buckets.covers_objects(stmt, buckets.arn(name))
+}
+
+_insecure_transport(stmt) if {
+	iam.condition_keys(stmt) == {"aws:securetransport"}
+	some op in ["Bool", "BoolIfExists"]
+	vals := buckets.raw_condition_values(stmt, op, "aws:SecureTransport")
+	count(vals) > 0
+	every v in vals {
+		buckets.is_false(v)
+	}
+}
+
+_old_tls(stmt, op) if {
+	iam.condition_keys(stmt) == {"s3:tlsversion"}
+	vals := buckets.raw_condition_values(stmt, op, "s3:TlsVersion")
+	count(vals) > 0
+	every v in vals {
+		to_number(v) >= 1.2
+	}
+}
+
+_enforcing[name] contains buckets.label(stmt, i) if {
+	some name, bucket in buckets.evaluated
+	some i, stmt in buckets.policy_statements(bucket)
+	_denies_everyone(stmt, name)
+	_insecure_transport(stmt)
+}
+
+_enforcing[name] contains buckets.label(stmt, i) if {
+	some name, bucket in buckets.evaluated
+	some i, stmt in buckets.policy_statements(bucket)
+	_denies_everyone(stmt, name)
+	_old_tls(stmt, "NumericLessThanIfExists")
+}
+
+# Statements that only deny old TLS versions, and let plain HTTP through.
+_tls_only[name] contains buckets.label(stmt, i) if {
+	some name, bucket in buckets.evaluated
+	some i, stmt in buckets.policy_statements(bucket)
+	_denies_everyone(stmt, name)
+	_old_tls(stmt, "NumericLessThan")
+}
+
+findings contains f if some f in buckets.not_collected_findings
+
+findings contains result.pass(buckets.arn(name), buckets.region(bucket), sprintf("bucket policy statement %s denies requests that do not use TLS", [concat(", ", sort(_enforcing[name]))])) if {
+	some name, bucket in buckets.evaluated
+	_enforcing[name]
+}
+
+findings contains result.fail(buckets.arn(name), buckets.region(bucket), "the bucket has no policy, so nothing denies requests over plain HTTP") if {
+	some name, bucket in buckets.evaluated
+	bucket.policy.exists == false
+}
+
+findings contains result.fail(buckets.arn(name), buckets.region(bucket), _no_deny_message(name)) if {
+	some name, bucket in buckets.evaluated
+	object.get(bucket, ["policy", "exists"], true) != false
+	buckets.policy_known(bucket)
+	not _enforcing[name]
+}
+
+_no_deny_message(name) := sprintf("bucket policy statement %s denies old TLS versions with NumericLessThan s3:TlsVersion, but requests over plain HTTP carry no TLS version and are not denied: add a Deny with Bool aws:SecureTransport \"false\" (or use NumericLessThanIfExists)", [concat(", ", sort(_tls_only[name]))]) if {
+	_tls_only[name]
+} else := "no bucket policy statement denies requests over plain HTTP (Deny for Principal * on s3:* with Bool aws:SecureTransport \"false\")"
+
+findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
+	some name, bucket in buckets.evaluated
+	not buckets.policy_known(bucket)
+}
