@@ -23,21 +23,22 @@ func BenchmarkEval(b *testing.B) {
 		{"trails=10000/principals=20000", 10000, 20000},
 	}
 	for _, c := range cases {
-		var doc map[string]any
-		var err error
-		if c.trails == 0 {
-			doc, err = snapgen.Compliant()
-		} else {
-			doc, err = snapgen.Generate(c.trails, c.principals)
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		input, err := ast.InterfaceToValue(doc)
-		if err != nil {
-			b.Fatal(err)
-		}
 		b.Run(c.name, func(b *testing.B) {
+			var doc map[string]any
+			var err error
+			if c.trails == 0 {
+				doc, err = snapgen.Compliant()
+			} else {
+				doc, err = snapgen.Generate(c.trails, c.principals)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			input, err := ast.InterfaceToValue(doc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
 			for b.Loop() {
 				fs, err := e.EvalValue(context.Background(), input)
 				if err != nil {

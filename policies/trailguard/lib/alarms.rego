@@ -56,12 +56,12 @@ _patterns contains f.pattern if {
 	some f in lg.metric_filters
 }
 
-_matched[p] := {e |
+_matched := {p: {e |
 	some e in _all_events
-	metric_filter.matches_tokens(tokens, e)
-} if {
+	metric_filter.matches_compiled(compiled, e)
+} |
 	some p in _patterns
-	tokens := metric_filter.tokens(p)
+	compiled := metric_filter.compile(p)
 }
 
 # _alarms_by_metric[[region, namespace, metric name]] is the set of ARNs of the

@@ -32,43 +32,95 @@ _token_re := `(?s)\$\.([A-Za-z0-9_.\[\]-]+)\s*(!=|=)\s*("(?:[^"\\]|\\.)*"|%[^%]*
 # CloudTrail event (an object of top-level or nested fields, e.g.
 # {"eventSource": "kms.amazonaws.com", "eventName": "DisableKey"}).
 # A field absent from the event makes `=` false and `!=` true.
-matches(pattern, event) if matches_tokens(tokens(pattern), event)
+matches(pattern, event) if matches_compiled(compile(pattern), event)
 
 # tokens(pattern) cuts a JSON filter pattern into its tokens, or returns
-# [] when pattern is not a JSON pattern `{ ... }`. Cut each pattern once and
-# call matches_tokens for every event when testing many events.
+# [] when pattern is not a JSON pattern `{ ... }`.
 tokens(pattern) := regex.find_all_string_submatch_n(_token_re, pattern, -1) if {
 	expr := trim_space(pattern)
 	startswith(expr, "{")
 	endswith(expr, "}")
 } else := []
 
-# matches_tokens(tokens, event) is matches() on a pattern already cut by tokens().
-matches_tokens(tokens, event) if {
-	s := _substitute(tokens, event)
+# compile(pattern) prepares a pattern once for matching against many events:
+# its template (the pattern without whitespace, each term replaced by a
+# placeholder, anything unrecognised by "?") and its terms by placeholder.
+compile(pattern) := compile_tokens(tokens(pattern))
 
-	# exactly one pair of braces, around everything
-	regex.match(`^\{[^{}]*\}$`, s)
-	regex.match(_top_true, _reduce(substring(s, 1, count(s) - 2)))
+# compile_tokens(tokens) is compile() on a pattern already cut by tokens().
+compile_tokens(tokens) := {
+	"template": concat("", [_template_token(i, m) | some i, m in tokens]),
+	"terms": {_placeholder(i): _compile_term(m[1], m[2], m[3]) | some i, m in tokens; m[1] != ""},
+	"negations": count([1 | some m in tokens; m[2] == "!="]) > 0,
 }
 
-# substitute(pattern, event) replaces every term of pattern by "true" or
-# "false" for event, drops whitespace and turns every unrecognised character
-# into "?", e.g. "{ ($.eventName = A) || ($.eventName = B) }" -> "{(true)||(false)}".
-substitute(pattern, event) := _substitute(tokens(pattern), event)
+_placeholder(i) := sprintf("<%d>", [i])
 
-_substitute(tokens, event) := concat("", [_token(m, event) | some m in tokens])
-
-_token(m, event) := "true" if {
-	m[1] != ""
-	_term(m[1], m[2], m[3], event)
-} else := "false" if {
+_template_token(i, m) := _placeholder(i) if {
 	m[1] != ""
 } else := m[4] if {
 	m[4] != ""
 } else := "" if {
 	m[5] != ""
 } else := "?"
+
+# matches_tokens(tokens, event) is matches() on a pattern already cut by tokens().
+matches_tokens(tokens, event) if matches_compiled(compile_tokens(tokens), event)
+
+# matches_compiled(c, event) is matches() on a pattern prepared by compile().
+matches_compiled(c, event) if {
+	truths := {ph: _truth(term, event) | some ph, term in c.terms}
+
+	# Without `!=`, a pattern is monotone in its terms: if no term holds, it cannot match.
+	_may_match(c, truths)
+	s := strings.replace_n(truths, c.template)
+
+	# exactly one pair of braces, around everything
+	regex.match(`^\{[^{}]*\}$`, s)
+	regex.match(_top_true, _reduce(substring(s, 1, count(s) - 2)))
+}
+
+_may_match(c, _) if c.negations
+
+_may_match(c, truths) if {
+	not c.negations
+	"true" in truths
+}
+
+# _compile_term prepares one term: the event path it reads, and for a bare or
+# quoted value without wildcard the exact string to compare (fast path).
+_compile_term(field, op, value) := {
+	"field": field, "op": op, "value": value,
+	"path": split(field, "."),
+	"exact": _exact(value),
+}
+
+_exact(value) := v if {
+	startswith(value, `"`)
+	v := _unquote(value)
+	not contains(v, "*")
+} else := value if {
+	not startswith(value, "%")
+	not contains(value, "*")
+} else := null
+
+_truth(term, event) := "true" if {
+	term.op == "="
+	term.exact != null
+	object.get(event, term.path, null) == term.exact
+} else := "false" if {
+	term.op == "="
+	term.exact != null
+} else := "true" if {
+	_term(term.field, term.op, term.value, event)
+} else := "false"
+
+# substitute(pattern, event) replaces every term of pattern by "true" or
+# "false" for event, drops whitespace and turns every unrecognised character
+# into "?", e.g. "{ ($.eventName = A) || ($.eventName = B) }" -> "{(true)||(false)}".
+substitute(pattern, event) := strings.replace_n({ph: _truth(term, event) | some ph, term in c.terms}, c.template) if {
+	c := compile(pattern)
+}
 
 # _term(field, op, value, event) is true when the term `$.field op value` holds for event.
 _term(field, "=", value, event) if _value_matches(value, _field(event, field))
@@ -105,6 +157,11 @@ _value_matches(value, actual) if {
 }
 
 # Bare values: DisableKey, kms.amazonaws.com, Put*.
+_value_matches(value, actual) if {
+	value == actual
+	not contains(value, "*")
+}
+
 _value_matches(value, actual) if {
 	is_string(actual)
 	not startswith(value, `"`)
@@ -152,6 +209,11 @@ _step4(s) := _step(_step(_step(_step(s))))
 
 _step16(s) := _step4(_step4(_step4(_step4(s))))
 
-# _reduce applies 32 steps: enough for 32 levels of parentheses or && chains
-# of thousands of literals. Steps on a reduced literal cost next to nothing.
-_reduce(s) := _step16(_step16(s))
+# _reduce applies up to 32 steps: enough for 32 levels of parentheses or &&
+# chains of thousands of literals. Most patterns are literals after 4 steps,
+# so the remaining 28 are only attempted when needed.
+_reduce(s) := _reduce_more(_step4(s))
+
+_reduce_more(s) := s if {
+	s in {"true", "false"}
+} else := _step4(_step4(_step4(_step16(s))))
