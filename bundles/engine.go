@@ -232,9 +232,12 @@ func compile(srcs []Source) (*ast.Compiler, error) {
 	if err := checkSandbox(mods); err != nil {
 		return nil, err
 	}
-	var raw any
+	var raw map[string]any
 	if err := util.UnmarshalJSON(schema.Snapshot, &raw); err != nil {
 		return nil, fmt.Errorf("reading the snapshot schema: %w", err)
+	}
+	if errs := checkFields(raw, mods); len(errs) > 0 {
+		return nil, &PolicyError{Msg: errs[0], All: errs}
 	}
 	schemas := ast.NewSchemaSet()
 	schemas.Put(ast.MustParseRef(SchemaRef), raw)

@@ -92,7 +92,17 @@ func TestPolicyErrors(t *testing.T) {
 			"net.lookup_ip_addr is not allowed"},
 		{"syntax", meta + "package acme.a\nfindings contains x if {\n", "custom/a.rego:12: unexpected eof token"},
 		{"misspelled field", meta + "package acme.a\nfindings contains x if { x := input.acount_id }\n",
-			`custom/a.rego:11: undefined ref: input.acount_id`},
+			`custom/a.rego:11: input has no field "acount_id" (fields: account_id, alarms,`},
+		{"misspelled field of a map value", meta + "package acme.a\nfindings contains arn if {\n\tsome arn, t in input.trails\n\tt.log_file_validation_enabld\n}\n",
+			`custom/a.rego:13: t (input.trails[_]) has no field "log_file_validation_enabld" (fields: advanced_event_selectors, arn,`},
+		{"misspelled nested field by lookup", meta + "package acme.a\nfindings contains n if {\n\tsome n, _ in input.buckets\n\tinput.buckets[n].versioning.mfa_delet == \"Enabled\"\n}\n",
+			`custom/a.rego:13: input.buckets[n].versioning has no field "mfa_delet" (fields: mfa_delete, status)`},
+		{"misspelled field used in the head", meta + "package acme.a\nfindings contains t.home_regin if {\n\tsome t in input.trails\n}\n",
+			`custom/a.rego:11: t (input.trails[_]) has no field "home_regin"`},
+		{"misspelled field through an assignment", meta + "package acme.a\nfindings contains x if {\n\tt := input.trails[_]\n\ts := t.status\n\tx := s.is_loging\n}\n",
+			`custom/a.rego:14: s (input.trails[_].status) has no field "is_loging" (fields: is_logging,`},
+		{"misspelled field under every", meta + "package acme.a\nfindings contains 1 if {\n\tevery k in input.kms_keys {\n\t\tk.rotation\n\t}\n}\n",
+			`has no field "rotation"`},
 		{"unknown builtin", meta + "package acme.a\nfindings contains x if { x := result.new(\"a\") }\n",
 			"custom/a.rego:11: undefined function result.new"},
 		{"missing severity", strings.Replace(meta, "#   severity: high\n", "", 1) + "package acme.a\nfindings contains 1 if true\n",
@@ -116,6 +126,27 @@ func TestPolicyErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A variable reused for different things in one rule must not produce a false field error.
+func TestFieldCheckToleratesReusedVariables(t *testing.T) {
+	src := `# METADATA
+# title: Reuse
+# description: d
+# scope: package
+# schemas:
+#   - input: schema.snapshot
+# custom:
+#   id: ACME-REUSE
+#   severity: low
+package acme.reuse
+
+findings contains {"status": "PASS", "resource": "x", "region": "", "message": sprintf("%d %d", [count(a), count(b)])} if {
+	a := [v.home_region | some v in input.trails]
+	b := [v.region | some v in input.buckets]
+}
+`
+	newEngine(t, Source{Name: "custom", Modules: map[string]string{"acme/reuse.rego": src}})
 }
 
 func TestCustomCheckReportsBesideBuiltins(t *testing.T) {
