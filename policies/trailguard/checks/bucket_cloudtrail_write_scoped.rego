@@ -40,12 +40,15 @@ _cloudtrail_principal(stmt) if {
 }
 
 # _grant[name] contains [label, scoped] for every statement letting CloudTrail write to the bucket.
-_grant[name] contains [buckets.label(stmt, i), scoped] if {
-	some name, bucket in buckets.evaluated
-	some i, stmt in buckets.policy_statements(bucket)
-	iam.allows_action(stmt, "s3:PutObject")
-	_cloudtrail_principal(stmt)
-	scoped := count(buckets.pinned_keys(stmt) & _scoping_keys) > 0
+_grant := {name: grants |
+	some name, stmts in buckets.policies
+	grants := {[buckets.label(stmt, i), scoped] |
+		some i, stmt in stmts
+		_cloudtrail_principal(stmt)
+		iam.allows_action(stmt, "s3:PutObject")
+		scoped := count(buckets.pinned_keys(stmt) & _scoping_keys) > 0
+	}
+	count(grants) > 0
 }
 
 findings contains f if some f in buckets.not_collected_findings
@@ -63,11 +66,11 @@ findings contains result.pass(buckets.arn(name), buckets.region(bucket), sprintf
 
 findings contains result.fail(buckets.arn(name), buckets.region(bucket), "no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs to the bucket") if {
 	some name, bucket in buckets.evaluated
-	buckets.policy_known(bucket)
+	buckets.policies[name]
 	not _grant[name]
 }
 
 findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
 	some name, bucket in buckets.evaluated
-	not buckets.policy_known(bucket)
+	not buckets.policies[name]
 }

@@ -41,51 +41,52 @@ _sse_key := "s3:x-amz-server-side-encryption-aws-kms-key-id"
 
 _kms_algorithms := {"aws:kms", "aws:kms:dsse"}
 
-_denies_everyone_puts(stmt, name) if {
-	stmt.Effect == "Deny"
-	buckets.public_principal(stmt)
-	iam.denies_action(stmt, "s3:PutObject")
-	buckets.covers_objects(stmt, buckets.arn(name))
+# Only encryption conditions: any other condition narrows the deny (an entry of
+# buckets.public_denies).
+_only_encryption_conditions(deny) if {
+	count(deny.keys) > 0
+	count(deny.keys - {_sse, _sse_key}) == 0
 }
 
-# Only encryption conditions: any other condition narrows the deny.
-_only_encryption_conditions(stmt) if {
-	keys := iam.condition_keys(stmt)
-	count(keys) > 0
-	count(keys - {_sse, _sse_key}) == 0
-}
-
-_requires_kms(stmt) if {
-	some op in ["StringNotEquals", "StringNotEqualsIfExists"]
-	vals := buckets.raw_condition_values(stmt, op, _sse)
+# _values(conds, ops, key) are the values the conditions (buckets.raw_conditions) give
+# to key under one of the (lower-cased) operators ops, one set per operator.
+_values(conds, ops, key) := [vals |
+	some op in ops
+	vals := {t[2] | some t in conds; t[0] == op; t[1] == key}
 	count(vals) > 0
+]
+
+_requires_kms(conds) if {
+	some vals in _values(conds, ["stringnotequals", "stringnotequalsifexists"], _sse)
 	count({lower(v) | some v in vals} - _kms_algorithms) == 0
 }
 
-_requires_kms(stmt) if {
-	vals := buckets.raw_condition_values(stmt, "Null", _sse)
-	count(vals) > 0
+_requires_kms(conds) if {
+	some vals in _values(conds, ["null"], _sse)
 	every v in vals {
 		buckets.is_true(v)
 	}
 }
 
-_requires_kms(stmt) if {
-	some op in ["StringNotEquals", "StringNotEqualsIfExists", "StringNotLike", "StringNotLikeIfExists"]
-	vals := buckets.raw_condition_values(stmt, op, _sse_key)
-	count(vals) > 0
+_requires_kms(conds) if {
+	some vals in _values(conds, ["stringnotequals", "stringnotequalsifexists", "stringnotlike", "stringnotlikeifexists"], _sse_key)
 	every v in vals {
 		is_string(v)
 		not v in {"", "*"}
 	}
 }
 
-_enforcing[name] contains buckets.label(stmt, i) if {
-	some name, bucket in buckets.evaluated
-	some i, stmt in buckets.policy_statements(bucket)
-	_denies_everyone_puts(stmt, name)
-	_only_encryption_conditions(stmt)
-	_requires_kms(stmt)
+# _enforcing maps a bucket to the labels of its statements that deny uploads
+# not encrypted with SSE-KMS.
+_enforcing := {name: labels |
+	some name, denies in buckets.public_denies
+	labels := {buckets.label(deny.stmt, deny.i) |
+		some deny in denies
+		_only_encryption_conditions(deny)
+		iam.denies_action(deny.stmt, "s3:PutObject")
+		_requires_kms(buckets.raw_conditions(deny.stmt))
+	}
+	count(labels) > 0
 }
 
 _kms_defaults(bucket) := {rule.sse_algorithm |
@@ -112,11 +113,11 @@ findings contains result.fail(buckets.arn(name), buckets.region(bucket), sprintf
 findings contains result.fail(buckets.arn(name), buckets.region(bucket), sprintf("no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\")%s", [_mitigation(bucket)])) if {
 	some name, bucket in buckets.evaluated
 	object.get(bucket, ["policy", "exists"], true) != false
-	buckets.policy_known(bucket)
+	buckets.policies[name]
 	not _enforcing[name]
 }
 
 findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
 	some name, bucket in buckets.evaluated
-	not buckets.policy_known(bucket)
+	not buckets.policies[name]
 }

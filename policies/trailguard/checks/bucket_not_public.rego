@@ -92,12 +92,15 @@ _not_principals(stmt) := {p |
 } if is_object(stmt.NotPrincipal)
 
 # _public_statement[name] contains one description per public Allow statement.
-_public_statement[name] contains sprintf("policy statement %s allows %s to %s without a condition restricting the caller", [buckets.label(stmt, i), _actions(stmt), _who(stmt)]) if {
-	some name, bucket in buckets.evaluated
-	some i, stmt in buckets.policy_statements(bucket)
-	stmt.Effect == "Allow"
-	_public_principal(stmt)
-	_unrestricted(stmt)
+_public_statement := {name: problems |
+	some name, stmts in buckets.policies
+	problems := {sprintf("policy statement %s allows %s to %s without a condition restricting the caller", [buckets.label(stmt, i), _actions(stmt), _who(stmt)]) |
+		some i, stmt in stmts
+		stmt.Effect == "Allow"
+		_public_principal(stmt)
+		_unrestricted(stmt)
+	}
+	count(problems) > 0
 }
 
 _policy_status_public[name] := "S3 reports the bucket policy as public (PolicyStatus.IsPublic)" if {
@@ -162,8 +165,8 @@ _missing[name] contains "the grantee of a group ACL grant" if {
 }
 
 _missing[name] contains "the bucket policy" if {
-	some name, bucket in buckets.evaluated
-	not buckets.policy_known(bucket)
+	some name, _ in buckets.evaluated
+	not buckets.policies[name]
 }
 
 # The policy status only exists when the bucket has a policy.

@@ -44,20 +44,43 @@ _on(bucket, setting) if bucket.public_access_block[setting] == true
 
 _on(bucket, setting) if _account_level(bucket)[setting] == true
 
-# A setting is off when both levels were read and neither has it on.
-_off[name] contains setting if {
-	some name, bucket in buckets.evaluated
-	some setting, _ in _settings
-	is_boolean(bucket.public_access_block[setting])
-	is_boolean(_account_level(bucket)[setting])
-	not _on(bucket, setting)
+# _bucket_all_on(bucket) is true when the bucket itself has all four settings on
+# (the usual case: nothing else to look at).
+_bucket_all_on(bucket) if {
+	pab := bucket.public_access_block
+	pab.block_public_acls == true
+	pab.ignore_public_acls == true
+	pab.block_public_policy == true
+	pab.restrict_public_buckets == true
 }
 
-_undecided[name] contains setting if {
+# _partly_off are the evaluated buckets without all four settings on at the bucket.
+_partly_off := {name: bucket |
 	some name, bucket in buckets.evaluated
-	some setting, _ in _settings
-	not _on(bucket, setting)
-	not _off[name][setting]
+	not _bucket_all_on(bucket)
+}
+
+# A setting is off when both levels were read and neither has it on.
+# (Complete rules: looked up several times per bucket.)
+_off := {name: off |
+	some name, bucket in _partly_off
+	off := {setting |
+		some setting, _ in _settings
+		is_boolean(bucket.public_access_block[setting])
+		is_boolean(_account_level(bucket)[setting])
+		not _on(bucket, setting)
+	}
+	count(off) > 0
+}
+
+_undecided := {name: undecided |
+	some name, bucket in _partly_off
+	undecided := {setting |
+		some setting, _ in _settings
+		not _on(bucket, setting)
+		not _off[name][setting]
+	}
+	count(undecided) > 0
 }
 
 _names(settings) := concat(", ", sort([_settings[s] | some s in settings]))

@@ -39,9 +39,10 @@ import data.trailguard.lib.result
 _min_days := params.value("min_bucket_retention_days")
 
 # _log_paths[name] are the key prefixes under which trails deliver to the bucket.
-_log_paths[name] contains _log_path(object.get(trail, "s3_key_prefix", "")) if {
+# (Complete rules, here and below: each is looked up several times per bucket.)
+_log_paths := {name: paths |
 	some name, _ in buckets.evaluated
-	some trail in buckets.trails_by_bucket[name]
+	paths := {_log_path(object.get(trail, "s3_key_prefix", "")) | some trail in buckets.trails_by_bucket[name]}
 }
 
 _log_path("") := "AWSLogs/"
@@ -87,20 +88,26 @@ _covers_logs(rule, name) if {
 	}
 }
 
-_early[name] contains sprintf("lifecycle rule %s deletes log files after %d days, before the minimum retention of %d days", [_rule_label(rule, i), rule.expiration_days, _min_days]) if {
+_early := {name: msgs |
 	some name, bucket in buckets.evaluated
-	some i, rule in _rules(bucket)
-	_expiring(rule)
-	_affects_logs(rule, name)
-	rule.expiration_days < _min_days
+	msgs := {sprintf("lifecycle rule %s deletes log files after %d days, before the minimum retention of %d days", [_rule_label(rule, i), rule.expiration_days, _min_days]) |
+		some i, rule in _rules(bucket)
+		_expiring(rule)
+		_affects_logs(rule, name)
+		rule.expiration_days < _min_days
+	}
+	count(msgs) > 0
 }
 
-_retaining[name] contains sprintf("lifecycle rule %s keeps log files %d days before expiring them", [_rule_label(rule, i), rule.expiration_days]) if {
+_retaining := {name: msgs |
 	some name, bucket in buckets.evaluated
-	some i, rule in _rules(bucket)
-	_expiring(rule)
-	_covers_logs(rule, name)
-	rule.expiration_days >= _min_days
+	msgs := {sprintf("lifecycle rule %s keeps log files %d days before expiring them", [_rule_label(rule, i), rule.expiration_days]) |
+		some i, rule in _rules(bucket)
+		_expiring(rule)
+		_covers_logs(rule, name)
+		rule.expiration_days >= _min_days
+	}
+	count(msgs) > 0
 }
 
 _lock_days(bucket) := object.get(bucket.object_lock, "days", 0) + (365 * object.get(bucket.object_lock, "years", 0))

@@ -42,52 +42,54 @@ _covers_actions(stmt) if {
 	iam.denies_action(stmt, "s3:PutObject")
 }
 
-_denies_everyone(stmt, name) if {
-	stmt.Effect == "Deny"
-	buckets.public_principal(stmt)
-	_covers_actions(stmt)
-	buckets.covers_objects(stmt, buckets.arn(name))
-}
-
-_insecure_transport(stmt) if {
-	iam.condition_keys(stmt) == {"aws:securetransport"}
+# _insecure_transport(deny) is true when the deny (an entry of buckets.public_denies)
+# applies exactly to requests with Bool aws:SecureTransport "false".
+_insecure_transport(deny) if {
+	deny.keys == {"aws:securetransport"}
 	some op in ["Bool", "BoolIfExists"]
-	vals := buckets.raw_condition_values(stmt, op, "aws:SecureTransport")
+	vals := buckets.raw_condition_values(deny.stmt, op, "aws:SecureTransport")
 	count(vals) > 0
 	every v in vals {
 		buckets.is_false(v)
 	}
 }
 
-_old_tls(stmt, op) if {
-	iam.condition_keys(stmt) == {"s3:tlsversion"}
-	vals := buckets.raw_condition_values(stmt, op, "s3:TlsVersion")
+# _old_tls(deny, op) is true when the deny applies exactly to requests with a TLS
+# version below 1.2 under the operator op.
+_old_tls(deny, op) if {
+	deny.keys == {"s3:tlsversion"}
+	vals := buckets.raw_condition_values(deny.stmt, op, "s3:TlsVersion")
 	count(vals) > 0
 	every v in vals {
 		to_number(v) >= 1.2
 	}
 }
 
-_enforcing[name] contains buckets.label(stmt, i) if {
-	some name, bucket in buckets.evaluated
-	some i, stmt in buckets.policy_statements(bucket)
-	_denies_everyone(stmt, name)
-	_insecure_transport(stmt)
+# _enforcing maps a bucket to the labels of its statements that deny plain HTTP
+# (or, with NumericLessThanIfExists, requests without TLS 1.2).
+_enforcing := {name: labels |
+	some name, denies in buckets.public_denies
+	labels := {buckets.label(deny.stmt, deny.i) |
+		some deny in denies
+		_covers_actions(deny.stmt)
+		_enforces(deny)
+	}
+	count(labels) > 0
 }
 
-_enforcing[name] contains buckets.label(stmt, i) if {
-	some name, bucket in buckets.evaluated
-	some i, stmt in buckets.policy_statements(bucket)
-	_denies_everyone(stmt, name)
-	_old_tls(stmt, "NumericLessThanIfExists")
-}
+_enforces(deny) if _insecure_transport(deny)
+
+_enforces(deny) if _old_tls(deny, "NumericLessThanIfExists")
 
 # Statements that only deny old TLS versions, and let plain HTTP through.
-_tls_only[name] contains buckets.label(stmt, i) if {
-	some name, bucket in buckets.evaluated
-	some i, stmt in buckets.policy_statements(bucket)
-	_denies_everyone(stmt, name)
-	_old_tls(stmt, "NumericLessThan")
+_tls_only := {name: labels |
+	some name, denies in buckets.public_denies
+	labels := {buckets.label(deny.stmt, deny.i) |
+		some deny in denies
+		_covers_actions(deny.stmt)
+		_old_tls(deny, "NumericLessThan")
+	}
+	count(labels) > 0
 }
 
 findings contains f if some f in buckets.not_collected_findings
@@ -105,7 +107,7 @@ findings contains result.fail(buckets.arn(name), buckets.region(bucket), "the bu
 findings contains result.fail(buckets.arn(name), buckets.region(bucket), _no_deny_message(name)) if {
 	some name, bucket in buckets.evaluated
 	object.get(bucket, ["policy", "exists"], true) != false
-	buckets.policy_known(bucket)
+	buckets.policies[name]
 	not _enforcing[name]
 }
 
@@ -115,5 +117,5 @@ _no_deny_message(name) := sprintf("bucket policy statement %s denies old TLS ver
 
 findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
 	some name, bucket in buckets.evaluated
-	not buckets.policy_known(bucket)
+	not buckets.policies[name]
 }

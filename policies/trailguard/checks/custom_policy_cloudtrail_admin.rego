@@ -40,37 +40,90 @@ sensitive_actions := {
 	"cloudtrail:UpdateEventDataStore": "eventdatastore",
 }
 
+# _sensitive_lower maps each sensitive action, lower-cased, to its name.
+# (A literal: a comprehension would be rebuilt at every evaluation.)
+_sensitive_lower := {
+	"cloudtrail:stoplogging": "cloudtrail:StopLogging",
+	"cloudtrail:deletetrail": "cloudtrail:DeleteTrail",
+	"cloudtrail:updatetrail": "cloudtrail:UpdateTrail",
+	"cloudtrail:puteventselectors": "cloudtrail:PutEventSelectors",
+	"cloudtrail:deleteeventdatastore": "cloudtrail:DeleteEventDataStore",
+	"cloudtrail:stopeventdatastoreingestion": "cloudtrail:StopEventDataStoreIngestion",
+	"cloudtrail:updateeventdatastore": "cloudtrail:UpdateEventDataStore",
+}
+
 # granted(doc) is the sorted list of sensitive actions doc allows on every resource
 # without a condition, less those doc denies on every resource without a condition.
+# Each statement is analysed once: the sensitive actions it allows or denies
+# (iam.allows_action / iam.denies_action semantics), then its resources.
 granted(doc) := sort({action |
-	some action, kind in sensitive_actions
-	some stmt in _allowing(doc, action, kind)
-	not _denied(doc, action)
-})
+	some stmt in iam.statements(doc)
+	stmt.Effect == "Allow"
+	not iam.conditional(stmt)
+	some action in _sensitive_matched(stmt)
+	_every_resource(stmt, sensitive_actions[action])
+} - _denied_everywhere(doc))
+
+# _denied_everywhere(doc) are the sensitive actions doc denies on "*" without a condition.
+_denied_everywhere(doc) := {action |
+	some stmt in iam.statements(doc)
+	stmt.Effect == "Deny"
+	"*" in iam.values(stmt.Resource)
+	not iam.conditional(stmt)
+	some action in _sensitive_matched(stmt)
+}
+
+# _sensitive_matched(stmt) are the sensitive actions stmt's Action covers, or all
+# those its NotAction does not exclude (whatever its Effect).
+_sensitive_matched(stmt) := _by_action(stmt) | _by_not_action(stmt)
+
+# (A pattern without glob metacharacters is looked up, not matched against every action.)
+_by_action(stmt) := {action |
+	some pattern in iam.values(stmt.Action)
+	lp := lower(pattern)
+	glob.quote_meta(lp) == lp
+	action := _sensitive_lower[lp]
+} | {action |
+	some pattern in iam.values(stmt.Action)
+	lp := lower(pattern)
+	glob.quote_meta(lp) != lp
+	some la, action in _sensitive_lower
+	glob.match(lp, null, la)
+}
+
+_by_not_action(stmt) := {action |
+	stmt.NotAction
+	excluded := [lower(p) | some p in iam.values(stmt.NotAction)]
+	some la, action in _sensitive_lower
+	count([p | some p in excluded; glob.match(p, null, la)]) == 0
+}
+
+# _every_resource(stmt, kind) is true when stmt applies to every resource: "*" (or
+# NotResource), or a pattern such as "arn:aws:cloudtrail:*:*:trail/*" that reaches every
+# trail or event data store (kind) of an enabled region.
+_every_resource(stmt, _) if iam.on_all_resources(stmt)
+
+_every_resource(stmt, kind) if {
+	not iam.on_all_resources(stmt)
+	_covers_every(stmt, kind)
+}
 
 # _allowing(doc, action, kind) returns the statements of doc that allow action without a
 # condition on every resource: "*" (or NotResource), or a pattern such as
 # "arn:aws:cloudtrail:*:*:trail/*" that reaches every trail or event data store.
-_allowing(doc, action, kind) := array.concat(iam.allows_unconditionally(doc, action), [stmt |
+# (Only used to name the statements of a failing policy.)
+_allowing(doc, action, kind) := [stmt |
 	some stmt in iam.statements(doc)
 	iam.allows_action(stmt, action)
-	not iam.on_all_resources(stmt)
 	not iam.conditional(stmt)
-	_covers_every(stmt, kind)
-])
+	_every_resource(stmt, kind)
+]
 
 _covers_every(stmt, kind) if {
 	some pattern in iam.values(stmt.Resource)
 	some region in array.concat(input.regions, ["zz-probe-1"])
 	probe := sprintf("arn:%s:cloudtrail:%s:%s:%s/trailguard-probe-0c4f", [snapshot.partition, region, input.account_id, kind])
 	glob.match(lower(pattern), null, lower(probe))
-}
-
-_denied(doc, action) if {
-	some stmt in iam.statements(doc)
-	iam.denies_action(stmt, action)
-	"*" in iam.values(stmt.Resource)
-	not iam.conditional(stmt)
 }
 
 _statements(doc, actions) := sort({sprintf("'%s'", [stmt.Sid]) |
@@ -90,6 +143,19 @@ _via_statements(doc, actions) := sprintf(" (statement %s)", [concat(", ", sids)]
 # one run of the sorted array, from _starts[policy] to _ends[policy].
 _attachments := {policy: {pair[1] | some pair in array.slice(_pairs, start, _ends[policy])} |
 	some policy, start in _starts
+}
+
+# _attached is the set of managed policies attached to some principal (a plain set,
+# so that _attachments is only grouped when a message names the holders).
+_attached := ({policy |
+	some principal in input.iam.users
+	some policy in principal.attached_policies
+} | {policy |
+	some principal in input.iam.groups
+	some policy in principal.attached_policies
+}) | {policy |
+	some principal in input.iam.roles
+	some policy in principal.attached_policies
 }
 
 _pairs := sort(((_principal_pairs(input.iam.users) | _principal_pairs(input.iam.groups)) | _principal_pairs(input.iam.roles)))
@@ -166,7 +232,7 @@ findings contains result.unknown(input.account_id, "", snapshot.missing(what, in
 
 # --- customer-managed policies -------------------------------------------------
 
-findings contains _judge(arn, sprintf("customer-managed policy %s", [object.get(policy, "name", arn)]), policy.document, sprintf("; %s", [_holders_text(arn)])) if {
+findings contains _judge(arn, sprintf("customer-managed policy %s", [object.get(policy, "name", arn)]), policy.document, arn) if {
 	some arn, policy in input.iam.policies
 	_customer_managed(arn, policy)
 	is_object(policy.document)
@@ -181,25 +247,30 @@ findings contains result.unknown(arn, "", snapshot.missing("policy document", ar
 # A customer-managed policy attached to a principal but missing from input.iam.policies.
 findings contains result.unknown(arn, "", sprintf("%s; %s", [snapshot.missing("policy document", arn), _holders_text(arn)])) if {
 	input.iam.policies
-	some arn, _ in _attachments
+	some arn in _attached
 	not input.iam.policies[arn]
 	snapshot.account_of_arn(arn) != "aws"
 }
 
 # --- inline policies -----------------------------------------------------------
 
-findings contains _judge(p.resource, sprintf("inline policy %s of %s", [p.name, admins.short_name(p.principal)]), p.document, "") if {
+findings contains _judge(p.resource, sprintf("inline policy %s of %s", [p.name, admins.short_name(p.principal)]), p.document, null) if {
 	some p in _inline
 	is_object(p.document)
 }
 
-# _judge(resource, label, doc, suffix) is the finding for one policy document
-# (granted is evaluated once per document).
-_judge(resource, label, doc, suffix) := result.fail(resource, "", msg) if {
+# _judge(resource, label, doc, managed) is the finding for one policy document
+# (granted is evaluated once per document); managed is the ARN of a customer-managed
+# policy, whose holders a failure names, or null for an inline policy.
+_judge(resource, label, doc, managed) := result.fail(resource, "", msg) if {
 	actions := granted(doc)
 	count(actions) > 0
-	msg := sprintf("%s allows %s on every resource without a condition%s%s", [label, concat(", ", actions), _via_statements(doc, actions), suffix])
+	msg := sprintf("%s allows %s on every resource without a condition%s%s", [label, concat(", ", actions), _via_statements(doc, actions), _holders_suffix(managed)])
 } else := result.pass(resource, "", sprintf("%s does not allow stopping, deleting or narrowing CloudTrail logging unconditionally", [label]))
+
+_holders_suffix(null) := ""
+
+_holders_suffix(managed) := sprintf("; %s", [_holders_text(managed)]) if managed != null
 
 findings contains result.unknown(p.resource, "", snapshot.missing("policy document", p.resource)) if {
 	some p in _inline

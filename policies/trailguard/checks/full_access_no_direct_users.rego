@@ -47,8 +47,7 @@ findings contains result.fail(arn, "", msg) if {
 }
 
 findings contains result.unknown(arn, "", snapshot.missing("attached policies", arn)) if {
-	some arn, user in input.iam.users
-	not user.attached_policies
+	some arn in _unreadable
 }
 
 findings contains result.pass(admins.full_access_policy_arn, "", "no IAM user has AWSCloudTrail_FullAccess attached directly") if {

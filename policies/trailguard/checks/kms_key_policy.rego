@@ -33,13 +33,13 @@ import data.trailguard.lib.iam
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-# owners[key] is the set of accounts whose trails use key: the trails' owner
-# accounts (the management account for an organization trail).
-owners[key] contains owner if {
-	some trail in input.trails
-	key := trail.kms_key_id
-	key != ""
-	owner := object.get(trail, "owner_account_id", input.account_id)
+# owners maps each trail key to the set of accounts whose trails use it: the
+# trails' owner accounts (the management account for an organization trail).
+# (A complete comprehension: the inner comprehension is indexed by OPA, so this is
+# linear in the number of trails, where a partial rule would scan every trail per key.)
+owners := {key: accts |
+	some key in {k | some trail in input.trails; k := trail.kms_key_id; k != ""}
+	accts := {object.get(trail, "owner_account_id", input.account_id) | some trail in input.trails; trail.kms_key_id == key}
 }
 
 # accounts(key) are the accounts whose trails may use key.
@@ -63,76 +63,201 @@ _decrypt_actions := ["kms:Decrypt", "kms:ReEncryptFrom", "kms:CreateGrant"]
 # Actions only a key administrator needs (covered by kms:* and "*").
 _admin_actions := ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]
 
-# Condition operators that restrict a key to the values given.
-_positive_operators := ["StringEquals", "StringLike", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike"]
+# Every action judged, lower-cased for matching.
+# (A literal: a comprehension would be rebuilt at every evaluation.)
+_judged_actions := {
+	"kms:GenerateDataKey": "kms:generatedatakey",
+	"kms:GenerateDataKeyWithoutPlaintext": "kms:generatedatakeywithoutplaintext",
+	"kms:Encrypt": "kms:encrypt",
+	"kms:Decrypt": "kms:decrypt",
+	"kms:ReEncryptFrom": "kms:reencryptfrom",
+	"kms:ReEncryptTo": "kms:reencryptto",
+	"kms:CreateGrant": "kms:creategrant",
+	"kms:PutKeyPolicy": "kms:putkeypolicy",
+	"kms:ScheduleKeyDeletion": "kms:schedulekeydeletion",
+	"kms:DisableKey": "kms:disablekey",
+}
+
+_judged_by_lower := {
+	"kms:generatedatakey": "kms:GenerateDataKey",
+	"kms:generatedatakeywithoutplaintext": "kms:GenerateDataKeyWithoutPlaintext",
+	"kms:encrypt": "kms:Encrypt",
+	"kms:decrypt": "kms:Decrypt",
+	"kms:reencryptfrom": "kms:ReEncryptFrom",
+	"kms:reencryptto": "kms:ReEncryptTo",
+	"kms:creategrant": "kms:CreateGrant",
+	"kms:putkeypolicy": "kms:PutKeyPolicy",
+	"kms:schedulekeydeletion": "kms:ScheduleKeyDeletion",
+	"kms:disablekey": "kms:DisableKey",
+}
+
+# Condition operators that restrict a key to the values given (lower-cased, as
+# iam.base_operator returns them).
+_positive_operators := {"stringequals", "stringlike", "stringequalsignorecase", "arnequals", "arnlike"}
 
 # Condition keys that tie a service's use of the key to an account.
-_source_keys := ["aws:SourceArn", "aws:SourceAccount", "kms:EncryptionContext:aws:cloudtrail:arn"]
+_source_keys := {"aws:sourcearn", "aws:sourceaccount", "kms:encryptioncontext:aws:cloudtrail:arn"}
 
 # Condition keys that tie a caller to an account.
-_caller_keys := ["kms:CallerAccount", "aws:PrincipalAccount", "aws:PrincipalArn"]
+_caller_keys := {"kms:calleraccount", "aws:principalaccount", "aws:principalarn"}
 
-# _account_of(key, value) is the account a condition value names.
+# _account_of(key, value) is the account a condition value names (key lower-cased).
 _account_of(key, value) := value if {
-	lower(key) in {"aws:sourceaccount", "kms:calleraccount", "aws:principalaccount"}
+	key in {"aws:sourceaccount", "kms:calleraccount", "aws:principalaccount"}
 } else := snapshot.account_of_arn(value)
 
-# restricts(stmt, keys, allowed) is true when one condition of stmt, under a
-# positive operator, limits one of keys to accounts in allowed.
-restricts(stmt, keys, allowed) if {
-	some op in _positive_operators
-	some key in keys
-	vals := iam.condition_operator_values(stmt, op, key)
-	count(vals) > 0
-	every v in vals {
-		_account_of(key, v) in allowed
+# _conditions(stmt) lists stmt's conditions as [operator, key, value] triples, the
+# operator as iam.base_operator returns it and the key lower-cased.
+_conditions(stmt) := {[bop, lower(k), v] |
+	some op, block in object.get(stmt, "Condition", {})
+	bop := _base_operator(op)
+	some k, val in block
+	some v in iam.values(val)
+}
+
+# _base_operator(op) is iam.base_operator(op), with a short path for the usual
+# operators without a set qualifier.
+_base_operator(op) := trim_suffix(lower(op), "ifexists") if indexof(op, ":") == -1
+
+else := iam.base_operator(op)
+
+# _restricts(conds, keys, allowed) is true when one condition (from _conditions),
+# under a positive operator, limits one of keys to accounts in allowed.
+_restricts(conds, keys, allowed) if {
+	some c in conds
+	c[1] in keys
+	c[0] in _positive_operators
+	every d in conds {
+		_other_or_allowed(d, c, allowed)
 	}
 }
 
-# org_restricted(stmt) is true when a condition limits callers to the audited
+_other_or_allowed(d, c, _) if d[1] != c[1]
+
+_other_or_allowed(d, c, _) if d[0] != c[0]
+
+_other_or_allowed(d, c, allowed) if {
+	d[1] == c[1]
+	d[0] == c[0]
+	_account_of(d[1], d[2]) in allowed
+}
+
+# _org_values(conds) are the aws:PrincipalOrgID values under positive operators.
+_org_values(conds) := {c[2] | some c in conds; c[0] in _positive_operators; c[1] == "aws:principalorgid"}
+
+# _org_restricted(conds) is true when a condition limits callers to the audited
 # account's organization.
-org_restricted(stmt) if {
+_org_restricted(conds) if {
 	org := _org_id
-	some op in _positive_operators
-	vals := iam.condition_operator_values(stmt, op, "aws:PrincipalOrgID")
-	count(vals) > 0
-	every v in vals {
-		v == org
+	some op in {c[0] | some c in conds; c[0] in _positive_operators; c[1] == "aws:principalorgid"}
+	every c in conds {
+		_other_or_org(c, op, org)
 	}
+}
+
+_other_or_org(c, op, _) if [c[0], c[1]] != [op, "aws:principalorgid"]
+
+_other_or_org(c, op, org) if {
+	[c[0], c[1]] == [op, "aws:principalorgid"]
+	c[2] == org
 }
 
 # _org_id is the audited account's organization id, when collected.
 _org_id := input.organization.id if input.organization.id != ""
 
-# everyone(stmt) is true when stmt is about every principal: Principal "*",
-# {"AWS": "*"}, or NotPrincipal (everyone except a few).
-everyone(stmt) if iam.public_principal(stmt)
-
-everyone(stmt) if stmt.NotPrincipal
-
 _label(i, stmt) := sprintf("'%s'", [stmt.Sid]) if {
 	snapshot.has_value(stmt, "Sid")
 } else := sprintf("#%d", [i + 1])
 
-_allowed(stmt, actions) := [a |
-	some a in actions
-	iam.allows_action(stmt, a)
-]
+# _allowed_set(stmt) is the set of judged actions stmt allows (as iam.allows_action
+# decides, matching every pattern once; a pattern without glob metacharacters is
+# looked up instead of matched against every action).
+_allowed_set(stmt) := ({_judged_by_lower[lp] |
+	stmt.Effect == "Allow"
+	some p in iam.values(stmt.Action)
+	lp := lower(p)
+	glob.quote_meta(lp) == lp
+} | {a |
+	stmt.Effect == "Allow"
+	some p in iam.values(stmt.Action)
+	lp := lower(p)
+	glob.quote_meta(lp) != lp
+	some a, la in _judged_actions
+	glob.match(lp, null, la)
+}) | {a |
+	stmt.Effect == "Allow"
+	stmt.NotAction
+	excluded := [lower(p) | some p in iam.values(stmt.NotAction)]
+	some a, la in _judged_actions
+	count([p | some p in excluded; glob.match(p, null, la)]) == 0
+}
 
 _policy(key) := input.kms_keys[key].policy
 
 # _readable(key) is true when the key policy and its statements were collected.
 _readable(key) if iam.statements(_policy(key))
 
-# (a) CloudTrail may use the key for any account's trails.
-problems[key] contains msg if {
-	some key, _ in owners
+# _statements maps every trail key to the statements of its policy that name
+# cloudtrail.amazonaws.com or everyone and allow one of the judged actions (the
+# only ones that can offend), each analysed once: {"i", "stmt", "allowed" (judged actions allowed), "conds"
+# (_conditions), "service" (names cloudtrail.amazonaws.com), "everyone"}.
+_statements := {key: [s |
 	some i, stmt in iam.statements(_policy(key))
-	iam.service_principal(stmt, "cloudtrail.amazonaws.com")
-	allowed := _allowed(stmt, _service_use_actions)
+	service := _bool_service(stmt)
+	everyone := _bool_everyone(stmt)
+	true in {service, everyone}
+	allowed := _allowed_set(stmt)
 	count(allowed) > 0
-	not restricts(stmt, _source_keys, accounts(key))
-	msg := sprintf("statement %s allows %s to cloudtrail.amazonaws.com %s: any account's trail can use this key (confused deputy); add an aws:SourceArn or kms:EncryptionContext:aws:cloudtrail:arn condition naming account %s", [_label(i, stmt), concat(", ", allowed), _how_conditioned(stmt), concat(", ", sort(accounts(key)))])
+	s := {
+		"i": i,
+		"stmt": stmt,
+		"conds": _conditions(stmt),
+		"service_use": _in_order(service, _service_use_actions, allowed),
+		"admin": _in_order(everyone, _admin_actions, allowed),
+		"decrypt": _in_order(everyone, _decrypt_actions, allowed),
+	}
+] |
+	some key, _ in owners
+}
+
+# _bool_service(stmt) is iam.service_principal(stmt, "cloudtrail.amazonaws.com"), as a boolean.
+_bool_service(stmt) if {
+	is_object(stmt.Principal)
+	some name in iam.values(object.get(stmt.Principal, "Service", []))
+	lower(name) == "cloudtrail.amazonaws.com"
+} else := false
+
+# _bool_everyone(stmt) is true when stmt is about every principal: Principal "*",
+# {"AWS": "*"} (any principal type given "*", as iam.public_principal), or
+# NotPrincipal (everyone except a few); false otherwise.
+_bool_everyone(stmt) if stmt.Principal == "*"
+
+else if {
+	is_object(stmt.Principal)
+	some v in stmt.Principal
+	"*" in iam.values(v)
+} else if stmt.NotPrincipal
+
+else := false
+
+# _in_order(flag, actions, allowed) lists the actions in allowed, in the order of
+# actions, when flag is true ([] otherwise).
+_in_order(flag, actions, allowed) := [a | flag; some a in actions; a in allowed]
+
+# problems maps a key to the messages of its offending statements.
+problems := {key: msgs |
+	some key, stmts in _statements
+	msgs := (_confused_deputy(key, stmts) | _open_admin(stmts)) | _open_decrypt(_open_decrypts[key])
+	count(msgs) > 0
+}
+
+# (a) CloudTrail may use the key for any account's trails.
+_confused_deputy(key, stmts) := {msg |
+	some s in stmts
+	allowed := s.service_use
+	count(allowed) > 0
+	not _restricts(s.conds, _source_keys, accounts(key))
+	msg := sprintf("statement %s allows %s to cloudtrail.amazonaws.com %s: any account's trail can use this key (confused deputy); add an aws:SourceArn or kms:EncryptionContext:aws:cloudtrail:arn condition naming account %s", [_label(s.i, s.stmt), concat(", ", allowed), _how_conditioned(s.stmt), concat(", ", sort(accounts(key)))])
 }
 
 _how_conditioned(stmt) := "with conditions that do not limit it to this account's trails" if {
@@ -140,26 +265,32 @@ _how_conditioned(stmt) := "with conditions that do not limit it to this account'
 } else := "without any condition"
 
 # (b) key administration open to everyone.
-problems[key] contains msg if {
-	some key, _ in owners
-	some i, stmt in iam.statements(_policy(key))
-	everyone(stmt)
-	count(_allowed(stmt, _admin_actions)) > 0
-	msg := sprintf("statement %s allows key administration (%s) to Principal *: whoever it lets in can change the key policy, or disable or delete the key and so make the logs unreadable", [_label(i, stmt), concat(", ", _allowed(stmt, _admin_actions))])
+_open_admin(stmts) := {msg |
+	some s in stmts
+	admin := s.admin
+	count(admin) > 0
+	msg := sprintf("statement %s allows key administration (%s) to Principal *: whoever it lets in can change the key policy, or disable or delete the key and so make the logs unreadable", [_label(s.i, s.stmt), concat(", ", admin)])
+}
+
+# _open_decrypt_stmts(stmts) are the statements that open decryption to everyone
+# without limiting it to the account (nor to an organization, verified or not).
+# (Computed once per key, for problems and unverified.)
+_open_decrypts := {key: [[s, allowed] |
+	some s in stmts
+	count(s.admin) == 0
+	allowed := s.decrypt
+	count(allowed) > 0
+	not _restricts(s.conds, _caller_keys, {input.account_id})
+] |
+	some key, stmts in _statements
 }
 
 # (b) decryption open to everyone, not limited to the account or organization.
-problems[key] contains msg if {
-	some key, _ in owners
-	some i, stmt in iam.statements(_policy(key))
-	everyone(stmt)
-	count(_allowed(stmt, _admin_actions)) == 0
-	allowed := _allowed(stmt, _decrypt_actions)
-	count(allowed) > 0
-	not restricts(stmt, _caller_keys, {input.account_id})
-	not org_restricted(stmt)
-	not _org_unverifiable(stmt)
-	msg := sprintf("statement %s allows %s to Principal * %s: principals outside account %s can decrypt the logs", [_label(i, stmt), concat(", ", allowed), _how_conditioned_caller(stmt), input.account_id])
+_open_decrypt(open) := {msg |
+	some [s, allowed] in open
+	not _org_restricted(s.conds)
+	not _org_unverifiable(s.conds)
+	msg := sprintf("statement %s allows %s to Principal * %s: principals outside account %s can decrypt the logs", [_label(s.i, s.stmt), concat(", ", allowed), _how_conditioned_caller(s.stmt), input.account_id])
 }
 
 _how_conditioned_caller(stmt) := "with conditions that do not limit it to this account or organization" if {
@@ -168,22 +299,19 @@ _how_conditioned_caller(stmt) := "with conditions that do not limit it to this a
 
 # A statement limited by aws:PrincipalOrgID cannot be judged when the
 # organization id was not collected.
-_org_unverifiable(stmt) if {
+_org_unverifiable(conds) if {
 	not _org_id
-	some op in _positive_operators
-	count(iam.condition_operator_values(stmt, op, "aws:PrincipalOrgID")) > 0
+	count(_org_values(conds)) > 0
 }
 
-unverified[key] contains msg if {
-	some key, _ in owners
-	some i, stmt in iam.statements(_policy(key))
-	everyone(stmt)
-	count(_allowed(stmt, _admin_actions)) == 0
-	allowed := _allowed(stmt, _decrypt_actions)
-	count(allowed) > 0
-	not restricts(stmt, _caller_keys, {input.account_id})
-	_org_unverifiable(stmt)
-	msg := sprintf("statement %s allows %s to Principal * in organization %s, but whether that is the audited account's organization is unknown: %s", [_label(i, stmt), concat(", ", allowed), concat(", ", sort(iam.condition_values(stmt, "aws:PrincipalOrgID"))), snapshot.missing("organization id", input.account_id)])
+unverified := {key: msgs |
+	some key, open in _open_decrypts
+	msgs := {msg |
+		some [s, allowed] in open
+		_org_unverifiable(s.conds)
+		msg := sprintf("statement %s allows %s to Principal * in organization %s, but whether that is the audited account's organization is unknown: %s", [_label(s.i, s.stmt), concat(", ", allowed), concat(", ", sort(iam.condition_values(s.stmt, "aws:PrincipalOrgID"))), snapshot.missing("organization id", input.account_id)])
+	}
+	count(msgs) > 0
 }
 
 findings contains result.fail(key, _region(key), msg) if {

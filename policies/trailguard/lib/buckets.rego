@@ -111,6 +111,37 @@ policy_statements(bucket) := iam.statements(bucket.policy.document) if {
 # policy_known(bucket) is true when the bucket policy (or its absence) was read.
 policy_known(bucket) if policy_statements(bucket)
 
+# policies maps the name of every evaluated bucket whose policy (or its absence)
+# was read to its statements ([] without a policy). Computed once per evaluation
+# for all bucket checks: policies[name] is defined exactly when policy_known.
+policies := {name: stmts |
+	some name, bucket in evaluated
+	stmts := policy_statements(bucket)
+}
+
+# public_denies maps the name of every bucket in policies to its Deny statements for
+# Principal * that cover every object of the bucket (the statements that can enforce
+# a bucket-wide requirement), each as {"i": index, "stmt": statement, "keys":
+# iam.condition_keys(stmt)}.
+public_denies := {name: denies |
+	some name, stmts in policies
+	objects := lower(sprintf("%s/*", [arn(name)]))
+	denies := [{"i": i, "stmt": stmt, "keys": iam.condition_keys(stmt)} |
+		some i, stmt in stmts
+		stmt.Effect == "Deny"
+		public_principal(stmt)
+		_covers_lower(stmt, objects)
+	]
+}
+
+# _covers_lower(stmt, objects) is covers_objects with the lower-cased "<bucket-arn>/*".
+_covers_lower(stmt, objects) if {
+	some pattern in iam.values(stmt.Resource)
+	glob.match(lower(pattern), null, objects)
+}
+
+_covers_lower(stmt, _) if stmt.NotResource
+
 # label(stmt, i) names statement number i for messages: its Sid, or its position.
 label(stmt, i) := sprintf("'%s'", [stmt.Sid]) if {
 	is_string(stmt.Sid)
@@ -138,6 +169,16 @@ raw_condition_values(stmt, operator, key) := {v |
 	lower(op) == lower(operator)
 	some k, val in block
 	lower(k) == lower(key)
+	some v in _as_array(val)
+}
+
+# raw_conditions(stmt) lists stmt's conditions once as [operator, key, value] triples,
+# operator and key lower-cased, values as given (booleans kept as booleans):
+# raw_condition_values(stmt, operator, key) is
+# {t[2] | some t in raw_conditions(stmt); t[0] == lower(operator); t[1] == lower(key)}.
+raw_conditions(stmt) := {[lower(op), lower(k), v] |
+	some op, block in object.get(stmt, "Condition", {})
+	some k, val in block
 	some v in _as_array(val)
 }
 

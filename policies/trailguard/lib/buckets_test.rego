@@ -123,3 +123,22 @@ test_missing_quotes_the_errors_of_the_calls_that_read_the_data if {
 	other := buckets.missing("the ACL", bucket, {"GetBucketAcl"}) with input as snapshot
 	endswith(other, "(s3 GetBucketPolicy: AccessDenied; s3 GetBucketVersioning: Throttling)")
 }
+
+test_public_denies_keep_deny_statements_for_everyone_on_every_object if {
+	snapshot := fixtures.with_value(["buckets", bucket, "policy", "document", "Statement"], [
+		{"Sid": "NotResourceDeny", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "NotResource": "arn:aws:s3:::other/*"},
+		{"Sid": "AccountOnly", "Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:*", "Resource": "*"},
+		{"Sid": "AllowAll", "Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+		{"Sid": "OtherBucket", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::other/*"},
+		{"Sid": "Objects", "Effect": "Deny", "Principal": {"AWS": ["*"]}, "Action": "s3:*", "Resource": "arn:aws:s3:::*/*", "Condition": {"Bool": {"aws:SecureTransport": [false]}}},
+	])
+	denies := buckets.public_denies[bucket] with input as snapshot
+	[d.stmt.Sid | some d in denies] == ["NotResourceDeny", "Objects"]
+	denies[1].keys == {"aws:securetransport"}
+	count(buckets.policies[bucket]) == 5 with input as snapshot
+}
+
+test_policies_only_hold_buckets_whose_policy_was_read if {
+	buckets.policies[bucket] == [] with input as fixtures.with_value(["buckets", bucket, "policy"], {"exists": false})
+	not buckets.policies[bucket] with input as fixtures.without(["buckets", bucket, "policy", "document"])
+}

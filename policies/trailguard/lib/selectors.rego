@@ -163,15 +163,23 @@ arn_op_allowed(_, values) if count(values) == 0
 # ---------------------------------------------------------------------------
 
 # field_selectors(sel) groups sel's field selectors by lower-cased field name.
+# (Each field name is lower-cased once, then the selectors are grouped by name.)
 field_selectors(sel) := {name: fss |
-	some fs in object.get(sel, "field_selectors", [])
-	name := lower(object.get(fs, "field", ""))
-	fss := [x | some x in object.get(sel, "field_selectors", []); lower(object.get(x, "field", "")) == name]
+	named := [[lower(object.get(fs, "field", "")), fs] | some fs in object.get(sel, "field_selectors", [])]
+	some [name, _] in named
+	fss := [fs | some [n, fs] in named; n == name]
 }
 
 # matches(fs, value) is true when field selector fs lets an event whose field
 # has value through. readOnly values are compared case-insensitively.
+# The usual shape (only Field and Equals) takes a short path.
 matches(fs, value) if {
+	object.keys(fs) == {"field", "equals"}
+	_equals_holds(fs.equals, value)
+}
+
+matches(fs, value) if {
+	object.keys(fs) != {"field", "equals"}
 	op_holds(fs, "equals", value)
 	op_holds(fs, "not_equals", value)
 	op_holds(fs, "starts_with", value)
@@ -217,6 +225,17 @@ op_holds(fs, "not_ends_with", value) if {
 	every v in fs.not_ends_with {
 		not endswith(value, v)
 	}
+}
+
+# _equals_holds(vals, value) is op_holds(fs, "equals", value) for vals = fs.equals.
+_equals_holds(vals, _) if count(vals) == 0
+
+_equals_holds(vals, value) if value in vals
+
+_equals_holds(vals, value) if {
+	lower(value) in {"true", "false"}
+	some v in vals
+	lower(v) == lower(value)
 }
 
 same(a, b) if a == b

@@ -320,3 +320,11 @@ test_advanced_operators_starts_with if {
 	t2 := adv([data_category, {"field": "resources.type", "not_starts_with": ["AWS::S3::"]}])
 	not selectors.s3_data_events(t2, "read") with input as aws
 }
+
+test_field_selector_with_empty_equals_lets_every_value_through if {
+	selectors.matches({"field": "eventCategory", "equals": []}, "Data")
+	selectors.matches({"field": "readOnly", "equals": ["TRUE"]}, "true")
+	not selectors.matches({"field": "readOnly", "equals": ["true"]}, "false")
+	selectors.matches({"field": "eventCategory", "equals": ["Data"], "not_equals": []}, "Data")
+	not selectors.matches({"field": "eventCategory", "equals": ["Data"], "not_equals": ["Data"]}, "Data")
+}
