@@ -23,45 +23,69 @@ import data.trailguard.lib.metric_filter
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-_events(source, names) := [{"eventSource": source, "eventName": name} | some name in names]
-
-# requirements lists, per kind of change, the CloudTrail events a metric filter must catch.
+# requirements lists, per kind of change, the CloudTrail events (eventSource,
+# eventName) a metric filter must catch.
 requirements := {
 	"cloudtrail_changes": {
 		"label": "CloudTrail configuration changes",
-		"events": _events("cloudtrail.amazonaws.com", ["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]),
+		"source": "cloudtrail.amazonaws.com",
+		"names": ["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"],
 	},
 	"kms_key_deletion": {
 		"label": "disabling or scheduled deletion of customer managed KMS keys",
-		"events": _events("kms.amazonaws.com", ["DisableKey", "ScheduleKeyDeletion"]),
+		"source": "kms.amazonaws.com",
+		"names": ["DisableKey", "ScheduleKeyDeletion"],
 	},
 	"bucket_policy_changes": {
 		"label": "S3 bucket policy changes",
-		"events": _events("s3.amazonaws.com", [
+		"source": "s3.amazonaws.com",
+		"names": [
 			"PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
 			"DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication",
-		]),
+		],
 	},
 }
 
-_all_events contains e if {
-	some req in requirements
-	some e in req.events
+# events(kind) are the CloudTrail events of requirements[kind].
+events(kind) := [{"eventSource": requirements[kind].source, "eventName": name} | some name in requirements[kind].names]
+
+# _columns[kind][path] is the set of values of the required events at path.
+_columns := {kind: {["eventSource"]: {req.source}, ["eventName"]: {name | some name in req.names}} |
+	some kind, req in requirements
 }
 
-# _matched[pattern] is the set of required events that pattern matches; every
-# distinct pattern is evaluated once, however many log groups share it.
+# Every distinct metric filter pattern of the snapshot is compiled once,
+# however many log groups share it.
 _patterns contains f.pattern if {
 	some lg in input.log_groups
 	some f in lg.metric_filters
 }
 
-_matched := {p: {e |
-	some e in _all_events
-	metric_filter.matches_compiled(compiled, e)
-} |
-	some p in _patterns
-	compiled := metric_filter.compile(p)
+_compiled := {p: metric_filter.compile(p) | some p in _patterns}
+
+# _covers contains [pattern, kind] when pattern matches every event of
+# requirements[kind]. A clause of one path (see metric_filter.compile)
+# holds for every required event when it lists every value the events have
+# at that path; a path the events lack holds for none of them.
+_covers contains [p, kind] if {
+	some p, c in _compiled
+	c.single_paths == true
+	count(c.clauses) > 0
+	some kind, columns in _columns
+	every clause in c.clauses {
+		count(columns[clause[0][0]] - clause[0][1]) == 0
+	}
+}
+
+# Other patterns are matched against each required event in turn.
+_covers contains [p, kind] if {
+	some p, c in _compiled
+	c.ok
+	not c.single_paths
+	some kind, _ in requirements
+	every e in events(kind) {
+		metric_filter.matches_compiled(c, e)
+	}
 }
 
 # _alarms_by_metric[[region, namespace, metric name]] is the set of ARNs of the
@@ -82,20 +106,22 @@ _fail(msg) := {"status": "FAIL", "message": msg}
 _unknown(msg) := {"status": "UNKNOWN", "message": msg}
 
 # finding(kind) is the account-level finding for requirements[kind].
-finding(kind) := _finding(requirements[kind], _verdicts(requirements[kind]))
+finding(kind) := _finding(requirements[kind], _verdicts(kind))
 
-_verdicts(req) := {v |
+_verdicts(kind) := {v |
 	some arn, trail in input.trails
 	snapshot.has_value(trail, "cloudwatch_logs_log_group_arn")
-	v := _trail_verdict(arn, trail, req)
+	v := _trail_verdict(arn, trail, kind)
 }
 
 _messages(verdicts, status) := sort([v.message | some v in verdicts; v.status == status])
 
-_finding(req, verdicts) := result.pass(input.account_id, "", sprintf("an alarm notifies subscribers of %s: %s", [req.label, _summary(_messages(verdicts, "PASS"))])) if {
-	count(_messages(verdicts, "PASS")) > 0
-} else := result.unknown(input.account_id, "", sprintf("no complete alarm chain for %s was found, and part of the data needed was not collected: %s", [req.label, _summary(_messages(verdicts, "UNKNOWN"))])) if {
-	count(_messages(verdicts, "UNKNOWN")) > 0
+_finding(req, verdicts) := result.pass(input.account_id, "", sprintf("an alarm notifies subscribers of %s: %s", [req.label, _summary(passes)])) if {
+	passes := _messages(verdicts, "PASS")
+	count(passes) > 0
+} else := result.unknown(input.account_id, "", sprintf("no complete alarm chain for %s was found, and part of the data needed was not collected: %s", [req.label, _summary(unknowns)])) if {
+	unknowns := _messages(verdicts, "UNKNOWN")
+	count(unknowns) > 0
 } else := result.fail(input.account_id, "", sprintf("no alarm notifies anyone of %s: %s", [req.label, _summary(_messages(verdicts, "FAIL"))])) if {
 	count(verdicts) > 0
 } else := result.fail(input.account_id, "", sprintf("no alarm notifies anyone of %s: no trail sends its events to CloudWatch Logs", [req.label]))
@@ -107,7 +133,7 @@ _summary(msgs) := concat("; ", msgs) if {
 
 # --- Link 1: the trail ---
 
-_trail_verdict(arn, trail, req) := _unknown(snapshot.missing("the logging status", arn)) if {
+_trail_verdict(arn, trail, kind) := _unknown(snapshot.missing("the logging status", arn)) if {
 	not is_boolean(object.get(trail, ["status", "is_logging"], null))
 } else := _fail(sprintf("trail %s is not logging", [arn])) if {
 	trail.status.is_logging == false
@@ -115,53 +141,57 @@ _trail_verdict(arn, trail, req) := _unknown(snapshot.missing("the logging status
 	not is_boolean(object.get(trail, "is_multi_region", null))
 } else := _fail(sprintf("trail %s is single-region: events of other regions never reach its log group", [arn])) if {
 	trail.is_multi_region == false
-} else := _prefixed(sprintf("trail %s", [arn]), _log_group_verdict(snapshot.log_group_key(trail.cloudwatch_logs_log_group_arn), req))
+} else := _prefixed(sprintf("trail %s", [arn]), _log_group_verdict(snapshot.log_group_key(trail.cloudwatch_logs_log_group_arn), kind))
 
 _prefixed(prefix, verdict) := {"status": verdict.status, "message": sprintf("%s: %s", [prefix, verdict.message])}
 
 # --- Link 2: the log group and its metric filters ---
 
-_log_group_verdict(key, req) := _unknown(snapshot.missing("the metric filters", key)) if {
+_log_group_verdict(key, kind) := _unknown(snapshot.missing("the metric filters", key)) if {
 	not input.log_groups[key]
 } else := _fail(sprintf("log group %s does not exist", [key])) if {
 	input.log_groups[key].exists == false
 } else := _unknown(snapshot.missing("the metric filters", key)) if {
 	not is_array(object.get(input.log_groups[key], "metric_filters", null))
-} else := _fail(sprintf("no metric filter on log group %s matches all of %s%s", [key, _names(req.events), _partial(input.log_groups[key], req)])) if {
-	count(_filters(input.log_groups[key], req)) == 0
-} else := _alarm_verdict(key, _filters(input.log_groups[key], req))
+} else := _filters_verdict(key, kind, _filters(input.log_groups[key], kind))
 
-# _filters(lg, req) are the metric filters of lg that match every required event.
-_filters(lg, req) := [f |
+# (each link's data is computed once and handed on to the next link)
+_filters_verdict(key, kind, filters) := _fail(sprintf("no metric filter on log group %s matches all of %s%s", [key, concat(", ", requirements[kind].names), _partial(input.log_groups[key], kind)])) if {
+	count(filters) == 0
+} else := _alarm_verdict(key, filters)
+
+# _filters(lg, kind) are the metric filters of lg that match every required event.
+_filters(lg, kind) := [f |
 	some f in lg.metric_filters
-	every e in req.events {
-		e in object.get(_matched, f.pattern, set())
-	}
+	[f.pattern, kind] in _covers
 ]
 
 _names(events) := concat(", ", [e.eventName | some e in events])
 
 # _partial explains which events the filters that catch some of them miss.
-_partial(lg, req) := "" if {
-	count(_misses(lg, req)) == 0
-} else := sprintf(" (%s)", [concat("; ", _misses(lg, req))])
+_partial(lg, kind) := "" if {
+	count(_misses(lg, kind)) == 0
+} else := sprintf(" (%s)", [concat("; ", _misses(lg, kind))])
 
-_misses(lg, req) := sort([sprintf("filter '%s' misses %s", [f.name, _names(missed)]) |
+_misses(lg, kind) := sort([sprintf("filter '%s' misses %s", [f.name, _names(missed)]) |
 	some f in lg.metric_filters
-	caught := object.get(_matched, f.pattern, set())
-	missed := [e | some e in req.events; not e in caught]
-	count(missed) < count(req.events)
+	missed := [e | some e in events(kind); not metric_filter.matches_compiled(_compiled[f.pattern], e)]
+	count(missed) < count(requirements[kind].names)
 ])
 
 # --- Link 3: the alarms on the filters' metrics ---
 
 _alarm_verdict(key, filters) := _unknown(snapshot.missing("the CloudWatch alarms", key)) if {
 	not input.alarms
-} else := _fail(sprintf("no CloudWatch alarm watches the metric of filter %s on log group %s", [_filter_metrics(filters), key])) if {
-	count(_watching(key, filters)) == 0
-} else := _fail(sprintf("no alarm on the metric of filter %s notifies an SNS topic: %s", [_filter_metrics(filters), concat("; ", _unusable(_watching(key, filters)))])) if {
-	count(_usable(_watching(key, filters))) == 0
-} else := _topic_verdict(key, _filter_metrics(filters), _usable(_watching(key, filters)))
+} else := _watching_verdict(key, _filter_metrics(filters), _watching(key, filters))
+
+_watching_verdict(key, metrics, watching) := _fail(sprintf("no CloudWatch alarm watches the metric of filter %s on log group %s", [metrics, key])) if {
+	count(watching) == 0
+} else := _usable_verdict(key, metrics, watching, _usable(watching))
+
+_usable_verdict(key, metrics, watching, usable) := _fail(sprintf("no alarm on the metric of filter %s notifies an SNS topic: %s", [metrics, concat("; ", _unusable(watching))])) if {
+	count(usable) == 0
+} else := _topic_verdict(key, metrics, usable)
 
 _filter_metrics(filters) := concat(", ", sort([sprintf("'%s' (%s/%s)", [f.name, t.metric_namespace, t.metric_name]) |
 	some f in filters
@@ -198,10 +228,11 @@ _sns_actions(arn) := {action |
 # --- Link 4: the SNS topics and their subscribers ---
 
 _topic_verdict(key, metrics, alarm_arns) := _pass(msg) if {
-	chains := sort([sprintf("log group %s -> filter %s -> alarm %s -> SNS topic %s (%d confirmed subscription(s))", [key, metrics, arn, topic, count(_confirmed(topic))]) |
+	chains := sort([sprintf("log group %s -> filter %s -> alarm %s -> SNS topic %s (%d confirmed subscription(s))", [key, metrics, arn, topic, n]) |
 		some arn in alarm_arns
 		some topic in _sns_actions(arn)
-		count(_confirmed(topic)) > 0
+		n := count(_confirmed(topic))
+		n > 0
 	])
 	count(chains) > 0
 	msg := chains[0]

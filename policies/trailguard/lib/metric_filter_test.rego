@@ -3,6 +3,8 @@ package trailguard.lib.metric_filter_test
 import data.trailguard.lib.metric_filter.matches
 import data.trailguard.lib.metric_filter.substitute
 
+import data.trailguard.lib.metric_filter
+
 kms(name) := {"eventSource": "kms.amazonaws.com", "eventName": name}
 
 cloudtrail(name) := {"eventSource": "cloudtrail.amazonaws.com", "eventName": name}
@@ -215,4 +217,64 @@ test_deep_nesting if {
 	p := "{ (((((((((($.eventName = DeleteTrail)))))))))) || ((((((((($.eventName = X))))))))) }"
 	matches(p, cloudtrail("DeleteTrail"))
 	not matches(p, cloudtrail("CreateTrail"))
+}
+
+# --- The fast path (clauses of exact terms) agrees with the general reduction ---
+
+general(pattern) := {"ok": true, "body": metric_filter._body(regex.replace(pattern, metric_filter._term_re, metric_filter._term_token)), "inexact": metric_filter._inexact(pattern)}
+
+verdict(c, e) if metric_filter.matches_compiled(c, e)
+
+else := false
+
+cnf_patterns := [
+	"{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
+	"{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}",
+	`{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) }`,
+	"{ $.eventSource = kms.amazonaws.com && $.eventName = DisableKey }",
+	"{ ($.userIdentity.type = Root) && (($.eventName = CreateTrail) || ($.eventName = DeleteTrail)) }",
+	"{ ($.eventSource = kms.amazonaws.com) || ($.eventName = DeleteTrail) }",
+	"{ ((($.eventName = DeleteTrail))) }",
+	`{ $.eventName = "" }`,
+]
+
+cnf_events := array.concat(array.concat(trail_events, bucket_events), [
+	kms("DisableKey"), kms("EnableKey"), kms("ScheduleKeyDeletion"), cloudtrail("DisableKey"),
+	{"eventName": "DeleteTrail", "userIdentity": {"type": "Root"}}, {"eventName": ""}, {},
+])
+
+test_common_patterns_take_the_fast_path if {
+	every p in cnf_patterns {
+		count(metric_filter.compile(p).clauses) > 0
+	}
+	not metric_filter.compile("{ $.eventName = Put* }").clauses
+	not metric_filter.compile("{ $.eventName != X }").clauses
+	not metric_filter.compile("{ ($.a = 1 || $.b = 2) && ($.c = 3) || $.d = 4 }").clauses
+}
+
+test_fast_path_agrees_with_general_reduction if {
+	every p in cnf_patterns {
+		every e in cnf_events {
+			verdict(metric_filter.compile(p), e) == verdict(general(p), e)
+		}
+	}
+}
+
+test_some_fast_path_matches_are_true if {
+	matches("{ ($.userIdentity.type = Root) && (($.eventName = CreateTrail) || ($.eventName = DeleteTrail)) }", {"eventName": "DeleteTrail", "userIdentity": {"type": "Root"}})
+	matches("{ ($.eventSource = kms.amazonaws.com) || ($.eventName = DeleteTrail) }", cloudtrail("DeleteTrail"))
+	matches(`{ $.eventName = "" }`, {"eventName": ""})
+	not matches(`{ $.eventName = "" }`, {})
+}
+
+test_control_characters_are_never_parsed if {
+	not matches("{ $.eventName = DeleteTrail || \u0001 }", cloudtrail("DeleteTrail"))
+}
+
+test_very_deep_nesting_in_the_general_reduction if {
+	open := concat("", ["(" | some _ in numbers.range(1, 33)])
+	close := concat("", [")" | some _ in numbers.range(1, 33)])
+	p := concat("", ["{ ", open, "$.eventName = Delete* && $.eventSource = cloudtrail.amazonaws.com", close, " }"])
+	matches(p, cloudtrail("DeleteTrail"))
+	not matches(p, s3("DeleteTrail"))
 }
