@@ -4,8 +4,12 @@
 package report
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -35,11 +39,19 @@ type Options struct {
 	// Color enables ANSI colours (table only). The CLI sets it only on a
 	// terminal and when NO_COLOR is unset.
 	Color bool
+	// Region is the AWS region whose Security Hub receives ASFF findings
+	// (asff only; it goes into ProductArn). Empty means us-east-1.
+	Region string
 }
 
 var factories = map[string]func(Options) Writer{
-	"table": func(o Options) Writer { return NewTable(o.Color) },
-	"json":  func(Options) Writer { return NewJSON() },
+	"table":    func(o Options) Writer { return NewTable(o.Color) },
+	"json":     func(Options) Writer { return NewJSON() },
+	"sarif":    func(Options) Writer { return NewSARIF() },
+	"junit":    func(Options) Writer { return NewJUnit() },
+	"asff":     func(o Options) Writer { return NewASFF(o.Region) },
+	"ocsf":     func(Options) Writer { return NewOCSF() },
+	"markdown": func(Options) Writer { return NewMarkdown() },
 }
 
 // Formats lists the format names New accepts.
@@ -72,4 +84,114 @@ func byImportance(fs []findings.Finding) []findings.Finding {
 		return b.Severity.Rank() - a.Severity.Rank()
 	})
 	return out
+}
+
+// statusRank orders statuses from worst to best.
+var statusRank = map[findings.Status]int{findings.Fail: 0, findings.Unknown: 1, findings.Pass: 2}
+
+// group is every finding of one check on one resource. A check may report
+// several problems with one resource; formats that need one record per check
+// and resource (a stable id, a test case) merge them.
+type group struct {
+	CheckID, Resource string
+	Findings          []findings.Finding // sorted worst status first, then by message
+}
+
+// Status is the worst status in the group.
+func (g group) Status() findings.Status { return g.Findings[0].Status }
+
+// First is the first finding with the group's status.
+func (g group) First() findings.Finding { return g.Findings[0] }
+
+// Messages are the distinct messages of the findings with the group's status.
+func (g group) Messages() []string {
+	var out []string
+	for _, f := range g.Findings {
+		if f.Status == g.Status() && !slices.Contains(out, f.Message) {
+			out = append(out, f.Message)
+		}
+	}
+	return out
+}
+
+// groupByCheckResource groups fs by check id and resource, sorted by both.
+func groupByCheckResource(fs []findings.Finding) []group {
+	idx := map[[2]string]int{}
+	var out []group
+	for _, f := range fs {
+		k := [2]string{f.CheckID, f.Resource}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, group{CheckID: f.CheckID, Resource: f.Resource})
+		}
+		out[i].Findings = append(out[i].Findings, f)
+	}
+	for i := range out {
+		slices.SortStableFunc(out[i].Findings, func(a, b findings.Finding) int {
+			if d := statusRank[a.Status] - statusRank[b.Status]; d != 0 {
+				return d
+			}
+			return strings.Compare(a.Message, b.Message)
+		})
+	}
+	slices.SortFunc(out, func(a, b group) int {
+		return cmp.Or(strings.Compare(a.CheckID, b.CheckID), strings.Compare(a.Resource, b.Resource))
+	})
+	return out
+}
+
+// checksByID indexes r's checks; checks that only appear in findings get a
+// minimal entry built from the finding.
+func (r Report) checksByID() map[string]findings.Check {
+	m := make(map[string]findings.Check, len(r.Checks))
+	for _, c := range r.Checks {
+		m[c.ID] = c
+	}
+	for _, f := range r.Findings {
+		if _, ok := m[f.CheckID]; !ok {
+			m[f.CheckID] = findings.Check{ID: f.CheckID, Title: f.Title, Severity: f.Severity,
+				Remediation: f.Remediation, Frameworks: f.Frameworks}
+		}
+	}
+	return m
+}
+
+// sortedChecks returns checksByID's values ordered by id.
+func sortedChecks(m map[string]findings.Check) []findings.Check {
+	out := make([]findings.Check, 0, len(m))
+	for _, id := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, m[id])
+	}
+	return out
+}
+
+// controls lists a check's framework mappings as "framework/control", sorted.
+func controls(frameworks map[string][]string) []string {
+	var out []string
+	for _, fw := range slices.Sorted(maps.Keys(frameworks)) {
+		for _, c := range frameworks[fw] {
+			out = append(out, fw+"/"+c)
+		}
+	}
+	return out
+}
+
+// fingerprint is a stable identity for a check's verdict on a resource.
+func fingerprint(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:])
+}
+
+// remediationText renders a remediation as plain text.
+func remediationText(r findings.Remediation) string {
+	var parts []string
+	if r.Console != "" {
+		parts = append(parts, "Console: "+r.Console)
+	}
+	if r.CLI != "" {
+		parts = append(parts, "CLI: "+r.CLI)
+	}
+	return strings.Join(parts, "\n")
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -89,8 +90,9 @@ func evalCommand() *cli.Command {
 		Usage:     "evaluate a snapshot document against the checks",
 		ArgsUsage: "SNAPSHOT.json",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output format: " + strings.Join(report.Formats(), ", ")},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` instead of standard output"},
+			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FORMAT` or FORMAT=FILE, repeatable (e.g. -f table -f sarif=out.sarif); formats: " + strings.Join(report.Formats(), ", ") + " (default table)"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report of the one format given without =FILE to `FILE` instead of standard output"},
+			&cli.StringFlag{Name: "asff-region", Value: "us-east-1", EnvVars: []string{"AWS_REGION", "AWS_DEFAULT_REGION"}, Usage: "Security Hub `REGION` named in ASFF findings' ProductArn"},
 			&cli.StringFlag{Name: "fail-on", Value: "info", Usage: "exit 1 when a check fails at or above `SEVERITY` (critical, high, medium, low, info, or none)"},
 			&cli.BoolFlag{Name: "fail-on-unknown", Usage: "also exit 1 when a check could not be evaluated (UNKNOWN)"},
 			&cli.StringSliceFlag{Name: "check", Aliases: []string{"c"}, Usage: "only report these check `ID`s (repeatable; a trailing * matches a prefix, e.g. TG-S3-*)"},
@@ -121,15 +123,15 @@ func evalAction(c *cli.Context) error {
 	if err != nil {
 		return usageError("--param: %v", err)
 	}
-	out, closeOut, err := openOutput(c)
-	if err != nil {
-		return usageError("--output: %v", err)
-	}
-	defer closeOut()
-	w, err := report.New(c.String("format"), report.Options{Color: useColor(c, out)})
+	targets, err := parseTargets(c.StringSlice("format"), c.String("output"))
 	if err != nil {
 		return usageError("--format: %v", err)
 	}
+	outs, closeOuts, err := openTargets(c, targets)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	defer closeOuts()
 
 	doc, err := snapshot.ReadFile(path)
 	if err != nil {
@@ -148,11 +150,14 @@ func evalAction(c *cli.Context) error {
 	shown := filter.Apply(all)
 	account, _ := doc["account_id"].(string)
 	collected, _ := doc["collected_at"].(string)
-	if err := w.Write(out, report.Report{
+	rep := report.Report{
 		Account: account, Snapshot: path, CollectedAt: collected,
 		Checks: engine.Checks(), Findings: shown,
-	}); err != nil {
-		return cli.Exit(fmt.Sprintf("writing the report: %v", err), exitError)
+	}
+	for _, o := range outs {
+		if err := o.writer.Write(o.w, rep); err != nil {
+			return cli.Exit(fmt.Sprintf("writing the %s report%s: %v", o.format, o.where(), err), exitError)
+		}
 	}
 	if failOn != "" && len(findings.Failing(shown, failOn)) > 0 {
 		return cli.Exit("", exitFindings)
@@ -220,16 +225,91 @@ func parseParams(pairs []string) (map[string]any, error) {
 	return params, nil
 }
 
-func openOutput(c *cli.Context) (io.Writer, func(), error) {
-	name := c.String("output")
-	if name == "" || name == "-" {
-		return c.App.Writer, func() {}, nil
+// target is one report to write: a format and a file ("" or "-" is standard output).
+type target struct{ format, file string }
+
+// parseTargets reads the --format values, FORMAT or FORMAT=FILE. A FORMAT
+// without a file goes to --output, or to standard output. At most one report
+// may go to standard output and no file may be named twice.
+func parseTargets(values []string, output string) ([]target, error) {
+	if len(values) == 0 {
+		values = []string{"table"}
 	}
-	f, err := os.Create(name)
-	if err != nil {
-		return nil, nil, err
+	var ts []target
+	seen := map[string]bool{}
+	for _, v := range values {
+		format, file, hasFile := strings.Cut(strings.TrimSpace(v), "=")
+		format = strings.ToLower(strings.TrimSpace(format))
+		if hasFile && strings.TrimSpace(file) == "" {
+			return nil, fmt.Errorf("%q names no file after =", v)
+		}
+		if !hasFile {
+			file = output
+		}
+		if file == "-" {
+			file = ""
+		}
+		if _, err := report.New(format, report.Options{}); err != nil {
+			return nil, err
+		}
+		key := file
+		if key != "" {
+			key = filepath.Clean(file)
+		}
+		if seen[key] {
+			if key == "" {
+				return nil, errors.New("only one format can write to standard output; give the others a file, e.g. -f sarif=out.sarif")
+			}
+			return nil, fmt.Errorf("two formats write to %s", file)
+		}
+		seen[key] = true
+		ts = append(ts, target{format: format, file: file})
 	}
-	return f, func() { f.Close() }, nil
+	return ts, nil
+}
+
+type output struct {
+	target
+	w      io.Writer
+	writer report.Writer
+}
+
+func (o output) where() string {
+	if o.file == "" {
+		return ""
+	}
+	return " to " + o.file
+}
+
+// openTargets creates the output files and the writers, before evaluating, so
+// that a file that cannot be written fails fast.
+func openTargets(c *cli.Context, ts []target) ([]output, func(), error) {
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	var outs []output
+	for _, t := range ts {
+		var w io.Writer = c.App.Writer
+		if t.file != "" {
+			f, err := os.Create(t.file)
+			if err != nil {
+				closeAll()
+				return nil, nil, fmt.Errorf("--format %s=%s: %v", t.format, t.file, err)
+			}
+			files = append(files, f)
+			w = f
+		}
+		wr, err := report.New(t.format, report.Options{Color: useColor(c, w), Region: c.String("asff-region")})
+		if err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+		outs = append(outs, output{target: t, w: w, writer: wr})
+	}
+	return outs, closeAll, nil
 }
 
 // useColor colours only a terminal, and never when NO_COLOR is set or --no-color given.

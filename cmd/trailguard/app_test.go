@@ -312,3 +312,49 @@ func TestShippedSnapshots(t *testing.T) {
 		}
 	})
 }
+
+// TestEvalSeveralFormats writes several reports in one run: one to standard
+// output, the others to files.
+func TestEvalSeveralFormats(t *testing.T) {
+	dir := t.TempDir()
+	file := func(name string) string { return filepath.Join(dir, name) }
+	code, stdout, stderr := runCLI(t, "eval", "--fail-on", "none",
+		"-f", "table", "-f", "sarif="+file("out.sarif"), "-f", "junit="+file("out.xml"),
+		"-f", "asff="+file("asff.json"), "-f", "ocsf="+file("ocsf.json"), "-f", "markdown="+file("summary.md"),
+		"../../testdata/noncompliant.json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Account 580247316092:") {
+		t.Errorf("table not on stdout: %q", stdout)
+	}
+	for name, want := range map[string]string{
+		"out.sarif":  `"version": "2.1.0"`,
+		"out.xml":    "<testsuites",
+		"asff.json":  `"SchemaVersion": "2018-10-08"`,
+		"ocsf.json":  `"class_uid": 2003`,
+		"summary.md": "## trailguard: account 580247316092",
+	} {
+		b, err := os.ReadFile(file(name))
+		if err != nil || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %v, lacks %q", name, err, want)
+		}
+	}
+
+	// --output still takes the one format given without a file.
+	code, stdout, _ = runCLI(t, "eval", "--fail-on", "none", "-f", "json", "-o", file("r.json"), "-f", "markdown="+file("s.md"), fixture)
+	if b, err := os.ReadFile(file("r.json")); code != exitOK || stdout != "" || err != nil || !json.Valid(b) {
+		t.Errorf("-f json -o: code %d stdout %q err %v", code, stdout, err)
+	}
+
+	for _, args := range [][]string{
+		{"-f", "table", "-f", "json"},                            // two on stdout
+		{"-f", "sarif=" + file("x"), "-f", "junit=" + file("x")}, // one file twice
+		{"-f", "sarif="},           // no file
+		{"-f", "xml=" + file("y")}, // unknown format
+	} {
+		if code, _, stderr := runCLI(t, append(append([]string{"eval"}, args...), fixture)...); code != exitError || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want a usage error", args, code, stderr)
+		}
+	}
+}
