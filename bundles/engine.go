@@ -32,6 +32,9 @@ const SchemaRef = "schema.snapshot"
 type Options struct {
 	// Params override the checks' thresholds (data.params), e.g. {"min_log_retention_days": 400}.
 	Params map[string]any
+	// Data is merged into the store (data.*) beside the params, e.g. the data
+	// files of custom policies. Params take precedence over Data["params"].
+	Data map[string]any
 }
 
 // Engine evaluates a compiled set of checks against snapshot documents. It is
@@ -86,7 +89,7 @@ func New(ctx context.Context, opts Options, extra ...Source) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	store := inmem.NewFromObject(map[string]any{"params": paramsOrEmpty(opts.Params)})
+	store := inmem.NewFromObject(storeData(opts))
 	q := make([]string, len(checks))
 	for i, c := range checks {
 		q[i] = c.Package + ".findings"
@@ -105,11 +108,19 @@ func New(ctx context.Context, opts Options, extra ...Source) (*Engine, error) {
 	return &Engine{checks: checks, prepared: prepared}, nil
 }
 
-func paramsOrEmpty(p map[string]any) map[string]any {
-	if p == nil {
-		return map[string]any{}
+// storeData is opts.Data with the params (data.params) merged in, --param winning.
+func storeData(opts Options) map[string]any {
+	data := maps.Clone(opts.Data)
+	if data == nil {
+		data = map[string]any{}
 	}
-	return p
+	params := map[string]any{}
+	if p, ok := data["params"].(map[string]any); ok {
+		maps.Copy(params, p)
+	}
+	maps.Copy(params, opts.Params)
+	data["params"] = params
+	return data
 }
 
 // Checks returns the compiled checks, sorted by id.
@@ -207,6 +218,21 @@ func toFinding(c findings.Check, account string, raw any) (findings.Finding, err
 // compile parses and compiles every module of srcs with the snapshot schema,
 // strict mode and the sandboxed capabilities.
 func compile(srcs []Source) (*ast.Compiler, error) {
+	mods, err := parseChecked(srcs)
+	if err != nil {
+		return nil, err
+	}
+	c := newCompiler(false)
+	if c.Compile(mods); c.Failed() {
+		all := astErrors(c.Errors)
+		return nil, &PolicyError{Msg: all[0], All: all}
+	}
+	return c, nil
+}
+
+// parseChecked parses every module of srcs and runs the checks that come
+// before OPA's compiler: duplicates, the sandbox and snapshot field names.
+func parseChecked(srcs []Source) (map[string]*ast.Module, error) {
 	mods := map[string]*ast.Module{}
 	var errs []string
 	for _, src := range srcs {
@@ -232,27 +258,33 @@ func compile(srcs []Source) (*ast.Compiler, error) {
 	if err := checkSandbox(mods); err != nil {
 		return nil, err
 	}
-	var raw map[string]any
-	if err := util.UnmarshalJSON(schema.Snapshot, &raw); err != nil {
-		return nil, fmt.Errorf("reading the snapshot schema: %w", err)
-	}
-	if errs := checkFields(raw, mods); len(errs) > 0 {
+	if errs := checkFields(snapshotSchema(), mods); len(errs) > 0 {
 		return nil, &PolicyError{Msg: errs[0], All: errs}
 	}
+	return mods, nil
+}
+
+// newCompiler returns the compiler every policy goes through: strict, Rego v1,
+// typed against the snapshot schema, sandboxed; print only for Rego tests.
+func newCompiler(print bool) *ast.Compiler {
 	schemas := ast.NewSchemaSet()
-	schemas.Put(ast.MustParseRef(SchemaRef), raw)
-	c := ast.NewCompiler().
+	schemas.Put(ast.MustParseRef(SchemaRef), snapshotSchema())
+	return ast.NewCompiler().
 		WithCapabilities(capabilities()).
 		WithStrict(true).
 		WithSchemas(schemas).
 		WithUseTypeCheckAnnotations(true).
-		WithEnablePrintStatements(false).
+		WithEnablePrintStatements(print).
 		WithDefaultRegoVersion(ast.RegoV1)
-	if c.Compile(mods); c.Failed() {
-		all := astErrors(c.Errors)
-		return nil, &PolicyError{Msg: all[0], All: all}
+}
+
+// snapshotSchema is the parsed snapshot JSON Schema (embedded, so it always parses).
+func snapshotSchema() map[string]any {
+	var raw map[string]any
+	if err := util.UnmarshalJSON(schema.Snapshot, &raw); err != nil {
+		panic("trailguard: the embedded snapshot schema is not JSON: " + err.Error())
 	}
-	return c, nil
+	return raw
 }
 
 // astErrors turns OPA errors into "file:line: message" lines.

@@ -65,6 +65,9 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Commands: []*cli.Command{
 			evalCommand(),
 			policiesCommand(),
+			testCommand(),
+			bundleCommand(),
+			newCommand(),
 			{
 				Name:  "schema",
 				Usage: "print the JSON Schema of the snapshot document",
@@ -89,7 +92,7 @@ func evalCommand() *cli.Command {
 		Name:      "eval",
 		Usage:     "evaluate a snapshot document against the checks",
 		ArgsUsage: "SNAPSHOT.json",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FORMAT` or FORMAT=FILE, repeatable (e.g. -f table -f sarif=out.sarif); formats: " + strings.Join(report.Formats(), ", ") + " (default table)"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report of the one format given without =FILE to `FILE` instead of standard output"},
 			&cli.StringFlag{Name: "asff-region", Value: "us-east-1", EnvVars: []string{"AWS_REGION", "AWS_DEFAULT_REGION"}, Usage: "Security Hub `REGION` named in ASFF findings' ProductArn"},
@@ -101,7 +104,7 @@ func evalCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "param", Aliases: []string{"p"}, Usage: "override a threshold, `NAME=VALUE` (e.g. min_log_retention_days=400)"},
 			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating after this `DURATION`"},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour the table (NO_COLOR is honoured too)"},
-		},
+		}, customPolicyFlags()...),
 		Action: evalAction,
 	}
 }
@@ -139,7 +142,11 @@ func evalAction(c *cli.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(c.Context, c.Duration("timeout"))
 	defer cancel()
-	engine, err := bundles.New(ctx, bundles.Options{Params: params})
+	custom, err := loadCustom(c)
+	if err != nil {
+		return err
+	}
+	engine, err := bundles.New(ctx, bundles.Options{Params: params, Data: custom.Data}, custom.Sources...)
 	if err != nil {
 		return inputError(fmt.Errorf("loading policies: %w", err))
 	}

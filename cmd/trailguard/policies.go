@@ -20,11 +20,15 @@ func policiesCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "policies",
 		Usage: "list the checks, from their METADATA",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "table, json or markdown"},
-		},
+		}, customPolicyFlags()...),
 		Action: func(c *cli.Context) error {
-			engine, err := bundles.New(c.Context, bundles.Options{})
+			custom, err := loadCustom(c)
+			if err != nil {
+				return err
+			}
+			engine, err := bundles.New(c.Context, bundles.Options{Data: custom.Data}, custom.Sources...)
 			if err != nil {
 				return inputError(fmt.Errorf("loading policies: %w", err))
 			}
