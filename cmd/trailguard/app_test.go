@@ -358,3 +358,22 @@ func TestEvalSeveralFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestFlagsAfterArguments(t *testing.T) {
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"eval", fixture, "-f", "json", "--fail-on", "none"}, exitOK},
+		{[]string{"eval", fixture, "--format=json", "--no-color"}, exitOK},
+		{[]string{"eval", fixture, "--check", "TG-CT-005", "--status", "FAIL"}, exitOK},
+		{[]string{"eval", fixture, "extra.json", "-f", "json"}, exitError},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			if code, _, stderr := runCLI(t, tt.args...); code != tt.want {
+				t.Fatalf("exit %d, want %d (stderr %q)", code, tt.want, stderr)
+			}
+		})
+	}
+}
