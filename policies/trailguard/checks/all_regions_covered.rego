@@ -96,3 +96,10 @@ findings contains result.fail(resource(region), region, msg) if {
 	not selectors.trail_list_incomplete
 	msg := sprintf("no logging trail covers region %s: API activity there is not recorded", [region])
 }
+
+# No region list (the collector could not list the enabled regions): nothing
+# can be judged, and an empty result must not read as "all covered".
+findings contains result.unknown(input.account_id, "", msg) if {
+	count(input.regions) == 0
+	msg := sprintf("the regions enabled for the account were not collected (%s): region coverage cannot be judged", [snapshot.why(input.account_id)])
+}

@@ -92,3 +92,8 @@ test_unknown_when_trail_list_incomplete if {
 	fs["eu-west-1"].status == "UNKNOWN"
 	contains(fs["eu-west-1"].message, "interrupted")
 }
+
+test_unknown_when_region_list_not_collected if {
+	snapshot := fixtures.with_value(["regions"], [])
+	{f.status | some f in findings} == {"UNKNOWN"} with input as snapshot
+}
