@@ -132,15 +132,11 @@ _restricts(conds, keys, allowed) if {
 	}
 }
 
-_other_or_allowed(d, c, _) if d[1] != c[1]
+_other_or_allowed(d, c, allowed) if d[1] != c[1]
 
-_other_or_allowed(d, c, _) if d[0] != c[0]
+else if d[0] != c[0]
 
-_other_or_allowed(d, c, allowed) if {
-	d[1] == c[1]
-	d[0] == c[0]
-	_account_of(d[1], d[2]) in allowed
-}
+else if _account_of(d[1], d[2]) in allowed
 
 # _org_values(conds) are the aws:PrincipalOrgID values under positive operators.
 _org_values(conds) := {c[2] | some c in conds; c[0] in _positive_operators; c[1] == "aws:principalorgid"}
@@ -155,12 +151,9 @@ _org_restricted(conds) if {
 	}
 }
 
-_other_or_org(c, op, _) if [c[0], c[1]] != [op, "aws:principalorgid"]
+_other_or_org(c, op, org) if [c[0], c[1]] != [op, "aws:principalorgid"]
 
-_other_or_org(c, op, org) if {
-	[c[0], c[1]] == [op, "aws:principalorgid"]
-	c[2] == org
-}
+else if c[2] == org
 
 # _org_id is the audited account's organization id, when collected.
 _org_id := input.organization.id if input.organization.id != ""
@@ -212,9 +205,9 @@ _statements := {key: [s |
 		"i": i,
 		"stmt": stmt,
 		"conds": _conditions(stmt),
-		"service_use": _in_order(service, _service_use_actions, allowed),
-		"admin": _in_order(everyone, _admin_actions, allowed),
-		"decrypt": _in_order(everyone, _decrypt_actions, allowed),
+		"service_use": [a | service; some a in _service_use_actions; allowed[a]],
+		"admin": [a | everyone; some a in _admin_actions; allowed[a]],
+		"decrypt": [a | everyone; some a in _decrypt_actions; allowed[a]],
 	}
 ] |
 	some key, _ in owners
@@ -239,10 +232,6 @@ else if {
 } else if stmt.NotPrincipal
 
 else := false
-
-# _in_order(flag, actions, allowed) lists the actions in allowed, in the order of
-# actions, when flag is true ([] otherwise).
-_in_order(flag, actions, allowed) := [a | flag; some a in actions; a in allowed]
 
 # problems maps a key to the messages of its offending statements.
 problems := {key: msgs |

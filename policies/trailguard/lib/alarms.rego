@@ -67,18 +67,18 @@ _compiled := {p: metric_filter.compile(p) | some p in _patterns}
 # requirements[kind]. A clause of one path (see metric_filter.compile)
 # holds for every required event when it lists every value the events have
 # at that path; a path the events lack holds for none of them.
-_covers contains [p, kind] if {
+_covers_rule contains [p, kind] if {
 	some p, c in _compiled
 	c.single_paths == true
 	count(c.clauses) > 0
 	some kind, columns in _columns
 	every clause in c.clauses {
-		count(columns[clause[0][0]] - clause[0][1]) == 0
+		object.subset(clause[0][1], columns[clause[0][0]])
 	}
 }
 
 # Other patterns are matched against each required event in turn.
-_covers contains [p, kind] if {
+_covers_rule contains [p, kind] if {
 	some p, c in _compiled
 	c.ok
 	not c.single_paths
@@ -91,9 +91,14 @@ _covers contains [p, kind] if {
 # _alarms_by_metric[[region, namespace, metric name]] is the set of ARNs of the
 # alarms on that metric (metrics are regional: an alarm in another region
 # watches another metric).
-_alarms_by_metric[[_region(arn), alarm.namespace, alarm.metric_name]] contains arn if {
+_alarms_by_metric_rule[[_region(arn), alarm.namespace, alarm.metric_name]] contains arn if {
 	some arn, alarm in input.alarms
 }
+
+# (complete rules: evaluated once, then looked up)
+_alarms_by_metric := _alarms_by_metric_rule
+
+_covers := _covers_rule
 
 _region(arn) := r if {
 	r := split(arn, ":")[3]
@@ -105,8 +110,78 @@ _fail(msg) := {"status": "FAIL", "message": msg}
 
 _unknown(msg) := {"status": "UNKNOWN", "message": msg}
 
-# finding(kind) is the account-level finding for requirements[kind].
-finding(kind) := _finding(requirements[kind], _verdicts(kind))
+# finding(kind) is the account-level finding for requirements[kind]. The
+# common case, some complete chain, is found by _passes (computed once for
+# all kinds); the link-by-link verdicts are only worked out otherwise.
+finding(kind) := result.pass(input.account_id, "", sprintf("an alarm notifies subscribers of %s: %s", [requirements[kind].label, _summary(_passes[kind])])) if {
+	_passes[kind]
+} else := _finding(requirements[kind], _verdicts(kind))
+
+# _passes[kind] are the (sorted) PASS messages of _verdicts(kind), one per
+# trail with a complete chain; kinds without any are absent. Same links,
+# same messages as _trail_verdict, computed for all kinds at once.
+_passes := {kind: msgs |
+	some kind, _ in requirements
+	msgs := sort([msg |
+		some [arn, key] in _chain_starts
+		msg := sprintf("trail %s: %s", [arn, _chains[[key, kind]]])
+	])
+	count(msgs) > 0
+}
+
+# _chain_starts are the [trail ARN, log group key] of the logging,
+# multi-region trails whose log group and metric filters were read.
+_chain_starts contains [arn, key] if {
+	some arn, trail in input.trails
+	lga := trail.cloudwatch_logs_log_group_arn
+	not lga in {null, ""}
+	trail.status.is_logging == true
+	trail.is_multi_region == true
+	key := snapshot.log_group_key(lga)
+	lg := input.log_groups[key]
+	not lg.exists == false
+	is_array(lg.metric_filters)
+}
+
+# _chains[[key, kind]] is the first complete chain from log group key
+# (the message of _topic_verdict's PASS), for each kind that has one.
+_chains := {[key, kind]: chains[0] |
+	some key in {k | some [_, k] in _chain_starts}
+	region := _region(key)
+	some kind, _ in requirements
+	filters := [f |
+		some f in input.log_groups[key].metric_filters
+		[f.pattern, kind] in _covers
+	]
+	count(filters) > 0
+	metrics := _filter_metrics(filters)
+	chains := sort([sprintf("log group %s -> filter %s -> alarm %s -> SNS topic %s (%d confirmed subscription(s))", [key, metrics, arn, topic, n]) |
+		some arn in {a |
+			some f in filters
+			some t in object.get(f, "metric_transformations", [])
+			some a in _alarms_by_metric[[region, t.metric_namespace, t.metric_name]]
+		}
+		some topic in _alarm_topics[arn]
+		n := _confirmed_count[topic]
+	])
+	count(chains) > 0
+}
+
+# _alarm_topics[arn] are the SNS topics notified by alarm arn, for the alarms
+# with actions enabled that notify some.
+_alarm_topics := {arn: topics |
+	some arn, alarm in input.alarms
+	alarm.actions_enabled == true
+	topics := _sns_actions(arn)
+	count(topics) > 0
+}
+
+# _confirmed_count[topic] is the number of confirmed subscriptions of topic, when some.
+_confirmed_count := {topic: n |
+	some topic, t in input.sns_topics
+	n := count(_confirmed(topic))
+	n > 0
+}
 
 _verdicts(kind) := {v |
 	some arn, trail in input.trails

@@ -12,12 +12,12 @@ import rego.v1
 # statements(doc) returns the statements of a policy document as an array.
 statements(doc) := doc.Statement if is_array(doc.Statement)
 
-statements(doc) := [doc.Statement] if is_object(doc.Statement)
+else := [doc.Statement] if is_object(doc.Statement)
 
 # values(x) turns a string-or-array policy value into a set.
 values(x) := {x} if is_string(x)
 
-values(x) := {v | some v in x} if is_array(x)
+else := {v | some v in x} if is_array(x)
 
 # action_matches(pattern, action) is true when an IAM action pattern such as
 # "cloudtrail:*" or "CloudTrail:Stop*" covers action.

@@ -84,7 +84,12 @@ _cnf_clause := concat("", [`(?:\(\s*`, _cnf_or, `\s*\)|`, _cnf_pterm, `)`])
 _cnf_re := concat("", [`^\s*\{\s*(?:`, _cnf_or, `|`, _cnf_clause, `(?:\s*&&\s*`, _cnf_clause, `)*)\s*\}\s*$`])
 
 # _clause(text) is the clause of the exact terms in text: [[path, set of values], ...].
-_clause(text) := [[split(field, "."), object.keys(values)] |
+# (Usual case, every term of the clause on one field: no grouping needed.)
+_clause(text) := [[split(field, "."), {m[2] | some m in ms}]] if {
+	ms := regex.find_all_string_submatch_n(`\x01([^\x02]*)\x02([^\x03]*)\x03`, text, -1)
+	field := ms[0][1]
+	count(indexof_n(text, "\u0001")) == count(indexof_n(text, concat("", ["\u0001", field, "\u0002"])))
+} else := [[split(field, "."), object.keys(values)] |
 	some field, values in object.union_n([{m[1]: {m[2]: true}} | some m in regex.find_all_string_submatch_n(`\x01([^\x02]*)\x02([^\x03]*)\x03`, text, -1)])
 ]
 
