@@ -121,6 +121,9 @@ func (Markdown) Write(w io.Writer, r Report) error {
 	if len(fs) == 0 {
 		b.WriteString("\nNo findings.\n")
 	}
+	if r.Compliance != nil {
+		writeComplianceMarkdown(&b, r.Compliance)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/trailguard/trailguard/compliance"
 	"github.com/trailguard/trailguard/findings"
 )
 
@@ -24,6 +25,9 @@ type Report struct {
 	CollectedAt string
 	Checks      []findings.Check
 	Findings    []findings.Finding
+	// Compliance, when set (eval --framework), is the findings grouped by the
+	// controls of one framework; table, json and markdown show it.
+	Compliance *compliance.Result
 }
 
 // Summary counts r's findings.

@@ -55,7 +55,10 @@ func (t *Table) Write(w io.Writer, r Report) error {
 	_, err := fmt.Fprintf(w, "\nAccount %s: %d checks on %d resources, %d findings: %s passed, %s, %s unknown\n",
 		account, s.ChecksEvaluated, s.ResourcesEvaluated, s.Total,
 		t.paint(fmt.Sprint(s.Passed), text.FgGreen), t.paint(failed, text.FgRed), t.paint(fmt.Sprint(s.Unknown), text.FgYellow))
-	return err
+	if err != nil || r.Compliance == nil {
+		return err
+	}
+	return t.writeCompliance(w, r.Compliance)
 }
 
 func (t *Table) status(s findings.Status) string {

@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/trailguard/trailguard/bundles"
+	"github.com/trailguard/trailguard/compliance"
 	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/report"
 	"github.com/trailguard/trailguard/schema"
@@ -65,6 +66,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Commands: []*cli.Command{
 			evalCommand(),
 			policiesCommand(),
+			frameworksCommand(),
+			diffCommand(),
 			testCommand(),
 			bundleCommand(),
 			newCommand(),
@@ -104,6 +107,7 @@ func evalCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "param", Aliases: []string{"p"}, Usage: "override a threshold, `NAME=VALUE` (e.g. min_log_retention_days=400)"},
 			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating after this `DURATION`"},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour the table (NO_COLOR is honoured too)"},
+			&cli.StringFlag{Name: "framework", Usage: "also group the results by the controls of framework `NAME` (e.g. cis-aws-v3.0.0, securityhub; see trailguard frameworks) in the table, json and markdown reports"},
 		}, customPolicyFlags()...),
 		Action: evalAction,
 	}
@@ -150,6 +154,10 @@ func evalAction(c *cli.Context) error {
 	if err != nil {
 		return inputError(fmt.Errorf("loading policies: %w", err))
 	}
+	framework, err := lookupFramework(engine.Checks(), c.String("framework"))
+	if err != nil {
+		return err
+	}
 	all, err := engine.Eval(ctx, doc)
 	if err != nil {
 		return inputError(err)
@@ -160,6 +168,11 @@ func evalAction(c *cli.Context) error {
 	rep := report.Report{
 		Account: account, Snapshot: path, CollectedAt: collected,
 		Checks: engine.Checks(), Findings: shown,
+	}
+	if framework != nil {
+		// Controls are judged on every finding, whatever --check, --severity or --status show.
+		res := compliance.Evaluate(*framework, all)
+		rep.Compliance = &res
 	}
 	for _, o := range outs {
 		if err := o.writer.Write(o.w, rep); err != nil {

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/trailguard/trailguard/bundles"
+	"github.com/trailguard/trailguard/diff"
+	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/report"
+	"github.com/trailguard/trailguard/snapshot"
+)
+
+func diffCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "diff",
+		Usage:     "show what got worse and what got better between two runs (snapshots or JSON results)",
+		ArgsUsage: "OLD.json NEW.json",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: " + strings.Join(report.DiffFormats(), ", ")},
+			&cli.BoolFlag{Name: "fail-on-worse", Value: true, Usage: "exit 1 when anything got worse (--fail-on-worse=false: never)"},
+			&cli.StringSliceFlag{Name: "param", Aliases: []string{"p"}, Usage: "override a threshold when evaluating a snapshot, `NAME=VALUE`"},
+			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating after this `DURATION`"},
+			&cli.BoolFlag{Name: "no-color", Usage: "never colour the table (NO_COLOR is honoured too)"},
+		}, customPolicyFlags()...),
+		Action: diffAction,
+	}
+}
+
+func diffAction(c *cli.Context) error {
+	if c.NArg() != 2 {
+		return usageError("diff takes two files, got %d arguments (usage: trailguard diff OLD.json NEW.json)", c.NArg())
+	}
+	format := strings.ToLower(c.String("format"))
+	if !slices.Contains(report.DiffFormats(), format) {
+		return usageError("--format: unknown format %q (want one of %s)", c.String("format"), strings.Join(report.DiffFormats(), ", "))
+	}
+	params, err := parseParams(c.StringSlice("param"))
+	if err != nil {
+		return usageError("--param: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(c.Context, c.Duration("timeout"))
+	defer cancel()
+
+	// The engine is compiled once, and only when a side is a snapshot.
+	var engine *bundles.Engine
+	getEngine := func() (*bundles.Engine, error) {
+		if engine != nil {
+			return engine, nil
+		}
+		custom, err := loadCustom(c)
+		if err != nil {
+			return nil, err
+		}
+		engine, err = bundles.New(ctx, bundles.Options{Params: params, Data: custom.Data}, custom.Sources...)
+		if err != nil {
+			return nil, inputError(fmt.Errorf("loading policies: %w", err))
+		}
+		return engine, nil
+	}
+	oldPath, newPath := c.Args().Get(0), c.Args().Get(1)
+	oldFs, err := readRun(ctx, oldPath, getEngine)
+	if err != nil {
+		return err
+	}
+	newFs, err := readRun(ctx, newPath, getEngine)
+	if err != nil {
+		return err
+	}
+	d := report.Diff{Old: oldPath, New: newPath, Result: diff.Compare(oldFs, newFs)}
+	if err := report.WriteDiff(c.App.Writer, format, d, format == "table" && useColor(c, c.App.Writer)); err != nil {
+		return cli.Exit(fmt.Sprintf("writing the diff: %v", err), exitError)
+	}
+	if c.Bool("fail-on-worse") && d.Result.GotWorse() {
+		return cli.Exit("", exitFindings)
+	}
+	return nil
+}
+
+// readRun returns the findings of one side of a diff: a JSON results file
+// (written by eval -f json; it has "findings" and "summary") is read as it is,
+// a snapshot (it has "schema_version") is validated and evaluated.
+func readRun(ctx context.Context, path string, getEngine func() (*bundles.Engine, error)) ([]findings.Finding, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("reading %s: %w", path, err))
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) == nil {
+		if report.IsJSONResults(top) {
+			rep, err := report.ReadJSON(data)
+			if err != nil {
+				return nil, inputError(fmt.Errorf("%s: %w", path, err))
+			}
+			return rep.Findings, nil
+		}
+		if _, ok := top["schema_version"]; !ok {
+			return nil, inputError(fmt.Errorf(`%s: neither a snapshot (no "schema_version") nor JSON results of eval -f json (no "findings" and "summary")`, path))
+		}
+	}
+	// A snapshot, or a document that does not parse: snapshot.ReadFile says where it breaks.
+	doc, err := snapshot.ReadFile(path)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	engine, err := getEngine()
+	if err != nil {
+		return nil, err
+	}
+	fs, err := engine.Eval(ctx, doc)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return fs, nil
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/trailguard/trailguard/diff"
+)
+
+const compliantSnapshot = "../../testdata/compliant.json"
+
+// snapshotWith copies a shipped snapshot into a temp file after edit.
+func snapshotWith(t *testing.T, path string, edit func(doc map[string]any)) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	edit(doc)
+	b, _ = json.Marshal(doc)
+	return writeFile(t, "new-snapshot.json", string(b))
+}
+
+func validationOff(doc map[string]any) {
+	for _, tr := range doc["trails"].(map[string]any) {
+		tr.(map[string]any)["log_file_validation_enabled"] = false
+	}
+}
+
+// resultsFile writes `eval -f json` of snapshot to a temp file.
+func resultsFile(t *testing.T, snapshot string) string {
+	t.Helper()
+	out := writeFile(t, "results.json", "")
+	if code, _, stderr := runCLI(t, "eval", "-f", "json", "-o", out, "--fail-on", "none", snapshot); code != exitOK {
+		t.Fatalf("eval -f json: exit %d, %s", code, stderr)
+	}
+	return out
+}
+
+type diffDoc struct {
+	Version string `json:"version"`
+	Old     string `json:"old"`
+	New     string `json:"new"`
+	diff.Result
+}
+
+func runDiffJSON(t *testing.T, args ...string) (int, diffDoc) {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, append([]string{"diff", "-f", "json"}, args...)...)
+	var d diffDoc
+	if err := json.Unmarshal([]byte(stdout), &d); err != nil {
+		t.Fatalf("diff: exit %d, stderr %q: %v\n%s", code, stderr, err, stdout)
+	}
+	return code, d
+}
+
+func TestDiffCommand(t *testing.T) {
+	off := snapshotWith(t, compliantSnapshot, validationOff)
+	compliantResults := resultsFile(t, compliantSnapshot)
+	offResults := resultsFile(t, off)
+	noncompliant := "../../testdata/noncompliant.json"
+
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		worse    []string // check ids
+		better   []string
+		gone     int
+		atLeastU int // minimum unchanged
+	}{
+		{"snapshot vs snapshot: validation turned off", []string{compliantSnapshot, off}, exitFindings, []string{"TG-CT-005"}, nil, 0, 50},
+		{"results vs results", []string{compliantResults, offResults}, exitFindings, []string{"TG-CT-005"}, nil, 0, 50},
+		{"results vs snapshot", []string{compliantResults, off}, exitFindings, []string{"TG-CT-005"}, nil, 0, 50},
+		{"validation turned back on", []string{offResults, compliantSnapshot}, exitOK, nil, []string{"TG-CT-005"}, 0, 50},
+		{"--fail-on-worse=false", []string{"--fail-on-worse=false", compliantSnapshot, off}, exitOK, []string{"TG-CT-005"}, nil, 0, 50},
+		{"flags after files", []string{compliantSnapshot, off, "--fail-on-worse=false"}, exitOK, []string{"TG-CT-005"}, nil, 0, 50},
+		{"same run", []string{compliantResults, compliantSnapshot}, exitOK, nil, nil, 0, 50},
+		{"--param raises a threshold", []string{compliantSnapshot, "--param", "min_log_retention_days=100000", compliantResults}, exitOK, nil, []string{"TG-CW-001"}, 0, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, d := runDiffJSON(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d", code, tt.code)
+			}
+			checkIDs := func(label string, cs []diff.Change, want []string) {
+				var got []string
+				for _, c := range cs {
+					got = append(got, c.CheckID)
+				}
+				if strings.Join(got, ",") != strings.Join(want, ",") {
+					t.Errorf("%s = %v, want %v", label, got, want)
+				}
+			}
+			checkIDs("worse", d.Worse, tt.worse)
+			checkIDs("better", d.Better, tt.better)
+			if len(d.Gone) != tt.gone || d.Counts.Unchanged < tt.atLeastU {
+				t.Errorf("gone %d, counts %+v", len(d.Gone), d.Counts)
+			}
+		})
+	}
+
+	// The worse change says what happened.
+	_, d := runDiffJSON(t, compliantSnapshot, off)
+	if c := d.Worse[0]; c.Old.Status != "PASS" || c.New.Status != "FAIL" || !strings.Contains(c.New.Message, "validation") {
+		t.Errorf("change = %+v", c)
+	}
+	// From a neglected account to a compliant one: failures resolved, none worse.
+	code, d := runDiffJSON(t, noncompliant, compliantSnapshot)
+	if code != exitOK || len(d.Worse) != 0 || len(d.Better)+len(d.Gone) == 0 {
+		t.Errorf("noncompliant → compliant: exit %d, counts %+v", code, d.Counts)
+	}
+	// Failing resources of another account are no longer reported.
+	if len(d.Gone) == 0 {
+		t.Errorf("no failures listed as no longer reported: %+v", d.Counts)
+	}
+}
+
+func TestDiffFormats(t *testing.T) {
+	off := snapshotWith(t, compliantSnapshot, validationOff)
+	improved := snapshotWith(t, off, func(doc map[string]any) {
+		for _, tr := range doc["trails"].(map[string]any) {
+			tr.(map[string]any)["log_file_validation_enabled"] = true
+		}
+	})
+	tests := []struct {
+		name string
+		args []string
+		want []string // in this order
+	}{
+		{"table", []string{compliantSnapshot, off}, []string{"Worse (1)", "TG-CT-005", "PASS", "FAIL (medium)", "log file validation is disabled", "1 worse, 0 better"}},
+		{"table better", []string{off, improved}, []string{"Better (1)", "TG-CT-005", "FAIL (medium)", "PASS", "0 worse, 1 better"}},
+		{"markdown", []string{"-f", "markdown", compliantSnapshot, off}, []string{"## trailguard diff", "### Worse (1)", "| TG-CT-005 Log file validation is enabled |", "| PASS | FAIL (medium) |"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stdout, _ := runCLI(t, append([]string{"diff", "--no-color"}, tt.args...)...)
+			rest := stdout
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("output lacks %q (in order):\n%s", w, stdout)
+				}
+				rest = rest[i+len(w):]
+			}
+		})
+	}
+}
+
+func TestDiffBadInput(t *testing.T) {
+	results := resultsFile(t, compliantSnapshot)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"one file", []string{compliantSnapshot}, "diff takes two files, got 1"},
+		{"missing file", []string{compliantSnapshot, "nope.json"}, "nope.json"},
+		{"neither kind", []string{writeFile(t, "other.json", `{"a": 1}`), compliantSnapshot}, `neither a snapshot (no "schema_version") nor JSON results`},
+		{"invalid JSON", []string{compliantSnapshot, writeFile(t, "bad.json", `{"schema_version": `)}, "bad.json"},
+		{"invalid snapshot", []string{compliantSnapshot, writeFile(t, "v2.json", `{"schema_version": "2"}`)}, `schema_version "2" is not supported`},
+		{"results of another version", []string{writeFile(t, "r.json", `{"version": "9", "summary": {}, "findings": []}`), results}, `JSON results version "9" is not supported`},
+		{"bad format", []string{"-f", "sarif", compliantSnapshot, results}, `unknown format "sarif"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, append([]string{"diff"}, tt.args...)...)
+			if code != exitError || stdout != "" || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, tt.want)
+			}
+		})
+	}
+}
