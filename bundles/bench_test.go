@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/trailguard/trailguard/internal/snapgen"
 )
@@ -49,8 +51,27 @@ func BenchmarkEval(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(c.trails), "trails")
+			b.ReportMetric(float64(evalEvents(b, e, input)), "events/op")
 		})
 	}
+}
+
+// eventCounter counts OPA trace events: a deterministic measure of the work an
+// evaluation does, unlike time on a shared machine.
+type eventCounter struct{ n int }
+
+func (c *eventCounter) Enabled() bool               { return true }
+func (c *eventCounter) TraceEvent(topdown.Event)    { c.n++ }
+func (c *eventCounter) Config() topdown.TraceConfig { return topdown.TraceConfig{} }
+
+// evalEvents returns the number of trace events of one evaluation of every check.
+func evalEvents(b *testing.B, e *Engine, input ast.Value) int {
+	b.Helper()
+	c := &eventCounter{}
+	if _, err := e.prepared.Eval(context.Background(), rego.EvalParsedInput(input), rego.EvalQueryTracer(c)); err != nil {
+		b.Fatal(err)
+	}
+	return c.n
 }
 
 // BenchmarkPrepare measures compiling the built-in bundle and preparing the query.
