@@ -17,11 +17,13 @@ import (
 type Status string
 
 // Control statuses. NotCovered means no check behind the control produced a
-// finding (e.g. the account has no resource of that kind).
+// finding (e.g. the account has no resource of that kind). Waived means every
+// failure (or unknown) behind the control is waived: it is neither PASS nor FAIL.
 const (
 	Pass       Status = "PASS"
 	Fail       Status = "FAIL"
 	Unknown    Status = "UNKNOWN"
+	Waived     Status = "WAIVED"
 	NotCovered Status = "NOT COVERED"
 )
 
@@ -94,6 +96,7 @@ type ControlResult struct {
 	Passed  int      `json:"passed"`
 	Failed  int      `json:"failed"`
 	Unknown int      `json:"unknown"`
+	Waived  int      `json:"waived,omitempty"`
 }
 
 // Summary counts controls by status.
@@ -102,6 +105,7 @@ type Summary struct {
 	Passed     int `json:"passed"`
 	Failed     int `json:"failed"`
 	Unknown    int `json:"unknown"`
+	Waived     int `json:"waived,omitempty"`
 	NotCovered int `json:"not_covered"`
 }
 
@@ -113,10 +117,11 @@ type Result struct {
 }
 
 // Evaluate judges every control of fw on fs: FAIL if any finding of its
-// checks failed, else UNKNOWN if any is unknown, else PASS if any passed, else
-// NOT COVERED.
+// checks failed (waived failures do not count), else UNKNOWN if any is
+// unknown, else WAIVED if any is waived, else PASS if any passed, else NOT
+// COVERED. Waived findings are counted apart.
 func Evaluate(fw Framework, fs []findings.Finding) Result {
-	type counts struct{ pass, fail, unknown int }
+	type counts struct{ pass, fail, unknown, waived int }
 	byCheck := map[string]*counts{}
 	for _, f := range fs {
 		c := byCheck[f.CheckID]
@@ -131,6 +136,8 @@ func Evaluate(fw Framework, fs []findings.Finding) Result {
 			c.fail++
 		case findings.Unknown:
 			c.unknown++
+		case findings.Waived:
+			c.waived++
 		}
 	}
 	res := Result{Framework: fw.Name, Controls: make([]ControlResult, 0, len(fw.Controls))}
@@ -141,6 +148,7 @@ func Evaluate(fw Framework, fs []findings.Finding) Result {
 				cr.Passed += c.pass
 				cr.Failed += c.fail
 				cr.Unknown += c.unknown
+				cr.Waived += c.waived
 			}
 		}
 		switch {
@@ -150,6 +158,9 @@ func Evaluate(fw Framework, fs []findings.Finding) Result {
 		case cr.Unknown > 0:
 			cr.Status = Unknown
 			res.Summary.Unknown++
+		case cr.Waived > 0:
+			cr.Status = Waived
+			res.Summary.Waived++
 		case cr.Passed > 0:
 			cr.Status = Pass
 			res.Summary.Passed++

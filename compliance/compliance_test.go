@@ -126,3 +126,26 @@ func TestEvaluate(t *testing.T) {
 		t.Errorf("control 1 = %+v", c)
 	}
 }
+
+func TestEvaluateWaived(t *testing.T) {
+	fw := Framework{Name: "x", Controls: []Control{
+		{ID: "1", Checks: []string{"A"}},      // only a waived failure and a pass
+		{ID: "2", Checks: []string{"A", "B"}}, // a waived failure and an unwaived one
+		{ID: "3", Checks: []string{"C"}},      // a waived failure and an unknown
+	}}
+	fs := []findings.Finding{
+		{CheckID: "A", Status: findings.Waived}, {CheckID: "A", Status: findings.Pass},
+		{CheckID: "B", Status: findings.Fail},
+		{CheckID: "C", Status: findings.Waived}, {CheckID: "C", Status: findings.Unknown},
+	}
+	res := Evaluate(fw, fs)
+	want := []Status{Waived, Fail, Unknown}
+	for i, c := range res.Controls {
+		if c.Status != want[i] {
+			t.Errorf("control %s = %s, want %s", c.ID, c.Status, want[i])
+		}
+	}
+	if res.Controls[1].Waived != 1 || res.Controls[1].Failed != 1 || res.Summary.Waived != 1 || res.Summary.Failed != 1 {
+		t.Errorf("counts: %+v", res)
+	}
+}

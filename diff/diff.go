@@ -74,8 +74,13 @@ type entry struct {
 	title, region string
 }
 
-// statusRank orders statuses from best to worst.
-var statusRank = map[findings.Status]int{findings.Pass: 0, findings.Unknown: 1, findings.Fail: 2}
+// statusRank orders statuses from best to worst. A waiver accepts a failure
+// without fixing it, so WAIVED compares as FAIL: waiving a failure is not
+// "better", and a new waived failure is "worse".
+var statusRank = map[findings.Status]int{findings.Pass: 0, findings.Unknown: 1, findings.Fail: 2, findings.Waived: 2}
+
+// failing tells whether s is a failure, waived or not.
+func failing(s findings.Status) bool { return s == findings.Fail || s == findings.Waived }
 
 // merge reduces the findings of each check and resource to one state: the
 // worst status, the highest severity among the findings with that status, and
@@ -113,9 +118,9 @@ func Classify(old, new State) (Kind, bool) {
 	case !old.Reported() && !new.Reported():
 		return "", false
 	case !old.Reported():
-		return Worse, new.Status == findings.Fail
+		return Worse, failing(new.Status)
 	case !new.Reported():
-		return Gone, old.Status == findings.Fail
+		return Gone, failing(old.Status)
 	}
 	if o, n := statusRank[old.Status], statusRank[new.Status]; o != n {
 		if n > o {
@@ -123,7 +128,7 @@ func Classify(old, new State) (Kind, bool) {
 		}
 		return Better, true
 	}
-	if old.Status == findings.Fail {
+	if failing(old.Status) {
 		switch o, n := old.Severity.Rank(), new.Severity.Rank(); {
 		case n > o:
 			return Worse, true

@@ -112,3 +112,27 @@ func TestCompare(t *testing.T) {
 		t.Errorf("Compare(old, old) = %+v", same)
 	}
 }
+
+func TestClassifyWaivedComparesAsFail(t *testing.T) {
+	fail := State{Status: findings.Fail, Severity: findings.High}
+	waived := State{Status: findings.Waived, Severity: findings.High}
+	pass := State{Status: findings.Pass}
+	tests := []struct {
+		old, new State
+		want     Kind
+		ok       bool
+	}{
+		{fail, waived, "", false},
+		{waived, fail, "", false},
+		{pass, waived, Worse, true},
+		{waived, pass, Better, true},
+		{State{}, waived, Worse, true},
+		{waived, State{}, Gone, true},
+		{waived, State{Status: findings.Waived, Severity: findings.Critical}, Worse, true},
+	}
+	for _, tt := range tests {
+		if got, ok := Classify(tt.old, tt.new); got != tt.want || ok != tt.ok {
+			t.Errorf("Classify(%v, %v) = %q, %v; want %q, %v", tt.old, tt.new, got, ok, tt.want, tt.ok)
+		}
+	}
+}

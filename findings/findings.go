@@ -17,6 +17,9 @@ const (
 	Pass    Status = "PASS"
 	Fail    Status = "FAIL"
 	Unknown Status = "UNKNOWN"
+	// Waived is a FAIL or UNKNOWN that an unexpired waiver of the config file
+	// covers; it never counts toward --fail-on.
+	Waived Status = "WAIVED"
 )
 
 // Severity ranks how bad a failure is.
@@ -83,6 +86,12 @@ type Finding struct {
 	Message     string              `json:"message"`
 	Remediation Remediation         `json:"remediation"`
 	Frameworks  map[string][]string `json:"frameworks,omitempty"`
+	// WaiverReason and WaiverExpires are set on a WAIVED finding.
+	WaiverReason  string `json:"waiver_reason,omitempty"`
+	WaiverExpires string `json:"waiver_expires,omitempty"`
+	// WaiverExpired is the expiry date (YYYY-MM-DD) of a waiver that matched
+	// this finding but no longer applies.
+	WaiverExpired string `json:"waiver_expired,omitempty"`
 }
 
 // Sort orders findings by check id, resource, status and message, so that
@@ -110,6 +119,7 @@ type Summary struct {
 	Passed             int              `json:"passed"`
 	Failed             int              `json:"failed"`
 	Unknown            int              `json:"unknown"`
+	Waived             int              `json:"waived,omitempty"`
 	FailedBySeverity   map[Severity]int `json:"failed_by_severity"`
 	ChecksEvaluated    int              `json:"checks_evaluated"`
 	ResourcesEvaluated int              `json:"resources_evaluated"`
@@ -129,6 +139,8 @@ func Summarize(fs []Finding) Summary {
 			s.FailedBySeverity[f.Severity]++
 		case Unknown:
 			s.Unknown++
+		case Waived:
+			s.Waived++
 		}
 	}
 	s.ChecksEvaluated, s.ResourcesEvaluated = len(checks), len(resources)

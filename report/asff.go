@@ -129,8 +129,11 @@ func (a *ASFF) finding(r Report, c findings.Check, g group) ASFFFinding {
 	partition := arnPartition(g.Resource)
 	region := cmp.Or(f.Region, arnRegion(g.Resource), a.region)
 	desc := strings.Join(g.Messages(), "; ")
-	if g.Status() == findings.Unknown {
+	switch g.Status() {
+	case findings.Unknown:
 		desc = "UNKNOWN (could not be evaluated): " + desc
+	case findings.Waived:
+		desc = "WAIVED (" + waiverNote(f) + "): " + desc
 	}
 	af := ASFFFinding{
 		SchemaVersion: asffSchemaVersion,
@@ -193,7 +196,7 @@ func asffComplianceStatus(s findings.Status) string {
 	switch s {
 	case findings.Pass:
 		return "PASSED"
-	case findings.Fail:
+	case findings.Fail, findings.Waived:
 		return "FAILED"
 	case findings.Unknown:
 		return "WARNING"
@@ -202,8 +205,11 @@ func asffComplianceStatus(s findings.Status) string {
 }
 
 func asffWorkflow(s findings.Status) string {
-	if s == findings.Pass {
+	switch s {
+	case findings.Pass:
 		return "RESOLVED"
+	case findings.Waived:
+		return "SUPPRESSED"
 	}
 	return "NEW"
 }

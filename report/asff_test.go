@@ -132,7 +132,10 @@ func TestASFFRegionAndErrors(t *testing.T) {
 	if err := w.Write(&buf, r); err == nil {
 		t.Error("no error without collected_at")
 	}
-	if asffComplianceStatus(findings.Status("WAIVED")) != "NOT_AVAILABLE" {
+	if asffComplianceStatus(findings.Status("BOGUS")) != "NOT_AVAILABLE" {
 		t.Error("an unknown status must map to NOT_AVAILABLE")
+	}
+	if asffComplianceStatus(findings.Waived) != "FAILED" || asffWorkflow(findings.Waived) != "SUPPRESSED" {
+		t.Error("a waived failure is FAILED and SUPPRESSED")
 	}
 }

@@ -21,18 +21,45 @@ func (t *Table) writeCompliance(w io.Writer, res *compliance.Result) error {
 	tw.SetOutputMirror(w)
 	tw.SetStyle(table.StyleLight)
 	tw.Style().Format.Header = text.FormatUpper
-	tw.AppendHeader(table.Row{"Control", "Status", "Checks", "Pass", "Fail", "Unknown"})
+	waived := hasWaived(res)
+	header := table.Row{"Control", "Status", "Checks", "Pass", "Fail", "Unknown"}
+	if waived {
+		header = append(header, "Waived")
+	}
+	tw.AppendHeader(header)
 	for _, c := range res.Controls {
-		tw.AppendRow(table.Row{c.ID, t.controlStatus(c.Status), strings.Join(c.Checks, ", "), c.Passed, c.Failed, c.Unknown})
+		row := table.Row{c.ID, t.controlStatus(c.Status), strings.Join(c.Checks, ", "), c.Passed, c.Failed, c.Unknown}
+		if waived {
+			row = append(row, c.Waived)
+		}
+		tw.AppendRow(row)
 	}
 	if len(res.Controls) > 0 {
 		tw.Render()
 	}
 	s := res.Summary
-	_, err := fmt.Fprintf(w, "\n%s: %d controls: %s passed, %s failed, %s unknown, %d not covered\n",
+	_, err := fmt.Fprintf(w, "\n%s: %d controls: %s passed, %s failed, %s unknown, %s%d not covered\n",
 		res.Framework, s.Controls, t.paint(fmt.Sprint(s.Passed), text.FgGreen),
-		t.paint(fmt.Sprint(s.Failed), text.FgRed), t.paint(fmt.Sprint(s.Unknown), text.FgYellow), s.NotCovered)
+		t.paint(fmt.Sprint(s.Failed), text.FgRed), t.paint(fmt.Sprint(s.Unknown), text.FgYellow), waivedCount(s), s.NotCovered)
 	return err
+}
+
+// hasWaived tells whether any control has waived findings; only then do the
+// compliance tables show a Waived column.
+func hasWaived(res *compliance.Result) bool {
+	for _, c := range res.Controls {
+		if c.Waived > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func waivedCount(s compliance.Summary) string {
+	if s.Waived == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d waived, ", s.Waived)
 }
 
 func (t *Table) controlStatus(s compliance.Status) string {
@@ -41,6 +68,8 @@ func (t *Table) controlStatus(s compliance.Status) string {
 		return t.paint(string(s), text.FgRed, text.Bold)
 	case compliance.Unknown:
 		return t.paint(string(s), text.FgYellow)
+	case compliance.Waived:
+		return t.paint(string(s), text.FgCyan)
 	case compliance.Pass:
 		return t.paint(string(s), text.FgGreen)
 	}
@@ -50,10 +79,19 @@ func (t *Table) controlStatus(s compliance.Status) string {
 // writeComplianceMarkdown renders the per-control results as a Markdown table.
 func writeComplianceMarkdown(b *strings.Builder, res *compliance.Result) {
 	s := res.Summary
-	fmt.Fprintf(b, "\n### Compliance: %s\n\n%d controls: **%d failed**, %d unknown, %d passed, %d not covered.\n\n",
-		mdText(res.Framework), s.Controls, s.Failed, s.Unknown, s.Passed, s.NotCovered)
-	b.WriteString("| Control | Status | Checks | Pass | Fail | Unknown |\n|---|---|---|---:|---:|---:|\n")
+	fmt.Fprintf(b, "\n### Compliance: %s\n\n%d controls: **%d failed**, %d unknown, %s%d passed, %d not covered.\n\n",
+		mdText(res.Framework), s.Controls, s.Failed, s.Unknown, waivedCount(s), s.Passed, s.NotCovered)
+	waived := hasWaived(res)
+	if waived {
+		b.WriteString("| Control | Status | Checks | Pass | Fail | Unknown | Waived |\n|---|---|---|---:|---:|---:|---:|\n")
+	} else {
+		b.WriteString("| Control | Status | Checks | Pass | Fail | Unknown |\n|---|---|---|---:|---:|---:|\n")
+	}
 	for _, c := range res.Controls {
-		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %d |\n", mdCell(c.ID), c.Status, mdCell(strings.Join(c.Checks, ", ")), c.Passed, c.Failed, c.Unknown)
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %d |", mdCell(c.ID), c.Status, mdCell(strings.Join(c.Checks, ", ")), c.Passed, c.Failed, c.Unknown)
+		if waived {
+			fmt.Fprintf(b, " %d |", c.Waived)
+		}
+		b.WriteString("\n")
 	}
 }

@@ -48,7 +48,7 @@ func stateText(s diff.State) string {
 	if !s.Reported() {
 		return "-"
 	}
-	if s.Status == findings.Fail {
+	if s.Status == findings.Fail || s.Status == findings.Waived {
 		return fmt.Sprintf("%s (%s)", s.Status, s.Severity)
 	}
 	return string(s.Status)

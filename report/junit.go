@@ -10,7 +10,8 @@ import (
 )
 
 // JUnit writes JUnit XML for CI test viewers: one test suite per check, one
-// test case per check and resource; a failure for FAIL, skipped for UNKNOWN.
+// test case per check and resource; a failure for FAIL, skipped for UNKNOWN
+// and WAIVED (with the waiver's reason).
 // It follows the Jenkins JUnit schema (report/testdata/schemas/jenkins-junit.xsd).
 type JUnit struct{}
 
@@ -93,6 +94,10 @@ func (JUnit) Write(w io.Writer, r Report) error {
 			suite.Failures++
 		case findings.Unknown:
 			msg := "UNKNOWN: " + strings.Join(g.Messages(), "; ")
+			tc.Skipped = &msg
+			suite.Skipped++
+		case findings.Waived:
+			msg := "WAIVED: " + g.First().WaiverReason
 			tc.Skipped = &msg
 			suite.Skipped++
 		}

@@ -22,6 +22,7 @@ func TestJUnitValidAgainstXSD(t *testing.T) {
 		wantOK bool
 	}{
 		{"sample", render(t, "junit", sample()), true},
+		{"waived", render(t, "junit", waivedSample()), true},
 		{"noncompliant example", render(t, "junit", example(t)), true},
 		{"empty", render(t, "junit", Report{}), true},
 		{"negative control: testcase without name", []byte(`<testsuites><testsuite name="s" tests="1"><testcase classname="c"/></testsuite></testsuites>`), false},

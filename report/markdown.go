@@ -39,8 +39,12 @@ func (Markdown) Write(w io.Writer, r Report) error {
 	if r.CollectedAt != "" {
 		about = append(about, "collected "+mdText(r.CollectedAt))
 	}
-	about = append(about, fmt.Sprintf("%d checks on %d resources: **%d failed**, %d unknown, %d passed",
-		s.ChecksEvaluated, s.ResourcesEvaluated, s.Failed, s.Unknown, s.Passed))
+	waived := ""
+	if s.Waived > 0 {
+		waived = fmt.Sprintf(", %d waived", s.Waived)
+	}
+	about = append(about, fmt.Sprintf("%d checks on %d resources: **%d failed**, %d unknown%s, %d passed",
+		s.ChecksEvaluated, s.ResourcesEvaluated, s.Failed, s.Unknown, waived, s.Passed))
 	b.WriteString(upperFirst(strings.Join(about, ", ")) + ".\n\n")
 
 	// Counts by severity and status.
@@ -49,7 +53,11 @@ func (Markdown) Write(w io.Writer, r Report) error {
 		b.WriteString(" " + upperFirst(string(sev)) + " |")
 	}
 	b.WriteString(" Total |\n|---|" + strings.Repeat("---:|", len(findings.Severities)+1) + "\n")
-	for _, st := range []findings.Status{findings.Fail, findings.Unknown, findings.Pass} {
+	statuses := []findings.Status{findings.Fail, findings.Unknown, findings.Pass}
+	if s.Waived > 0 {
+		statuses = []findings.Status{findings.Fail, findings.Unknown, findings.Waived, findings.Pass}
+	}
+	for _, st := range statuses {
 		counts := map[findings.Severity]int{}
 		total := 0
 		for _, f := range fs {
@@ -69,7 +77,7 @@ func (Markdown) Write(w io.Writer, r Report) error {
 	if len(failing) > 0 {
 		fmt.Fprintf(&b, "\n### Failing checks (%d)\n\n| Severity | Check | Resource | Message |\n|---|---|---|---|\n", len(failing))
 		for _, f := range failing {
-			fmt.Fprintf(&b, "| %s | %s %s | `%s` | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(f.Resource), mdCell(f.Message))
+			fmt.Fprintf(&b, "| %s | %s %s | `%s` | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(f.Resource), mdCell(withWaiverNote(f)))
 		}
 		b.WriteString("\n#### How to fix\n")
 		var seen []string
@@ -102,7 +110,14 @@ func (Markdown) Write(w io.Writer, r Report) error {
 	if unknown := filterStatus(fs, findings.Unknown); len(unknown) > 0 {
 		fmt.Fprintf(&b, "\n### Could not be evaluated (%d)\n\n", len(unknown))
 		for _, f := range unknown {
-			fmt.Fprintf(&b, "- **%s** (%s) `%s`: %s\n", f.CheckID, f.Severity, mdCode(f.Resource), mdText(f.Message))
+			fmt.Fprintf(&b, "- **%s** (%s) `%s`: %s\n", f.CheckID, f.Severity, mdCode(f.Resource), mdText(withWaiverNote(f)))
+		}
+	}
+
+	if waived := filterStatus(fs, findings.Waived); len(waived) > 0 {
+		fmt.Fprintf(&b, "\n### Waived (%d)\n\n| Severity | Check | Resource | Reason | Expires |\n|---|---|---|---|---|\n", len(waived))
+		for _, f := range waived {
+			fmt.Fprintf(&b, "| %s | %s %s | `%s` | %s | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(f.Resource), mdCell(f.WaiverReason), mdCell(f.WaiverExpires))
 		}
 	}
 

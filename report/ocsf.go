@@ -185,9 +185,12 @@ func ocsfEvent(r Report, c findings.Check, g group, ms int64) OCSFEvent {
 	}
 	e.Compliance = ocsfCompliance(g.CheckID, g.Status(), c.Frameworks)
 	// The finding's workflow status: a passing check needs no action.
-	if g.Status() == findings.Pass {
+	switch g.Status() {
+	case findings.Pass:
 		e.StatusID, e.Status = 4, "Resolved"
-	} else {
+	case findings.Waived:
+		e.StatusID, e.Status = 3, "Suppressed"
+	default:
 		e.StatusID, e.Status = 1, "New"
 	}
 	if text := remediationText(cmpRemediation(f.Remediation, c.Remediation)); text != "" {
@@ -201,7 +204,7 @@ func ocsfCompliance(checkID string, s findings.Status, frameworks map[string][]s
 	switch s {
 	case findings.Pass:
 		c.StatusID, c.Status = 1, "Pass"
-	case findings.Fail:
+	case findings.Fail, findings.Waived:
 		c.StatusID, c.Status = 3, "Fail"
 	case findings.Unknown:
 		// OCSF: "the compliance check did not yield a result due to missing information".

@@ -77,12 +77,11 @@ func New(format string, o Options) (Writer, error) {
 	return f(o), nil
 }
 
-// byImportance orders failures first (most severe first), then unknowns, then passes.
+// byImportance orders failures first (most severe first), then unknowns, then waived, then passes.
 func byImportance(fs []findings.Finding) []findings.Finding {
 	out := slices.Clone(fs)
-	rank := map[findings.Status]int{findings.Fail: 0, findings.Unknown: 1, findings.Pass: 2}
 	slices.SortStableFunc(out, func(a, b findings.Finding) int {
-		if d := rank[a.Status] - rank[b.Status]; d != 0 {
+		if d := statusRank[a.Status] - statusRank[b.Status]; d != 0 {
 			return d
 		}
 		return b.Severity.Rank() - a.Severity.Rank()
@@ -91,7 +90,7 @@ func byImportance(fs []findings.Finding) []findings.Finding {
 }
 
 // statusRank orders statuses from worst to best.
-var statusRank = map[findings.Status]int{findings.Fail: 0, findings.Unknown: 1, findings.Pass: 2}
+var statusRank = map[findings.Status]int{findings.Fail: 0, findings.Unknown: 1, findings.Waived: 2, findings.Pass: 3}
 
 // group is every finding of one check on one resource. A check may report
 // several problems with one resource; formats that need one record per check
@@ -186,6 +185,26 @@ func controls(frameworks map[string][]string) []string {
 func fingerprint(parts ...string) string {
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(sum[:])
+}
+
+// waiverNote is what a finding's message gains from a waiver: the reason and
+// expiry of the waiver that covers it, or the expiry of one that no longer does.
+func waiverNote(f findings.Finding) string {
+	switch {
+	case f.Status == findings.Waived:
+		return fmt.Sprintf("waived until %s: %s", f.WaiverExpires, f.WaiverReason)
+	case f.WaiverExpired != "":
+		return "waiver expired on " + f.WaiverExpired
+	}
+	return ""
+}
+
+// withWaiverNote appends waiverNote to the finding's message.
+func withWaiverNote(f findings.Finding) string {
+	if n := waiverNote(f); n != "" {
+		return f.Message + " (" + n + ")"
+	}
+	return f.Message
 }
 
 // remediationText renders a remediation as plain text.

@@ -1,12 +1,14 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -17,7 +19,8 @@ import (
 
 // SARIF writes a SARIF 2.1.0 log for GitHub code scanning and other SARIF
 // viewers: one rule per check, one result per check and resource that failed
-// or could not be evaluated. Passing checks are not results.
+// or could not be evaluated. Passing checks are not results; waived ones are
+// results with an external suppression whose justification is the reason.
 type SARIF struct{}
 
 // NewSARIF returns the SARIF writer.
@@ -73,8 +76,11 @@ func (SARIF) Write(w io.Writer, r Report) error {
 		}
 		f := g.First()
 		msg := strings.Join(g.Messages(), "; ")
-		if g.Status() == findings.Unknown {
+		switch g.Status() {
+		case findings.Unknown:
 			msg = "UNKNOWN: " + msg
+		case findings.Waived:
+			msg = "WAIVED: " + msg
 		}
 		res := sarif.NewRuleResult(g.CheckID).
 			WithRuleIndex(ruleIndex[g.CheckID]).
@@ -95,14 +101,27 @@ func (SARIF) Write(w io.Writer, r Report) error {
 			rp["region"] = f.Region
 		}
 		res.Properties = rp
+		if g.Status() == findings.Waived {
+			res.AddSuppression(sarif.NewSuppression("external").WithJustifcation(f.WaiverReason))
+		}
 		run.AddResult(res)
 	}
 	log.AddRun(run)
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	if err := enc.Encode(log); err != nil {
+		return err
+	}
+	_, err = w.Write(sarifNullSuppressionFields.ReplaceAll(buf.Bytes(), []byte("$1")))
+	return err
 }
+
+// sarifNullSuppressionFields matches the members go-sarif v2 writes as null in
+// every suppression (its Suppression struct has no omitempty); SARIF allows
+// none of them to be null, so Write drops them.
+var sarifNullSuppressionFields = regexp.MustCompile(`("kind": "external",\n)\s*"status": null,\n\s*"location": null,\n\s*"guid": null,\n`)
 
 func sarifRule(c findings.Check) *sarif.ReportingDescriptor {
 	rule := sarif.NewRule(c.ID).

@@ -90,6 +90,7 @@ func TestSARIFValidAgainstSchema(t *testing.T) {
 		report Report
 	}{
 		{"sample", sample()},
+		{"waived", waivedSample()},
 		{"noncompliant example", example(t)},
 		{"empty", Report{Account: "111122223333"}},
 		{"absolute snapshot path", func() Report { r := sample(); r.Snapshot = "/tmp/x/snap.json"; return r }()},

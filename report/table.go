@@ -32,7 +32,7 @@ func (t *Table) Write(w io.Writer, r Report) error {
 		if region == "" {
 			region = "-"
 		}
-		tw.AppendRow(table.Row{t.status(f.Status), t.severity(f), f.CheckID, f.Resource, region, f.Message})
+		tw.AppendRow(table.Row{t.status(f.Status), t.severity(f), f.CheckID, f.Resource, region, withWaiverNote(f)})
 	}
 	if len(r.Findings) > 0 {
 		tw.Render()
@@ -52,9 +52,13 @@ func (t *Table) Write(w io.Writer, r Report) error {
 	if account == "" {
 		account = "unknown account"
 	}
-	_, err := fmt.Fprintf(w, "\nAccount %s: %d checks on %d resources, %d findings: %s passed, %s, %s unknown\n",
+	waived := ""
+	if s.Waived > 0 {
+		waived = fmt.Sprintf(", %d waived", s.Waived)
+	}
+	_, err := fmt.Fprintf(w, "\nAccount %s: %d checks on %d resources, %d findings: %s passed, %s, %s unknown%s\n",
 		account, s.ChecksEvaluated, s.ResourcesEvaluated, s.Total,
-		t.paint(fmt.Sprint(s.Passed), text.FgGreen), t.paint(failed, text.FgRed), t.paint(fmt.Sprint(s.Unknown), text.FgYellow))
+		t.paint(fmt.Sprint(s.Passed), text.FgGreen), t.paint(failed, text.FgRed), t.paint(fmt.Sprint(s.Unknown), text.FgYellow), waived)
 	if err != nil || r.Compliance == nil {
 		return err
 	}
@@ -67,6 +71,8 @@ func (t *Table) status(s findings.Status) string {
 		return t.paint(string(s), text.FgRed, text.Bold)
 	case findings.Unknown:
 		return t.paint(string(s), text.FgYellow)
+	case findings.Waived:
+		return t.paint(string(s), text.FgCyan)
 	}
 	return t.paint(string(s), text.FgGreen)
 }

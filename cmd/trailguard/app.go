@@ -71,6 +71,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			testCommand(),
 			bundleCommand(),
 			newCommand(),
+			docCommand(),
 			{
 				Name:  "schema",
 				Usage: "print the JSON Schema of the snapshot document",
@@ -103,12 +104,12 @@ func evalCommand() *cli.Command {
 			&cli.BoolFlag{Name: "fail-on-unknown", Usage: "also exit 1 when a check could not be evaluated (UNKNOWN)"},
 			&cli.StringSliceFlag{Name: "check", Aliases: []string{"c"}, Usage: "only report these check `ID`s (repeatable; a trailing * matches a prefix, e.g. TG-S3-*)"},
 			&cli.StringSliceFlag{Name: "severity", Aliases: []string{"s"}, Usage: "only report findings of these `SEVERITY` levels (repeatable or comma-separated)"},
-			&cli.StringSliceFlag{Name: "status", Usage: "only report findings with these `STATUS`es: PASS, FAIL, UNKNOWN"},
+			&cli.StringSliceFlag{Name: "status", Usage: "only report findings with these `STATUS`es: PASS, FAIL, UNKNOWN, WAIVED"},
 			&cli.StringSliceFlag{Name: "param", Aliases: []string{"p"}, Usage: "override a threshold, `NAME=VALUE` (e.g. min_log_retention_days=400)"},
 			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating after this `DURATION`"},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour the table (NO_COLOR is honoured too)"},
 			&cli.StringFlag{Name: "framework", Usage: "also group the results by the controls of framework `NAME` (e.g. cis-aws-v3.0.0, securityhub; see trailguard frameworks) in the table, json and markdown reports"},
-		}, customPolicyFlags()...),
+		}, append(customPolicyFlags(), configFlag())...),
 		Action: evalAction,
 	}
 }
@@ -118,9 +119,21 @@ func evalAction(c *cli.Context) error {
 		return usageError("eval takes exactly one snapshot file, got %d arguments (usage: trailguard eval SNAPSHOT.json)", c.NArg())
 	}
 	path := c.Args().First()
-	failOn, err := parseFailOn(c.String("fail-on"))
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
+	failOnText := c.String("fail-on")
+	if !c.IsSet("fail-on") && cfg.Defaults.FailOn != "" {
+		failOnText = cfg.Defaults.FailOn
+	}
+	failOn, err := parseFailOn(failOnText)
 	if err != nil {
 		return usageError("--fail-on: %v", err)
+	}
+	failOnUnknown := c.Bool("fail-on-unknown")
+	if !c.IsSet("fail-on-unknown") && cfg.Defaults.FailOnUnknown != nil {
+		failOnUnknown = *cfg.Defaults.FailOnUnknown
 	}
 	filter, err := parseFilter(c)
 	if err != nil {
@@ -130,7 +143,8 @@ func evalAction(c *cli.Context) error {
 	if err != nil {
 		return usageError("--param: %v", err)
 	}
-	targets, err := parseTargets(c.StringSlice("format"), c.String("output"))
+	params = configParams(cfg, params)
+	targets, err := parseTargets(flagOr(c, "format", c.StringSlice("format"), cfg.Defaults.Format), c.String("output"))
 	if err != nil {
 		return usageError("--format: %v", err)
 	}
@@ -146,7 +160,7 @@ func evalAction(c *cli.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(c.Context, c.Duration("timeout"))
 	defer cancel()
-	custom, err := loadCustom(c)
+	custom, err := loadCustomWith(c, cfg)
 	if err != nil {
 		return err
 	}
@@ -154,7 +168,10 @@ func evalAction(c *cli.Context) error {
 	if err != nil {
 		return inputError(fmt.Errorf("loading policies: %w", err))
 	}
-	framework, err := lookupFramework(engine.Checks(), c.String("framework"))
+	if err := checkConfig(cfg, engine.Checks()); err != nil {
+		return err
+	}
+	framework, err := lookupFramework(engine.Checks(), flagOr(c, "framework", c.String("framework"), cfg.Defaults.Framework))
 	if err != nil {
 		return err
 	}
@@ -162,12 +179,14 @@ func evalAction(c *cli.Context) error {
 	if err != nil {
 		return inputError(err)
 	}
+	// Disabled checks, severity overrides and waivers (expiring on the evaluation date).
+	all = cfg.Apply(all, today())
 	shown := filter.Apply(all)
 	account, _ := doc["account_id"].(string)
 	collected, _ := doc["collected_at"].(string)
 	rep := report.Report{
 		Account: account, Snapshot: path, CollectedAt: collected,
-		Checks: engine.Checks(), Findings: shown,
+		Checks: cfg.Checks(engine.Checks()), Findings: shown,
 	}
 	if framework != nil {
 		// Controls are judged on every finding, whatever --check, --severity or --status show.
@@ -182,7 +201,7 @@ func evalAction(c *cli.Context) error {
 	if failOn != "" && len(findings.Failing(shown, failOn)) > 0 {
 		return cli.Exit("", exitFindings)
 	}
-	if c.Bool("fail-on-unknown") && findings.Summarize(shown).Unknown > 0 {
+	if failOnUnknown && findings.Summarize(shown).Unknown > 0 {
 		return cli.Exit("", exitFindings)
 	}
 	return nil
@@ -219,9 +238,9 @@ func parseFilter(c *cli.Context) (findings.Filter, error) {
 	for _, s := range splitList(c.StringSlice("status")) {
 		st := findings.Status(strings.ToUpper(s))
 		switch st {
-		case findings.Pass, findings.Fail, findings.Unknown:
+		case findings.Pass, findings.Fail, findings.Unknown, findings.Waived:
 		default:
-			return f, fmt.Errorf("--status: unknown status %q (want PASS, FAIL or UNKNOWN)", s)
+			return f, fmt.Errorf("--status: unknown status %q (want PASS, FAIL, UNKNOWN or WAIVED)", s)
 		}
 		f.Statuses = append(f.Statuses, st)
 	}

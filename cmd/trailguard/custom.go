@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/trailguard/trailguard/bundles"
+	"github.com/trailguard/trailguard/config"
 )
 
 // customPolicyFlags are the flags that add custom policies and data to a command.
@@ -20,12 +21,21 @@ func customPolicyFlags() []cli.Flag {
 }
 
 // loadCustom reads the --policy and --data paths of c.
-func loadCustom(c *cli.Context) (*bundles.Loaded, error) {
+func loadCustom(c *cli.Context) (*bundles.Loaded, error) { return loadCustomWith(c, nil) }
+
+// loadCustomWith reads the --policy and --data paths of c; when a flag is not
+// given, the config file's defaults.policy and defaults.data stand in.
+func loadCustomWith(c *cli.Context, cfg *config.Config) (*bundles.Loaded, error) {
+	policies, data := c.StringSlice("policy"), c.StringSlice("data")
+	if cfg != nil {
+		policies = flagOr(c, "policy", policies, cfg.Defaults.Policy)
+		data = flagOr(c, "data", data, cfg.Defaults.Data)
+	}
 	key := c.String("verification-key")
-	if key != "" && len(c.StringSlice("policy")) == 0 {
+	if key != "" && len(policies) == 0 {
 		return nil, usageError("--verification-key: no --policy bundle to verify")
 	}
-	loaded, err := bundles.Load(c.StringSlice("policy"), c.StringSlice("data"), bundles.LoadOptions{
+	loaded, err := bundles.Load(policies, data, bundles.LoadOptions{
 		VerificationKey: key,
 		KeyID:           c.String("key-id"),
 		Algorithm:       c.String("verification-alg"),

@@ -29,7 +29,7 @@ func diffCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "param", Aliases: []string{"p"}, Usage: "override a threshold when evaluating a snapshot, `NAME=VALUE`"},
 			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating after this `DURATION`"},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour the table (NO_COLOR is honoured too)"},
-		}, customPolicyFlags()...),
+		}, append(customPolicyFlags(), configFlag())...),
 		Action: diffAction,
 	}
 }
@@ -42,10 +42,15 @@ func diffAction(c *cli.Context) error {
 	if !slices.Contains(report.DiffFormats(), format) {
 		return usageError("--format: unknown format %q (want one of %s)", c.String("format"), strings.Join(report.DiffFormats(), ", "))
 	}
+	cfg, err := loadConfig(c)
+	if err != nil {
+		return err
+	}
 	params, err := parseParams(c.StringSlice("param"))
 	if err != nil {
 		return usageError("--param: %v", err)
 	}
+	params = configParams(cfg, params)
 	ctx, cancel := context.WithTimeout(c.Context, c.Duration("timeout"))
 	defer cancel()
 
@@ -55,13 +60,16 @@ func diffAction(c *cli.Context) error {
 		if engine != nil {
 			return engine, nil
 		}
-		custom, err := loadCustom(c)
+		custom, err := loadCustomWith(c, cfg)
 		if err != nil {
 			return nil, err
 		}
 		engine, err = bundles.New(ctx, bundles.Options{Params: params, Data: custom.Data}, custom.Sources...)
 		if err != nil {
 			return nil, inputError(fmt.Errorf("loading policies: %w", err))
+		}
+		if err := checkConfig(cfg, engine.Checks()); err != nil {
+			return nil, err
 		}
 		return engine, nil
 	}
@@ -74,6 +82,8 @@ func diffAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// The config's disabled checks, severity overrides and waivers apply to both sides alike.
+	oldFs, newFs = cfg.Apply(oldFs, today()), cfg.Apply(newFs, today())
 	d := report.Diff{Old: oldPath, New: newPath, Result: diff.Compare(oldFs, newFs)}
 	if err := report.WriteDiff(c.App.Writer, format, d, format == "table" && useColor(c, c.App.Writer)); err != nil {
 		return cli.Exit(fmt.Sprintf("writing the diff: %v", err), exitError)

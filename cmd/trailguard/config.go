@@ -1,0 +1,58 @@
+package main
+
+import (
+	"maps"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/trailguard/trailguard/config"
+	"github.com/trailguard/trailguard/findings"
+)
+
+// configFlag names the config file of eval and diff.
+func configFlag() cli.Flag {
+	return &cli.StringFlag{Name: "config", Usage: "read defaults, disabled checks, severity overrides, params and waivers from `FILE` (default: " + config.DefaultFile + " in the working directory, when there is one)"}
+}
+
+// today is the evaluation date against which waivers expire (UTC). Tests replace it.
+var today = func() string { return time.Now().UTC().Format(time.DateOnly) }
+
+// loadConfig reads --config, or the default file; an invalid file is exit 2.
+func loadConfig(c *cli.Context) (*config.Config, error) {
+	cfg, err := config.Load(c.String("config"))
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return cfg, nil
+}
+
+// checkConfig verifies the check ids the config names against the loaded checks.
+func checkConfig(cfg *config.Config, checks []findings.Check) error {
+	ids := make([]string, len(checks))
+	for i, ch := range checks {
+		ids[i] = ch.ID
+	}
+	if err := cfg.CheckIDs(ids); err != nil {
+		return inputError(err)
+	}
+	return nil
+}
+
+// flagOr returns the flag's values when it was given, else the config's.
+func flagOr[T any](c *cli.Context, name string, flag, fromConfig T) T {
+	if c.IsSet(name) {
+		return flag
+	}
+	return fromConfig
+}
+
+// configParams layers the thresholds: the config's params, then its
+// defaults.params, then --param.
+func configParams(cfg *config.Config, flags map[string]any) map[string]any {
+	out := map[string]any{}
+	maps.Copy(out, cfg.Params)
+	maps.Copy(out, cfg.Defaults.Params)
+	maps.Copy(out, flags)
+	return out
+}
