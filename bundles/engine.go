@@ -13,9 +13,11 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/util"
 
@@ -42,6 +44,8 @@ type Options struct {
 type Engine struct {
 	checks   []findings.Check
 	prepared rego.PreparedEvalQuery
+	compiler *ast.Compiler
+	store    storage.Store
 }
 
 // Source is a named set of Rego modules to compile.
@@ -105,7 +109,7 @@ func New(ctx context.Context, opts Options, extra ...Source) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("preparing the evaluation: %w", err)
 	}
-	return &Engine{checks: checks, prepared: prepared}, nil
+	return &Engine{checks: checks, prepared: prepared, compiler: compiler, store: store}, nil
 }
 
 // storeData is opts.Data with the params (data.params) merged in, --param winning.
@@ -141,7 +145,7 @@ func (e *Engine) EvalValue(ctx context.Context, input ast.Value) ([]findings.Fin
 	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("evaluating policies: timed out: %w", err)
+			return nil, fmt.Errorf("evaluating policies: timed out (raise --timeout%s): %w", e.slowCheck(input), err)
 		}
 		return nil, fmt.Errorf("evaluating policies: %w", err)
 	}
@@ -177,6 +181,27 @@ func (e *Engine) EvalValue(ctx context.Context, input ast.Value) ([]findings.Fin
 	}
 	findings.Sort(out)
 	return out, nil
+}
+
+// slowCheck runs after a timeout, on the failure path only: it evaluates the
+// checks one by one, each with a short budget, and names the first that does
+// not finish, so that the user knows which policy to fix.
+func (e *Engine) slowCheck(input ast.Value) string {
+	const budget = 2 * time.Second
+	for _, c := range e.checks {
+		ctx, cancel := context.WithTimeout(context.Background(), budget)
+		pq, err := rego.New(rego.Compiler(e.compiler), rego.Store(e.store), rego.Query(c.Package+".findings"),
+			rego.Capabilities(capabilities())).PrepareForEval(ctx)
+		if err == nil {
+			_, err = pq.Eval(ctx, rego.EvalParsedInput(input))
+		}
+		timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded)
+		cancel()
+		if timedOut {
+			return fmt.Sprintf(", or fix check %s in %s, which did not finish within %s on its own", c.ID, c.File, budget)
+		}
+	}
+	return ""
 }
 
 func toFinding(c findings.Check, account string, raw any) (findings.Finding, error) {

@@ -204,8 +204,12 @@ findings contains {"status": "PASS", "resource": sprintf("%d", [n]), "region": "
 	doc, _ := snapgen.Compliant()
 	ctx, cancel := context.WithTimeout(context.Background(), 200e6)
 	defer cancel()
-	if _, err := e.Eval(ctx, doc); err == nil || !strings.Contains(err.Error(), "timed out") {
+	_, err := e.Eval(ctx, doc)
+	if err == nil || !strings.Contains(err.Error(), "timed out") {
 		t.Fatalf("err = %v, want a timeout", err)
+	}
+	if !strings.Contains(err.Error(), "fix check ACME-SLOW in acme/slow.rego") {
+		t.Fatalf("err = %v, want it to name the slow check and its file", err)
 	}
 }
 
