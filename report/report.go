@@ -56,6 +56,7 @@ var factories = map[string]func(Options) Writer{
 	"asff":     func(o Options) Writer { return NewASFF(o.Region) },
 	"ocsf":     func(Options) Writer { return NewOCSF() },
 	"markdown": func(Options) Writer { return NewMarkdown() },
+	"html":     func(Options) Writer { return NewHTML() },
 }
 
 // Formats lists the format names New accepts.

@@ -35,7 +35,7 @@ func sample() Report {
 }
 
 func TestNewKnowsEveryFormat(t *testing.T) {
-	for _, name := range []string{"table", "json", "sarif", "junit", "asff", "ocsf", "markdown", "SARIF"} {
+	for _, name := range []string{"table", "json", "sarif", "junit", "asff", "ocsf", "markdown", "html", "SARIF"} {
 		if _, err := New(name, Options{}); err != nil {
 			t.Errorf("New(%q): %v", name, err)
 		}
