@@ -22,41 +22,43 @@ var goldenExt = map[string]string{
 }
 
 var (
-	exampleOnce   sync.Once
-	exampleReport Report
-	exampleErr    error
+	engineOnce sync.Once
+	engine     *bundles.Engine
+	engineErr  error
+	reportsMu  sync.Mutex
+	reports    = map[string]Report{}
 )
 
-// example evaluates the shipped noncompliant snapshot through the real engine.
-func example(t *testing.T) Report {
+// evaluate evaluates a shipped snapshot (testdata/<name>.json) through the real engine, once.
+func evaluate(t *testing.T, name string) Report {
 	t.Helper()
-	exampleOnce.Do(func() {
-		ctx := context.Background()
-		var engine *bundles.Engine
-		engine, exampleErr = bundles.New(ctx, bundles.Options{})
-		if exampleErr != nil {
-			return
-		}
-		doc, err := snapshot.ReadFile("../testdata/noncompliant.json")
-		if err != nil {
-			exampleErr = err
-			return
-		}
-		fs, err := engine.Eval(ctx, doc)
-		if err != nil {
-			exampleErr = err
-			return
-		}
-		account, _ := doc["account_id"].(string)
-		collected, _ := doc["collected_at"].(string)
-		exampleReport = Report{Account: account, Snapshot: "testdata/noncompliant.json", CollectedAt: collected,
-			Checks: engine.Checks(), Findings: fs}
-	})
-	if exampleErr != nil {
-		t.Fatal(exampleErr)
+	engineOnce.Do(func() { engine, engineErr = bundles.New(context.Background(), bundles.Options{}) })
+	if engineErr != nil {
+		t.Fatal(engineErr)
 	}
-	return exampleReport
+	reportsMu.Lock()
+	defer reportsMu.Unlock()
+	if r, ok := reports[name]; ok {
+		return r
+	}
+	rel := "testdata/" + name + ".json"
+	doc, err := snapshot.ReadFile("../" + rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := engine.Eval(context.Background(), doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	account, _ := doc["account_id"].(string)
+	collected, _ := doc["collected_at"].(string)
+	r := Report{Account: account, Snapshot: rel, CollectedAt: collected, Checks: engine.Checks(), Findings: fs}
+	reports[name] = r
+	return r
 }
+
+// example is the shipped noncompliant snapshot, evaluated.
+func example(t *testing.T) Report { return evaluate(t, "noncompliant") }
 
 func render(t *testing.T, format string, r Report) []byte {
 	t.Helper()
@@ -71,34 +73,48 @@ func render(t *testing.T, format string, r Report) []byte {
 	return buf.Bytes()
 }
 
-// TestGolden renders testdata/noncompliant.json in every format and compares
-// with testdata/golden. Run `go test ./report -update` after an intended change.
+// goldenSnapshots are the shipped example snapshots rendered in every format.
+// The noncompliant one's golden files sit directly in testdata/golden, the
+// others' in testdata/golden/<snapshot>/.
+var goldenSnapshots = []string{"noncompliant", "compliant", "org-member", "access-denied"}
+
+// TestGolden renders every shipped example snapshot in every format and
+// compares with testdata/golden. Run `go test ./report -update` after an intended change.
 func TestGolden(t *testing.T) {
-	r := example(t)
-	for _, format := range Formats() {
-		t.Run(format, func(t *testing.T) {
-			ext, ok := goldenExt[format]
-			if !ok {
-				t.Fatalf("no golden file extension for format %q", format)
-			}
-			got := render(t, format, r)
-			if again := render(t, format, r); !bytes.Equal(got, again) {
-				t.Fatal("two renderings differ: the output is not deterministic")
-			}
-			path := filepath.Join("testdata", "golden", format+"."+ext)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
+	for _, snap := range goldenSnapshots {
+		r := evaluate(t, snap)
+		dir := filepath.Join("testdata", "golden")
+		if snap != "noncompliant" {
+			dir = filepath.Join(dir, snap)
+		}
+		for _, format := range Formats() {
+			t.Run(snap+"/"+format, func(t *testing.T) {
+				ext, ok := goldenExt[format]
+				if !ok {
+					t.Fatalf("no golden file extension for format %q", format)
 				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./report -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s; run go test ./report -update and review the diff", format, path)
-			}
-		})
+				got := render(t, format, r)
+				if again := render(t, format, r); !bytes.Equal(got, again) {
+					t.Fatal("two renderings differ: the output is not deterministic")
+				}
+				path := filepath.Join(dir, format+"."+ext)
+				if *update {
+					if err := os.MkdirAll(dir, 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test ./report -update)", err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s differs from %s; run go test ./report -update and review the diff", format, path)
+				}
+			})
+		}
 	}
 }
