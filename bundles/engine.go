@@ -13,6 +13,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -303,14 +304,15 @@ func newCompiler(print bool) *ast.Compiler {
 		WithDefaultRegoVersion(ast.RegoV1)
 }
 
-// snapshotSchema is the parsed snapshot JSON Schema (embedded, so it always parses).
-func snapshotSchema() map[string]any {
+// snapshotSchema is the parsed snapshot JSON Schema (embedded, so it always
+// parses), parsed once and shared read-only by every compilation.
+var snapshotSchema = sync.OnceValue(func() map[string]any {
 	var raw map[string]any
 	if err := util.UnmarshalJSON(schema.Snapshot, &raw); err != nil {
 		panic("trailguard: the embedded snapshot schema is not JSON: " + err.Error())
 	}
 	return raw
-}
+})
 
 // astErrors turns OPA errors into "file:line: message" lines.
 func astErrors(err error) []string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -21,16 +22,16 @@ func deniedBuiltin(name string) bool {
 	return false
 }
 
-// capabilities returns OPA's capabilities for this version minus the denied
-// builtins, with no network access allowed.
-func capabilities() *ast.Capabilities {
+// capabilities are OPA's capabilities for this version minus the denied
+// builtins, with no network access allowed; built once, shared read-only.
+var capabilities = sync.OnceValue(func() *ast.Capabilities {
 	caps := ast.CapabilitiesForThisVersion()
 	caps.Builtins = slices.DeleteFunc(slices.Clone(caps.Builtins), func(b *ast.Builtin) bool {
 		return deniedBuiltin(b.Name)
 	})
 	caps.AllowNet = []string{}
 	return caps
-}
+})
 
 // checkSandbox returns an error naming file:line for the first call to a
 // denied builtin in mods, so that the user reads "not allowed" rather than

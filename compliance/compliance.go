@@ -121,34 +121,24 @@ type Result struct {
 // unknown, else WAIVED if any is waived, else PASS if any passed, else NOT
 // COVERED. Waived findings are counted apart.
 func Evaluate(fw Framework, fs []findings.Finding) Result {
-	type counts struct{ pass, fail, unknown, waived int }
-	byCheck := map[string]*counts{}
+	byCheck := map[string]*findings.Tally{}
 	for _, f := range fs {
 		c := byCheck[f.CheckID]
 		if c == nil {
-			c = &counts{}
+			c = &findings.Tally{}
 			byCheck[f.CheckID] = c
 		}
-		switch f.Status {
-		case findings.Pass:
-			c.pass++
-		case findings.Fail:
-			c.fail++
-		case findings.Unknown:
-			c.unknown++
-		case findings.Waived:
-			c.waived++
-		}
+		c.Add(f.Status)
 	}
 	res := Result{Framework: fw.Name, Controls: make([]ControlResult, 0, len(fw.Controls))}
 	for _, ctrl := range fw.Controls {
 		cr := ControlResult{ID: ctrl.ID, Checks: slices.Clone(ctrl.Checks)}
 		for _, id := range ctrl.Checks {
 			if c := byCheck[id]; c != nil {
-				cr.Passed += c.pass
-				cr.Failed += c.fail
-				cr.Unknown += c.unknown
-				cr.Waived += c.waived
+				cr.Passed += c.Pass
+				cr.Failed += c.Fail
+				cr.Unknown += c.Unknown
+				cr.Waived += c.Waived
 			}
 		}
 		switch {

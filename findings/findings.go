@@ -125,6 +125,26 @@ type Summary struct {
 	ResourcesEvaluated int              `json:"resources_evaluated"`
 }
 
+// Tally counts findings by status.
+type Tally struct{ Pass, Fail, Unknown, Waived int }
+
+// Add counts one finding of status s.
+func (t *Tally) Add(s Status) {
+	switch s {
+	case Pass:
+		t.Pass++
+	case Fail:
+		t.Fail++
+	case Unknown:
+		t.Unknown++
+	case Waived:
+		t.Waived++
+	}
+}
+
+// Total is the number of findings counted.
+func (t Tally) Total() int { return t.Pass + t.Fail + t.Unknown + t.Waived }
+
 // Summarize counts fs.
 func Summarize(fs []Finding) Summary {
 	s := Summary{Total: len(fs), FailedBySeverity: map[Severity]int{}}

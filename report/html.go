@@ -115,8 +115,7 @@ func (HTML) Write(w io.Writer, r Report) error {
 	d.SevChartHeight = 10 + len(findings.Severities)*30
 
 	// Results by framework: findings mapped to each framework, by status.
-	type fwCount struct{ pass, fail, unknown, waived int }
-	byFW := map[string]*fwCount{}
+	byFW := map[string]*findings.Tally{}
 	for _, f := range fs {
 		fw := f.Frameworks
 		if len(fw) == 0 {
@@ -125,35 +124,26 @@ func (HTML) Write(w io.Writer, r Report) error {
 		for name := range fw {
 			c := byFW[name]
 			if c == nil {
-				c = &fwCount{}
+				c = &findings.Tally{}
 				byFW[name] = c
 			}
-			switch f.Status {
-			case findings.Pass:
-				c.pass++
-			case findings.Fail:
-				c.fail++
-			case findings.Unknown:
-				c.unknown++
-			case findings.Waived:
-				c.waived++
-			}
+			c.Add(f.Status)
 		}
 	}
 	maxFW := 0
 	for _, c := range byFW {
-		maxFW = max(maxFW, c.pass+c.fail+c.unknown+c.waived)
+		maxFW = max(maxFW, c.Total())
 	}
 	for i, name := range slices.Sorted(maps.Keys(byFW)) {
 		c := byFW[name]
-		b := htmlFrameworkBar{Name: name, Y: 10 + i*34, Pass: c.pass, Fail: c.fail, Unknown: c.unknown,
-			Waived: c.waived, Total: c.pass + c.fail + c.unknown + c.waived}
+		b := htmlFrameworkBar{Name: name, Y: 10 + i*34, Pass: c.Pass, Fail: c.Fail, Unknown: c.Unknown,
+			Waived: c.Waived, Total: c.Total()}
 		x := htmlFwLeft
 		for _, seg := range []struct {
 			n     int
 			class string
 			label string
-		}{{c.fail, "st-fail", "FAIL"}, {c.unknown, "st-unknown", "UNKNOWN"}, {c.waived, "st-waived", "WAIVED"}, {c.pass, "st-pass", "PASS"}} {
+		}{{c.Fail, "st-fail", "FAIL"}, {c.Unknown, "st-unknown", "UNKNOWN"}, {c.Waived, "st-waived", "WAIVED"}, {c.Pass, "st-pass", "PASS"}} {
 			if seg.n == 0 {
 				continue
 			}
@@ -162,9 +152,9 @@ func (HTML) Write(w io.Writer, r Report) error {
 			x += wd
 		}
 		b.SummaryX = x + 6
-		b.Summary = fmt.Sprintf("%d fail, %d unknown, %d pass", c.fail, c.unknown, c.pass)
-		if c.waived > 0 {
-			b.Summary = fmt.Sprintf("%d fail, %d unknown, %d waived, %d pass", c.fail, c.unknown, c.waived, c.pass)
+		b.Summary = fmt.Sprintf("%d fail, %d unknown, %d pass", c.Fail, c.Unknown, c.Pass)
+		if c.Waived > 0 {
+			b.Summary = fmt.Sprintf("%d fail, %d unknown, %d waived, %d pass", c.Fail, c.Unknown, c.Waived, c.Pass)
 		}
 		d.Frameworks = append(d.Frameworks, b)
 	}

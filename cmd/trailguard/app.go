@@ -15,7 +15,6 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
 
-	"github.com/trailguard/trailguard/bundles"
 	"github.com/trailguard/trailguard/compliance"
 	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/report"
@@ -160,15 +159,8 @@ func evalAction(c *cli.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(c.Context, c.Duration("timeout"))
 	defer cancel()
-	custom, err := loadCustomWith(c, cfg)
+	engine, err := newEngine(ctx, c, cfg, params)
 	if err != nil {
-		return err
-	}
-	engine, err := bundles.New(ctx, bundles.Options{Params: params, Data: custom.Data}, custom.Sources...)
-	if err != nil {
-		return inputError(fmt.Errorf("loading policies: %w", err))
-	}
-	if err := checkConfig(cfg, engine.Checks()); err != nil {
 		return err
 	}
 	framework, err := lookupFramework(engine.Checks(), flagOr(c, "framework", c.String("framework"), cfg.Defaults.Framework))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -22,6 +23,27 @@ func customPolicyFlags() []cli.Flag {
 
 // loadCustom reads the --policy and --data paths of c.
 func loadCustom(c *cli.Context) (*bundles.Loaded, error) { return loadCustomWith(c, nil) }
+
+// newEngine compiles the built-in checks with the --policy and --data of c
+// (the config's defaults standing in when given) and checks the config's
+// check ids against the result. Every command that evaluates or lists checks
+// goes through it.
+func newEngine(ctx context.Context, c *cli.Context, cfg *config.Config, params map[string]any) (*bundles.Engine, error) {
+	custom, err := loadCustomWith(c, cfg)
+	if err != nil {
+		return nil, err
+	}
+	engine, err := bundles.New(ctx, bundles.Options{Params: params, Data: custom.Data}, custom.Sources...)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("loading policies: %w", err))
+	}
+	if cfg != nil {
+		if err := checkConfig(cfg, engine.Checks()); err != nil {
+			return nil, err
+		}
+	}
+	return engine, nil
+}
 
 // loadCustomWith reads the --policy and --data paths of c; when a flag is not
 // given, the config file's defaults.policy and defaults.data stand in.

@@ -60,18 +60,9 @@ func diffAction(c *cli.Context) error {
 		if engine != nil {
 			return engine, nil
 		}
-		custom, err := loadCustomWith(c, cfg)
-		if err != nil {
-			return nil, err
-		}
-		engine, err = bundles.New(ctx, bundles.Options{Params: params, Data: custom.Data}, custom.Sources...)
-		if err != nil {
-			return nil, inputError(fmt.Errorf("loading policies: %w", err))
-		}
-		if err := checkConfig(cfg, engine.Checks()); err != nil {
-			return nil, err
-		}
-		return engine, nil
+		var err error
+		engine, err = newEngine(ctx, c, cfg, params)
+		return engine, err
 	}
 	oldPath, newPath := c.Args().Get(0), c.Args().Get(1)
 	oldFs, err := readRun(ctx, oldPath, getEngine)

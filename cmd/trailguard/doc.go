@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/trailguard/trailguard/bundles"
 	"github.com/trailguard/trailguard/internal/docgen"
 	"github.com/trailguard/trailguard/schema"
 )
@@ -33,13 +31,9 @@ func docCommand() *cli.Command {
 					return inputError(err)
 				}
 			} else {
-				custom, err := loadCustom(c)
+				engine, err := newEngine(c.Context, c, nil, nil)
 				if err != nil {
 					return err
-				}
-				engine, err := bundles.New(c.Context, bundles.Options{Data: custom.Data}, custom.Sources...)
-				if err != nil {
-					return inputError(fmt.Errorf("loading policies: %w", err))
 				}
 				if err := docgen.Catalog(&buf, engine.Checks()); err != nil {
 					return inputError(err)

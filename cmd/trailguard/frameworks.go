@@ -2,14 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/urfave/cli/v2"
 
-	"github.com/trailguard/trailguard/bundles"
 	"github.com/trailguard/trailguard/compliance"
 	"github.com/trailguard/trailguard/findings"
 )
@@ -26,13 +24,9 @@ func frameworksCommand() *cli.Command {
 			if format != "table" && format != "json" {
 				return usageError("--format: unknown format %q (want table or json)", c.String("format"))
 			}
-			custom, err := loadCustom(c)
+			engine, err := newEngine(c.Context, c, nil, nil)
 			if err != nil {
 				return err
-			}
-			engine, err := bundles.New(c.Context, bundles.Options{Data: custom.Data}, custom.Sources...)
-			if err != nil {
-				return inputError(fmt.Errorf("loading policies: %w", err))
 			}
 			catalog := compliance.Catalog(engine.Checks())
 			if format == "json" {

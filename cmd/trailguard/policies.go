@@ -12,8 +12,6 @@ import (
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/urfave/cli/v2"
-
-	"github.com/trailguard/trailguard/bundles"
 )
 
 func policiesCommand() *cli.Command {
@@ -24,13 +22,9 @@ func policiesCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "table, json or markdown"},
 		}, customPolicyFlags()...),
 		Action: func(c *cli.Context) error {
-			custom, err := loadCustom(c)
+			engine, err := newEngine(c.Context, c, nil, nil)
 			if err != nil {
 				return err
-			}
-			engine, err := bundles.New(c.Context, bundles.Options{Data: custom.Data}, custom.Sources...)
-			if err != nil {
-				return inputError(fmt.Errorf("loading policies: %w", err))
 			}
 			checks := engine.Checks()
 			switch c.String("format") {
