@@ -64,6 +64,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		ExitErrHandler:  func(*cli.Context, error) {}, // run() prints and maps exit codes
 		Commands: []*cli.Command{
 			evalCommand(),
+			collectCommand(),
+			scanCommand(),
 			policiesCommand(),
 			frameworksCommand(),
 			diffCommand(),
@@ -95,22 +97,27 @@ func evalCommand() *cli.Command {
 		Name:      "eval",
 		Usage:     "evaluate a snapshot document against the checks",
 		ArgsUsage: "SNAPSHOT.json",
-		Flags: append([]cli.Flag{
-			&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FORMAT` or FORMAT=FILE, repeatable (e.g. -f table -f sarif=out.sarif); formats: " + strings.Join(report.Formats(), ", ") + " (default table)"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report of the one format given without =FILE to `FILE` instead of standard output"},
-			&cli.StringFlag{Name: "asff-region", Value: "us-east-1", EnvVars: []string{"AWS_REGION", "AWS_DEFAULT_REGION"}, Usage: "Security Hub `REGION` named in ASFF findings' ProductArn"},
-			&cli.StringFlag{Name: "fail-on", Value: "info", Usage: "exit 1 when a check fails at or above `SEVERITY` (critical, high, medium, low, info, or none)"},
-			&cli.BoolFlag{Name: "fail-on-unknown", Usage: "also exit 1 when a check could not be evaluated (UNKNOWN)"},
-			&cli.StringSliceFlag{Name: "check", Aliases: []string{"c"}, Usage: "only report these check `ID`s (repeatable; a trailing * matches a prefix, e.g. TG-S3-*)"},
-			&cli.StringSliceFlag{Name: "severity", Aliases: []string{"s"}, Usage: "only report findings of these `SEVERITY` levels (repeatable or comma-separated)"},
-			&cli.StringSliceFlag{Name: "status", Usage: "only report findings with these `STATUS`es: PASS, FAIL, UNKNOWN, WAIVED"},
-			&cli.StringSliceFlag{Name: "param", Aliases: []string{"p"}, Usage: "override a threshold, `NAME=VALUE` (e.g. min_log_retention_days=400)"},
-			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating after this `DURATION`"},
-			&cli.BoolFlag{Name: "no-color", Usage: "never colour the table (NO_COLOR is honoured too)"},
-			&cli.StringFlag{Name: "framework", Usage: "also group the results by the controls of framework `NAME` (e.g. cis-aws-v3.0.0, securityhub; see trailguard frameworks) in the table, json and markdown reports"},
-		}, append(customPolicyFlags(), configFlag())...),
-		Action: evalAction,
+		Flags:     evalFlags(),
+		Action:    evalAction,
 	}
+}
+
+// evalFlags are the evaluation and report flags, shared by eval and scan.
+func evalFlags() []cli.Flag {
+	return append([]cli.Flag{
+		&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FORMAT` or FORMAT=FILE, repeatable (e.g. -f table -f sarif=out.sarif); formats: " + strings.Join(report.Formats(), ", ") + " (default table)"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report of the one format given without =FILE to `FILE` instead of standard output"},
+		&cli.StringFlag{Name: "asff-region", Value: "us-east-1", EnvVars: []string{"AWS_REGION", "AWS_DEFAULT_REGION"}, Usage: "Security Hub `REGION` named in ASFF findings' ProductArn"},
+		&cli.StringFlag{Name: "fail-on", Value: "info", Usage: "exit 1 when a check fails at or above `SEVERITY` (critical, high, medium, low, info, or none)"},
+		&cli.BoolFlag{Name: "fail-on-unknown", Usage: "also exit 1 when a check could not be evaluated (UNKNOWN)"},
+		&cli.StringSliceFlag{Name: "check", Aliases: []string{"c"}, Usage: "only report these check `ID`s (repeatable; a trailing * matches a prefix, e.g. TG-S3-*)"},
+		&cli.StringSliceFlag{Name: "severity", Aliases: []string{"s"}, Usage: "only report findings of these `SEVERITY` levels (repeatable or comma-separated)"},
+		&cli.StringSliceFlag{Name: "status", Usage: "only report findings with these `STATUS`es: PASS, FAIL, UNKNOWN, WAIVED"},
+		&cli.StringSliceFlag{Name: "param", Aliases: []string{"p"}, Usage: "override a threshold, `NAME=VALUE` (e.g. min_log_retention_days=400)"},
+		&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating after this `DURATION`"},
+		&cli.BoolFlag{Name: "no-color", Usage: "never colour the table (NO_COLOR is honoured too)"},
+		&cli.StringFlag{Name: "framework", Usage: "also group the results by the controls of framework `NAME` (e.g. cis-aws-v3.0.0, securityhub; see trailguard frameworks) in the table, json and markdown reports"},
+	}, append(customPolicyFlags(), configFlag())...)
 }
 
 func evalAction(c *cli.Context) error {
@@ -118,6 +125,19 @@ func evalAction(c *cli.Context) error {
 		return usageError("eval takes exactly one snapshot file, got %d arguments (usage: trailguard eval SNAPSHOT.json)", c.NArg())
 	}
 	path := c.Args().First()
+	return evaluate(c, func() (snapshot.Document, string, error) {
+		doc, err := snapshot.ReadFile(path)
+		if err != nil {
+			return nil, "", inputError(err)
+		}
+		return doc, path, nil
+	})
+}
+
+// evaluate evaluates the snapshot that load returns (a file for eval, a fresh
+// collection for scan) and writes the reports. Options are checked and output
+// files opened before load runs, so that a mistake fails fast.
+func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, err error)) error {
 	cfg, err := loadConfig(c)
 	if err != nil {
 		return err
@@ -153,9 +173,9 @@ func evalAction(c *cli.Context) error {
 	}
 	defer closeOuts()
 
-	doc, err := snapshot.ReadFile(path)
+	doc, path, err := load()
 	if err != nil {
-		return inputError(err)
+		return err
 	}
 	ctx, cancel := context.WithTimeout(c.Context, c.Duration("timeout"))
 	defer cancel()

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/urfave/cli/v2"
+
+	"github.com/trailguard/trailguard/collector"
+	"github.com/trailguard/trailguard/snapshot"
+)
+
+// exitInterrupted is the exit code when Ctrl-C stopped a collection (the
+// partial snapshot, marked incomplete, is still written).
+const exitInterrupted = 130
+
+func collectFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "profile", EnvVars: []string{"AWS_PROFILE"}, Usage: "shared config `PROFILE` to take credentials from"},
+		&cli.StringFlag{Name: "region", Usage: "`REGION` for global calls (default: AWS_REGION, the profile's region, or us-east-1)"},
+		&cli.StringSliceFlag{Name: "regions", Usage: "only collect these `REGIONS` (comma-separated or repeated; default: every region enabled for the account)"},
+		&cli.StringFlag{Name: "role-arn", Usage: "assume the role `ARN` before collecting"},
+		&cli.StringFlag{Name: "external-id", Usage: "external `ID` for --role-arn"},
+		&cli.StringFlag{Name: "endpoint-url", Usage: "send every call to `URL` (LocalStack, moto; AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too)"},
+		&cli.IntFlag{Name: "concurrency", Value: 32, Usage: "at most `N` API calls in flight"},
+		&cli.DurationFlag{Name: "call-timeout", Value: 60 * time.Second, Usage: "give up on one API call (retries included) after `DURATION`"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on standard error"},
+	}
+}
+
+func collectCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "collect",
+		Usage: "take a read-only snapshot of the account's CloudTrail posture from AWS",
+		Flags: append(collectFlags(),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the snapshot to `FILE` (default: standard output)"},
+		),
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 0 {
+				return usageError("collect takes no arguments, got %q (write the snapshot with -o FILE)", c.Args().Slice())
+			}
+			snap, err := collect(c)
+			if snap == nil {
+				return err
+			}
+			if werr := writeSnapshot(c, c.String("output"), snap); werr != nil {
+				return werr
+			}
+			return interrupted(err, c.String("output"))
+		},
+	}
+}
+
+func scanCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "scan",
+		Usage: "collect a snapshot from AWS and evaluate it in one go (same reports and exit codes as eval)",
+		Flags: append(append(collectFlags(), evalFlags()...),
+			&cli.StringFlag{Name: "save-snapshot", Usage: "also write the collected snapshot to `FILE`"},
+		),
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 0 {
+				return usageError("scan takes no arguments, got %q", c.Args().Slice())
+			}
+			return evaluate(c, func() (snapshot.Document, string, error) {
+				snap, err := collect(c)
+				if snap == nil {
+					return nil, "", err
+				}
+				if path := c.String("save-snapshot"); path != "" {
+					if werr := writeSnapshot(c, path, snap); werr != nil {
+						return nil, "", werr
+					}
+				}
+				if err != nil {
+					return nil, "", interrupted(err, c.String("save-snapshot"))
+				}
+				data, err := json.Marshal(snap)
+				if err != nil {
+					return nil, "", err
+				}
+				doc, err := snapshot.Parse(data)
+				if err != nil {
+					return nil, "", cli.Exit("the collected snapshot does not match the schema (a bug, please report it): "+err.Error(), exitError)
+				}
+				return doc, "account " + snap.AccountID, nil
+			})
+		},
+	}
+}
+
+// collect runs a collection with the command line's options. It returns a
+// snapshot whenever one was taken, even with an error (interrupted).
+func collect(c *cli.Context) (*snapshot.Snapshot, error) {
+	cfg, custom, err := collector.LoadConfig(c.Context, collector.ConfigOptions{
+		Profile:     c.String("profile"),
+		Region:      c.String("region"),
+		RoleARN:     c.String("role-arn"),
+		ExternalID:  c.String("external-id"),
+		EndpointURL: c.String("endpoint-url"),
+	})
+	if err != nil {
+		return nil, cli.Exit(err.Error(), exitError)
+	}
+	if c.String("external-id") != "" && c.String("role-arn") == "" {
+		return nil, usageError("--external-id needs --role-arn")
+	}
+	opts := collector.Options{
+		Regions:     splitList(c.StringSlice("regions")),
+		Concurrency: c.Int("concurrency"),
+		CallTimeout: c.Duration("call-timeout"),
+		PathStyle:   custom,
+		Collector:   "trailguard " + version,
+	}
+	progress := newProgress(c.App.ErrWriter, c.Bool("quiet"))
+	opts.Progress = progress.update
+	snap, err := collector.Collect(c.Context, cfg, opts)
+	progress.done()
+	var credErr *collector.CredentialsError
+	switch {
+	case errors.As(err, &credErr):
+		return nil, cli.Exit(credErr.Error(), exitError)
+	case snap == nil && err != nil:
+		return nil, cli.Exit(err.Error(), exitInterrupted)
+	}
+	return snap, err
+}
+
+// interrupted turns an interrupted collection into its exit error.
+func interrupted(err error, path string) error {
+	if err == nil {
+		return nil
+	}
+	where := "nothing was saved (use --save-snapshot FILE to keep it)"
+	if path != "" && path != "-" {
+		where = "the partial snapshot (complete: false) is in " + path
+	} else if path == "-" {
+		where = "the partial snapshot (complete: false) was written"
+	}
+	return cli.Exit("collection interrupted: "+where, exitInterrupted)
+}
+
+// writeSnapshot writes the document to path (standard output for "" or "-"),
+// through a temporary file renamed into place, so that an existing snapshot
+// is never left half-written.
+func writeSnapshot(c *cli.Context, path string, snap *snapshot.Snapshot) error {
+	data, err := json.MarshalIndent(snap, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	if path == "" || path == "-" {
+		_, err := c.App.Writer.Write(data)
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("writing the snapshot: %v", err), exitError)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return cli.Exit(fmt.Sprintf("writing the snapshot to %s: %v", path, err), exitError)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return cli.Exit(fmt.Sprintf("writing the snapshot to %s: %v", path, err), exitError)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return cli.Exit(fmt.Sprintf("writing the snapshot to %s: %v", path, err), exitError)
+	}
+	return nil
+}
+
+// progress shows the collection's progress on standard error when it is a
+// terminal, at most ten times a second.
+type progress struct {
+	w    io.Writer
+	on   bool
+	mu   sync.Mutex
+	last time.Time
+	seen bool
+}
+
+func newProgress(w io.Writer, quiet bool) *progress {
+	f, ok := w.(*os.File)
+	return &progress{w: w, on: !quiet && ok && isatty.IsTerminal(f.Fd())}
+}
+
+func (p *progress) update(pr collector.Progress) {
+	if !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last, p.seen = time.Now(), true
+	fmt.Fprintf(p.w, "\rcollecting: regions %d/%d, %d API calls, %d failed ", pr.RegionsDone, pr.Regions, pr.Calls, pr.Errors)
+}
+
+func (p *progress) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.on && p.seen {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}

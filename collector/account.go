@@ -1,0 +1,169 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/trailguard/trailguard/snapshot"
+)
+
+type stsAPI interface {
+	GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error)
+}
+
+type accountAPI interface {
+	account.ListRegionsAPIClient
+}
+
+type organizationsAPI interface {
+	DescribeOrganization(context.Context, *organizations.DescribeOrganizationInput, ...func(*organizations.Options)) (*organizations.DescribeOrganizationOutput, error)
+}
+
+type s3controlAPI interface {
+	GetPublicAccessBlock(context.Context, *s3control.GetPublicAccessBlockInput, ...func(*s3control.Options)) (*s3control.GetPublicAccessBlockOutput, error)
+}
+
+// CredentialsError is returned when the caller cannot be identified: no
+// credentials were found, or AWS rejected them.
+type CredentialsError struct {
+	Rejected bool   // AWS answered and refused the credentials
+	Code     string // AWS's error code when Rejected
+	Err      error
+}
+
+func (e *CredentialsError) Error() string {
+	if e.Rejected {
+		return fmt.Sprintf("AWS rejected the credentials (sts:GetCallerIdentity: %s): refresh them (e.g. aws sso login, or new keys) or pick another --profile", e.Code)
+	}
+	return fmt.Sprintf("no usable AWS credentials (%s): tried the environment (AWS_ACCESS_KEY_ID), the shared config and credentials files (AWS_PROFILE or --profile, including SSO), web identity, and container and instance roles; set one of them up or pass --profile", innermost(e.Err))
+}
+
+func (e *CredentialsError) Unwrap() error { return e.Err }
+
+// identify reads the account id and partition of the caller.
+func (r *run) identify(ctx context.Context) error {
+	var out *sts.GetCallerIdentityOutput
+	err := r.call(ctx, func(ctx context.Context) (err error) {
+		out, err = r.clients.sts().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		return err
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return errors.Join(ErrInterrupted, ctx.Err())
+		}
+		var apiCode string
+		if httpStatus(err) != 0 {
+			apiCode = errorCode(err)
+		}
+		if apiCode != "" {
+			return &CredentialsError{Rejected: true, Code: apiCode, Err: err}
+		}
+		return &CredentialsError{Err: err}
+	}
+	r.snap.AccountID = aws.ToString(out.Account)
+	r.snap.Partition = "aws"
+	if a, err := arn.Parse(aws.ToString(out.Arn)); err == nil {
+		r.snap.Partition = a.Partition
+	}
+	return nil
+}
+
+// defaultRegions are the regions enabled in every account of the aws
+// partition (opt-in regions are not); used only when the account's own list
+// cannot be read, and the failure is recorded.
+var defaultRegions = []string{
+	"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
+	"ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3",
+	"sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+}
+
+// enabledRegions lists the regions enabled for the account. When that fails,
+// the failure is recorded (checks that depend on the region list then say the
+// list of trails may be incomplete) and the default regions of the aws
+// partition are read instead (or only the configured region, in another
+// partition).
+func (r *run) enabledRegions(ctx context.Context) []string {
+	in := &account.ListRegionsInput{
+		RegionOptStatusContains: []accounttypes.RegionOptStatus{accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault},
+		MaxResults:              aws.Int32(50),
+	}
+	p := account.NewListRegionsPaginator(r.clients.account(), in)
+	var regions []string
+	for p.HasMorePages() {
+		var out *account.ListRegionsOutput
+		err := r.call(ctx, func(ctx context.Context) (err error) {
+			out, err = p.NextPage(ctx)
+			return err
+		})
+		if err != nil {
+			r.fail(ctx, "account", "ListRegions", r.cfg.Region, "", err)
+			if r.cfg.Region != "" && !slices.Contains(defaultRegions, r.cfg.Region) {
+				return []string{r.cfg.Region}
+			}
+			return normalizeRegions(defaultRegions)
+		}
+		for _, reg := range out.Regions {
+			regions = append(regions, aws.ToString(reg.RegionName))
+		}
+	}
+	return normalizeRegions(regions)
+}
+
+// organization reads the account's AWS Organizations membership.
+func (r *run) organization(ctx context.Context) {
+	var out *organizations.DescribeOrganizationOutput
+	err := r.call(ctx, func(ctx context.Context) (err error) {
+		out, err = r.clients.organizations().DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+		return err
+	})
+	switch {
+	case isCode(err, "AWSOrganizationsNotInUseException"):
+		r.locked(func(s *snapshot.Snapshot) {
+			s.Organization = &snapshot.Organization{IsManagementAccount: aws.Bool(false)}
+		})
+	case err != nil:
+		r.fail(ctx, "organizations", "DescribeOrganization", r.cfg.Region, r.snap.AccountID, err)
+	case out.Organization != nil:
+		org := &snapshot.Organization{
+			ID:                  aws.ToString(out.Organization.Id),
+			ManagementAccountID: aws.ToString(out.Organization.MasterAccountId),
+		}
+		org.IsManagementAccount = aws.Bool(org.ManagementAccountID == r.snap.AccountID)
+		r.locked(func(s *snapshot.Snapshot) { s.Organization = org })
+	}
+}
+
+// accountPublicAccessBlock reads the account-level S3 Block Public Access.
+func (r *run) accountPublicAccessBlock(ctx context.Context) {
+	var out *s3control.GetPublicAccessBlockOutput
+	err := r.call(ctx, func(ctx context.Context) (err error) {
+		out, err = r.clients.s3control().GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(r.snap.AccountID)})
+		return err
+	})
+	switch {
+	case isCode(err, "NoSuchPublicAccessBlockConfiguration"):
+		r.locked(func(s *snapshot.Snapshot) { s.S3AccountPublicAccessBlock = &snapshot.PublicAccessBlock{} })
+	case err != nil:
+		r.fail(ctx, "s3control", "GetPublicAccessBlock", r.cfg.Region, r.snap.AccountID, err)
+	case out.PublicAccessBlockConfiguration != nil:
+		c := out.PublicAccessBlockConfiguration
+		r.locked(func(s *snapshot.Snapshot) {
+			s.S3AccountPublicAccessBlock = &snapshot.PublicAccessBlock{
+				BlockPublicACLs:       aws.ToBool(c.BlockPublicAcls),
+				IgnorePublicACLs:      aws.ToBool(c.IgnorePublicAcls),
+				BlockPublicPolicy:     aws.ToBool(c.BlockPublicPolicy),
+				RestrictPublicBuckets: aws.ToBool(c.RestrictPublicBuckets),
+			}
+		})
+	}
+}

@@ -1,0 +1,320 @@
+package collector
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/trailguard/trailguard/snapshot"
+)
+
+type iamAPI interface {
+	iam.GetAccountAuthorizationDetailsAPIClient
+	GetAccountSummary(context.Context, *iam.GetAccountSummaryInput, ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error)
+	ListMFADevices(context.Context, *iam.ListMFADevicesInput, ...func(*iam.Options)) (*iam.ListMFADevicesOutput, error)
+	GetLoginProfile(context.Context, *iam.GetLoginProfileInput, ...func(*iam.Options)) (*iam.GetLoginProfileOutput, error)
+}
+
+// trailActions are the CloudTrail actions that stop, delete or narrow what a
+// trail records. A user allowed any of them (or holding AWSCloudTrail_FullAccess)
+// is a CloudTrail administrator whose MFA and console access are read.
+var trailActions = []string{
+	"cloudtrail:stoplogging", "cloudtrail:deletetrail", "cloudtrail:updatetrail", "cloudtrail:puteventselectors",
+	"cloudtrail:deleteeventdatastore", "cloudtrail:stopeventdatastoreingestion", "cloudtrail:updateeventdatastore",
+}
+
+// iam reads every principal and managed policy in one paginated
+// GetAccountAuthorizationDetails, the root user's MFA and keys, and the MFA
+// devices and console password of every user that can switch CloudTrail off.
+// A listing that fails part-way is dropped whole: a principal missing from a
+// partial list could be the one that holds the keys.
+func (r *run) iam(ctx context.Context) {
+	client := r.clients.iam()
+	account := &snapshot.IAM{}
+	r.spawn(func() {
+		var out *iam.GetAccountSummaryOutput
+		err := r.call(ctx, func(ctx context.Context) (err error) {
+			out, err = client.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
+			return err
+		})
+		if err != nil {
+			r.fail(ctx, "iam", "GetAccountSummary", r.cfg.Region, r.snap.AccountID, err)
+			return
+		}
+		r.locked(func(*snapshot.Snapshot) {
+			account.Root = &snapshot.Root{
+				MFAEnabled:        out.SummaryMap["AccountMFAEnabled"] == 1,
+				AccessKeysPresent: out.SummaryMap["AccountAccessKeysPresent"] == 1,
+			}
+		})
+	})
+	r.locked(func(s *snapshot.Snapshot) { s.IAM = account })
+
+	details, err := r.authorizationDetails(ctx, client)
+	if err != nil {
+		r.fail(ctx, "iam", "GetAccountAuthorizationDetails", r.cfg.Region, r.snap.AccountID, err)
+		return
+	}
+	users, groups, roles, policies, admins := r.principals(ctx, details)
+	r.locked(func(*snapshot.Snapshot) {
+		account.Users, account.Groups, account.Roles, account.Policies = users, groups, roles, policies
+	})
+	for _, u := range admins {
+		r.spawn(func() { r.userCredentials(ctx, client, u) })
+	}
+}
+
+// authorizationDetails reads every page of GetAccountAuthorizationDetails.
+func (r *run) authorizationDetails(ctx context.Context, client iamAPI) (*iam.GetAccountAuthorizationDetailsOutput, error) {
+	p := iam.NewGetAccountAuthorizationDetailsPaginator(client, &iam.GetAccountAuthorizationDetailsInput{
+		Filter: []iamtypes.EntityType{
+			iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeGroup,
+			iamtypes.EntityTypeLocalManagedPolicy, iamtypes.EntityTypeAWSManagedPolicy,
+		},
+	})
+	all := &iam.GetAccountAuthorizationDetailsOutput{}
+	for p.HasMorePages() {
+		var out *iam.GetAccountAuthorizationDetailsOutput
+		err := r.call(ctx, func(ctx context.Context) (err error) {
+			out, err = p.NextPage(ctx)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		all.UserDetailList = append(all.UserDetailList, out.UserDetailList...)
+		all.GroupDetailList = append(all.GroupDetailList, out.GroupDetailList...)
+		all.RoleDetailList = append(all.RoleDetailList, out.RoleDetailList...)
+		all.Policies = append(all.Policies, out.Policies...)
+	}
+	return all, nil
+}
+
+// principals converts the authorization details into the snapshot's maps and
+// returns the users that can switch CloudTrail off. Customer-managed policies
+// are kept with their documents; AWS-managed ones with their documents only
+// when they allow a CloudTrail action that switches logging off (the others,
+// such as ReadOnlyAccess, are large and say nothing about CloudTrail).
+func (r *run) principals(ctx context.Context, d *iam.GetAccountAuthorizationDetailsOutput) (
+	map[string]*snapshot.IAMUser, map[string]*snapshot.IAMGroup, map[string]*snapshot.IAMRole, map[string]*snapshot.IAMPolicy, []*snapshot.IAMUser,
+) {
+	policies := map[string]*snapshot.IAMPolicy{}
+	grants := map[string]bool{} // managed policy ARN -> allows a trail action
+	for _, p := range d.Policies {
+		policyARN := aws.ToString(p.Arn)
+		awsManaged := accountOf(policyARN) == "aws"
+		policy := &snapshot.IAMPolicy{ARN: policyARN, Name: aws.ToString(p.PolicyName), AWSManaged: awsManaged}
+		for _, v := range p.PolicyVersionList {
+			if !v.IsDefaultVersion {
+				continue
+			}
+			doc, err := policyDocument(aws.ToString(v.Document))
+			if err != nil {
+				r.fail(ctx, "iam", "GetAccountAuthorizationDetails", r.cfg.Region, policyARN, err)
+				continue
+			}
+			grants[policyARN] = allowsTrailAction(doc)
+			if !awsManaged || grants[policyARN] {
+				policy.Document = doc
+			}
+		}
+		policies[policyARN] = policy
+	}
+	inline := func(list []iamtypes.PolicyDetail, owner string) (map[string]any, bool) {
+		out, allows := map[string]any{}, false
+		for _, p := range list {
+			doc, err := policyDocument(aws.ToString(p.PolicyDocument))
+			if err != nil {
+				r.fail(ctx, "iam", "GetAccountAuthorizationDetails", r.cfg.Region, owner, err)
+				continue
+			}
+			out[aws.ToString(p.PolicyName)] = doc
+			allows = allows || allowsTrailAction(doc)
+		}
+		return out, allows
+	}
+	attached := func(list []iamtypes.AttachedPolicy) ([]string, bool) {
+		out, allows := []string{}, false
+		for _, p := range list {
+			a := aws.ToString(p.PolicyArn)
+			out = append(out, a)
+			allows = allows || grants[a] || isFullAccess(a)
+		}
+		sort.Strings(out)
+		return out, allows
+	}
+
+	groups := map[string]*snapshot.IAMGroup{}
+	groupARNs := map[string]string{} // name -> ARN
+	groupAdmin := map[string]bool{}
+	for _, g := range d.GroupDetailList {
+		groupARN := aws.ToString(g.Arn)
+		group := &snapshot.IAMGroup{ARN: groupARN, Name: aws.ToString(g.GroupName)}
+		var a, b bool
+		group.AttachedPolicies, a = attached(g.AttachedManagedPolicies)
+		group.InlinePolicies, b = inline(g.GroupPolicyList, groupARN)
+		groups[groupARN] = group
+		groupARNs[group.Name] = groupARN
+		groupAdmin[groupARN] = a || b
+	}
+	users := map[string]*snapshot.IAMUser{}
+	var admins []*snapshot.IAMUser
+	for _, u := range d.UserDetailList {
+		userARN := aws.ToString(u.Arn)
+		user := &snapshot.IAMUser{ARN: userARN, Name: aws.ToString(u.UserName), Groups: []string{}}
+		var a, b bool
+		user.AttachedPolicies, a = attached(u.AttachedManagedPolicies)
+		user.InlinePolicies, b = inline(u.UserPolicyList, userARN)
+		admin := a || b
+		for _, name := range u.GroupList {
+			groupARN, ok := groupARNs[name]
+			if !ok {
+				// Not in the listing (it changed while it was read): build the
+				// ARN from the user's own path-free account ARN.
+				groupARN = groupARNFor(userARN, name)
+			}
+			user.Groups = append(user.Groups, groupARN)
+			admin = admin || groupAdmin[groupARN]
+		}
+		sort.Strings(user.Groups)
+		users[userARN] = user
+		if admin {
+			admins = append(admins, user)
+		}
+	}
+	roles := map[string]*snapshot.IAMRole{}
+	for _, role := range d.RoleDetailList {
+		roleARN := aws.ToString(role.Arn)
+		rl := &snapshot.IAMRole{
+			ARN:           roleARN,
+			Name:          aws.ToString(role.RoleName),
+			ServiceLinked: strings.HasPrefix(aws.ToString(role.Path), "/aws-service-role/"),
+		}
+		rl.AttachedPolicies, _ = attached(role.AttachedManagedPolicies)
+		rl.InlinePolicies, _ = inline(role.RolePolicyList, roleARN)
+		roles[roleARN] = rl
+	}
+	slices.SortFunc(admins, func(a, b *snapshot.IAMUser) int { return strings.Compare(a.ARN, b.ARN) })
+	return users, groups, roles, policies, admins
+}
+
+// userCredentials reads whether a user has MFA devices and a console password.
+func (r *run) userCredentials(ctx context.Context, client iamAPI, u *snapshot.IAMUser) {
+	r.spawn(func() {
+		var out *iam.ListMFADevicesOutput
+		err := r.call(ctx, func(ctx context.Context) (err error) {
+			out, err = client.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(u.Name)})
+			return err
+		})
+		if err != nil {
+			r.fail(ctx, "iam", "ListMFADevices", r.cfg.Region, u.ARN, err)
+			return
+		}
+		r.locked(func(*snapshot.Snapshot) { u.MFAEnabled = aws.Bool(len(out.MFADevices) > 0) })
+	})
+	err := r.call(ctx, func(ctx context.Context) error {
+		_, err := client.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: aws.String(u.Name)})
+		return err
+	})
+	switch {
+	case err == nil:
+		r.locked(func(*snapshot.Snapshot) { u.ConsoleAccess = aws.Bool(true) })
+	case isCode(err, "NoSuchEntity"):
+		r.locked(func(*snapshot.Snapshot) { u.ConsoleAccess = aws.Bool(false) })
+	default:
+		r.fail(ctx, "iam", "GetLoginProfile", r.cfg.Region, u.ARN, err)
+	}
+}
+
+// policyDocument decodes an IAM policy document: URL-encoded JSON, as IAM
+// returns it.
+func policyDocument(text string) (any, error) {
+	if !strings.HasPrefix(strings.TrimSpace(text), "{") {
+		// RFC 3986 percent-encoding: '+' is a plus sign, not a space.
+		if decoded, err := url.PathUnescape(text); err == nil {
+			text = decoded
+		}
+	}
+	return parsePolicy(text)
+}
+
+// isFullAccess reports whether a managed policy is AWSCloudTrail_FullAccess
+// (or its deprecated predecessor).
+func isFullAccess(policyARN string) bool {
+	a, err := arn.Parse(policyARN)
+	return err == nil && a.AccountID == "aws" && (a.Resource == "policy/AWSCloudTrail_FullAccess" || a.Resource == "policy/AWSCloudTrailFullAccess")
+}
+
+// groupARNFor builds the ARN of a group of the user's account from its name.
+func groupARNFor(userARN, name string) string {
+	a, err := arn.Parse(userARN)
+	if err != nil {
+		return name
+	}
+	return arn.ARN{Partition: a.Partition, Service: "iam", AccountID: a.AccountID, Resource: "group/" + name}.String()
+}
+
+// allowsTrailAction reports whether a policy document may allow one of the
+// trail actions: an Allow statement whose Action matches one, or that uses
+// NotAction. It over-approximates (conditions and resources are ignored): it
+// only decides whose MFA and console access are read.
+func allowsTrailAction(doc any) bool {
+	m, _ := doc.(map[string]any)
+	for _, st := range asList(m["Statement"]) {
+		stmt, _ := st.(map[string]any)
+		if stmt["Effect"] != "Allow" {
+			continue
+		}
+		if _, ok := stmt["NotAction"]; ok {
+			return true
+		}
+		for _, a := range asList(stmt["Action"]) {
+			pattern, _ := a.(string)
+			for _, action := range trailActions {
+				if wildcardMatch(strings.ToLower(pattern), action) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// asList returns v as a list: IAM allows a single value where a list is expected.
+func asList(v any) []any {
+	switch v := v.(type) {
+	case []any:
+		return v
+	case nil:
+		return nil
+	default:
+		return []any{v}
+	}
+}
+
+// wildcardMatch matches s against an IAM pattern with * and ?.
+func wildcardMatch(pattern, s string) bool {
+	if pattern == "" {
+		return s == ""
+	}
+	switch pattern[0] {
+	case '*':
+		for i := 0; i <= len(s); i++ {
+			if wildcardMatch(pattern[1:], s[i:]) {
+				return true
+			}
+		}
+		return false
+	case '?':
+		return s != "" && wildcardMatch(pattern[1:], s[1:])
+	default:
+		return s != "" && s[0] == pattern[0] && wildcardMatch(pattern[1:], s[1:])
+	}
+}
