@@ -22,7 +22,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden snapshots in testdata/aws/*/snapshot.golden.json")
 
 // collectedAt is the fixed collection time of the test snapshots.
-var collectedAt = time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)
+var collectedAt = time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC)
 
 // testConfig is an SDK configuration with static credentials, the fake server
 // as endpoint and the standard retryer with a 1 ms backoff, so that throttling
@@ -138,4 +138,14 @@ func TestMultiRegion(t *testing.T) {
 	snap, srv := collectScenario(t, "multiregion", Options{})
 	golden(t, "multiregion", snap)
 	t.Logf("calls: %v", srv.Counts())
+}
+
+func TestMember(t *testing.T) {
+	snap, _ := collectScenario(t, "member", Options{})
+	golden(t, "member", snap)
+}
+
+func TestBroken(t *testing.T) {
+	snap, _ := collectScenario(t, "broken", Options{})
+	golden(t, "broken", snap)
 }

@@ -11,6 +11,7 @@ import (
 )
 
 type s3API interface {
+	s3.ListBucketsAPIClient
 	GetBucketLocation(context.Context, *s3.GetBucketLocationInput, ...func(*s3.Options)) (*s3.GetBucketLocationOutput, error)
 	HeadBucket(context.Context, *s3.HeadBucketInput, ...func(*s3.Options)) (*s3.HeadBucketOutput, error)
 	GetBucketPolicy(context.Context, *s3.GetBucketPolicyInput, ...func(*s3.Options)) (*s3.GetBucketPolicyOutput, error)
@@ -45,7 +46,14 @@ func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 	b := &snapshot.Bucket{Name: name, ARN: "arn:" + r.snap.Partition + ":s3:::" + name}
 	r.locked(func(s *snapshot.Snapshot) { s.Buckets[name] = b })
 
+	owner := make(chan string, 1)
+	r.spawn(func() { owner <- r.bucketOwner(ctx, name) })
 	region, exists, ok := r.bucketRegion(ctx, name)
+	r.spawn(func() {
+		if id := <-owner; id != "" && exists {
+			r.locked(func(*snapshot.Snapshot) { b.OwnerAccountID = id })
+		}
+	})
 	if !exists {
 		r.locked(func(*snapshot.Snapshot) { b.Exists = aws.Bool(false) })
 		return
@@ -194,6 +202,32 @@ func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 		}
 		return err
 	}, map[string]func(){"NoSuchLifecycleConfiguration": func() { b.Lifecycle = &snapshot.Lifecycle{Rules: []snapshot.LifecycleRule{}} }})
+}
+
+// bucketOwner returns the audited account's id when it owns the bucket:
+// ListBuckets lists the caller's own buckets only, so a trail bucket missing
+// from the listing of its name belongs to another account (whose id S3 does
+// not tell; "" is returned then, and when the listing fails).
+func (r *run) bucketOwner(ctx context.Context, name string) string {
+	global := globalRegion(r.snap.Partition, r.cfg.Region)
+	p := s3.NewListBucketsPaginator(r.clients.s3(global), &s3.ListBucketsInput{Prefix: aws.String(name), MaxBuckets: aws.Int32(1000)})
+	for p.HasMorePages() {
+		var out *s3.ListBucketsOutput
+		err := r.call(ctx, func(ctx context.Context) (err error) {
+			out, err = p.NextPage(ctx)
+			return err
+		})
+		if err != nil {
+			r.fail(ctx, "s3", "ListBuckets", global, name, err)
+			return ""
+		}
+		for _, b := range out.Buckets {
+			if aws.ToString(b.Name) == name {
+				return r.snap.AccountID
+			}
+		}
+	}
+	return ""
 }
 
 // bucketRegion finds a bucket's region. exists is false only when S3 said the

@@ -251,19 +251,23 @@ same(a, b) if {
 # ---------------------------------------------------------------------------
 
 # trail_list_incomplete is true when some trails may be missing from
-# input.trails: the collection was interrupted, or listing trails failed.
+# input.trails: the collection was interrupted, listing trails failed, or the
+# account's enabled regions could not be listed (so some regions may not have
+# been read).
 # Account-level checks then report UNKNOWN instead of "no trail does X".
 trail_list_incomplete if input.complete == false
 
 trail_list_incomplete if {
 	some err in object.get(input, "errors", [])
-	err.operation in {"DescribeTrails", "ListTrails"}
+	err.operation in _trail_listing_operations
 }
+
+_trail_listing_operations := {"DescribeTrails", "ListTrails", "ListRegions"}
 
 # trail_list_incomplete_reason explains trail_list_incomplete for a message.
 trail_list_incomplete_reason := "the collection was interrupted" if {
 	input.complete == false
 } else := concat("; ", sort([sprintf("%s %s: %s", [e.service, e.operation, e.code]) |
 	some e in object.get(input, "errors", [])
-	e.operation in {"DescribeTrails", "ListTrails"}
+	e.operation in _trail_listing_operations
 ]))
