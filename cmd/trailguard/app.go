@@ -15,6 +15,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
 
+	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/compliance"
 	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/report"
@@ -73,6 +74,14 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			bundleCommand(),
 			newCommand(),
 			docCommand(),
+			{
+				Name:  "iam-policy",
+				Usage: "print the least-privilege, read-only IAM policy that collect and scan need",
+				Action: func(c *cli.Context) error {
+					_, err := c.App.Writer.Write(collector.IAMPolicy)
+					return err
+				},
+			},
 			{
 				Name:  "schema",
 				Usage: "print the JSON Schema of the snapshot document",

@@ -10,12 +10,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
 
 	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/snapshot"
 )
+
+// awsConfigHook, when set (by tests), adjusts the SDK configuration after it
+// is loaded: the fake AWS server's dialer, short retry delays.
+var awsConfigHook func(*aws.Config)
 
 // exitInterrupted is the exit code when Ctrl-C stopped a collection (the
 // partial snapshot, marked incomplete, is still written).
@@ -111,6 +116,9 @@ func collect(c *cli.Context) (*snapshot.Snapshot, error) {
 	}
 	if c.String("external-id") != "" && c.String("role-arn") == "" {
 		return nil, usageError("--external-id needs --role-arn")
+	}
+	if awsConfigHook != nil {
+		awsConfigHook(&cfg)
 	}
 	opts := collector.Options{
 		Regions:     splitList(c.StringSlice("regions")),
