@@ -260,6 +260,9 @@ func (r *run) eventDataStore(ctx context.Context, storeARN, region string) {
 		AdvancedEventSelectors:       advancedSelectors(out.AdvancedEventSelectors),
 	}
 	r.locked(func(s *snapshot.Snapshot) { s.EventDataStores[storeARN] = store })
+	if store.KMSKeyID != "" {
+		r.once("key:"+store.KMSKeyID, func() { r.kmsKey(ctx, store.KMSKeyID, region) })
+	}
 }
 
 func eventSelectors(in []cttypes.EventSelector) []snapshot.EventSelector {
