@@ -32,7 +32,7 @@ type Options struct {
 	// Regions limits the collection to these regions; empty means every
 	// region enabled for the account (account:ListRegions).
 	Regions []string
-	// Concurrency bounds the API calls in flight (default 32).
+	// Concurrency bounds the API calls in flight (default 64).
 	Concurrency int
 	// CallTimeout bounds each API call, retries included (default 60s).
 	CallTimeout time.Duration
@@ -65,7 +65,7 @@ var ErrInterrupted = errors.New("collection interrupted")
 // marked incomplete, with an error wrapping ErrInterrupted.
 func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snapshot, error) {
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = 32
+		opts.Concurrency = 64
 	}
 	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = 60 * time.Second

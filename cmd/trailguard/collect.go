@@ -34,7 +34,7 @@ func collectFlags() []cli.Flag {
 		&cli.StringFlag{Name: "role-arn", Usage: "assume the role `ARN` before collecting"},
 		&cli.StringFlag{Name: "external-id", Usage: "external `ID` for --role-arn"},
 		&cli.StringFlag{Name: "endpoint-url", Usage: "send every call to `URL` (LocalStack, moto; AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too)"},
-		&cli.IntFlag{Name: "concurrency", Value: 32, Usage: "at most `N` API calls in flight"},
+		&cli.IntFlag{Name: "concurrency", Value: 64, Usage: "at most `N` API calls in flight"},
 		&cli.DurationFlag{Name: "call-timeout", Value: 60 * time.Second, Usage: "give up on one API call (retries included) after `DURATION`"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on standard error"},
 	}
