@@ -52,11 +52,7 @@ func (e *CredentialsError) Unwrap() error { return e.Err }
 
 // identify reads the account id and partition of the caller.
 func (r *run) identify(ctx context.Context) error {
-	var out *sts.GetCallerIdentityOutput
-	err := r.call(ctx, func(ctx context.Context) (err error) {
-		out, err = r.clients.sts().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-		return err
-	})
+	out, err := do(r, ctx, r.clients.sts().GetCallerIdentity, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		if ctx.Err() != nil {
 			return errors.Join(ErrInterrupted, ctx.Err())
@@ -100,11 +96,7 @@ func (r *run) enabledRegions(ctx context.Context) []string {
 	p := account.NewListRegionsPaginator(r.clients.account(), in)
 	var regions []string
 	for p.HasMorePages() {
-		var out *account.ListRegionsOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = p.NextPage(ctx)
-			return err
-		})
+		out, err := nextPage(r, ctx, p.NextPage)
 		if err != nil {
 			r.fail(ctx, "account", "ListRegions", r.cfg.Region, "", err)
 			if r.cfg.Region != "" && !slices.Contains(defaultRegions, r.cfg.Region) {
@@ -121,11 +113,7 @@ func (r *run) enabledRegions(ctx context.Context) []string {
 
 // organization reads the account's AWS Organizations membership.
 func (r *run) organization(ctx context.Context) {
-	var out *organizations.DescribeOrganizationOutput
-	err := r.call(ctx, func(ctx context.Context) (err error) {
-		out, err = r.clients.organizations().DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
-		return err
-	})
+	out, err := do(r, ctx, r.clients.organizations().DescribeOrganization, &organizations.DescribeOrganizationInput{})
 	switch {
 	case isCode(err, "AWSOrganizationsNotInUseException"):
 		r.locked(func(s *snapshot.Snapshot) {
@@ -145,11 +133,7 @@ func (r *run) organization(ctx context.Context) {
 
 // accountPublicAccessBlock reads the account-level S3 Block Public Access.
 func (r *run) accountPublicAccessBlock(ctx context.Context) {
-	var out *s3control.GetPublicAccessBlockOutput
-	err := r.call(ctx, func(ctx context.Context) (err error) {
-		out, err = r.clients.s3control().GetPublicAccessBlock(ctx, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(r.snap.AccountID)})
-		return err
-	})
+	out, err := do(r, ctx, r.clients.s3control().GetPublicAccessBlock, &s3control.GetPublicAccessBlockInput{AccountId: aws.String(r.snap.AccountID)})
 	switch {
 	case isCode(err, "NoSuchPublicAccessBlockConfiguration"):
 		r.locked(func(s *snapshot.Snapshot) { s.S3AccountPublicAccessBlock = &snapshot.PublicAccessBlock{} })

@@ -32,11 +32,7 @@ func (r *run) describeTrails(ctx context.Context, region string) {
 		r.regionsDone.Add(1)
 		r.progress()
 	}()
-	var out *cloudtrail.DescribeTrailsOutput
-	err := r.call(ctx, func(ctx context.Context) (err error) {
-		out, err = r.clients.cloudtrail(region).DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
-		return err
-	})
+	out, err := do(r, ctx, r.clients.cloudtrail(region).DescribeTrails, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
 	if err != nil {
 		r.fail(ctx, "cloudtrail", "DescribeTrails", region, region, err)
 		return
@@ -99,11 +95,7 @@ func (r *run) trail(ctx context.Context, t cttypes.Trail, seenIn string) {
 
 	client := r.clients.cloudtrail(home)
 	r.spawn(func() {
-		var out *cloudtrail.GetTrailStatusOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = client.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(trailARN)})
-			return err
-		})
+		out, err := do(r, ctx, client.GetTrailStatus, &cloudtrail.GetTrailStatusInput{Name: aws.String(trailARN)})
 		if err != nil {
 			r.fail(ctx, "cloudtrail", "GetTrailStatus", home, trailARN, err)
 			return
@@ -123,11 +115,7 @@ func (r *run) trail(ctx context.Context, t cttypes.Trail, seenIn string) {
 		r.locked(func(*snapshot.Snapshot) { tr.Status = status })
 	})
 	r.spawn(func() {
-		var out *cloudtrail.GetEventSelectorsOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = client.GetEventSelectors(ctx, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trailARN)})
-			return err
-		})
+		out, err := do(r, ctx, client.GetEventSelectors, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trailARN)})
 		if err != nil {
 			r.fail(ctx, "cloudtrail", "GetEventSelectors", home, trailARN, err)
 			return
@@ -142,11 +130,7 @@ func (r *run) trail(ctx context.Context, t cttypes.Trail, seenIn string) {
 		})
 	})
 	r.spawn(func() {
-		var out *cloudtrail.GetInsightSelectorsOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = client.GetInsightSelectors(ctx, &cloudtrail.GetInsightSelectorsInput{TrailName: aws.String(trailARN)})
-			return err
-		})
+		out, err := do(r, ctx, client.GetInsightSelectors, &cloudtrail.GetInsightSelectorsInput{TrailName: aws.String(trailARN)})
 		selectors := []snapshot.InsightSelector{}
 		switch {
 		case isCode(err, "InsightNotEnabledException"):
@@ -182,11 +166,7 @@ func (r *run) tags(ctx context.Context, home, owner string) {
 	})
 	sort.Strings(arns)
 	for batch := range slices.Chunk(arns, 20) {
-		var out *cloudtrail.ListTagsOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = r.clients.cloudtrail(home).ListTags(ctx, &cloudtrail.ListTagsInput{ResourceIdList: batch})
-			return err
-		})
+		out, err := do(r, ctx, r.clients.cloudtrail(home).ListTags, &cloudtrail.ListTagsInput{ResourceIdList: batch})
 		if err != nil {
 			for _, a := range batch {
 				r.fail(ctx, "cloudtrail", "ListTags", home, a, err)
@@ -214,11 +194,7 @@ func (r *run) eventDataStores(ctx context.Context, region string) {
 	client := r.clients.cloudtrail(region)
 	p := cloudtrail.NewListEventDataStoresPaginator(client, &cloudtrail.ListEventDataStoresInput{})
 	for p.HasMorePages() {
-		var out *cloudtrail.ListEventDataStoresOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = p.NextPage(ctx)
-			return err
-		})
+		out, err := nextPage(r, ctx, p.NextPage)
 		if err != nil {
 			r.fail(ctx, "cloudtrail", "ListEventDataStores", region, region, err)
 			return
@@ -235,11 +211,7 @@ func (r *run) eventDataStores(ctx context.Context, region string) {
 }
 
 func (r *run) eventDataStore(ctx context.Context, storeARN, region string) {
-	var out *cloudtrail.GetEventDataStoreOutput
-	err := r.call(ctx, func(ctx context.Context) (err error) {
-		out, err = r.clients.cloudtrail(region).GetEventDataStore(ctx, &cloudtrail.GetEventDataStoreInput{EventDataStore: aws.String(storeARN)})
-		return err
-	})
+	out, err := do(r, ctx, r.clients.cloudtrail(region).GetEventDataStore, &cloudtrail.GetEventDataStoreInput{EventDataStore: aws.String(storeARN)})
 	if err != nil {
 		r.fail(ctx, "cloudtrail", "GetEventDataStore", region, storeARN, err)
 		r.locked(func(s *snapshot.Snapshot) {

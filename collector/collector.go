@@ -296,3 +296,23 @@ func normalizeRegions(in []string) []string {
 	sort.Strings(out)
 	return slices.Compact(out)
 }
+
+// do makes one API call through r.call: do(r, ctx, client.GetTrailStatus, in).
+func do[I, O, T any](r *run, ctx context.Context, op func(context.Context, I, ...func(*O)) (T, error), in I) (T, error) {
+	var out T
+	err := r.call(ctx, func(ctx context.Context) (err error) {
+		out, err = op(ctx, in)
+		return err
+	})
+	return out, err
+}
+
+// nextPage reads the next page of an SDK paginator through r.call.
+func nextPage[O, T any](r *run, ctx context.Context, next func(context.Context, ...func(*O)) (T, error)) (T, error) {
+	var out T
+	err := r.call(ctx, func(ctx context.Context) (err error) {
+		out, err = next(ctx)
+		return err
+	})
+	return out, err
+}

@@ -381,3 +381,20 @@ func assertErrors(t *testing.T, snap *snapshot.Snapshot, want map[string]string)
 func equal(a, b []string) bool { return slices.Equal(a, b) }
 
 func keys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+
+func TestDescribeError(t *testing.T) {
+	_, err := parsePolicy(`{"Statement": [`)
+	for _, tc := range []struct {
+		err        error
+		code, text string
+	}{
+		{err, "MalformedPolicyDocument", "not valid JSON"},
+		{context.DeadlineExceeded, "Timeout", "per-call timeout"},
+		{fmt.Errorf("op: %w", errors.New(`Get "https://s3.amazonaws.com/b?X-Amz-Signature=abc": dial tcp: refused`)), "RequestError", `Get "https://s3.amazonaws.com/b": dial tcp: refused`},
+	} {
+		code, msg := describeError(tc.err)
+		if code != tc.code || !strings.Contains(msg, tc.text) || strings.Contains(msg, "Signature") {
+			t.Errorf("describeError(%v) = %q, %q; want code %q and text %q, no query string", tc.err, code, msg, tc.code, tc.text)
+		}
+	}
+}

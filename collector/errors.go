@@ -29,8 +29,11 @@ func describeError(err error) (code, message string) {
 			message = respErr.Response.Status
 		}
 	}
+	var malformed malformedPolicy
 	switch {
 	case code != "":
+	case errors.As(err, &malformed):
+		code, message = "MalformedPolicyDocument", malformed.msg
 	case errors.Is(err, context.DeadlineExceeded):
 		code, message = "Timeout", "the call did not finish within the per-call timeout"
 	case errors.Is(err, context.Canceled):

@@ -39,11 +39,7 @@ func (r *run) iam(ctx context.Context) {
 	client := r.clients.iam()
 	account := &snapshot.IAM{}
 	r.spawn(func() {
-		var out *iam.GetAccountSummaryOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = client.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
-			return err
-		})
+		out, err := do(r, ctx, client.GetAccountSummary, &iam.GetAccountSummaryInput{})
 		if err != nil {
 			r.fail(ctx, "iam", "GetAccountSummary", r.cfg.Region, r.snap.AccountID, err)
 			return
@@ -81,11 +77,7 @@ func (r *run) authorizationDetails(ctx context.Context, client iamAPI) (*iam.Get
 	})
 	all := &iam.GetAccountAuthorizationDetailsOutput{}
 	for p.HasMorePages() {
-		var out *iam.GetAccountAuthorizationDetailsOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = p.NextPage(ctx)
-			return err
-		})
+		out, err := nextPage(r, ctx, p.NextPage)
 		if err != nil {
 			return nil, err
 		}
@@ -208,21 +200,14 @@ func (r *run) principals(ctx context.Context, d *iam.GetAccountAuthorizationDeta
 // userCredentials reads whether a user has MFA devices and a console password.
 func (r *run) userCredentials(ctx context.Context, client iamAPI, u *snapshot.IAMUser) {
 	r.spawn(func() {
-		var out *iam.ListMFADevicesOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = client.ListMFADevices(ctx, &iam.ListMFADevicesInput{UserName: aws.String(u.Name)})
-			return err
-		})
+		out, err := do(r, ctx, client.ListMFADevices, &iam.ListMFADevicesInput{UserName: aws.String(u.Name)})
 		if err != nil {
 			r.fail(ctx, "iam", "ListMFADevices", r.cfg.Region, u.ARN, err)
 			return
 		}
 		r.locked(func(*snapshot.Snapshot) { u.MFAEnabled = aws.Bool(len(out.MFADevices) > 0) })
 	})
-	err := r.call(ctx, func(ctx context.Context) error {
-		_, err := client.GetLoginProfile(ctx, &iam.GetLoginProfileInput{UserName: aws.String(u.Name)})
-		return err
-	})
+	_, err := do(r, ctx, client.GetLoginProfile, &iam.GetLoginProfileInput{UserName: aws.String(u.Name)})
 	switch {
 	case err == nil:
 		r.locked(func(*snapshot.Snapshot) { u.ConsoleAccess = aws.Bool(true) })

@@ -27,11 +27,7 @@ func (r *run) kmsKey(ctx context.Context, id, trailRegion string) {
 	r.locked(func(s *snapshot.Snapshot) { s.KMSKeys[id] = key })
 	client := r.clients.kms(region)
 	r.spawn(func() {
-		var out *kms.DescribeKeyOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(id)})
-			return err
-		})
+		out, err := do(r, ctx, client.DescribeKey, &kms.DescribeKeyInput{KeyId: aws.String(id)})
 		if err != nil {
 			r.fail(ctx, "kms", "DescribeKey", region, id, err)
 			return
@@ -48,27 +44,19 @@ func (r *run) kmsKey(ctx context.Context, id, trailRegion string) {
 		}
 	})
 	r.spawn(func() {
-		var out *kms.GetKeyPolicyOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = client.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(id), PolicyName: aws.String("default")})
-			if err == nil {
-				var doc any
-				if doc, err = parsePolicy(aws.ToString(out.Policy)); err == nil {
-					r.locked(func(*snapshot.Snapshot) { key.Policy = doc })
-				}
-			}
-			return err
-		})
+		out, err := do(r, ctx, client.GetKeyPolicy, &kms.GetKeyPolicyInput{KeyId: aws.String(id), PolicyName: aws.String("default")})
+		var doc any
+		if err == nil {
+			doc, err = parsePolicy(aws.ToString(out.Policy))
+		}
 		if err != nil {
 			r.fail(ctx, "kms", "GetKeyPolicy", region, id, err)
+			return
 		}
+		r.locked(func(*snapshot.Snapshot) { key.Policy = doc })
 	})
 	r.spawn(func() {
-		var out *kms.GetKeyRotationStatusOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = client.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(id)})
-			return err
-		})
+		out, err := do(r, ctx, client.GetKeyRotationStatus, &kms.GetKeyRotationStatusInput{KeyId: aws.String(id)})
 		if err != nil {
 			r.fail(ctx, "kms", "GetKeyRotationStatus", region, id, err)
 			return
@@ -84,10 +72,16 @@ func parsePolicy(text string) (any, error) {
 	dec.UseNumber()
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("policy document is not valid JSON: %w", err)
+		return nil, malformedPolicy{fmt.Sprintf("the policy document is not valid JSON: %v", err)}
 	}
 	if _, ok := doc.(map[string]any); !ok {
-		return nil, fmt.Errorf("policy document is not a JSON object")
+		return nil, malformedPolicy{"the policy document is not a JSON object"}
 	}
 	return doc, nil
 }
+
+// malformedPolicy is a policy document AWS returned that cannot be parsed
+// (recorded with the code MalformedPolicyDocument).
+type malformedPolicy struct{ msg string }
+
+func (e malformedPolicy) Error() string { return e.msg }

@@ -78,11 +78,7 @@ func (r *run) readLogGroup(ctx context.Context, key, name, region string) {
 		defer close(wait[0])
 		p := cloudwatchlogs.NewDescribeLogGroupsPaginator(client, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
 		for p.HasMorePages() {
-			var out *cloudwatchlogs.DescribeLogGroupsOutput
-			err := r.call(ctx, func(ctx context.Context) (err error) {
-				out, err = p.NextPage(ctx)
-				return err
-			})
+			out, err := nextPage(r, ctx, p.NextPage)
 			if err != nil {
 				r.fail(ctx, "logs", "DescribeLogGroups", region, key, err)
 				return
@@ -105,11 +101,7 @@ func (r *run) readLogGroup(ctx context.Context, key, name, region string) {
 		p := cloudwatchlogs.NewDescribeMetricFiltersPaginator(client, &cloudwatchlogs.DescribeMetricFiltersInput{LogGroupName: aws.String(name)})
 		filters := []snapshot.MetricFilter{}
 		for p.HasMorePages() {
-			var out *cloudwatchlogs.DescribeMetricFiltersOutput
-			err := r.call(ctx, func(ctx context.Context) (err error) {
-				out, err = p.NextPage(ctx)
-				return err
-			})
+			out, err := nextPage(r, ctx, p.NextPage)
 			if isCode(err, "ResourceNotFoundException") {
 				return // the group does not exist: DescribeLogGroups says so
 			}
@@ -141,11 +133,7 @@ func (r *run) describeAlarms(ctx context.Context, region string) {
 	})
 	var alarms []cwtypes.MetricAlarm
 	for p.HasMorePages() {
-		var out *cloudwatch.DescribeAlarmsOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = p.NextPage(ctx)
-			return err
-		})
+		out, err := nextPage(r, ctx, p.NextPage)
 		if err != nil {
 			r.fail(ctx, "cloudwatch", "DescribeAlarms", region, region, err)
 			return
@@ -242,11 +230,7 @@ func (r *run) topic(ctx context.Context, topicARN, region string) {
 	p := sns.NewListSubscriptionsByTopicPaginator(r.clients.sns(region), &sns.ListSubscriptionsByTopicInput{TopicArn: aws.String(topicARN)})
 	subs := []snapshot.Subscription{}
 	for p.HasMorePages() {
-		var out *sns.ListSubscriptionsByTopicOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = p.NextPage(ctx)
-			return err
-		})
+		out, err := nextPage(r, ctx, p.NextPage)
 		if err != nil {
 			r.fail(ctx, "sns", "ListSubscriptionsByTopic", region, topicARN, err)
 			return

@@ -212,11 +212,7 @@ func (r *run) bucketOwner(ctx context.Context, name string) string {
 	global := globalRegion(r.snap.Partition, r.cfg.Region)
 	p := s3.NewListBucketsPaginator(r.clients.s3(global), &s3.ListBucketsInput{Prefix: aws.String(name), MaxBuckets: aws.Int32(1000)})
 	for p.HasMorePages() {
-		var out *s3.ListBucketsOutput
-		err := r.call(ctx, func(ctx context.Context) (err error) {
-			out, err = p.NextPage(ctx)
-			return err
-		})
+		out, err := nextPage(r, ctx, p.NextPage)
 		if err != nil {
 			r.fail(ctx, "s3", "ListBuckets", global, name, err)
 			return ""
@@ -236,11 +232,7 @@ func (r *run) bucketOwner(ctx context.Context, name string) string {
 func (r *run) bucketRegion(ctx context.Context, name string) (region string, exists, ok bool) {
 	global := globalRegion(r.snap.Partition, r.cfg.Region)
 	client := r.clients.s3(global)
-	var out *s3.GetBucketLocationOutput
-	err := r.call(ctx, func(ctx context.Context) (err error) {
-		out, err = client.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(name)})
-		return err
-	})
+	out, err := do(r, ctx, client.GetBucketLocation, &s3.GetBucketLocationInput{Bucket: aws.String(name)})
 	switch {
 	case err == nil:
 		switch loc := string(out.LocationConstraint); loc {
@@ -258,11 +250,7 @@ func (r *run) bucketRegion(ctx context.Context, name string) (region string, exi
 	// GetBucketLocation is often denied on another account's bucket; S3 still
 	// names the region in the x-amz-bucket-region header of HeadBucket's
 	// answer, even when that answer is 403 or 301.
-	var head *s3.HeadBucketOutput
-	err = r.call(ctx, func(ctx context.Context) (err error) {
-		head, err = client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)})
-		return err
-	})
+	head, err := do(r, ctx, client.HeadBucket, &s3.HeadBucketInput{Bucket: aws.String(name)})
 	if err == nil && aws.ToString(head.BucketRegion) != "" {
 		return aws.ToString(head.BucketRegion), true, true
 	}
