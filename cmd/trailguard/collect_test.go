@@ -174,3 +174,30 @@ func TestIAMPolicyCommand(t *testing.T) {
 		t.Errorf("exit %d, policy %q", code, stdout)
 	}
 }
+
+func TestCollectAssumesRole(t *testing.T) {
+	srv := fakeAWS(t, "broken")
+	const token = "AQoXdzELDDY//////////wEaoAK1wvxJY12r2IrDFT2IvAzTCn3zHoZ7YNtpiQLF0MqZye/qwjzP2iEXAMPLE"
+	srv.Add(awsfake.Route{
+		Service: "sts", Operation: "AssumeRole",
+		Match: map[string]string{"RoleArn": "arn:aws:iam::333344445555:role/trailguard", "ExternalId": "audit-7f3c"},
+		Body: `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>` +
+			`<AssumedRoleUser><Arn>arn:aws:sts::333344445555:assumed-role/trailguard/trailguard-session</Arn><AssumedRoleId>AROA3XFRBF535PLBIFPI4:trailguard-session</AssumedRoleId></AssumedRoleUser>` +
+			`<Credentials><AccessKeyId>ASIAJEXAMPLEXEG2JICEA</AccessKeyId><SecretAccessKey>9drTJvcXLB89EXAMPLELB8923FB892xMFI</SecretAccessKey>` +
+			`<SessionToken>` + token + `</SessionToken><Expiration>2099-07-15T23:28:33.359Z</Expiration></Credentials>` +
+			`</AssumeRoleResult><ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+	})
+	code, stdout, stderr := runCLI(t, "collect", "--endpoint-url", srv.URL(), "--regions", "us-east-1",
+		"--role-arn", "arn:aws:iam::333344445555:role/trailguard", "--external-id", "audit-7f3c")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if n := srv.Counts()["sts:AssumeRole"]; n != 1 {
+		t.Errorf("AssumeRole called %d times, want 1 (with the role and external id given)", n)
+	}
+	for _, secret := range []string{token, "9drTJvcXLB89", "ASIAJEXAMPLEXEG2JICEA"} {
+		if strings.Contains(stdout, secret) {
+			t.Errorf("the snapshot contains the assumed role's credentials (%q)", secret)
+		}
+	}
+}
