@@ -64,66 +64,67 @@ func (r *run) logGroup(ctx context.Context, groupARN string) {
 	}
 	r.mu.Unlock()
 	r.once("alarms:"+a.Region, func() { r.describeAlarms(ctx, a.Region) })
-	r.once("lg:"+key, func() { r.readLogGroup(ctx, key, name, a.Region) })
+	if !r.first("lg:" + key) {
+		return
+	}
+	lg := &snapshot.LogGroup{ARN: key, Name: name, Region: a.Region}
+	r.locked(func(s *snapshot.Snapshot) { s.LogGroups[key] = lg })
+	client := r.clients.logs(a.Region)
+	r.spawn(func() { r.describeLogGroup(ctx, client, lg) })
+	// The alarms of the region wait for the filters only (see matchAlarms).
+	r.once("filters:"+key, func() { r.metricFilters(ctx, client, lg) })
 }
 
-// readLogGroup reads a log group (exists, retention, key) and its metric filters.
-func (r *run) readLogGroup(ctx context.Context, key, name, region string) {
-	lg := &snapshot.LogGroup{ARN: key, Name: name, Region: region}
-	r.locked(func(s *snapshot.Snapshot) { s.LogGroups[key] = lg })
-	client := r.clients.logs(region)
-	var wait [2]chan struct{}
-	wait[0], wait[1] = make(chan struct{}), make(chan struct{})
-	r.spawn(func() {
-		defer close(wait[0])
-		p := cloudwatchlogs.NewDescribeLogGroupsPaginator(client, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
-		for p.HasMorePages() {
-			out, err := nextPage(r, ctx, p.NextPage)
-			if err != nil {
-				r.fail(ctx, "logs", "DescribeLogGroups", region, key, err)
+// describeLogGroup reads whether a log group exists, its retention and key.
+func (r *run) describeLogGroup(ctx context.Context, client logsAPI, lg *snapshot.LogGroup) {
+	key, name, region := lg.ARN, lg.Name, lg.Region
+	p := cloudwatchlogs.NewDescribeLogGroupsPaginator(client, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(name)})
+	for p.HasMorePages() {
+		out, err := nextPage(r, ctx, p.NextPage)
+		if err != nil {
+			r.fail(ctx, "logs", "DescribeLogGroups", region, key, err)
+			return
+		}
+		for _, g := range out.LogGroups {
+			if aws.ToString(g.LogGroupName) == name {
+				r.locked(func(*snapshot.Snapshot) {
+					lg.Exists = aws.Bool(true)
+					lg.RetentionInDays = snapshot.Retention{Known: true, Days: g.RetentionInDays}
+					lg.KMSKeyID = aws.ToString(g.KmsKeyId)
+				})
 				return
 			}
-			for _, g := range out.LogGroups {
-				if aws.ToString(g.LogGroupName) == name {
-					r.locked(func(*snapshot.Snapshot) {
-						lg.Exists = aws.Bool(true)
-						lg.RetentionInDays = snapshot.Retention{Known: true, Days: g.RetentionInDays}
-						lg.KMSKeyID = aws.ToString(g.KmsKeyId)
-					})
-					return
-				}
-			}
 		}
-		r.locked(func(*snapshot.Snapshot) { lg.Exists = aws.Bool(false) })
-	})
-	r.spawn(func() {
-		defer close(wait[1])
-		p := cloudwatchlogs.NewDescribeMetricFiltersPaginator(client, &cloudwatchlogs.DescribeMetricFiltersInput{LogGroupName: aws.String(name)})
-		filters := []snapshot.MetricFilter{}
-		for p.HasMorePages() {
-			out, err := nextPage(r, ctx, p.NextPage)
-			if isCode(err, "ResourceNotFoundException") {
-				return // the group does not exist: DescribeLogGroups says so
-			}
-			if err != nil {
-				r.fail(ctx, "logs", "DescribeMetricFilters", region, key, err)
-				return
-			}
-			for _, f := range out.MetricFilters {
-				mf := snapshot.MetricFilter{Name: aws.ToString(f.FilterName), Pattern: aws.ToString(f.FilterPattern), MetricTransformations: []snapshot.MetricTransformation{}}
-				for _, t := range f.MetricTransformations {
-					mf.MetricTransformations = append(mf.MetricTransformations, snapshot.MetricTransformation{
-						MetricName: aws.ToString(t.MetricName), MetricNamespace: aws.ToString(t.MetricNamespace), MetricValue: aws.ToString(t.MetricValue),
-					})
-				}
-				filters = append(filters, mf)
-			}
+	}
+	r.locked(func(*snapshot.Snapshot) { lg.Exists = aws.Bool(false) })
+}
+
+// metricFilters reads the metric filters of a log group.
+func (r *run) metricFilters(ctx context.Context, client logsAPI, lg *snapshot.LogGroup) {
+	key, name, region := lg.ARN, lg.Name, lg.Region
+	p := cloudwatchlogs.NewDescribeMetricFiltersPaginator(client, &cloudwatchlogs.DescribeMetricFiltersInput{LogGroupName: aws.String(name)})
+	filters := []snapshot.MetricFilter{}
+	for p.HasMorePages() {
+		out, err := nextPage(r, ctx, p.NextPage)
+		if isCode(err, "ResourceNotFoundException") {
+			return // the group does not exist: DescribeLogGroups says so
 		}
-		sort.SliceStable(filters, func(i, j int) bool { return filters[i].Name < filters[j].Name })
-		r.locked(func(*snapshot.Snapshot) { lg.MetricFilters = filters })
-	})
-	<-wait[0]
-	<-wait[1]
+		if err != nil {
+			r.fail(ctx, "logs", "DescribeMetricFilters", region, key, err)
+			return
+		}
+		for _, f := range out.MetricFilters {
+			mf := snapshot.MetricFilter{Name: aws.ToString(f.FilterName), Pattern: aws.ToString(f.FilterPattern), MetricTransformations: []snapshot.MetricTransformation{}}
+			for _, t := range f.MetricTransformations {
+				mf.MetricTransformations = append(mf.MetricTransformations, snapshot.MetricTransformation{
+					MetricName: aws.ToString(t.MetricName), MetricNamespace: aws.ToString(t.MetricNamespace), MetricValue: aws.ToString(t.MetricValue),
+				})
+			}
+			filters = append(filters, mf)
+		}
+	}
+	sort.SliceStable(filters, func(i, j int) bool { return filters[i].Name < filters[j].Name })
+	r.locked(func(*snapshot.Snapshot) { lg.MetricFilters = filters })
 }
 
 // describeAlarms lists the metric alarms of a region that holds a trail log group.
@@ -160,7 +161,7 @@ func (r *run) matchAlarms(ctx context.Context) {
 			r.wait("alarms:" + region)
 			metrics := map[[2]string]bool{}
 			for _, key := range groups {
-				r.wait("lg:" + key)
+				r.wait("filters:" + key)
 				r.locked(func(s *snapshot.Snapshot) {
 					for _, f := range s.LogGroups[key].MetricFilters {
 						for _, t := range f.MetricTransformations {
