@@ -3,11 +3,13 @@ package collector
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -21,6 +23,7 @@ type ConfigOptions struct {
 	ExternalID  string // external id for RoleARN
 	EndpointURL string // endpoint for every service (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> work too)
 	MaxAttempts int    // attempts per call, retries of throttling included (default 10)
+	Concurrency int    // calls in flight (Options.Concurrency): idle connections kept per host
 }
 
 // LoadConfig loads the SDK's configuration: the default credential chain
@@ -33,7 +36,17 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (cfg aws.Config, customEnd
 	if attempts <= 0 {
 		attempts = 10
 	}
+	idle := o.Concurrency
+	if idle <= 0 {
+		idle = 64
+	}
 	opts := []func(*config.LoadOptions) error{
+		// Keep as many idle connections per endpoint as calls may be in
+		// flight (the SDK keeps 10), so that a burst of calls to one service
+		// and region does not open and close a TLS connection per call.
+		config.WithHTTPClient(awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConnsPerHost = idle
+		})),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
 				a.StandardOptions = append(a.StandardOptions, func(s *retry.StandardOptions) { s.MaxAttempts = attempts })

@@ -110,6 +110,7 @@ func collect(c *cli.Context) (*snapshot.Snapshot, error) {
 		RoleARN:     c.String("role-arn"),
 		ExternalID:  c.String("external-id"),
 		EndpointURL: c.String("endpoint-url"),
+		Concurrency: c.Int("concurrency"),
 	})
 	if err != nil {
 		return nil, cli.Exit(err.Error(), exitError)

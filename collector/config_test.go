@@ -1,0 +1,59 @@
+package collector
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+)
+
+// isolateEnv hides the machine's AWS configuration from LoadConfig.
+func isolateEnv(t *testing.T) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, k := range []string{"AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_CA_BUNDLE"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+}
+
+func TestLoadConfig(t *testing.T) {
+	isolateEnv(t)
+	cfg, custom, err := LoadConfig(context.Background(), ConfigOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Region != "us-east-1" || custom {
+		t.Errorf("region %q custom endpoint %v; want us-east-1 and no custom endpoint", cfg.Region, custom)
+	}
+	r := cfg.Retryer()
+	if _, ok := r.(*retry.AdaptiveMode); !ok {
+		t.Errorf("retryer is %T, want the SDK's adaptive mode", r)
+	}
+	if r.MaxAttempts() != 10 {
+		t.Errorf("max attempts %d, want 10", r.MaxAttempts())
+	}
+
+	t.Setenv("AWS_ENDPOINT_URL_S3", "http://localhost:4566")
+	if _, custom, err := LoadConfig(context.Background(), ConfigOptions{Region: "eu-west-1"}); err != nil || !custom {
+		t.Errorf("AWS_ENDPOINT_URL_S3 should make S3 path-style: custom %v err %v", custom, err)
+	}
+}
+
+// A custom CA bundle (corporate proxies) must work with the collector's own
+// HTTP client settings.
+func TestLoadConfigWithCABundle(t *testing.T) {
+	isolateEnv(t)
+	bundle := "/etc/ssl/certs/ca-certificates.crt"
+	if _, err := os.Stat(bundle); err != nil {
+		t.Skip("no system CA bundle on this machine")
+	}
+	t.Setenv("AWS_CA_BUNDLE", bundle)
+	if _, _, err := LoadConfig(context.Background(), ConfigOptions{EndpointURL: "http://127.0.0.1:9"}); err != nil {
+		t.Fatalf("LoadConfig with AWS_CA_BUNDLE: %v", err)
+	}
+}
