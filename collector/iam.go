@@ -70,6 +70,7 @@ func (r *run) iam(ctx context.Context) {
 // authorizationDetails reads every page of GetAccountAuthorizationDetails.
 func (r *run) authorizationDetails(ctx context.Context, client iamAPI) (*iam.GetAccountAuthorizationDetailsOutput, error) {
 	p := iam.NewGetAccountAuthorizationDetailsPaginator(client, &iam.GetAccountAuthorizationDetailsInput{
+		MaxItems: aws.Int32(1000), // the largest page: accounts with thousands of roles take few round trips
 		Filter: []iamtypes.EntityType{
 			iamtypes.EntityTypeUser, iamtypes.EntityTypeRole, iamtypes.EntityTypeGroup,
 			iamtypes.EntityTypeLocalManagedPolicy, iamtypes.EntityTypeAWSManagedPolicy,

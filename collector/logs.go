@@ -131,6 +131,7 @@ func (r *run) metricFilters(ctx context.Context, client logsAPI, lg *snapshot.Lo
 func (r *run) describeAlarms(ctx context.Context, region string) {
 	p := cloudwatch.NewDescribeAlarmsPaginator(r.clients.cloudwatch(region), &cloudwatch.DescribeAlarmsInput{
 		AlarmTypes: []cwtypes.AlarmType{cwtypes.AlarmTypeMetricAlarm},
+		MaxRecords: aws.Int32(100), // the largest page
 	})
 	var alarms []cwtypes.MetricAlarm
 	for p.HasMorePages() {
