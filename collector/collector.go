@@ -13,6 +13,7 @@ package collector
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -146,6 +147,7 @@ func (r *run) once(key string, fn func()) *task {
 	r.tasks[key] = t
 	r.wg.Go(func() {
 		defer close(t.done)
+		defer r.recover()
 		fn()
 	})
 	return t
@@ -173,7 +175,27 @@ func (r *run) first(key string) bool {
 }
 
 // spawn runs fn in its own goroutine, waited for before the snapshot is returned.
-func (r *run) spawn(fn func()) { r.wg.Go(fn) }
+func (r *run) spawn(fn func()) {
+	r.wg.Go(func() {
+		defer r.recover()
+		fn()
+	})
+}
+
+// recover turns a panic in one piece of the collection (a bug) into a
+// recorded error and an incomplete snapshot, instead of losing everything
+// collected so far.
+func (r *run) recover() {
+	if v := recover(); v != nil {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.snap.Complete = false
+		r.snap.Errors = append(r.snap.Errors, snapshot.CollectionError{
+			Service: "trailguard", Operation: "collect", Code: "InternalError",
+			Message: fmt.Sprintf("a bug stopped part of the collection: %v (please report it)", v),
+		})
+	}
+}
 
 // call makes one API call (or one page of a paginated call) once a slot is
 // free, with the per-call timeout. Waiting for a slot never holds one, so

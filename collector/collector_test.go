@@ -398,3 +398,14 @@ func TestDescribeError(t *testing.T) {
 		}
 	}
 }
+
+// A bug (a panic) in one piece of the collection must not lose the rest.
+func TestPanicIsRecorded(t *testing.T) {
+	r := &run{snap: &snapshot.Snapshot{Complete: true}, tasks: map[string]*task{}}
+	r.spawn(func() { panic("boom") })
+	r.once("x", func() { var m map[string]int; m["a"]++ })
+	r.wg.Wait()
+	if r.snap.Complete || len(r.snap.Errors) != 2 || r.snap.Errors[0].Code != "InternalError" {
+		t.Fatalf("panics should be recorded and mark the snapshot incomplete: %+v", r.snap)
+	}
+}
