@@ -176,11 +176,18 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	if err != nil {
 		return usageError("--format: %v", err)
 	}
-	outs, closeOuts, err := openTargets(c, targets)
+	outs, finish, err := openTargets(c, targets)
 	if err != nil {
 		return usageError("%v", err)
 	}
-	defer closeOuts()
+	// Report files appear only when every report was written: a failed run
+	// leaves an earlier report in place instead of an empty file.
+	committed := false
+	defer func() {
+		if !committed {
+			finish(false)
+		}
+	}()
 
 	doc, path, err := load()
 	if err != nil {
@@ -218,6 +225,10 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 		if err := o.writer.Write(o.w, rep); err != nil {
 			return cli.Exit(fmt.Sprintf("writing the %s report%s: %v", o.format, o.where(), err), exitError)
 		}
+	}
+	committed = true
+	if err := finish(true); err != nil {
+		return cli.Exit(err.Error(), exitError)
 	}
 	if failOn != "" && len(findings.Failing(shown, failOn)) > 0 {
 		return cli.Exit("", exitFindings)
@@ -341,35 +352,54 @@ func (o output) where() string {
 	return " to " + o.file
 }
 
-// openTargets creates the output files and the writers, before evaluating, so
-// that a file that cannot be written fails fast.
-func openTargets(c *cli.Context, ts []target) ([]output, func(), error) {
-	var files []*os.File
-	closeAll := func() {
-		for _, f := range files {
-			f.Close()
+// openTargets creates the writers and, for reports that go to files,
+// temporary files beside them, before evaluating, so that a file that cannot
+// be written fails fast. finish(true) closes the temporary files and renames
+// them into place; finish(false) removes them.
+func openTargets(c *cli.Context, ts []target) ([]output, func(ok bool) error, error) {
+	type pending struct {
+		f    *os.File
+		path string
+	}
+	var files []pending
+	finish := func(ok bool) error {
+		var first error
+		for _, p := range files {
+			err := p.f.Close()
+			if ok && err == nil {
+				err = os.Rename(p.f.Name(), p.path)
+			}
+			if !ok || err != nil {
+				os.Remove(p.f.Name())
+			}
+			if err != nil && first == nil {
+				first = fmt.Errorf("writing %s: %v", p.path, err)
+			}
 		}
+		files = nil
+		return first
 	}
 	var outs []output
 	for _, t := range ts {
 		var w io.Writer = c.App.Writer
 		if t.file != "" {
-			f, err := os.Create(t.file)
+			f, err := os.CreateTemp(filepath.Dir(t.file), "."+filepath.Base(t.file)+".*")
 			if err != nil {
-				closeAll()
+				finish(false)
 				return nil, nil, fmt.Errorf("--format %s=%s: %v", t.format, t.file, err)
 			}
-			files = append(files, f)
+			f.Chmod(0o644) // as os.Create would (CreateTemp makes 0600)
+			files = append(files, pending{f: f, path: t.file})
 			w = f
 		}
 		wr, err := report.New(t.format, report.Options{Color: useColor(c, w), Region: c.String("asff-region")})
 		if err != nil {
-			closeAll()
+			finish(false)
 			return nil, nil, err
 		}
 		outs = append(outs, output{target: t, w: w, writer: wr})
 	}
-	return outs, closeAll, nil
+	return outs, finish, nil
 }
 
 // useColor colours only a terminal, and never when NO_COLOR is set or --no-color given.

@@ -377,3 +377,30 @@ func TestFlagsAfterArguments(t *testing.T) {
 		})
 	}
 }
+
+// A run that fails leaves an earlier report as it was, and no temporary files.
+func TestFailedRunKeepsEarlierReport(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.json")
+	if err := os.WriteFile(out, []byte("earlier report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := writeFile(t, "bad.json", "{not json")
+	if code, _, _ := runCLI(t, "eval", bad, "-f", "json", "-o", out); code != exitError {
+		t.Fatalf("exit %d, want %d", code, exitError)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "earlier report" {
+		t.Errorf("the earlier report was overwritten: %q", b)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("files left behind: %v", entries)
+	}
+	// A run that succeeds replaces it.
+	if code, _, stderr := runCLI(t, "eval", fixture, "-f", "json", "-o", out); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(out); !strings.HasPrefix(string(b), "{") {
+		t.Errorf("the report was not written: %.40q", b)
+	}
+}
