@@ -63,6 +63,25 @@ _decrypt_actions := ["kms:Decrypt", "kms:ReEncryptFrom", "kms:CreateGrant"]
 # Actions only a key administrator needs (covered by kms:* and "*").
 _admin_actions := ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]
 
+# The same three lists as sets, looked up by whether the statement names the
+# principal concerned (CloudTrail, everyone): `allowed & _x_if[named]` is a lookup
+# and an intersection where a comprehension would iterate the list per statement.
+# The lists give the order of the actions in messages (see _in_order).
+_service_use_if := {
+	true: {
+		"kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:Encrypt", "kms:Decrypt",
+		"kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:CreateGrant",
+	},
+	false: set(),
+}
+
+_decrypt_if := {true: {"kms:Decrypt", "kms:ReEncryptFrom", "kms:CreateGrant"}, false: set()}
+
+_admin_if := {true: {"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"}, false: set()}
+
+# _in_order(actions, order) lists the set actions in the order of the list order (for messages).
+_in_order(actions, order) := [a | some a in order; actions[a]]
+
 # Every action judged, lower-cased for matching.
 # (A literal: a comprehension would be rebuilt at every evaluation.)
 _judged_actions := {
@@ -112,8 +131,14 @@ _conditions(stmt) := {[bop, lower(k), v] |
 	some op, block in object.get(stmt, "Condition", {})
 	bop := _base_operator(op)
 	some k, val in block
-	some v in iam.values(val)
+	some v in _list(val)
 }
+
+# _list(x) is iam.values(x) as an array ([x] for a string): for iterating, without
+# building a set per statement (called for every statement of every trail key policy).
+_list(x) := [x] if is_string(x)
+
+else := x if is_array(x)
 
 # _base_operator(op) is iam.base_operator(op), with a short path for the usual
 # operators without a set qualifier.
@@ -122,21 +147,27 @@ _base_operator(op) := trim_suffix(lower(op), "ifexists") if indexof(op, ":") == 
 else := iam.base_operator(op)
 
 # _restricts(conds, keys, allowed) is true when one condition (from _conditions),
-# under a positive operator, limits one of keys to accounts in allowed.
+# under a positive operator, limits one of keys to accounts in allowed: every value
+# given to that key under that operator names an allowed account.
+# (One comprehension instead of `every` with a helper call per condition: both cost
+# per condition, and this is evaluated for every statement that can offend.)
 _restricts(conds, keys, allowed) if {
 	some c in conds
 	c[1] in keys
 	c[0] in _positive_operators
-	every d in conds {
-		_other_or_allowed(d, c, allowed)
-	}
+	count([d |
+		some d in conds
+		d[1] == c[1]
+		d[0] == c[0]
+		not _names_allowed(d, allowed)
+	]) == 0
 }
 
-_other_or_allowed(d, c, allowed) if d[1] != c[1]
-
-else if d[0] != c[0]
-
-else if _account_of(d[1], d[2]) in allowed
+# _names_allowed(d, allowed) is true when condition d names an account in allowed.
+# (A rule, so that `not` also holds when no account can be read from the value,
+# e.g. aws:SourceArn "*": inlined, an undefined _account_of would drop the
+# condition instead of counting it against the statement.)
+_names_allowed(d, allowed) if _account_of(d[1], d[2]) in allowed
 
 # _org_values(conds) are the aws:PrincipalOrgID values under positive operators.
 _org_values(conds) := {c[2] | some c in conds; c[0] in _positive_operators; c[1] == "aws:principalorgid"}
@@ -162,25 +193,19 @@ _label(i, stmt) := sprintf("'%s'", [stmt.Sid]) if {
 	snapshot.has_value(stmt, "Sid")
 } else := sprintf("#%d", [i + 1])
 
-# _allowed_set(stmt) is the set of judged actions stmt allows (as iam.allows_action
-# decides, matching every pattern once; a pattern without glob metacharacters is
-# looked up instead of matched against every action).
-_allowed_set(stmt) := ({_judged_by_lower[lp] |
-	stmt.Effect == "Allow"
-	some p in iam.values(stmt.Action)
-	lp := lower(p)
-	glob.quote_meta(lp) == lp
-} | {a |
-	stmt.Effect == "Allow"
-	some p in iam.values(stmt.Action)
+# _allowed_set(stmt) is the set of judged actions the Allow statement stmt allows
+# (as iam.allows_action decides, matching every pattern once; a pattern without
+# glob metacharacters is looked up instead of matched against every action: a
+# lookup of a pattern with metacharacters finds nothing, so none is skipped).
+_allowed_set(stmt) := ({_judged_by_lower[lower(p)] | some p in _list(stmt.Action)} | {a |
+	some p in _list(stmt.Action)
 	lp := lower(p)
 	glob.quote_meta(lp) != lp
 	some a, la in _judged_actions
 	glob.match(lp, null, la)
 }) | {a |
-	stmt.Effect == "Allow"
 	stmt.NotAction
-	excluded := [lower(p) | some p in iam.values(stmt.NotAction)]
+	excluded := [lower(p) | some p in _list(stmt.NotAction)]
 	some a, la in _judged_actions
 	count([p | some p in excluded; glob.match(p, null, la)]) == 0
 }
@@ -194,8 +219,11 @@ _readable(key) if iam.statements(_policy(key))
 # cloudtrail.amazonaws.com or everyone and allow one of the judged actions (the
 # only ones that can offend), each analysed once: {"i", "stmt", "allowed" (judged actions allowed), "conds"
 # (_conditions), "service" (names cloudtrail.amazonaws.com), "everyone"}.
+# (Cheapest tests first: most statements are dropped by their Effect or Principal
+# before their actions and conditions are analysed.)
 _statements := {key: [s |
 	some i, stmt in iam.statements(_policy(key))
+	stmt.Effect == "Allow"
 	service := _bool_service(stmt)
 	everyone := _bool_everyone(stmt)
 	true in {service, everyone}
@@ -205,18 +233,18 @@ _statements := {key: [s |
 		"i": i,
 		"stmt": stmt,
 		"conds": _conditions(stmt),
-		"service_use": [a | service; some a in _service_use_actions; allowed[a]],
-		"admin": [a | everyone; some a in _admin_actions; allowed[a]],
-		"decrypt": [a | everyone; some a in _decrypt_actions; allowed[a]],
+		"service_use": allowed & _service_use_if[service],
+		"admin": allowed & _admin_if[everyone],
+		"decrypt": allowed & _decrypt_if[everyone],
 	}
 ] |
 	some key, _ in owners
 }
 
 # _bool_service(stmt) is iam.service_principal(stmt, "cloudtrail.amazonaws.com"), as a boolean.
+# (object.get with a path is the empty default when Principal is not an object.)
 _bool_service(stmt) if {
-	is_object(stmt.Principal)
-	some name in iam.values(object.get(stmt.Principal, "Service", []))
+	some name in _list(object.get(stmt, ["Principal", "Service"], []))
 	lower(name) == "cloudtrail.amazonaws.com"
 } else := false
 
@@ -228,7 +256,7 @@ _bool_everyone(stmt) if stmt.Principal == "*"
 else if {
 	is_object(stmt.Principal)
 	some v in stmt.Principal
-	"*" in iam.values(v)
+	"*" in _list(v)
 } else if stmt.NotPrincipal
 
 else := false
@@ -246,7 +274,7 @@ _confused_deputy(key, stmts) := {msg |
 	allowed := s.service_use
 	count(allowed) > 0
 	not _restricts(s.conds, _source_keys, accounts(key))
-	msg := sprintf("statement %s allows %s to cloudtrail.amazonaws.com %s: any account's trail can use this key (confused deputy); add an aws:SourceArn or kms:EncryptionContext:aws:cloudtrail:arn condition naming account %s", [_label(s.i, s.stmt), concat(", ", allowed), _how_conditioned(s.stmt), concat(", ", sort(accounts(key)))])
+	msg := sprintf("statement %s allows %s to cloudtrail.amazonaws.com %s: any account's trail can use this key (confused deputy); add an aws:SourceArn or kms:EncryptionContext:aws:cloudtrail:arn condition naming account %s", [_label(s.i, s.stmt), concat(", ", _in_order(allowed, _service_use_actions)), _how_conditioned(s.stmt), concat(", ", sort(accounts(key)))])
 }
 
 _how_conditioned(stmt) := "with conditions that do not limit it to this account's trails" if {
@@ -258,7 +286,7 @@ _open_admin(stmts) := {msg |
 	some s in stmts
 	admin := s.admin
 	count(admin) > 0
-	msg := sprintf("statement %s allows key administration (%s) to Principal *: whoever it lets in can change the key policy, or disable or delete the key and so make the logs unreadable", [_label(s.i, s.stmt), concat(", ", admin)])
+	msg := sprintf("statement %s allows key administration (%s) to Principal *: whoever it lets in can change the key policy, or disable or delete the key and so make the logs unreadable", [_label(s.i, s.stmt), concat(", ", _in_order(admin, _admin_actions))])
 }
 
 # _open_decrypt_stmts(stmts) are the statements that open decryption to everyone
@@ -279,7 +307,7 @@ _open_decrypt(open) := {msg |
 	some [s, allowed] in open
 	not _org_restricted(s.conds)
 	not _org_unverifiable(s.conds)
-	msg := sprintf("statement %s allows %s to Principal * %s: principals outside account %s can decrypt the logs", [_label(s.i, s.stmt), concat(", ", allowed), _how_conditioned_caller(s.stmt), input.account_id])
+	msg := sprintf("statement %s allows %s to Principal * %s: principals outside account %s can decrypt the logs", [_label(s.i, s.stmt), concat(", ", _in_order(allowed, _decrypt_actions)), _how_conditioned_caller(s.stmt), input.account_id])
 }
 
 _how_conditioned_caller(stmt) := "with conditions that do not limit it to this account or organization" if {
@@ -298,7 +326,7 @@ unverified := {key: msgs |
 	msgs := {msg |
 		some [s, allowed] in open
 		_org_unverifiable(s.conds)
-		msg := sprintf("statement %s allows %s to Principal * in organization %s, but whether that is the audited account's organization is unknown: %s", [_label(s.i, s.stmt), concat(", ", allowed), concat(", ", sort(iam.condition_values(s.stmt, "aws:PrincipalOrgID"))), snapshot.missing("organization id", input.account_id)])
+		msg := sprintf("statement %s allows %s to Principal * in organization %s, but whether that is the audited account's organization is unknown: %s", [_label(s.i, s.stmt), concat(", ", _in_order(allowed, _decrypt_actions)), concat(", ", sort(iam.condition_values(s.stmt, "aws:PrincipalOrgID"))), snapshot.missing("organization id", input.account_id)])
 	}
 	count(msgs) > 0
 }

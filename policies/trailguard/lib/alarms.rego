@@ -50,8 +50,24 @@ requirements := {
 events(kind) := [{"eventSource": requirements[kind].source, "eventName": name} | some name in requirements[kind].names]
 
 # _columns[kind][path] is the set of values of the required events at path.
-_columns := {kind: {["eventSource"]: {req.source}, ["eventName"]: {name | some name in req.names}} |
-	some kind, req in requirements
+# (A literal, kept equal to `requirements` by a test: as a comprehension it
+# would be rebuilt at every evaluation.)
+_columns := {
+	"cloudtrail_changes": {
+		["eventSource"]: {"cloudtrail.amazonaws.com"},
+		["eventName"]: {"CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"},
+	},
+	"kms_key_deletion": {
+		["eventSource"]: {"kms.amazonaws.com"},
+		["eventName"]: {"DisableKey", "ScheduleKeyDeletion"},
+	},
+	"bucket_policy_changes": {
+		["eventSource"]: {"s3.amazonaws.com"},
+		["eventName"]: {
+			"PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
+			"DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication",
+		},
+	},
 }
 
 # Every distinct metric filter pattern of the snapshot is compiled once,
@@ -66,20 +82,22 @@ _compiled := {p: metric_filter.compile(p) | some p in _patterns}
 # _covers contains [pattern, kind] when pattern matches every event of
 # requirements[kind]. A clause of one path (see metric_filter.compile)
 # holds for every required event when it lists every value the events have
-# at that path; a path the events lack holds for none of them.
-_covers_rule contains [p, kind] if {
-	some p, c in _compiled
-	c.single_paths == true
-	count(c.clauses) > 0
+# at that path; a path the events lack holds for none of them. So a pattern
+# whose clauses each read one path covers kind when, at each of its paths,
+# the values every clause on that path allows include the column of kind:
+# one object.subset per kind, no iteration over the clauses per kind.
+_covers contains [p, kind] if {
+	some p, allowed in _allowed_values
 	some kind, columns in _columns
-	every clause in c.clauses {
-		object.subset(clause[0][1], columns[clause[0][0]])
-	}
+	read := object.filter(columns, object.keys(allowed))
+	count(read) == count(allowed)
+	object.subset(allowed, read)
 }
 
 # Other patterns are matched against each required event in turn.
-_covers_rule contains [p, kind] if {
-	some p, c in _compiled
+_covers contains [p, kind] if {
+	some p in _patterns
+	c := _compiled[p]
 	c.ok
 	not c.single_paths
 	some kind, _ in requirements
@@ -87,6 +105,23 @@ _covers_rule contains [p, kind] if {
 		metric_filter.matches_compiled(c, e)
 	}
 }
+
+# _allowed_values[pattern] maps each path read by the single-path clauses of
+# pattern to the values all of them allow there (the intersection, when
+# several clauses read the same path).
+_allowed_values := {p: allowed |
+	some p in _patterns
+	c := _compiled[p]
+	c.single_paths == true
+	count(c.clauses) > 0
+	paths := {clause[0][0] | some clause in c.clauses}
+	allowed := _intersect_by_path(c.clauses, paths)
+}
+
+# (Usual case, each path read by one clause: no intersection to compute.)
+_intersect_by_path(clauses, paths) := {clause[0][0]: clause[0][1] | some clause in clauses} if {
+	count(paths) == count(clauses)
+} else := {path: intersection({clause[0][1] | some clause in clauses; clause[0][0] == path}) | some path in paths}
 
 # _alarms_by_metric[[region, namespace, metric name]] is the set of ARNs of the
 # alarms on that metric (metrics are regional: an alarm in another region
@@ -97,8 +132,6 @@ _alarms_by_metric_rule[[_region(arn), alarm.namespace, alarm.metric_name]] conta
 
 # (complete rules: evaluated once, then looked up)
 _alarms_by_metric := _alarms_by_metric_rule
-
-_covers := _covers_rule
 
 _region(arn) := r if {
 	r := split(arn, ":")[3]
@@ -172,7 +205,10 @@ _chains := {[key, kind]: chains[0] |
 _alarm_topics := {arn: topics |
 	some arn, alarm in input.alarms
 	alarm.actions_enabled == true
-	topics := _sns_actions(arn)
+	topics := {action |
+		some action in object.get(alarm, "alarm_actions", [])
+		split(action, ":")[2] == "sns"
+	}
 	count(topics) > 0
 }
 

@@ -282,3 +282,11 @@ test_fail_when_filter_has_no_metric_transformation if {
 	snapshot := fixtures.patched([{"op": "remove", "path": ["log_groups", lg, "metric_filters", 0, "metric_transformations"]}])
 	status("cloudtrail_changes", snapshot) == "FAIL"
 }
+
+# _columns is a literal for speed: it must stay equal to what requirements say.
+test_columns_match_requirements if {
+	derived := {kind: {["eventSource"]: {req.source}, ["eventName"]: {name | some name in req.names}} |
+		some kind, req in alarms.requirements
+	}
+	alarms._columns == derived
+}

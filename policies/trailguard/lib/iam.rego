@@ -19,6 +19,13 @@ values(x) := {x} if is_string(x)
 
 else := {v | some v in x} if is_array(x)
 
+# _list(x) is values(x) as an array, for iterating or testing membership: no set is
+# built for an array (values costs a comprehension per call, and these helpers are
+# called for every statement of every policy). Undefined for other types, as values.
+_list(x) := [x] if is_string(x)
+
+else := x if is_array(x)
+
 # action_matches(pattern, action) is true when an IAM action pattern such as
 # "cloudtrail:*" or "CloudTrail:Stop*" covers action.
 action_matches(pattern, action) if glob.match(lower(pattern), null, lower(action))
@@ -27,7 +34,7 @@ action_matches(pattern, action) if glob.match(lower(pattern), null, lower(action
 # Action (or NotAction) covers action.
 allows_action(stmt, action) if {
 	stmt.Effect == "Allow"
-	some pattern in values(stmt.Action)
+	some pattern in _list(stmt.Action)
 	action_matches(pattern, action)
 }
 
@@ -38,14 +45,14 @@ allows_action(stmt, action) if {
 }
 
 _excludes(not_action, action) if {
-	some pattern in values(not_action)
+	some pattern in _list(not_action)
 	action_matches(pattern, action)
 }
 
 # denies_action(stmt, action) is true when stmt is a Deny statement covering action.
 denies_action(stmt, action) if {
 	stmt.Effect == "Deny"
-	some pattern in values(stmt.Action)
+	some pattern in _list(stmt.Action)
 	action_matches(pattern, action)
 }
 
@@ -56,7 +63,7 @@ denies_action(stmt, action) if {
 }
 
 # on_all_resources(stmt) is true when stmt applies to every resource ("*" or NotResource).
-on_all_resources(stmt) if "*" in values(stmt.Resource)
+on_all_resources(stmt) if "*" in _list(stmt.Resource)
 
 on_all_resources(stmt) if stmt.NotResource
 
@@ -78,7 +85,7 @@ principals(stmt) := {"*"} if stmt.Principal == "*"
 
 principals(stmt) := {p |
 	some v in stmt.Principal
-	some p in values(v)
+	some p in _list(v)
 } if {
 	is_object(stmt.Principal)
 }
@@ -92,7 +99,7 @@ public_principal(stmt) if "*" in principals(stmt)
 # not a service principal (see public_principal).
 service_principal(stmt, service) if {
 	is_object(stmt.Principal)
-	some name in values(object.get(stmt.Principal, "Service", []))
+	some name in _list(object.get(stmt.Principal, "Service", []))
 	lower(name) == lower(service)
 }
 
@@ -109,7 +116,7 @@ condition_values(stmt, key) := {v |
 	some _op, block in object.get(stmt, "Condition", {})
 	some k, val in block
 	lower(k) == lower(key)
-	some v in values(val)
+	some v in _list(val)
 }
 
 # condition_operator_values(stmt, operator, key) returns the values given to key under one operator
@@ -119,7 +126,7 @@ condition_operator_values(stmt, operator, key) := {v |
 	base_operator(op) == base_operator(operator)
 	some k, val in block
 	lower(k) == lower(key)
-	some v in values(val)
+	some v in _list(val)
 }
 
 # base_operator(op) is the lower-cased condition operator without its set

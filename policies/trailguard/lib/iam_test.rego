@@ -27,6 +27,14 @@ test_values_of_string_and_array if {
 	iam.values([]) == set()
 }
 
+test_list_of_string_and_array if {
+	iam._list("s3:GetObject") == ["s3:GetObject"]
+	iam._list(["a", "b", "a"]) == ["a", "b", "a"]
+	iam._list([]) == []
+	not iam._list(null)
+	not iam._list({"AWS": "*"})
+}
+
 test_values_undefined_for_other_types if {
 	not iam.values(null)
 	not iam.values({"AWS": "*"})
