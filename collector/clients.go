@@ -1,6 +1,8 @@
 package collector
 
 import (
+	"context"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	smithyendpoints "github.com/aws/smithy-go/endpoints"
 )
 
 // clients builds one SDK client per service and region, on first use. Each
@@ -61,7 +64,26 @@ func (c *clients) organizations() organizationsAPI {
 }
 
 func (c *clients) s3control() s3controlAPI {
-	return get(c, "s3control", "", func(cfg aws.Config) s3controlAPI { return s3control.NewFromConfig(cfg) })
+	return get(c, "s3control", "", func(cfg aws.Config) s3controlAPI {
+		return s3control.NewFromConfig(cfg, func(o *s3control.Options) {
+			if c.pathStyle {
+				o.EndpointResolverV2 = unprefixedEndpoint{s3control.NewDefaultEndpointResolverV2()}
+			}
+		})
+	})
+}
+
+// unprefixedEndpoint resolves S3 Control endpoints without the account-id
+// host prefix the SDK puts before a custom endpoint ("111122223333.localhost"),
+// which LocalStack and moto serve but a plain hostname does not resolve.
+type unprefixedEndpoint struct{ s3control.EndpointResolverV2 }
+
+func (u unprefixedEndpoint) ResolveEndpoint(ctx context.Context, p s3control.EndpointParameters) (smithyendpoints.Endpoint, error) {
+	e, err := u.EndpointResolverV2.ResolveEndpoint(ctx, p)
+	if err == nil && p.Endpoint != nil && p.AccountId != nil {
+		e.URI.Host = strings.TrimPrefix(e.URI.Host, *p.AccountId+".")
+	}
+	return e, err
 }
 
 func (c *clients) cloudtrail(region string) cloudTrailAPI {

@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/s3control"
 )
 
 // isolateEnv hides the machine's AWS configuration from LoadConfig.
@@ -55,5 +57,32 @@ func TestLoadConfigWithCABundle(t *testing.T) {
 	t.Setenv("AWS_CA_BUNDLE", bundle)
 	if _, _, err := LoadConfig(context.Background(), ConfigOptions{EndpointURL: "http://127.0.0.1:9"}); err != nil {
 		t.Fatalf("LoadConfig with AWS_CA_BUNDLE: %v", err)
+	}
+}
+
+// With a custom endpoint, S3 Control calls go to that host, not to
+// "<account>.<host>" (which only resolves under LocalStack's wildcard DNS).
+func TestS3ControlCustomEndpointHasNoAccountPrefix(t *testing.T) {
+	params := s3control.EndpointParameters{
+		Region: aws.String("us-east-1"), Endpoint: aws.String("http://localhost:4566"),
+		AccountId: aws.String("111122223333"), RequiresAccountId: aws.Bool(true),
+	}
+	def, err := s3control.NewDefaultEndpointResolverV2().ResolveEndpoint(context.Background(), params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def.URI.Host != "111122223333.localhost:4566" {
+		t.Skipf("the SDK no longer prefixes the account id (%s): the workaround can go", def.URI.Host)
+	}
+	got, err := unprefixedEndpoint{s3control.NewDefaultEndpointResolverV2()}.ResolveEndpoint(context.Background(), params)
+	if err != nil || got.URI.Host != "localhost:4566" {
+		t.Errorf("host %q err %v, want localhost:4566", got.URI.Host, err)
+	}
+	// Against AWS itself the resolver is not replaced, and it would leave the
+	// account prefix alone without a custom endpoint.
+	params.Endpoint = nil
+	real, err := unprefixedEndpoint{s3control.NewDefaultEndpointResolverV2()}.ResolveEndpoint(context.Background(), params)
+	if err != nil || real.URI.Host != "111122223333.s3-control.us-east-1.amazonaws.com" {
+		t.Errorf("AWS endpoint %q err %v", real.URI.Host, err)
 	}
 }

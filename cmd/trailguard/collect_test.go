@@ -16,8 +16,9 @@ import (
 )
 
 // fakeAWS starts the fake AWS server with a collector scenario and points the
-// CLI at it: static credentials from the environment, the server's dialer
-// (S3 Control prefixes the account id to the host) and 1 ms retry delays.
+// CLI at it: --endpoint-url (given by each test), static credentials from the
+// environment and 1 ms retry delays. No special dialer: with a custom endpoint
+// the collector sends S3 Control calls to that host as it is.
 func fakeAWS(t *testing.T, scenario string) *awsfake.Server {
 	t.Helper()
 	srv := awsfake.New(t)
@@ -28,7 +29,6 @@ func fakeAWS(t *testing.T, scenario string) *awsfake.Server {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 	awsConfigHook = func(cfg *aws.Config) {
-		cfg.HTTPClient = srv.HTTPClient()
 		cfg.Retryer = func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Millisecond, nil })
