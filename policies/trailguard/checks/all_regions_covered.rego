@@ -58,20 +58,24 @@ maybe_home[region] contains arn if {
 
 resource(region) := sprintf("%s/%s", [input.account_id, region])
 
-covered_by(region) := sort(multi_region_logging)[0] if {
+covered_by(region) := _first_multi_region_logging if {
 	count(multi_region_logging) > 0
 } else := sort(home_logging[region])[0]
 
+# (Sorted once, not once per region.)
+_first_multi_region_logging := sort(multi_region_logging)[0]
+
 undecided(region) := sort(maybe_everywhere | object.get(maybe_home, region, set()))
 
-findings contains result.pass(resource(region), region, msg) if {
-	some region in input.regions
+# One finding per region: the cases are exclusive, so they are tried in turn,
+# the usual one first (an else chain stops at the first that holds, where
+# separate rules would each look at every region).
+findings contains _finding(region) if some region in input.regions
+
+_finding(region) := result.pass(resource(region), region, msg) if {
 	arn := covered_by(region)
 	msg := sprintf("region %s is covered by logging trail %s", [region, arn])
-}
-
-findings contains result.unknown(resource(region), region, msg) if {
-	some region in input.regions
+} else := result.unknown(resource(region), region, msg) if {
 	not covered_by(region)
 	arns := undecided(region)
 	count(arns) > 0
@@ -79,18 +83,12 @@ findings contains result.unknown(resource(region), region, msg) if {
 		region,
 		snapshot.missing("the multi-region setting or logging status", arns[0]),
 	])
-}
-
-findings contains result.unknown(resource(region), region, msg) if {
-	some region in input.regions
+} else := result.unknown(resource(region), region, msg) if {
 	not covered_by(region)
 	count(undecided(region)) == 0
 	selectors.trail_list_incomplete
 	msg := sprintf("no collected trail covers region %s, but the list of trails may be incomplete (%s)", [region, selectors.trail_list_incomplete_reason])
-}
-
-findings contains result.fail(resource(region), region, msg) if {
-	some region in input.regions
+} else := result.fail(resource(region), region, msg) if {
 	not covered_by(region)
 	count(undecided(region)) == 0
 	not selectors.trail_list_incomplete

@@ -31,36 +31,22 @@ import data.trailguard.lib.result
 
 findings contains f if some f in buckets.not_collected_findings
 
-findings contains result.pass(buckets.arn(name), buckets.region(bucket), sprintf("server access logs are delivered to bucket %s", [bucket.logging.target_bucket])) if {
-	some name, bucket in buckets.evaluated
+# One finding per evaluated bucket: the cases are exclusive, so they are tried in
+# turn, the usual one first (an else chain stops at the first that holds, where
+# separate rules would each look at every bucket).
+findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
+
+_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), sprintf("server access logs are delivered to bucket %s", [bucket.logging.target_bucket])) if {
 	bucket.logging.enabled == true
 	is_string(bucket.logging.target_bucket)
 	not _self_target(name, bucket)
-}
-
-findings contains result.fail(buckets.arn(name), buckets.region(bucket), "server access logging is disabled: reads and deletions of log files leave no trace") if {
-	some name, bucket in buckets.evaluated
+} else := result.fail(buckets.arn(name), buckets.region(bucket), "server access logging is disabled: reads and deletions of log files leave no trace") if {
 	bucket.logging.enabled == false
-}
-
-findings contains result.fail(buckets.arn(name), buckets.region(bucket), "server access logs are delivered to the log bucket itself: use a separate access-log bucket") if {
-	some name, bucket in buckets.evaluated
-	bucket.logging.enabled == true
-	_self_target(name, bucket)
-}
-
-_self_target(name, bucket) if lower(bucket.logging.target_bucket) == lower(name)
+} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the server access logging configuration", name, {"GetBucketLogging"})) if {
+	not is_boolean(object.get(bucket, ["logging", "enabled"], null))
+} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the server access logging target bucket", name, {"GetBucketLogging"})) if {
+	not is_string(object.get(bucket, ["logging", "target_bucket"], null))
+} else := result.fail(buckets.arn(name), buckets.region(bucket), "server access logs are delivered to the log bucket itself: use a separate access-log bucket")
 
 # S3 accepts the target as a bucket name; tolerate an ARN too.
-_self_target(name, bucket) if lower(bucket.logging.target_bucket) == lower(buckets.arn(name))
-
-findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the server access logging configuration", name, {"GetBucketLogging"})) if {
-	some name, bucket in buckets.evaluated
-	not is_boolean(object.get(bucket, ["logging", "enabled"], null))
-}
-
-findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the server access logging target bucket", name, {"GetBucketLogging"})) if {
-	some name, bucket in buckets.evaluated
-	bucket.logging.enabled == true
-	not is_string(object.get(bucket, ["logging", "target_bucket"], null))
-}
+_self_target(name, bucket) if lower(bucket.logging.target_bucket) in {lower(name), lower(buckets.arn(name))}

@@ -53,24 +53,21 @@ _grant := {name: grants |
 
 findings contains f if some f in buckets.not_collected_findings
 
-findings contains result.fail(buckets.arn(name), buckets.region(bucket), sprintf("policy statement %s lets cloudtrail.amazonaws.com write to the bucket without an aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it", [label])) if {
+# The findings of each evaluated bucket: the cases are exclusive, so they are
+# tried in turn, the usual one first (an else chain stops at the first that
+# holds, where separate rules would each look at every bucket).
+findings contains f if {
 	some name, bucket in buckets.evaluated
-	some [label, false] in _grant[name]
+	some f in _findings(name, bucket)
 }
 
-findings contains result.pass(buckets.arn(name), buckets.region(bucket), sprintf("policy statement %s lets CloudTrail write only on behalf of the named trails or accounts", [concat(", ", sort({label | some [label, _] in _grant[name]}))])) if {
-	some name, bucket in buckets.evaluated
+_findings(name, bucket) := {result.pass(buckets.arn(name), buckets.region(bucket), sprintf("policy statement %s lets CloudTrail write only on behalf of the named trails or accounts", [concat(", ", sort({label | some [label, _] in _grant[name]}))]))} if {
 	_grant[name]
 	not false in {scoped | some [_, scoped] in _grant[name]}
-}
-
-findings contains result.fail(buckets.arn(name), buckets.region(bucket), "no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs to the bucket") if {
-	some name, bucket in buckets.evaluated
-	buckets.policies[name]
-	not _grant[name]
-}
-
-findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
-	some name, bucket in buckets.evaluated
+} else := {result.fail(buckets.arn(name), buckets.region(bucket), sprintf("policy statement %s lets cloudtrail.amazonaws.com write to the bucket without an aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it", [label])) |
+	some [label, false] in _grant[name]
+} if {
+	_grant[name]
+} else := {result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"}))} if {
 	not buckets.policies[name]
-}
+} else := {result.fail(buckets.arn(name), buckets.region(bucket), "no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs to the bucket")}

@@ -45,8 +45,12 @@ _kms_algorithms := {"aws:kms", "aws:kms:dsse"}
 # buckets.public_denies).
 _only_encryption_conditions(deny) if {
 	count(deny.keys) > 0
-	count(deny.keys - {_sse, _sse_key}) == 0
+	object.subset(_encryption_keys, deny.keys)
 }
+
+# _encryption_keys is {_sse, _sse_key}. (A literal: built from the two rules it
+# would be rebuilt, with two lookups, for every statement.)
+_encryption_keys := {"s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"}
 
 # _values(conds, ops, key) are the values the conditions (buckets.raw_conditions) give
 # to key under one of the (lower-cased) operators ops, one set per operator.
@@ -58,7 +62,15 @@ _values(conds, ops, key) := [vals |
 
 _requires_kms(conds) if {
 	some vals in _values(conds, ["stringnotequals", "stringnotequalsifexists"], _sse)
-	count({lower(v) | some v in vals} - _kms_algorithms) == 0
+	not _names_other_algorithm(vals)
+}
+
+# _names_other_algorithm(vals) is true when a value (lower-cased) is not a KMS
+# algorithm. (A rule: it stops at the first; a value lower cannot read is skipped.)
+_names_other_algorithm(vals) if {
+	some v in vals
+	lv := lower(v)
+	not lv in _kms_algorithms
 }
 
 _requires_kms(conds) if {
@@ -100,24 +112,15 @@ _mitigation(bucket) := sprintf(" (mitigating: default bucket encryption is %s, s
 
 findings contains f if some f in buckets.not_collected_findings
 
-findings contains result.pass(buckets.arn(name), buckets.region(bucket), sprintf("bucket policy statement %s denies uploads not encrypted with SSE-KMS", [concat(", ", sort(_enforcing[name]))])) if {
-	some name, bucket in buckets.evaluated
+# One finding per evaluated bucket: the cases are exclusive, so they are tried in
+# turn, the usual one first (an else chain stops at the first that holds, where
+# separate rules would each look at every bucket).
+findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
+
+_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), sprintf("bucket policy statement %s denies uploads not encrypted with SSE-KMS", [concat(", ", sort(_enforcing[name]))])) if {
 	_enforcing[name]
-}
-
-findings contains result.fail(buckets.arn(name), buckets.region(bucket), sprintf("the bucket has no policy, so nothing denies uploads not encrypted with SSE-KMS%s", [_mitigation(bucket)])) if {
-	some name, bucket in buckets.evaluated
+} else := result.fail(buckets.arn(name), buckets.region(bucket), sprintf("the bucket has no policy, so nothing denies uploads not encrypted with SSE-KMS%s", [_mitigation(bucket)])) if {
 	bucket.policy.exists == false
-}
-
-findings contains result.fail(buckets.arn(name), buckets.region(bucket), sprintf("no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\")%s", [_mitigation(bucket)])) if {
-	some name, bucket in buckets.evaluated
-	object.get(bucket, ["policy", "exists"], true) != false
-	buckets.policies[name]
-	not _enforcing[name]
-}
-
-findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
-	some name, bucket in buckets.evaluated
+} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
 	not buckets.policies[name]
-}
+} else := result.fail(buckets.arn(name), buckets.region(bucket), sprintf("no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\")%s", [_mitigation(bucket)]))

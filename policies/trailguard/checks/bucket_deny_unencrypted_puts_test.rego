@@ -1,5 +1,6 @@
 package trailguard.checks.bucket_deny_unencrypted_puts_test
 
+import data.trailguard.checks.bucket_deny_unencrypted_puts
 import data.trailguard.checks.bucket_deny_unencrypted_puts.findings
 import data.trailguard.fixtures
 
@@ -94,4 +95,9 @@ test_unknown_when_policy_not_read if {
 
 test_unknown_when_bucket_not_collected if {
 	status(fixtures.without(["buckets", bucket])) == "UNKNOWN"
+}
+
+# _encryption_keys is a literal for speed: it must stay equal to its two keys.
+test_encryption_keys_match_the_keys if {
+	bucket_deny_unencrypted_puts._encryption_keys == {bucket_deny_unencrypted_puts._sse, bucket_deny_unencrypted_puts._sse_key}
 }

@@ -28,37 +28,22 @@ import data.trailguard.lib.result
 
 findings contains f if some f in buckets.not_collected_findings
 
-findings contains result.pass(buckets.arn(name), buckets.region(bucket), "versioning and MFA delete are enabled") if {
-	some name, bucket in buckets.evaluated
+# One finding per evaluated bucket: the cases are exclusive, so they are tried in
+# turn, the usual one first (an else chain stops at the first that holds, where
+# separate rules would each look at every bucket).
+findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
+
+_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), "versioning and MFA delete are enabled") if {
 	bucket.versioning.status == "Enabled"
 	bucket.versioning.mfa_delete == "Enabled"
-}
-
-findings contains result.fail(buckets.arn(name), buckets.region(bucket), "versioning is enabled but MFA delete is not: log file versions can be deleted, and versioning suspended, without the root user's MFA") if {
-	some name, bucket in buckets.evaluated
-	bucket.versioning.status == "Enabled"
-	is_string(bucket.versioning.mfa_delete)
-	bucket.versioning.mfa_delete != "Enabled"
-}
-
-findings contains result.fail(buckets.arn(name), buckets.region(bucket), msg) if {
-	some name, bucket in buckets.evaluated
-	is_string(bucket.versioning.status)
+} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the versioning configuration", name, {"GetBucketVersioning"})) if {
+	not is_string(object.get(bucket, ["versioning", "status"], null))
+} else := result.fail(buckets.arn(name), buckets.region(bucket), _versioning_off_message(bucket.versioning.status)) if {
 	bucket.versioning.status != "Enabled"
-	msg := _versioning_off_message(bucket.versioning.status)
-}
+} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the MFA delete setting", name, {"GetBucketVersioning"})) if {
+	not is_string(object.get(bucket, ["versioning", "mfa_delete"], null))
+} else := result.fail(buckets.arn(name), buckets.region(bucket), "versioning is enabled but MFA delete is not: log file versions can be deleted, and versioning suspended, without the root user's MFA")
 
 _versioning_off_message("Suspended") := "versioning is suspended, so MFA delete cannot protect the logs: a deleted or overwritten log file is gone"
 
 _versioning_off_message(status) := sprintf("versioning has never been enabled (status %q), so MFA delete cannot protect the logs: a deleted or overwritten log file is gone", [status]) if status != "Suspended"
-
-findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the versioning configuration", name, {"GetBucketVersioning"})) if {
-	some name, bucket in buckets.evaluated
-	not is_string(object.get(bucket, ["versioning", "status"], null))
-}
-
-findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the MFA delete setting", name, {"GetBucketVersioning"})) if {
-	some name, bucket in buckets.evaluated
-	bucket.versioning.status == "Enabled"
-	not is_string(object.get(bucket, ["versioning", "mfa_delete"], null))
-}

@@ -60,6 +60,7 @@ _public_grant[name] contains sprintf("ACL grants %s to %s", [object.get(grant, "
 	some name, bucket in buckets.evaluated
 	some grant in object.get(bucket, ["acl", "grants"], [])
 	uri := lower(object.get(grant, "grantee_uri", ""))
+	uri != "" # a grant without a URI (to a canonical user, the usual case) names no group
 	some suffix, group in _public_groups
 	endswith(uri, suffix)
 }
@@ -129,19 +130,20 @@ _finding(name, bucket, problem, setting) := result.fail_with_severity(
 
 findings contains f if some f in buckets.not_collected_findings
 
-findings contains _finding(name, bucket, problem, "ignore_public_acls") if {
+# The findings of each evaluated bucket: the cases are exclusive, so they are
+# tried in turn, the usual one first (an else chain stops at the first that
+# holds, where separate rules would each look at every bucket).
+findings contains f if {
 	some name, bucket in buckets.evaluated
-	some problem in _public_grant[name]
+	some f in _findings(name, bucket)
 }
 
-findings contains _finding(name, bucket, problem, "restrict_public_buckets") if {
-	some name, bucket in buckets.evaluated
-	some problem in _public_statement[name]
-}
-
-findings contains _finding(name, bucket, _policy_status_public[name], "restrict_public_buckets") if {
-	some name, bucket in buckets.evaluated
-}
+_findings(name, bucket) := {result.pass(buckets.arn(name), buckets.region(bucket), "no ACL grant or bucket policy statement makes the bucket public, and S3 does not report it as public")} if {
+	not _failed(name)
+	count(_missing(name, bucket)) == 0
+} else := ({_finding(name, bucket, problem, "ignore_public_acls") | some problem in _public_grant[name]} | {_finding(name, bucket, problem, "restrict_public_buckets") | some problem in _public_statement[name]}) | {_finding(name, bucket, problem, "restrict_public_buckets") | problem := _policy_status_public[name]} if {
+	_failed(name)
+} else := {result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing(concat(", ", sort(_missing(name, bucket))), name, {"GetBucketAcl", "GetBucketPolicy", "GetBucketPolicyStatus"}))}
 
 _failed(name) if _public_grant[name]
 
@@ -149,41 +151,14 @@ _failed(name) if _public_statement[name]
 
 _failed(name) if _policy_status_public[name]
 
-# _missing[name] names the parts of the bucket's configuration that could not be read.
-_missing[name] contains "the ACL" if {
-	some name, bucket in buckets.evaluated
-	not is_array(object.get(bucket, ["acl", "grants"], null))
-}
-
-_missing[name] contains "the grantee of a group ACL grant" if {
-	some name, bucket in buckets.evaluated
+# _missing(name, bucket) is what could not be read about the bucket.
+_missing(name, bucket) := (({"the ACL" | not is_array(object.get(bucket, ["acl", "grants"], null))} | {"the grantee of a group ACL grant" |
 	some grant in object.get(bucket, ["acl", "grants"], [])
 	object.get(grant, "grantee_type", "Group") == "Group"
 	not is_string(object.get(grant, "grantee_id", null))
 	not is_string(object.get(grant, "grantee_email", null))
 	not is_string(object.get(grant, "grantee_uri", null))
-}
-
-_missing[name] contains "the bucket policy" if {
-	some name, _ in buckets.evaluated
-	not buckets.policies[name]
-}
-
-# The policy status only exists when the bucket has a policy.
-_missing[name] contains "the policy status" if {
-	some name, bucket in buckets.evaluated
+}) | {"the bucket policy" | not buckets.policies[name]}) | {"the policy status" |
 	object.get(bucket, ["policy", "exists"], true) != false
 	not is_boolean(object.get(bucket, ["policy_status", "is_public"], null))
-}
-
-findings contains result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing(concat(", ", sort(_missing[name])), name, {"GetBucketAcl", "GetBucketPolicy", "GetBucketPolicyStatus"})) if {
-	some name, bucket in buckets.evaluated
-	_missing[name]
-	not _failed(name)
-}
-
-findings contains result.pass(buckets.arn(name), buckets.region(bucket), "no ACL grant or bucket policy statement makes the bucket public, and S3 does not report it as public") if {
-	some name, bucket in buckets.evaluated
-	not _missing[name]
-	not _failed(name)
 }

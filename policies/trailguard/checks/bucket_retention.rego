@@ -45,9 +45,10 @@ _log_paths := {name: paths |
 	paths := {_log_path(object.get(trail, "s3_key_prefix", "")) | some trail in buckets.trails_by_bucket[name]}
 }
 
-_log_path("") := "AWSLogs/"
+# (An else chain: a function with several bodies has every body evaluated.)
+_log_path(prefix) := "AWSLogs/" if prefix == ""
 
-_log_path(prefix) := sprintf("%s/AWSLogs/", [trim_suffix(prefix, "/")]) if prefix != ""
+else := sprintf("%s/AWSLogs/", [trim_suffix(prefix, "/")])
 
 _rules(bucket) := bucket.lifecycle.rules
 
@@ -121,16 +122,28 @@ _lock_message(bucket) := sprintf("Object Lock (%s) retains log files for %d days
 
 findings contains f if some f in buckets.not_collected_findings
 
-findings contains result.fail(buckets.arn(name), buckets.region(bucket), msg) if {
+# The findings of each evaluated bucket: the cases are exclusive, so they are
+# tried in turn, the usual one first (an else chain stops at the first that
+# holds, where separate rules would each look at every bucket).
+findings contains f if {
 	some name, bucket in buckets.evaluated
-	some msg in _early[name]
+	some f in _findings(name, bucket)
 }
 
-findings contains result.pass(buckets.arn(name), buckets.region(bucket), _pass_message(name, bucket)) if {
-	some name, bucket in buckets.evaluated
+_findings(name, bucket) := {result.pass(buckets.arn(name), buckets.region(bucket), _pass_message(name, bucket))} if {
 	_lifecycle_known(bucket)
 	not _early[name]
 	_retained(name, bucket)
+} else := {result.fail(buckets.arn(name), buckets.region(bucket), msg) | some msg in _early[name]} if {
+	_early[name]
+} else := {result.unknown(buckets.arn(name), buckets.region(bucket), sprintf("%s: an unseen lifecycle rule could expire log files early", [buckets.missing("the lifecycle configuration", name, {"GetBucketLifecycleConfiguration", "GetBucketLifecycle"})]))} if {
+	not _lifecycle_known(bucket)
+} else := {result.fail(buckets.arn(name), buckets.region(bucket), sprintf("%s, and no lifecycle rule defines a retention of at least %d days: nothing defines how long logs are kept, and anyone with s3:DeleteObject can delete them", [_lock_state(bucket), _min_days]))} if {
+	_lock_known(bucket)
+	not _retained(name, bucket)
+} else := {result.unknown(buckets.arn(name), buckets.region(bucket), sprintf("no lifecycle rule retains log files for %d days, and %s", [_min_days, buckets.missing("the Object Lock configuration", name, {"GetObjectLockConfiguration"})]))} if {
+	not _lock_known(bucket)
+	not _retaining[name]
 }
 
 _retained(_, bucket) if _lock_ok(bucket)
@@ -141,14 +154,6 @@ _pass_message(name, bucket) := concat("; ", array.concat([_lock_message(bucket)]
 	_lock_ok(bucket)
 } else := sprintf("%s (no Object Lock: pair it with MFA delete so the logs cannot be deleted sooner)", [concat("; ", sort(_retaining[name]))])
 
-findings contains result.fail(buckets.arn(name), buckets.region(bucket), sprintf("%s, and no lifecycle rule defines a retention of at least %d days: nothing defines how long logs are kept, and anyone with s3:DeleteObject can delete them", [_lock_state(bucket), _min_days])) if {
-	some name, bucket in buckets.evaluated
-	_lifecycle_known(bucket)
-	_lock_known(bucket)
-	not _early[name]
-	not _retained(name, bucket)
-}
-
 _lock_known(bucket) if is_boolean(bucket.object_lock.enabled)
 
 _lock_state(bucket) := "Object Lock is not enabled" if {
@@ -156,17 +161,3 @@ _lock_state(bucket) := "Object Lock is not enabled" if {
 } else := "Object Lock is enabled without a default retention" if {
 	_lock_days(bucket) <= 0
 } else := sprintf("Object Lock retains log files only %d days by default", [_lock_days(bucket)])
-
-findings contains result.unknown(buckets.arn(name), buckets.region(bucket), sprintf("%s: an unseen lifecycle rule could expire log files early", [buckets.missing("the lifecycle configuration", name, {"GetBucketLifecycleConfiguration", "GetBucketLifecycle"})])) if {
-	some name, bucket in buckets.evaluated
-	not _lifecycle_known(bucket)
-	not _early[name]
-}
-
-findings contains result.unknown(buckets.arn(name), buckets.region(bucket), sprintf("no lifecycle rule retains log files for %d days, and %s", [_min_days, buckets.missing("the Object Lock configuration", name, {"GetObjectLockConfiguration"})])) if {
-	some name, bucket in buckets.evaluated
-	_lifecycle_known(bucket)
-	not _lock_known(bucket)
-	not _early[name]
-	not _retaining[name]
-}

@@ -47,57 +47,42 @@ _delivery_time(trail) := object.get(trail, ["status", "latest_cloudwatch_logs_de
 
 _delivery_error(trail) := object.get(trail, ["status", "latest_cloudwatch_logs_delivery_error"], "")
 
-findings contains result.fail(arn, trail.home_region, "the trail does not send its events to CloudWatch Logs: no metric filter or alarm can watch them") if {
+# The findings of each trail: the usual case (a recent delivery, no error) is
+# tried first, then the others in turn (an else chain stops at the first that
+# holds, where separate rules would each look at every trail). A trail whose
+# status was read can have several problems at once: they are listed together.
+findings contains f if {
 	some arn, trail in input.trails
-	not _sends(trail)
+	some f in _findings(arn, trail)
 }
 
-findings contains result.unknown(arn, trail.home_region, snapshot.missing("the trail status (latest CloudWatch Logs delivery)", arn)) if {
-	some arn, trail in input.trails
-	_sends(trail)
-	not snapshot.status_known(trail)
-}
-
-findings contains result.fail(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
-	_sends(trail)
-	snapshot.status_known(trail)
-	_delivery_error(trail) != ""
-	msg := sprintf("the latest delivery to CloudWatch Logs group %s failed: %s", [trail.cloudwatch_logs_log_group_arn, _delivery_error(trail)])
-}
-
-findings contains result.fail(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
-	_sends(trail)
-	snapshot.status_known(trail)
-	_delivery_time(trail) == ""
-	msg := sprintf("CloudTrail has never delivered events to CloudWatch Logs group %s", [trail.cloudwatch_logs_log_group_arn])
-}
-
-findings contains result.unknown(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
-	_sends(trail)
-	snapshot.status_known(trail)
-	_delivery_time(trail) != ""
-	not _age_hours(trail)
-	msg := sprintf("the latest CloudWatch Logs delivery time %q or the collection time %q is not an RFC 3339 time", [_delivery_time(trail), input.collected_at])
-}
-
-findings contains result.fail(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
-	_sends(trail)
-	snapshot.status_known(trail)
-	age := _age_hours(trail)
-	age > max_age_hours
-	msg := sprintf("the latest delivery to CloudWatch Logs group %s was at %s, %v hours before the collection (more than %v): events are not reaching the log group", [trail.cloudwatch_logs_log_group_arn, _delivery_time(trail), _rounded(age), max_age_hours])
-}
-
-findings contains result.pass(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
+_findings(arn, trail) := {result.pass(arn, trail.home_region, msg)} if {
 	_sends(trail)
 	snapshot.status_known(trail)
 	_delivery_error(trail) == ""
 	age := _age_hours(trail)
 	age <= max_age_hours
 	msg := sprintf("events reach CloudWatch Logs group %s (latest delivery %s, %v hours before the collection)", [trail.cloudwatch_logs_log_group_arn, _delivery_time(trail), _rounded(age)])
+} else := {result.fail(arn, trail.home_region, "the trail does not send its events to CloudWatch Logs: no metric filter or alarm can watch them")} if {
+	not _sends(trail)
+} else := {result.unknown(arn, trail.home_region, snapshot.missing("the trail status (latest CloudWatch Logs delivery)", arn))} if {
+	not snapshot.status_known(trail)
+} else := _status_findings(arn, trail)
+
+# _status_findings(arn, trail) are the problems of a trail that sends its events
+# to CloudWatch Logs and whose status was read.
+_status_findings(arn, trail) := (({result.fail(arn, trail.home_region, msg) |
+	_delivery_error(trail) != ""
+	msg := sprintf("the latest delivery to CloudWatch Logs group %s failed: %s", [trail.cloudwatch_logs_log_group_arn, _delivery_error(trail)])
+} | {result.fail(arn, trail.home_region, msg) |
+	_delivery_time(trail) == ""
+	msg := sprintf("CloudTrail has never delivered events to CloudWatch Logs group %s", [trail.cloudwatch_logs_log_group_arn])
+}) | {result.unknown(arn, trail.home_region, msg) |
+	_delivery_time(trail) != ""
+	not _age_hours(trail)
+	msg := sprintf("the latest CloudWatch Logs delivery time %q or the collection time %q is not an RFC 3339 time", [_delivery_time(trail), input.collected_at])
+}) | {result.fail(arn, trail.home_region, msg) |
+	age := _age_hours(trail)
+	age > max_age_hours
+	msg := sprintf("the latest delivery to CloudWatch Logs group %s was at %s, %v hours before the collection (more than %v): events are not reaching the log group", [trail.cloudwatch_logs_log_group_arn, _delivery_time(trail), _rounded(age), max_age_hours])
 }

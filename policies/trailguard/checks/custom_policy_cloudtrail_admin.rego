@@ -68,7 +68,7 @@ granted(doc) := sort({action |
 _denied_everywhere(doc) := {action |
 	some stmt in iam.statements(doc)
 	stmt.Effect == "Deny"
-	"*" in iam.values(stmt.Resource)
+	"*" in _list(stmt.Resource)
 	not iam.conditional(stmt)
 	some action in _sensitive_matched(stmt)
 }
@@ -77,23 +77,33 @@ _denied_everywhere(doc) := {action |
 # those its NotAction does not exclude (whatever its Effect).
 _sensitive_matched(stmt) := _by_action(stmt) | _by_not_action(stmt)
 
-# (A pattern without glob metacharacters is looked up, not matched against every action.)
-_by_action(stmt) := {action |
-	some pattern in iam.values(stmt.Action)
-	lp := lower(pattern)
-	glob.quote_meta(lp) == lp
-	action := _sensitive_lower[lp]
-} | {action |
-	some pattern in iam.values(stmt.Action)
-	lp := lower(pattern)
-	glob.quote_meta(lp) != lp
+# (A pattern without glob metacharacters is looked up, not matched against every
+# action: a lookup of a pattern with metacharacters finds nothing, so none is
+# skipped. A pattern with metacharacters (those glob.quote_meta escapes) can only
+# match the actions that start with its literal part, before the first one: it
+# is matched against every action only when some action does.)
+_by_action(stmt) := {_sensitive_lower[lp] | some lp in patterns} | {action |
+	some lp in patterns
+	literal := regex.replace(lp, `[*?\[\]{}\\][\s\S]*`, "")
+	literal != lp
+	strings.any_prefix_match(_sensitive_names, literal)
 	some la, action in _sensitive_lower
 	glob.match(lp, null, la)
+} if {
+	patterns := [lower(p) | some p in _list(stmt.Action)]
 }
+
+_sensitive_names := object.keys(_sensitive_lower)
+
+# _list(x) is iam.values(x) as an array ([x] for a string): for iterating, without
+# building a set per statement (called for every statement of every policy).
+_list(x) := [x] if is_string(x)
+
+else := x if is_array(x)
 
 _by_not_action(stmt) := {action |
 	stmt.NotAction
-	excluded := [lower(p) | some p in iam.values(stmt.NotAction)]
+	excluded := [lower(p) | some p in _list(stmt.NotAction)]
 	some la, action in _sensitive_lower
 	count([p | some p in excluded; glob.match(p, null, la)]) == 0
 }
@@ -120,7 +130,7 @@ _allowing(doc, action, kind) := [stmt |
 ]
 
 _covers_every(stmt, kind) if {
-	some pattern in iam.values(stmt.Resource)
+	some pattern in _list(stmt.Resource)
 	some region in array.concat(input.regions, ["zz-probe-1"])
 	probe := sprintf("arn:%s:cloudtrail:%s:%s:%s/trailguard-probe-0c4f", [snapshot.partition, region, input.account_id, kind])
 	glob.match(lower(pattern), null, lower(probe))
@@ -184,9 +194,10 @@ _run_ends(i) if i == count(_pairs) - 1
 
 _run_ends(i) if _pairs[i + 1][0] != _pairs[i][0]
 
-_customer_managed(_, policy) if policy.aws_managed == false
+# (An else chain: the ARN is only looked at when aws_managed is not false.)
+_customer_managed(arn, policy) if policy.aws_managed == false
 
-_customer_managed(arn, policy) if {
+else if {
 	not is_boolean(object.get(policy, "aws_managed", null))
 	snapshot.account_of_arn(arn) != "aws"
 }
@@ -224,7 +235,7 @@ findings contains result.unknown(input.account_id, "", snapshot.missing("IAM use
 }
 
 findings contains result.unknown(input.account_id, "", snapshot.missing(what, input.account_id)) if {
-	input.iam
+	_iam_incomplete
 	missing := {sprintf("IAM %s", [name]) | some name in ["users", "groups", "roles", "policies"]; object.get(input.iam, name, null) == null}
 	count(missing) > 0
 	what := concat(", ", sort(missing))
@@ -232,15 +243,16 @@ findings contains result.unknown(input.account_id, "", snapshot.missing(what, in
 
 # --- customer-managed policies -------------------------------------------------
 
-findings contains _judge(arn, sprintf("customer-managed policy %s", [object.get(policy, "name", arn)]), policy.document, arn) if {
+# (One rule per customer-managed policy, whether its document was read or not:
+# whether a policy is customer managed is worked out once.)
+findings contains _policy_finding(arn, policy) if {
 	some arn, policy in input.iam.policies
 	_customer_managed(arn, policy)
-	is_object(policy.document)
 }
 
-findings contains result.unknown(arn, "", snapshot.missing("policy document", arn)) if {
-	some arn, policy in input.iam.policies
-	_customer_managed(arn, policy)
+_policy_finding(arn, policy) := _judge(arn, sprintf("customer-managed policy %s", [object.get(policy, "name", arn)]), policy.document, arn) if {
+	is_object(policy.document)
+} else := result.unknown(arn, "", snapshot.missing("policy document", arn)) if {
 	not is_object(object.get(policy, "document", null))
 }
 
@@ -254,14 +266,27 @@ findings contains result.unknown(arn, "", sprintf("%s; %s", [snapshot.missing("p
 
 # --- inline policies -----------------------------------------------------------
 
-findings contains _judge(p.resource, sprintf("inline policy %s of %s", [p.name, admins.short_name(p.principal)]), p.document, null) if {
-	some p in _inline
+findings contains _inline_finding(p) if some p in _inline
+
+# (One rule per inline policy, whether its document was read or not.)
+_inline_finding(p) := _judge(p.resource, sprintf("inline policy %s of %s", [p.name, admins.short_name(p.principal)]), p.document, null) if {
 	is_object(p.document)
+} else := result.unknown(p.resource, "", snapshot.missing("policy document", p.resource)) if {
+	not is_object(p.document)
 }
 
 # _judge(resource, label, doc, managed) is the finding for one policy document
 # (granted is evaluated once per document); managed is the ARN of a customer-managed
 # policy, whose holders a failure names, or null for an inline policy.
+# _iam_incomplete is true when IAM was read but one of its maps (users, groups,
+# roles, policies) is absent or null. (Two lookups in the usual, complete case,
+# before the missing maps are listed one by one.)
+_iam_incomplete if count(object.filter(input.iam, _iam_maps)) < 4
+
+else if null in object.filter(input.iam, _iam_maps)
+
+_iam_maps := {"users", "groups", "roles", "policies"}
+
 _judge(resource, label, doc, managed) := result.fail(resource, "", msg) if {
 	actions := granted(doc)
 	count(actions) > 0
@@ -271,11 +296,6 @@ _judge(resource, label, doc, managed) := result.fail(resource, "", msg) if {
 _holders_suffix(null) := ""
 
 _holders_suffix(managed) := sprintf("; %s", [_holders_text(managed)]) if managed != null
-
-findings contains result.unknown(p.resource, "", snapshot.missing("policy document", p.resource)) if {
-	some p in _inline
-	not is_object(p.document)
-}
 
 findings contains result.unknown(arn, "", snapshot.missing("inline policies", arn)) if {
 	some arn, principal in input.iam.users

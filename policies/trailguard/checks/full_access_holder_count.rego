@@ -60,19 +60,22 @@ findings contains result.unknown(input.account_id, "", snapshot.missing("IAM use
 	not input.iam
 }
 
-findings contains result.fail(input.account_id, "", msg) if {
+# The finding once IAM was read: the cases are exclusive, so they are tried in
+# turn, the usual one first (an else chain stops at the first that holds).
+findings contains _finding
+
+_finding := result.pass(input.account_id, "", msg) if {
+	input.iam
+	_count <= _max
+	_gap_count == 0
+	msg := sprintf("%s AWSCloudTrail_FullAccess (at most %d allowed)%s", [_hold, _max, _named])
+} else := result.fail(input.account_id, "", msg) if {
 	input.iam
 	_count > _max
 	msg := sprintf("%s AWSCloudTrail_FullAccess, more than the %d allowed: %s%s", [
 		_hold, _max, admins.list_names(_holders, 10), _gap_note,
 	])
-}
-
-_gap_note := sprintf(" (possibly more: %s)", [_gap_text]) if {
-	_gap_count > 0
-} else := ""
-
-findings contains result.unknown(input.account_id, "", msg) if {
+} else := result.unknown(input.account_id, "", msg) if {
 	input.iam
 	_count <= _max
 	_gap_count > 0
@@ -81,12 +84,9 @@ findings contains result.unknown(input.account_id, "", msg) if {
 	])
 }
 
-findings contains result.pass(input.account_id, "", msg) if {
-	input.iam
-	_count <= _max
-	_gap_count == 0
-	msg := sprintf("%s AWSCloudTrail_FullAccess (at most %d allowed)%s", [_hold, _max, _named])
-}
+_gap_note := sprintf(" (possibly more: %s)", [_gap_text]) if {
+	_gap_count > 0
+} else := ""
 
 # _hold and _known_to_hold agree the verb with the count: "1 principal holds", "3 principals hold".
 _hold := "1 principal holds" if {

@@ -40,37 +40,28 @@ findings contains result.unknown(input.account_id, "", snapshot.missing("IAM use
 	not input.iam.users
 }
 
-findings contains result.pass(arn, "", sprintf("user %s holds AWSCloudTrail_FullAccess (%s) and has an MFA device", [user.name, admins.how(arn)])) if {
-	some arn in admins.user_holders
-	user := input.iam.users[arn]
+# One finding per user holding the policy, and per user whose holding could not
+# be decided: the cases are exclusive, so they are tried in turn, the usual one
+# first (an else chain stops at the first that holds).
+findings contains _holder_finding(arn, input.iam.users[arn]) if some arn in admins.user_holders
+
+_holder_finding(arn, user) := result.pass(arn, "", sprintf("user %s holds AWSCloudTrail_FullAccess (%s) and has an MFA device", [user.name, admins.how(arn)])) if {
 	user.mfa_enabled == true
-}
-
-findings contains result.fail(arn, "", sprintf("user %s holds AWSCloudTrail_FullAccess (%s) and %s", [user.name, admins.how(arn), _no_mfa(user)])) if {
-	some arn in admins.user_holders
-	user := input.iam.users[arn]
+} else := result.fail(arn, "", sprintf("user %s holds AWSCloudTrail_FullAccess (%s) and %s", [user.name, admins.how(arn), _no_mfa(user)])) if {
 	user.mfa_enabled == false
-}
-
-findings contains result.unknown(arn, "", msg) if {
-	some arn in admins.user_holders
-	user := input.iam.users[arn]
+} else := result.unknown(arn, "", msg) if {
 	not is_boolean(object.get(user, "mfa_enabled", null))
 	msg := sprintf("user %s holds AWSCloudTrail_FullAccess (%s), but %s", [user.name, admins.how(arn), snapshot.missing("MFA status", arn)])
 }
 
 # A user whose holding could not be decided complies when it has MFA (whether it holds
 # the policy or not); without MFA, or with its MFA status unknown, it is UNKNOWN.
-findings contains result.pass(arn, "", msg) if {
-	some arn in admins.unresolved_users
-	user := input.iam.users[arn]
+findings contains _unresolved_finding(arn, input.iam.users[arn]) if some arn in admins.unresolved_users
+
+_unresolved_finding(arn, user) := result.pass(arn, "", msg) if {
 	user.mfa_enabled == true
 	msg := sprintf("user %s has an MFA device (whether it holds AWSCloudTrail_FullAccess is unknown: %s)", [user.name, concat("; ", admins.reasons(arn))])
-}
-
-findings contains result.unknown(arn, "", msg) if {
-	some arn in admins.unresolved_users
-	user := input.iam.users[arn]
+} else := result.unknown(arn, "", msg) if {
 	not user.mfa_enabled == true
 	msg := sprintf("whether user %s holds AWSCloudTrail_FullAccess is unknown (%s), and %s", [
 		user.name,

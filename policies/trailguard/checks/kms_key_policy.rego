@@ -127,9 +127,11 @@ _account_of(key, value) := value if {
 
 # _conditions(stmt) lists stmt's conditions as [operator, key, value] triples, the
 # operator as iam.base_operator returns it and the key lower-cased.
+# (iam.base_operator inlined: one regex drops the set qualifier, where a call
+# per operator would cost more than the rest of the triple.)
 _conditions(stmt) := {[bop, lower(k), v] |
 	some op, block in object.get(stmt, "Condition", {})
-	bop := _base_operator(op)
+	bop := trim_suffix(regex.replace(lower(op), `^for(?:anyvalue|allvalues):`, ""), "ifexists")
 	some k, val in block
 	some v in _list(val)
 }
@@ -140,27 +142,26 @@ _list(x) := [x] if is_string(x)
 
 else := x if is_array(x)
 
-# _base_operator(op) is iam.base_operator(op), with a short path for the usual
-# operators without a set qualifier.
-_base_operator(op) := trim_suffix(lower(op), "ifexists") if indexof(op, ":") == -1
-
-else := iam.base_operator(op)
-
 # _restricts(conds, keys, allowed) is true when one condition (from _conditions),
 # under a positive operator, limits one of keys to accounts in allowed: every value
 # given to that key under that operator names an allowed account.
-# (One comprehension instead of `every` with a helper call per condition: both cost
-# per condition, and this is evaluated for every statement that can offend.)
+# (A negated rule instead of `every` with a helper call per condition, or a
+# comprehension counting them all: it stops at the first value that names
+# another account, and this is evaluated for every statement that can offend.)
 _restricts(conds, keys, allowed) if {
 	some c in conds
 	c[1] in keys
 	c[0] in _positive_operators
-	count([d |
-		some d in conds
-		d[1] == c[1]
-		d[0] == c[0]
-		not _names_allowed(d, allowed)
-	]) == 0
+	not _names_other(conds, c, allowed)
+}
+
+# _names_other(conds, c, allowed) is true when a condition with the operator and
+# key of c names no account in allowed. (A rule: it stops at the first.)
+_names_other(conds, c, allowed) if {
+	some d in conds
+	d[1] == c[1]
+	d[0] == c[0]
+	not _names_allowed(d, allowed)
 }
 
 # _names_allowed(d, allowed) is true when condition d names an account in allowed.
@@ -226,7 +227,7 @@ _statements := {key: [s |
 	stmt.Effect == "Allow"
 	service := _bool_service(stmt)
 	everyone := _bool_everyone(stmt)
-	true in {service, everyone}
+	[service, everyone] != [false, false]
 	allowed := _allowed_set(stmt)
 	count(allowed) > 0
 	s := {
@@ -331,26 +332,22 @@ unverified := {key: msgs |
 	count(msgs) > 0
 }
 
-findings contains result.fail(key, _region(key), msg) if {
-	some key, msgs in problems
-	some msg in msgs
-}
-
-findings contains result.unknown(key, _region(key), msg) if {
-	some key, msgs in unverified
-	some msg in msgs
-}
-
-findings contains result.pass(key, _region(key), msg) if {
+# The findings of each trail key: a readable policy passes or has problems, an
+# unreadable one is UNKNOWN; tried in turn, the usual case first (an else chain
+# stops at the first that holds, where separate rules would each look at every key).
+findings contains f if {
 	some key, _ in owners
+	some f in _findings(key)
+}
+
+_findings(key) := {result.pass(key, _region(key), msg)} if {
 	_readable(key)
 	not problems[key]
 	not unverified[key]
 	msg := sprintf("key policy lets CloudTrail use the key only for trails of account %s, and opens neither decryption nor key administration to Principal *", [concat(", ", sort(accounts(key)))])
-}
-
-findings contains result.unknown(key, _region(key), msg) if {
-	some key, _ in owners
+} else := {result.fail(key, _region(key), msg) | some msg in object.get(problems, key, set())} | {result.unknown(key, _region(key), msg) | some msg in object.get(unverified, key, set())} if {
+	_readable(key)
+} else := {result.unknown(key, _region(key), msg)} if {
 	not _readable(key)
 	msg := _why_unreadable(key)
 }

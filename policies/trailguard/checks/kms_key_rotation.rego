@@ -43,26 +43,21 @@ applicable(key) if {
 	object.get(k, "spec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
 }
 
-findings contains result.pass(key, _region(key), "automatic key rotation is enabled") if {
-	some key in trail_keys
+# One finding per key: the cases are exclusive, so they are tried in turn, the
+# usual one first (an else chain stops at the first that holds, where separate
+# rules would each look at every key).
+findings contains _finding(key) if some key in trail_keys
+
+_finding(key) := result.pass(key, _region(key), "automatic key rotation is enabled") if {
 	applicable(key)
 	input.kms_keys[key].rotation_enabled == true
-}
-
-findings contains result.fail(key, _region(key), "automatic key rotation is disabled: the same key material protects the trail's logs indefinitely") if {
-	some key in trail_keys
+} else := result.fail(key, _region(key), "automatic key rotation is disabled: the same key material protects the trail's logs indefinitely") if {
 	applicable(key)
 	input.kms_keys[key].rotation_enabled == false
-}
-
-findings contains result.unknown(key, _region(key), snapshot.missing("key rotation status", key)) if {
-	some key in trail_keys
+} else := result.unknown(key, _region(key), snapshot.missing("key rotation status", key)) if {
 	applicable(key)
 	not is_boolean(object.get(input.kms_keys[key], "rotation_enabled", null))
-}
-
-findings contains result.unknown(key, _region(key), msg) if {
-	some key in trail_keys
+} else := result.unknown(key, _region(key), msg) if {
 	not input.kms_keys[key]
 	msg := _why_unreadable(key)
 }

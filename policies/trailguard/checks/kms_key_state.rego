@@ -36,33 +36,25 @@ users[key] contains arn if {
 	key != ""
 }
 
-findings contains result.pass(key, _region(key), sprintf("key is enabled (used by %s)", [_users_text(key)])) if {
-	some key, _ in users
-	input.kms_keys[key].state == "Enabled"
-}
+# One finding per key: the cases are exclusive, so they are tried in turn, the
+# usual one first (an else chain stops at the first that holds, where separate
+# rules would each look at every key).
+findings contains _finding(key) if some key, _ in users
 
-findings contains result.fail(key, _region(key), msg) if {
-	some key, _ in users
+_finding(key) := result.pass(key, _region(key), sprintf("key is enabled (used by %s)", [_users_text(key)])) if {
+	input.kms_keys[key].state == "Enabled"
+} else := result.fail(key, _region(key), msg) if {
 	k := input.kms_keys[key]
 	k.state == "PendingDeletion"
 	msg := sprintf("key is scheduled for deletion%s: once it is deleted, every log file encrypted with it becomes unreadable for good, and log delivery already fails (used by %s)", [_deletion_date(k), _users_text(key)])
-}
-
-findings contains result.fail(key, _region(key), msg) if {
-	some key, _ in users
+} else := result.fail(key, _region(key), msg) if {
 	input.kms_keys[key].state == "Disabled"
 	msg := sprintf("key is disabled: log delivery fails and existing logs cannot be decrypted until it is re-enabled (used by %s)", [_users_text(key)])
-}
-
-findings contains result.fail_with_severity(key, _region(key), msg, "high") if {
-	some key, _ in users
+} else := result.fail_with_severity(key, _region(key), msg, "high") if {
 	state := input.kms_keys[key].state
 	not state in {"Enabled", "PendingDeletion", "Disabled"}
 	msg := sprintf("key is in state %s, not Enabled: it cannot be used to encrypt or decrypt logs (used by %s)", [state, _users_text(key)])
-}
-
-findings contains result.unknown(key, _region(key), msg) if {
-	some key, _ in users
+} else := result.unknown(key, _region(key), msg) if {
 	not input.kms_keys[key].state
 	msg := sprintf("%s (used by %s)", [_why_unreadable(key), _users_text(key)])
 }

@@ -25,26 +25,21 @@ package trailguard.checks.lake_cmk_encryption
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-findings contains result.pass(arn, _region(arn, store), sprintf("event data store is encrypted with customer managed KMS key %s", [store.kms_key_id])) if {
-	some arn, store in input.event_data_stores
+# One finding per event data store: the cases are exclusive, so they are tried
+# in turn, the usual one first (an else chain stops at the first that holds,
+# where separate rules would each look at every store).
+findings contains _finding(arn, store) if some arn, store in input.event_data_stores
+
+_finding(arn, store) := result.pass(arn, _region(arn, store), sprintf("event data store is encrypted with customer managed KMS key %s", [store.kms_key_id])) if {
 	snapshot.has_value(store, "kms_key_id")
 	not input.kms_keys[store.kms_key_id].manager == "AWS"
-}
-
-findings contains result.fail(arn, _region(arn, store), sprintf("event data store is encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict: use a customer managed key", [store.kms_key_id])) if {
-	some arn, store in input.event_data_stores
+} else := result.fail(arn, _region(arn, store), sprintf("event data store is encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict: use a customer managed key", [store.kms_key_id])) if {
 	snapshot.has_value(store, "kms_key_id")
 	input.kms_keys[store.kms_key_id].manager == "AWS"
-}
-
-findings contains result.fail(arn, _region(arn, store), "event data store is encrypted with an AWS owned key: the account cannot control or audit who decrypts its events") if {
-	some arn, store in input.event_data_stores
+} else := result.fail(arn, _region(arn, store), "event data store is encrypted with an AWS owned key: the account cannot control or audit who decrypts its events") if {
 	not snapshot.has_value(store, "kms_key_id")
 	not _details_unread(arn)
-}
-
-findings contains result.unknown(arn, _region(arn, store), snapshot.missing("encryption settings", arn)) if {
-	some arn, store in input.event_data_stores
+} else := result.unknown(arn, _region(arn, store), snapshot.missing("encryption settings", arn)) if {
 	not snapshot.has_value(store, "kms_key_id")
 	_details_unread(arn)
 }

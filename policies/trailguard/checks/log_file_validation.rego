@@ -24,17 +24,15 @@ package trailguard.checks.log_file_validation
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-findings contains result.pass(arn, trail.home_region, "log file validation is enabled") if {
-	some arn, trail in input.trails
+# One finding per trail: the cases are exclusive, so they are tried in turn, the
+# usual one first (an else chain stops at the first that holds, where separate
+# rules would each look at every trail).
+findings contains _finding(arn, trail) if some arn, trail in input.trails
+
+_finding(arn, trail) := result.pass(arn, trail.home_region, "log file validation is enabled") if {
 	trail.log_file_validation_enabled == true
-}
-
-findings contains result.fail(arn, trail.home_region, "log file validation is disabled: log files can be altered or deleted without detection") if {
-	some arn, trail in input.trails
+} else := result.fail(arn, trail.home_region, "log file validation is disabled: log files can be altered or deleted without detection") if {
 	trail.log_file_validation_enabled == false
-}
-
-findings contains result.unknown(arn, trail.home_region, snapshot.missing("log file validation setting", arn)) if {
-	some arn, trail in input.trails
+} else := result.unknown(arn, trail.home_region, snapshot.missing("log file validation setting", arn)) if {
 	not is_boolean(object.get(trail, "log_file_validation_enabled", null))
 }

@@ -42,44 +42,30 @@ _region(arn) := r if {
 # _retention(lg) is the retention in days, null for never expire, "absent" when not collected.
 _retention(lg) := object.get(lg, "retention_in_days", "absent")
 
+# One finding per log group: the cases are exclusive, so they are tried in
+# turn, the usual one first (an else chain stops at the first that holds, where
+# separate rules would each look at every log group). A retention that is
+# neither a number, null nor absent gets no finding, as before.
+findings contains _finding(key, input.log_groups[key]) if some key in _log_groups
+
 findings contains result.unknown(key, _region(key), snapshot.missing("the retention setting", key)) if {
 	some key in _log_groups
 	not input.log_groups[key]
 }
 
-findings contains result.fail(key, _region(key), "the log group does not exist: the trail's events are not kept in CloudWatch Logs at all") if {
-	some key in _log_groups
-	input.log_groups[key].exists == false
-}
-
-findings contains result.unknown(key, _region(key), snapshot.missing("the retention setting", key)) if {
-	some key in _log_groups
-	lg := input.log_groups[key]
-	object.get(lg, "exists", true) != false
-	_retention(lg) == "absent"
-}
-
-findings contains result.pass(key, _region(key), "events never expire") if {
-	some key in _log_groups
-	lg := input.log_groups[key]
-	object.get(lg, "exists", true) != false
-	_retention(lg) == null
-}
-
-findings contains result.pass(key, _region(key), msg) if {
-	some key in _log_groups
-	lg := input.log_groups[key]
+_finding(key, lg) := result.pass(key, _region(key), msg) if {
 	object.get(lg, "exists", true) != false
 	days := _retention(lg)
 	is_number(days)
 	days >= min_days
 	msg := sprintf("events are kept %d days (at least %d)", [days, min_days])
-}
-
-findings contains result.fail(key, _region(key), msg) if {
-	some key in _log_groups
-	lg := input.log_groups[key]
-	object.get(lg, "exists", true) != false
+} else := result.fail(key, _region(key), "the log group does not exist: the trail's events are not kept in CloudWatch Logs at all") if {
+	lg.exists == false
+} else := result.pass(key, _region(key), "events never expire") if {
+	_retention(lg) == null
+} else := result.unknown(key, _region(key), snapshot.missing("the retention setting", key)) if {
+	_retention(lg) == "absent"
+} else := result.fail(key, _region(key), msg) if {
 	days := _retention(lg)
 	is_number(days)
 	days < min_days

@@ -24,14 +24,14 @@ package trailguard.checks.root_access_keys
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-findings contains result.pass(input.account_id, "", "the root user has no access keys") if {
+# The cases are exclusive, so they are tried in turn, the usual one first (an
+# else chain stops at the first that holds).
+findings contains _finding
+
+_finding := result.pass(input.account_id, "", "the root user has no access keys") if {
 	input.iam.root.access_keys_present == false
-}
-
-findings contains result.fail(input.account_id, "", "the root user has access keys: anyone holding one can stop or delete every trail without MFA") if {
+} else := result.fail(input.account_id, "", "the root user has access keys: anyone holding one can stop or delete every trail without MFA") if {
 	input.iam.root.access_keys_present == true
-}
-
-findings contains result.unknown(input.account_id, "", snapshot.missing("root user access keys", input.account_id)) if {
+} else := result.unknown(input.account_id, "", snapshot.missing("root user access keys", input.account_id)) if {
 	not is_boolean(object.get(object.get(object.get(input, "iam", {}), "root", {}), "access_keys_present", null))
 }

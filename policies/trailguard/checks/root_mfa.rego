@@ -27,14 +27,14 @@ package trailguard.checks.root_mfa
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-findings contains result.pass(input.account_id, "", "the root user has MFA enabled") if {
+# The cases are exclusive, so they are tried in turn, the usual one first (an
+# else chain stops at the first that holds).
+findings contains _finding
+
+_finding := result.pass(input.account_id, "", "the root user has MFA enabled") if {
 	input.iam.root.mfa_enabled == true
-}
-
-findings contains result.fail(input.account_id, "", "the root user has no MFA: its password alone can stop or delete every trail") if {
+} else := result.fail(input.account_id, "", "the root user has no MFA: its password alone can stop or delete every trail") if {
 	input.iam.root.mfa_enabled == false
-}
-
-findings contains result.unknown(input.account_id, "", snapshot.missing("root user MFA status", input.account_id)) if {
+} else := result.unknown(input.account_id, "", snapshot.missing("root user MFA status", input.account_id)) if {
 	not is_boolean(object.get(object.get(object.get(input, "iam", {}), "root", {}), "mfa_enabled", null))
 }

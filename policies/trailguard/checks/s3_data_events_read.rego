@@ -76,26 +76,24 @@ first(strings, n) := concat("; ", sort(strings)) if {
 	count(strings) <= n
 } else := sprintf("%s; and %d more", [concat("; ", array.slice(sort(strings), 0, n)), count(strings) - n])
 
-findings contains result.pass(input.account_id, "", msg) if {
+# The account-level finding: the cases are exclusive, so they are tried in turn,
+# the usual one first (an else chain stops at the first that holds).
+findings contains _finding
+
+_finding := result.pass(input.account_id, "", msg) if {
 	arn := sort(qualifying)[0]
 	msg := pass_message(arn, input.trails[arn])
-}
-
-findings contains result.unknown(input.account_id, "", msg) if {
+} else := result.unknown(input.account_id, "", msg) if {
 	count(qualifying) == 0
 	count(undecided) > 0
 	reasons := {snapshot.missing(concat(", ", sort(gaps(input.trails[arn]))), arn) | some arn in undecided}
 	msg := sprintf("no trail is known to be multi-region, logging and record S3 object-level read events for all buckets: %s", [first(reasons, 5)])
-}
-
-findings contains result.unknown(input.account_id, "", msg) if {
+} else := result.unknown(input.account_id, "", msg) if {
 	count(qualifying) == 0
 	count(undecided) == 0
 	selectors.trail_list_incomplete
 	msg := sprintf("no collected trail is multi-region, logging and records S3 object-level read events for all buckets, but the list of trails may be incomplete (%s)", [selectors.trail_list_incomplete_reason])
-}
-
-findings contains result.fail(input.account_id, "", fail_message) if {
+} else := result.fail(input.account_id, "", fail_message) if {
 	count(qualifying) == 0
 	count(undecided) == 0
 	not selectors.trail_list_incomplete

@@ -29,21 +29,19 @@ bucket_gone(trail) if input.buckets[trail.s3_bucket_name].exists == false
 
 claim_warning := "anyone can create a bucket with this name and receive your logs"
 
-findings contains result.pass(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
+# One finding per trail (but for the missing bucket name, below): the cases are
+# exclusive, so they are tried in turn, the usual one first (an else chain stops
+# at the first that holds, where separate rules would each look at every trail).
+findings contains _finding(arn, trail) if some arn, trail in input.trails
+
+_finding(arn, trail) := result.pass(arn, trail.home_region, msg) if {
 	input.buckets[trail.s3_bucket_name].exists == true
 	not no_such_bucket(trail)
 	msg := sprintf("S3 bucket %s exists", [trail.s3_bucket_name])
-}
-
-findings contains result.fail(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
+} else := result.fail(arn, trail.home_region, msg) if {
 	bucket_gone(trail)
 	msg := sprintf("S3 bucket %s does not exist: %s", [trail.s3_bucket_name, claim_warning])
-}
-
-findings contains result.fail(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
+} else := result.fail(arn, trail.home_region, msg) if {
 	not bucket_gone(trail)
 	no_such_bucket(trail)
 	msg := sprintf("the trail's latest delivery to S3 bucket %s failed with %s: the bucket was deleted, and %s", [
@@ -51,6 +49,12 @@ findings contains result.fail(arn, trail.home_region, msg) if {
 		trail.status.latest_delivery_error,
 		claim_warning,
 	])
+} else := result.unknown(arn, trail.home_region, msg) if {
+	not no_such_bucket(trail)
+	name := trail.s3_bucket_name
+	name != ""
+	not is_boolean(object.get(object.get(input, ["buckets", name], {}), "exists", null))
+	msg := sprintf("%s%s", [snapshot.missing("whether the S3 bucket exists", name), elsewhere(trail)])
 }
 
 findings contains result.unknown(arn, trail.home_region, msg) if {
@@ -58,15 +62,6 @@ findings contains result.unknown(arn, trail.home_region, msg) if {
 	not no_such_bucket(trail)
 	not snapshot.has_value(trail, "s3_bucket_name")
 	msg := snapshot.missing("S3 bucket name", arn)
-}
-
-findings contains result.unknown(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
-	not no_such_bucket(trail)
-	name := trail.s3_bucket_name
-	name != ""
-	not is_boolean(object.get(object.get(input, ["buckets", name], {}), "exists", null))
-	msg := sprintf("%s%s", [snapshot.missing("whether the S3 bucket exists", name), elsewhere(trail)])
 }
 
 elsewhere(trail) := sprintf("; the trail belongs to account %s, whose bucket may not be readable from this account", [trail.owner_account_id]) if {

@@ -27,23 +27,18 @@ package trailguard.checks.trail_kms_encryption
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-findings contains result.fail(arn, trail.home_region, "log files are not encrypted with SSE-KMS (SSE-S3 only): anyone who can read the bucket can read the logs") if {
-	some arn, trail in input.trails
-	not snapshot.has_value(trail, "kms_key_id")
-}
+# One finding per trail: the cases are exclusive, so they are tried in turn, the
+# usual one first (an else chain stops at the first that holds, where separate
+# rules would each look at every trail).
+findings contains _finding(arn, trail) if some arn, trail in input.trails
 
-findings contains result.pass(arn, trail.home_region, sprintf("log files are encrypted with customer managed KMS key %s", [trail.kms_key_id])) if {
-	some arn, trail in input.trails
+_finding(arn, trail) := result.pass(arn, trail.home_region, sprintf("log files are encrypted with customer managed KMS key %s", [trail.kms_key_id])) if {
 	input.kms_keys[trail.kms_key_id].manager == "CUSTOMER"
-}
-
-findings contains result.fail(arn, trail.home_region, sprintf("log files are encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict: use a customer managed key", [trail.kms_key_id])) if {
-	some arn, trail in input.trails
+} else := result.fail(arn, trail.home_region, "log files are not encrypted with SSE-KMS (SSE-S3 only): anyone who can read the bucket can read the logs") if {
+	not snapshot.has_value(trail, "kms_key_id")
+} else := result.fail(arn, trail.home_region, sprintf("log files are encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict: use a customer managed key", [trail.kms_key_id])) if {
 	input.kms_keys[trail.kms_key_id].manager == "AWS"
-}
-
-findings contains result.unknown(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
+} else := result.unknown(arn, trail.home_region, msg) if {
 	snapshot.has_value(trail, "kms_key_id")
 	not input.kms_keys[trail.kms_key_id].manager
 	msg := sprintf("log files are encrypted with SSE-KMS, but whether the key is customer managed is unknown: %s", [_why_unreadable(trail.kms_key_id)])

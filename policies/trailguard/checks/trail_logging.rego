@@ -32,28 +32,23 @@ last_error(trail) := sprintf("; its last delivery failed with %s", [delivery_err
 	delivery_error(trail)
 } else := ""
 
-findings contains result.pass(arn, trail.home_region, "trail is logging and its latest delivery to S3 succeeded") if {
-	some arn, trail in input.trails
+# One finding per trail: the cases are exclusive, so they are tried in turn, the
+# usual one first (an else chain stops at the first that holds, where separate
+# rules would each look at every trail).
+findings contains _finding(arn, trail) if some arn, trail in input.trails
+
+_finding(arn, trail) := result.pass(arn, trail.home_region, "trail is logging and its latest delivery to S3 succeeded") if {
 	trail.status.is_logging == true
 	not delivery_error(trail)
-}
-
-findings contains result.fail(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
+} else := result.fail(arn, trail.home_region, msg) if {
 	trail.status.is_logging == false
 	msg := sprintf("trail is stopped%s: no events are recorded%s", [stopped_since(trail), last_error(trail)])
-}
-
-findings contains result.fail(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
+} else := result.unknown(arn, trail.home_region, snapshot.missing("logging status (GetTrailStatus)", arn)) if {
+	not is_boolean(object.get(object.get(trail, "status", {}), "is_logging", null))
+} else := result.fail(arn, trail.home_region, msg) if {
 	trail.status.is_logging == true
 	msg := sprintf("trail is logging but its latest delivery to S3 bucket %s failed with %s: events that cannot be delivered are lost", [
 		object.get(trail, "s3_bucket_name", "(unknown)"),
 		delivery_error(trail),
 	])
-}
-
-findings contains result.unknown(arn, trail.home_region, snapshot.missing("logging status (GetTrailStatus)", arn)) if {
-	some arn, trail in input.trails
-	not is_boolean(object.get(object.get(trail, "status", {}), "is_logging", null))
 }

@@ -23,20 +23,18 @@ package trailguard.checks.trail_tagged
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-findings contains result.pass(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
+# One finding per trail: the cases are exclusive, so they are tried in turn, the
+# usual one first (an else chain stops at the first that holds, where separate
+# rules would each look at every trail).
+findings contains _finding(arn, trail) if some arn, trail in input.trails
+
+_finding(arn, trail) := result.pass(arn, trail.home_region, msg) if {
 	count(trail.tags) > 0
 	msg := sprintf("trail has %d tag(s): %s", [count(trail.tags), concat(", ", sort(object.keys(trail.tags)))])
-}
-
-findings contains result.fail(arn, trail.home_region, msg) if {
-	some arn, trail in input.trails
+} else := result.fail(arn, trail.home_region, msg) if {
 	count(trail.tags) == 0
 	msg := sprintf("trail has no tags: its owner and purpose are not recorded%s", [owner_note(trail)])
-}
-
-findings contains result.unknown(arn, trail.home_region, snapshot.missing("tags (ListTags)", arn)) if {
-	some arn, trail in input.trails
+} else := result.unknown(arn, trail.home_region, snapshot.missing("tags (ListTags)", arn)) if {
 	not is_object(object.get(trail, "tags", null))
 }
 

@@ -70,6 +70,10 @@ _columns := {
 	},
 }
 
+# _column_paths are the paths of every column of _columns: the required events
+# of every kind have an eventSource and an eventName (a test checks it).
+_column_paths := {["eventSource"], ["eventName"]}
+
 # Every distinct metric filter pattern of the snapshot is compiled once,
 # however many log groups share it.
 _patterns contains f.pattern if {
@@ -79,49 +83,43 @@ _patterns contains f.pattern if {
 
 _compiled := {p: metric_filter.compile(p) | some p in _patterns}
 
-# _covers contains [pattern, kind] when pattern matches every event of
-# requirements[kind]. A clause of one path (see metric_filter.compile)
-# holds for every required event when it lists every value the events have
-# at that path; a path the events lack holds for none of them. So a pattern
-# whose clauses each read one path covers kind when, at each of its paths,
-# the values every clause on that path allows include the column of kind:
-# one object.subset per kind, no iteration over the clauses per kind.
-_covers contains [p, kind] if {
-	some p, allowed in _allowed_values
-	some kind, columns in _columns
-	read := object.filter(columns, object.keys(allowed))
-	count(read) == count(allowed)
-	object.subset(allowed, read)
+# _covering[pattern] is the set of kinds whose required events pattern all
+# matches (absent for patterns that cover none). A clause of one path (see
+# metric_filter.compile) holds for every required event when it lists every
+# value the events have at that path; a path the events lack holds for none
+# of them. So a pattern whose clauses each read one path covers kind when, at
+# each of its paths, the values every clause on that path allow include the
+# column of kind: one object.subset per kind, no iteration over the clauses
+# per kind. Other patterns are matched against each required event in turn.
+# (A map looked up by pattern: the chains look up each filter's pattern once.)
+_covering := {p: kinds |
+	some p, c in _compiled
+	kinds := _kinds_covered(c)
+	count(kinds) > 0
 }
 
-# Other patterns are matched against each required event in turn.
-_covers contains [p, kind] if {
-	some p in _patterns
-	c := _compiled[p]
+_kinds_covered(c) := {kind |
+	c.allowed != {} # empty only without any clause: such a pattern covers nothing
+	paths := object.keys(c.allowed)
+	object.subset(_column_paths, paths)
+	some kind, columns in _columns
+	object.subset(c.allowed, object.filter(columns, paths))
+} if {
+	c.single_paths == true
+} else := {kind |
 	c.ok
-	not c.single_paths
 	some kind, _ in requirements
 	every e in events(kind) {
 		metric_filter.matches_compiled(c, e)
 	}
 }
 
-# _allowed_values[pattern] maps each path read by the single-path clauses of
-# pattern to the values all of them allow there (the intersection, when
-# several clauses read the same path).
-_allowed_values := {p: allowed |
-	some p in _patterns
-	c := _compiled[p]
-	c.single_paths == true
-	count(c.clauses) > 0
-	paths := {clause[0][0] | some clause in c.clauses}
-	allowed := _intersect_by_path(c.clauses, paths)
+# _covers contains [pattern, kind] when pattern matches every event of
+# requirements[kind] (see _covering).
+_covers contains [p, kind] if {
+	some p, kinds in _covering
+	some kind in kinds
 }
-
-# (Usual case, each path read by one clause: no intersection to compute.)
-_intersect_by_path(clauses, paths) := {clause[0][0]: clause[0][1] | some clause in clauses} if {
-	count(paths) == count(clauses)
-} else := {path: intersection({clause[0][1] | some clause in clauses; clause[0][0] == path}) | some path in paths}
 
 # _alarms_by_metric[[region, namespace, metric name]] is the set of ARNs of the
 # alarms on that metric (metrics are regional: an alarm in another region
@@ -146,15 +144,16 @@ _unknown(msg) := {"status": "UNKNOWN", "message": msg}
 # finding(kind) is the account-level finding for requirements[kind]. The
 # common case, some complete chain, is found by _passes (computed once for
 # all kinds); the link-by-link verdicts are only worked out otherwise.
-finding(kind) := result.pass(input.account_id, "", sprintf("an alarm notifies subscribers of %s: %s", [requirements[kind].label, _summary(_passes[kind])])) if {
-	_passes[kind]
+finding(kind) := result.pass(input.account_id, "", msg) if {
+	msg := _passes[kind]
 } else := _finding(requirements[kind], _verdicts(kind))
 
-# _passes[kind] are the (sorted) PASS messages of _verdicts(kind), one per
-# trail with a complete chain; kinds without any are absent. Same links,
-# same messages as _trail_verdict, computed for all kinds at once.
-_passes := {kind: msgs |
-	some kind, _ in requirements
+# _passes[kind] is the message of the PASS finding built from the (sorted) PASS
+# messages of _verdicts(kind), one per trail with a complete chain; kinds
+# without any are absent. Same links, same messages as _trail_verdict and
+# _finding, computed for all kinds at once.
+_passes := {kind: sprintf("an alarm notifies subscribers of %s: %s", [req.label, _summary(msgs)]) |
+	some kind, req in requirements
 	msgs := sort([msg |
 		some [arn, key] in _chain_starts
 		msg := sprintf("trail %s: %s", [arn, _chains[[key, kind]]])
@@ -178,26 +177,50 @@ _chain_starts contains [arn, key] if {
 
 # _chains[[key, kind]] is the first complete chain from log group key
 # (the message of _topic_verdict's PASS), for each kind that has one.
-_chains := {[key, kind]: chains[0] |
+# (_filter_metrics(filters) inlined: metrics.)
+# (Every chain of a log group and kind starts with the same "log group ... ->
+# filter ... -> ", so the first chain ends with the least of their ends, which
+# are computed once per metric in _chain_ends.)
+_chains := {[key, kind]: sprintf("log group %s -> filter %s -> %s", [key, metrics, min(ends)]) |
 	some key in {k | some [_, k] in _chain_starts}
 	region := _region(key)
-	some kind, _ in requirements
-	filters := [f |
-		some f in input.log_groups[key].metric_filters
-		[f.pattern, kind] in _covers
-	]
-	count(filters) > 0
-	metrics := _filter_metrics(filters)
-	chains := sort([sprintf("log group %s -> filter %s -> alarm %s -> SNS topic %s (%d confirmed subscription(s))", [key, metrics, arn, topic, n]) |
-		some arn in {a |
-			some f in filters
-			some t in object.get(f, "metric_transformations", [])
-			some a in _alarms_by_metric[[region, t.metric_namespace, t.metric_name]]
-		}
+	some kind, filters in _covering_filters(input.log_groups[key].metric_filters)
+	ends := {end |
+		some f in filters
+		some t in object.get(f, "metric_transformations", [])
+		some end in _chain_ends[[region, t.metric_namespace, t.metric_name]]
+	}
+	count(ends) > 0
+	metrics := concat(", ", sort([sprintf("'%s' (%s/%s)", [f.name, t.metric_namespace, t.metric_name]) |
+		some f in filters
+		some t in object.get(f, "metric_transformations", [])
+	]))
+}
+
+# _covering_filters(filters) maps each kind to the filters (of one log group)
+# whose pattern covers it, in their order. (Usual case, each kind covered by one
+# filter: one pass over the filters, the one-filter groups merged; otherwise
+# grouped kind by kind.)
+_covering_filters(filters) := merged if {
+	groups := [{kind: [f]} | some f in filters; some kind in _covering[f.pattern]]
+	merged := object.union_n(groups)
+	count(merged) == count(groups)
+} else := {kind: [f | some f in filters; _covering[f.pattern][kind]] |
+	some kind in {k | some f in filters; some k in _covering[f.pattern]}
+}
+
+# _chain_ends[[region, namespace, metric name]] are the ends "alarm ... -> SNS
+# topic ... (n confirmed subscription(s))" of the complete chains through the
+# alarms on that metric (those with actions enabled, notifying a topic with
+# confirmed subscriptions).
+_chain_ends := {metric: ends |
+	some metric, arns in _alarms_by_metric
+	ends := {sprintf("alarm %s -> SNS topic %s (%d confirmed subscription(s))", [arn, topic, n]) |
+		some arn in arns
 		some topic in _alarm_topics[arn]
 		n := _confirmed_count[topic]
-	])
-	count(chains) > 0
+	}
+	count(ends) > 0
 }
 
 # _alarm_topics[arn] are the SNS topics notified by alarm arn, for the alarms

@@ -290,3 +290,10 @@ test_columns_match_requirements if {
 	}
 	alarms._columns == derived
 }
+
+# _column_paths must be the paths of every kind's columns.
+test_column_paths_match_columns if {
+	every _, columns in alarms._columns {
+		object.keys(columns) == alarms._column_paths
+	}
+}

@@ -101,9 +101,10 @@ not_collected_findings contains result.unknown(arn(name), "", not_collected_mess
 
 # policy_statements(bucket) returns the statements of the bucket policy
 # (empty when the bucket has no policy); undefined when the policy was not read.
-policy_statements(bucket) := [] if bucket.policy.exists == false
-
-policy_statements(bucket) := iam.statements(bucket.policy.document) if {
+# (An else chain: a function with several bodies has every body evaluated.)
+policy_statements(bucket) := [] if {
+	bucket.policy.exists == false
+} else := iam.statements(bucket.policy.document) if {
 	bucket.policy.exists != false
 	bucket.policy.document
 }
@@ -136,7 +137,7 @@ public_denies := {name: denies |
 
 # _covers_lower(stmt, objects) is covers_objects with the lower-cased "<bucket-arn>/*".
 _covers_lower(stmt, objects) if {
-	some pattern in iam.values(stmt.Resource)
+	some pattern in _as_array(stmt.Resource)
 	glob.match(lower(pattern), null, objects)
 }
 
@@ -151,7 +152,7 @@ label(stmt, i) := sprintf("'%s'", [stmt.Sid]) if {
 # covers_objects(stmt, bucket_arn) is true when stmt applies to every object of
 # the bucket (Resource "*", "<bucket-arn>/*", "arn:aws:s3:::*", ...).
 covers_objects(stmt, bucket_arn) if {
-	some pattern in iam.values(stmt.Resource)
+	some pattern in _as_array(stmt.Resource)
 	glob.match(lower(pattern), null, lower(sprintf("%s/*", [bucket_arn])))
 }
 
@@ -182,9 +183,12 @@ raw_conditions(stmt) := {[lower(op), lower(k), v] |
 	some v in _as_array(val)
 }
 
+# _as_array(x) is x as an array ([x] for anything but an array). (Also used to
+# iterate Resource and Principal values: where iam.values would build a set per
+# statement; a value that is neither a string nor an array matches nothing either way.)
 _as_array(x) := x if is_array(x)
 
-_as_array(x) := [x] if not is_array(x)
+else := [x]
 
 # pinned_keys(stmt) returns the lower-cased condition keys that stmt pins to
 # specific values: with a positive operator (StringEquals, StringLike, ArnEquals,
@@ -204,9 +208,11 @@ pinned_keys(stmt) := {lower(key) |
 
 _positive_operators := {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"}
 
+# (An else chain: the qualified form is only looked at when op is not a plain
+# positive operator.)
 _positive_operator(op) if lower(op) in _positive_operators
 
-_positive_operator(op) if {
+else if {
 	parts := split(lower(op), ":")
 	count(parts) == 2
 	parts[0] == "foranyvalue"
@@ -220,19 +226,18 @@ _specific(v) if {
 	not _wildcard_account_arn(v)
 }
 
+# (The account part is only looked at for an ARN with a wildcard.)
 _wildcard_account_arn(v) if {
 	startswith(lower(v), "arn:")
 	_has_wildcard(v)
-	parts := split(v, ":")
-	count(parts) > 4
-	_wildcard_or_empty(parts[4])
+	_wildcard_account(split(v, ":"))
 }
 
-_wildcard_account_arn(v) if {
-	startswith(lower(v), "arn:")
-	_has_wildcard(v)
-	count(split(v, ":")) <= 4
-}
+# _wildcard_account(parts) is true when the ARN split into parts has no account
+# part, or one that is empty or has a wildcard.
+_wildcard_account(parts) if count(parts) <= 4
+
+else if _wildcard_or_empty(parts[4])
 
 _wildcard_or_empty("")
 
@@ -240,13 +245,14 @@ _wildcard_or_empty(s) if _has_wildcard(s)
 
 _has_wildcard(s) if contains(s, "*")
 
-_has_wildcard(s) if contains(s, "?")
+else if contains(s, "?")
 
 # public_principal(stmt) is true when stmt names everyone: Principal "*" or
 # {"AWS": "*"} (string or array). (iam.principals conflicts on Principal "*".)
+# (An else chain: the object form is only looked at when Principal is not "*".)
 public_principal(stmt) if stmt.Principal == "*"
 
-public_principal(stmt) if {
+else if {
 	is_object(stmt.Principal)
-	"*" in iam.values(object.get(stmt.Principal, "AWS", []))
+	"*" in _as_array(object.get(stmt.Principal, "AWS", []))
 }

@@ -180,10 +180,11 @@ _unread_groups(user) := {sprintf("its group %s: %s", [g, snapshot.missing("attac
 
 # short_name(arn) is the readable part of a principal ARN: "user/alice",
 # "group/SecurityAdmins", "role/ops/Deploy".
-short_name(arn) := concat(":", array.slice(parts, 5, count(parts))) if {
-	parts := split(arn, ":")
-	count(parts) >= 6
-} else := arn
+# (One regex.replace drops the first five colon-separated parts, when there are
+# six or more: no split and join per name.)
+short_name(arn) := regex.replace(arn, `^(?:[^:]*:){5}`, "") if is_string(arn)
+
+else := arn
 
 # how(arn) says how a holder holds the policy: "attached directly", "via group/Admins", ...
 how(arn) := concat(", ", [_via_name(v) | some v in holders[arn].via])
@@ -196,18 +197,18 @@ else := sprintf("%s (%s)", [short_name(arn), how(arn)]) if holders[arn]
 
 else := short_name(arn)
 
-_via_name("direct") := "attached directly"
+# (Else chains here and below: a function with several bodies has every body
+# evaluated, to check that they agree; an else chain stops at the first.)
+_via_name(v) := "attached directly" if v == "direct"
 
-_via_name(v) := sprintf("via %s", [short_name(v)]) if v != "direct"
+else := sprintf("via %s", [short_name(v)])
 
 # list_names(arns, limit) is a readable, sorted list of the principals in the set arns,
 # cut after limit names with "and N more".
 list_names(arns, limit) := concat(", ", names) if {
 	count(arns) <= limit
 	names := [describe(a) | some a in sort(arns)]
-}
-
-list_names(arns, limit) := sprintf("%s and %d more", [concat(", ", names), count(arns) - limit]) if {
+} else := sprintf("%s and %d more", [concat(", ", names), count(arns) - limit]) if {
 	count(arns) > limit
 	names := [describe(a) | some a in array.slice(sort(arns), 0, limit)]
 }

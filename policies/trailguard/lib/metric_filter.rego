@@ -64,7 +64,7 @@ _tidy := "${1}${2}${3}${4}${5}${6}${7}${8}"
 # Fast path: most patterns are a conjunction of clauses, each one exact term
 # `$.field = value` or a parenthesised disjunction of exact terms (every
 # pattern of the CIS benchmark is). Such a pattern is compiled into its
-# clauses, each a list of [path, set of values], and matches an event when
+# clauses, each an object {path: set of values}, and matches an event when
 # every clause has a path at which the event has one of the values: a few
 # lookups, no text to rewrite.
 _cnf_term := `\$\.([A-Za-z0-9_.\[\]-]+)\s*=\s*(?:"([^"\\*&|\x01-\x03]*)"|([^\s()&|{}"=<>!%*\x01-\x03]+))`
@@ -81,17 +81,21 @@ _cnf_or := concat("", [_cnf_pterm, `(?:\s*\|\|\s*`, _cnf_pterm, `)*`])
 _cnf_clause := concat("", [`(?:\(\s*`, _cnf_or, `\s*\)|`, _cnf_pterm, `)`])
 
 # The whole pattern: one disjunction, or a conjunction of clauses.
-_cnf_re := concat("", [`^\s*\{\s*(?:`, _cnf_or, `|`, _cnf_clause, `(?:\s*&&\s*`, _cnf_clause, `)*)\s*\}\s*$`])
+_cnf_re_composed := concat("", [`^\s*\{\s*(?:`, _cnf_or, `|`, _cnf_clause, `(?:\s*&&\s*`, _cnf_clause, `)*)\s*\}\s*$`])
 
-# _clause(text) is the clause of the exact terms in text: [[path, set of values], ...].
+# _cnf_re is _cnf_re_composed written out. (A literal, kept equal to the
+# composition by a test: composed, it would be rebuilt at every evaluation.)
+_cnf_re := `^\s*\{\s*(?:(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\))(?:\s*\|\|\s*(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\)))*|(?:\(\s*(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\))(?:\s*\|\|\s*(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\)))*\s*\)|(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\)))(?:\s*&&\s*(?:\(\s*(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\))(?:\s*\|\|\s*(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\)))*\s*\)|(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\))))*)\s*\}\s*$`
+
+# _clause(text) is the clause of the exact terms in text: {path: set of values}.
 # (Usual case, every term of the clause on one field: no grouping needed.)
-_clause(text) := [[split(field, "."), {m[2] | some m in ms}]] if {
+_clause(text) := {split(field, "."): {ms[i][2] | some i}} if {
 	ms := regex.find_all_string_submatch_n(`\x01([^\x02]*)\x02([^\x03]*)\x03`, text, -1)
 	field := ms[0][1]
-	count(indexof_n(text, "\u0001")) == count(indexof_n(text, concat("", ["\u0001", field, "\u0002"])))
-} else := [[split(field, "."), object.keys(values)] |
+	strings.count(text, "\u0001") == strings.count(text, concat("", ["\u0001", field, "\u0002"]))
+} else := {split(field, "."): object.keys(values) |
 	some field, values in object.union_n([{m[1]: {m[2]: true}} | some m in regex.find_all_string_submatch_n(`\x01([^\x02]*)\x02([^\x03]*)\x03`, text, -1)])
-]
+}
 
 # matches(pattern, event) is true when the metric filter pattern matches the
 # CloudTrail event (an object of top-level or nested fields, e.g.
@@ -113,16 +117,40 @@ compile(pattern) := _with_clauses([_clause(part) | some part in split(t, "&&")])
 	regex.match(_valid_re, t)
 } else := {"ok": false}
 
-# "single_paths" is true when every clause reads a single path.
-_with_clauses(clauses) := {"ok": true, "clauses": clauses, "single_paths": count([1 | some clause in clauses; count(clause) != 1]) == 0}
+# "single_paths" is true when every clause reads a single path; such a
+# pattern also has "allowed": each path its clauses read, mapped to the values
+# all the clauses on that path allow (the intersection, when several read it),
+# so that a caller can compare it with whole sets of events (lib/alarms).
+# (Usual case, distinct paths: the clauses merged as they are, nothing to
+# intersect.)
+_with_clauses(clauses) := {"ok": true, "clauses": clauses, "single_paths": true, "allowed": merged} if {
+	not _multi_path(clauses)
+	merged := object.union_n(clauses)
+	count(merged) == count(clauses)
+} else := {"ok": true, "clauses": clauses, "single_paths": true, "allowed": _intersect_by_path(clauses)} if {
+	not _multi_path(clauses)
+} else := {"ok": true, "clauses": clauses, "single_paths": false}
+
+# _multi_path(clauses) is true when some clause reads more than one path.
+_multi_path(clauses) if {
+	some clause in clauses
+	count(clause) != 1
+}
+
+# _intersect_by_path(clauses) maps each path of the single-path clauses to the
+# intersection of its values.
+_intersect_by_path(clauses) := {path: intersection({values | some other in clauses; values := other[path]}) |
+	some clause in clauses
+	some path, _ in clause
+}
 
 # matches_compiled(c, event) is matches() on a pattern prepared by compile().
 matches_compiled(c, event) if {
 	c.ok
 	count(c.clauses) > 0
 	every clause in c.clauses {
-		some x in clause
-		x[1][object.get(event, x[0], null)]
+		some path, values in clause
+		values[object.get(event, path, null)]
 	}
 }
 

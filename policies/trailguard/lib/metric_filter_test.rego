@@ -278,3 +278,8 @@ test_very_deep_nesting_in_the_general_reduction if {
 	matches(p, cloudtrail("DeleteTrail"))
 	not matches(p, s3("DeleteTrail"))
 }
+
+# _cnf_re is a literal for speed: it must stay equal to the composition of its parts.
+test_cnf_re_matches_its_composition if {
+	metric_filter._cnf_re == metric_filter._cnf_re_composed
+}

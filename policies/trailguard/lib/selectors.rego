@@ -90,18 +90,21 @@ logs_management_events(trail) if {
 # s3_data_events(trail, mode) is true when the trail records S3 object-level
 # data events of kind mode ("read" or "write") for all current and future
 # buckets.
-s3_data_events(trail, mode) if {
+s3_data_events(trail, mode) if mode in _s3_data_event_modes(trail)
+
+# _s3_data_event_modes(trail) is the set of modes ("read", "write") of the S3
+# object-level data events the trail records for all current and future buckets.
+# (Both modes at once: every selector is read once, its fields grouped once.)
+_s3_data_event_modes(trail) := {mode |
 	some sel in trail.event_selectors
-	sel.read_write_type in classic_read_write_types[mode]
 	some res in sel.data_resources
 	res.type == "AWS::S3::Object"
 	some value in res.values
 	value in all_buckets_values
-}
-
-s3_data_events(trail, mode) if {
+	some mode in _classic_modes[sel.read_write_type]
+} | {mode |
 	some sel in trail.advanced_event_selectors
-	advanced_s3_all_buckets(sel, mode)
+	some mode in _advanced_s3_modes(field_selectors(sel))
 }
 
 # classic_read_write_types[mode] are the read_write_type values that record mode.
@@ -109,6 +112,10 @@ classic_read_write_types := {
 	"read": {"All", "ReadOnly"},
 	"write": {"All", "WriteOnly"},
 }
+
+# _classic_modes[read_write_type] are the modes a classic selector of that
+# read_write_type records (classic_read_write_types the other way round).
+_classic_modes := {"All": {"read", "write"}, "ReadOnly": {"read"}, "WriteOnly": {"write"}}
 
 # readonly_value[mode] is the value of the readOnly field for events of kind mode.
 readonly_value := {"read": "true", "write": "false"}
@@ -120,18 +127,18 @@ all_buckets_values := {
 	sprintf("arn:%s:s3:::", [snapshot.partition]),
 }
 
-advanced_s3_all_buckets(sel, mode) if {
-	fields := field_selectors(sel)
+# _advanced_s3_modes(fields) are the modes of the S3 object-level data events of
+# all buckets that an advanced selector with fields (see field_selectors) records.
+# (Cheapest test first: a selector without resources.type, such as a management
+# events selector, is dropped at once.)
+_advanced_s3_modes(fields) := {mode |
+	fields["resources.type"]
 	fields.eventcategory
 	every fs in fields.eventcategory {
 		matches(fs, "Data")
 	}
-	fields["resources.type"]
 	every fs in fields["resources.type"] {
 		matches(fs, "AWS::S3::Object")
-	}
-	every fs in object.get(fields, "readonly", []) {
-		matches(fs, readonly_value[mode])
 	}
 	every fs in object.get(fields, "resources.arn", []) {
 		arn_all_buckets(fs)
@@ -140,6 +147,18 @@ advanced_s3_all_buckets(sel, mode) if {
 	# No eventName, eventSource, userIdentity.arn, ... restriction.
 	every name, _ in fields {
 		name in {"eventcategory", "resources.type", "readonly", "resources.arn"}
+	}
+	some mode in _readonly_modes(fields)
+}
+
+# _readonly_modes(fields) are the modes whose events the readOnly field selectors
+# of fields let through: both without any.
+_readonly_modes(fields) := {"read", "write"} if {
+	not fields.readonly
+} else := {mode |
+	some mode, value in readonly_value
+	every fs in fields.readonly {
+		matches(fs, value)
 	}
 }
 
@@ -163,8 +182,14 @@ arn_op_allowed(_, values) if count(values) == 0
 # ---------------------------------------------------------------------------
 
 # field_selectors(sel) groups sel's field selectors by lower-cased field name.
-# (Each field name is lower-cased once, then the selectors are grouped by name.)
-field_selectors(sel) := {name: fss |
+# (Usual case, every field named once: the one-element groups merged as they
+# are, no grouping pass; otherwise each field name is lower-cased once, then the
+# selectors are grouped by name.)
+field_selectors(sel) := merged if {
+	fss := object.get(sel, "field_selectors", [])
+	merged := object.union_n([{lower(object.get(fs, "field", "")): [fs]} | some fs in fss])
+	count(merged) == count(fss)
+} else := {name: fss |
 	named := [[lower(object.get(fs, "field", "")), fs] | some fs in object.get(sel, "field_selectors", [])]
 	some [name, _] in named
 	fss := [fs | some [n, fs] in named; n == name]
@@ -176,9 +201,7 @@ field_selectors(sel) := {name: fss |
 matches(fs, value) if {
 	object.keys(fs) == {"field", "equals"}
 	_equals_holds(fs.equals, value)
-}
-
-matches(fs, value) if {
+} else if {
 	object.keys(fs) != {"field", "equals"}
 	op_holds(fs, "equals", value)
 	op_holds(fs, "not_equals", value)
@@ -228,11 +251,12 @@ op_holds(fs, "not_ends_with", value) if {
 }
 
 # _equals_holds(vals, value) is op_holds(fs, "equals", value) for vals = fs.equals.
-_equals_holds(vals, _) if count(vals) == 0
+# (An else chain: once one way holds, the others are not tried.)
+_equals_holds(vals, value) if count(vals) == 0
 
-_equals_holds(vals, value) if value in vals
+else if value in vals
 
-_equals_holds(vals, value) if {
+else if {
 	lower(value) in {"true", "false"}
 	some v in vals
 	lower(v) == lower(value)

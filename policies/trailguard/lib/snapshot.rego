@@ -32,10 +32,7 @@ logging_trails contains arn if {
 
 # foreign(trail) is true when the trail belongs to another account (an
 # organization trail seen from a member account).
-foreign(trail) if {
-	owner := object.get(trail, "owner_account_id", input.account_id)
-	owner != input.account_id
-}
+foreign(trail) if object.get(trail, "owner_account_id", input.account_id) != input.account_id
 
 # bucket(trail) returns the trail's bucket, when collected.
 bucket(trail) := input.buckets[trail.s3_bucket_name]
