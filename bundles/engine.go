@@ -1,7 +1,9 @@
 // Package bundles loads, verifies, compiles and evaluates the Rego checks.
 // It is the only package that touches the OPA API: it compiles every check
 // once (strict, Rego v1, schema type checking, sandboxed builtins), prepares
-// one query that evaluates all of them, and turns their results into findings.
+// the queries that evaluate all of them (one per CPU, up to 4, each for a
+// contiguous run of check ids, run concurrently), and turns their results
+// into findings.
 package bundles
 
 import (
@@ -11,6 +13,7 @@ import (
 	"io/fs"
 	"maps"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -44,10 +47,21 @@ type Options struct {
 // safe for concurrent use.
 type Engine struct {
 	checks   []findings.Check
-	prepared rego.PreparedEvalQuery
+	groups   []group // evaluated concurrently, together covering checks in order
 	compiler *ast.Compiler
 	store    storage.Store
 }
+
+// group is one prepared query for the checks[first:first+n].
+type group struct {
+	first, n int
+	prepared rego.PreparedEvalQuery
+}
+
+// maxGroups caps the queries evaluated at once: beyond a few, the library
+// rules that checks of different groups share are computed once per group
+// for little gain.
+const maxGroups = 4
 
 // Source is a named set of Rego modules to compile.
 type Source struct {
@@ -95,22 +109,30 @@ func New(ctx context.Context, opts Options, extra ...Source) (*Engine, error) {
 		return nil, err
 	}
 	store := inmem.NewFromObject(storeData(opts))
-	q := make([]string, len(checks))
-	for i, c := range checks {
-		q[i] = c.Package + ".findings"
+	e := &Engine{checks: checks, compiler: compiler, store: store}
+	// Checks are sorted by id, so a contiguous run keeps a family (TG-S3-*,
+	// TG-CW-*, ...) and the library rules it shares in one query, where they
+	// are computed once.
+	n := min(runtime.GOMAXPROCS(0), maxGroups, len(checks))
+	for g := range max(n, 1) {
+		first, last := g*len(checks)/max(n, 1), (g+1)*len(checks)/max(n, 1)
+		q := make([]string, 0, last-first)
+		for _, c := range checks[first:last] {
+			q = append(q, c.Package+".findings")
+		}
+		prepared, err := rego.New(
+			rego.Compiler(compiler),
+			rego.Store(store),
+			rego.Query("["+strings.Join(q, ", ")+"]"),
+			rego.Capabilities(capabilities()),
+			rego.EnablePrintStatements(false),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("preparing the evaluation: %w", err)
+		}
+		e.groups = append(e.groups, group{first: first, n: last - first, prepared: prepared})
 	}
-	r := rego.New(
-		rego.Compiler(compiler),
-		rego.Store(store),
-		rego.Query("["+strings.Join(q, ", ")+"]"),
-		rego.Capabilities(capabilities()),
-		rego.EnablePrintStatements(false),
-	)
-	prepared, err := r.PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("preparing the evaluation: %w", err)
-	}
-	return &Engine{checks: checks, prepared: prepared, compiler: compiler, store: store}, nil
+	return e, nil
 }
 
 // storeData is opts.Data with the params (data.params) merged in, --param winning.
@@ -143,19 +165,22 @@ func (e *Engine) Eval(ctx context.Context, doc map[string]any) ([]findings.Findi
 
 // EvalValue is Eval on a snapshot already converted to an OPA value.
 func (e *Engine) EvalValue(ctx context.Context, input ast.Value) ([]findings.Finding, error) {
-	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
+	perCheck := make([]any, len(e.checks))
+	errs := make([]error, len(e.groups))
+	var wg sync.WaitGroup
+	for i, g := range e.groups {
+		wg.Go(func() { errs[i] = g.eval(ctx, input, perCheck[g.first:g.first+g.n]) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("evaluating policies: timed out (raise --timeout%s): %w", e.slowCheck(input), err)
+			return nil, fmt.Errorf("evaluating policies: timed out (raise --timeout%s): %w", e.slowCheck(input), errs[0])
 		}
-		return nil, fmt.Errorf("evaluating policies: %w", err)
-	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, errors.New("evaluating policies: the query returned no result")
-	}
-	perCheck, ok := rs[0].Expressions[0].Value.([]any)
-	if !ok || len(perCheck) != len(e.checks) {
-		return nil, errors.New("evaluating policies: unexpected result shape")
+		for _, err := range errs {
+			if err != nil {
+				return nil, fmt.Errorf("evaluating policies: %w", err)
+			}
+		}
 	}
 	account := ""
 	if obj, ok := input.(ast.Object); ok {
@@ -182,6 +207,23 @@ func (e *Engine) EvalValue(ctx context.Context, input ast.Value) ([]findings.Fin
 	}
 	findings.Sort(out)
 	return out, nil
+}
+
+// eval evaluates the group's query and stores each check's findings in out.
+func (g group) eval(ctx context.Context, input ast.Value, out []any) error {
+	rs, err := g.prepared.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return err
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return errors.New("the query returned no result")
+	}
+	perCheck, ok := rs[0].Expressions[0].Value.([]any)
+	if !ok || len(perCheck) != len(out) {
+		return errors.New("unexpected result shape")
+	}
+	copy(out, perCheck)
+	return nil
 }
 
 // slowCheck runs after a timeout, on the failure path only: it evaluates the
