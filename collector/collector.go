@@ -125,8 +125,7 @@ type run struct {
 	alarmRegions map[string][]string              // region -> keys of the trail log groups in it
 	regionAlarms map[string][]cwtypes.MetricAlarm // region -> its metric alarms, once read
 
-	calls, failures, regionsDone atomic.Int64
-	regionCount                  int
+	calls, failures, regions, regionsDone atomic.Int64
 }
 
 // task is a piece of work started once per key (a bucket, a key, a region's
@@ -220,7 +219,7 @@ func (r *run) progress() {
 		return
 	}
 	r.opts.Progress(Progress{
-		Regions:     r.regionCount,
+		Regions:     int(r.regions.Load()),
 		RegionsDone: int(r.regionsDone.Load()),
 		Calls:       int(r.calls.Load()),
 		Errors:      int(r.failures.Load()),
@@ -258,7 +257,12 @@ func (r *run) collect(ctx context.Context) error {
 		regions <- normalizeRegions(r.opts.Regions)
 	} else {
 		// Listing regions does not need the account id: start it at once.
-		r.spawn(func() { regions <- r.enabledRegions(ctx) })
+		// (The deferred send also runs if the listing panics.)
+		r.spawn(func() {
+			var list []string
+			defer func() { regions <- list }()
+			list = r.enabledRegions(ctx)
+		})
 	}
 	if err := r.identify(ctx); err != nil {
 		// Let the region listing finish before returning.
@@ -271,7 +275,7 @@ func (r *run) collect(ctx context.Context) error {
 
 	list := <-regions
 	r.locked(func(s *snapshot.Snapshot) { s.Regions = list })
-	r.regionCount = len(list)
+	r.regions.Store(int64(len(list)))
 	discovery := make([]*task, 0, len(list))
 	for _, region := range list {
 		discovery = append(discovery, r.once("trails:"+region, func() { r.describeTrails(ctx, region) }))

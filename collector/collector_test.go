@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -407,5 +408,24 @@ func TestPanicIsRecorded(t *testing.T) {
 	r.wg.Wait()
 	if r.snap.Complete || len(r.snap.Errors) != 2 || r.snap.Errors[0].Code != "InternalError" {
 		t.Fatalf("panics should be recorded and mark the snapshot incomplete: %+v", r.snap)
+	}
+}
+
+// Progress is reported from many goroutines; with a callback set, the race
+// detector (go test -race) checks that what it reads is synchronised.
+func TestProgress(t *testing.T) {
+	var mu sync.Mutex
+	var last Progress
+	srv := scenario(t, "multiregion")
+	snap, err := Collect(context.Background(), testConfig(t, srv), Options{PathStyle: true, Progress: func(p Progress) {
+		mu.Lock()
+		last = p
+		mu.Unlock()
+	}})
+	if err != nil || snap == nil {
+		t.Fatal(err)
+	}
+	if last.Regions != 3 || last.RegionsDone != 3 || last.Calls < 50 {
+		t.Errorf("last progress %+v, want 3/3 regions and every call counted", last)
 	}
 }
