@@ -58,8 +58,10 @@ maybe_home[region] contains arn if {
 
 resource(region) := sprintf("%s/%s", [input.account_id, region])
 
-covered_by(region) := _first_multi_region_logging if {
-	count(multi_region_logging) > 0
+# (_first_multi_region_logging is undefined when there is no such trail: no
+# count to test for every region.)
+covered_by(region) := first if {
+	first := _first_multi_region_logging
 } else := sort(home_logging[region])[0]
 
 # (Sorted once, not once per region.)

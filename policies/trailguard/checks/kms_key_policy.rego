@@ -127,11 +127,12 @@ _account_of(key, value) := value if {
 
 # _conditions(stmt) lists stmt's conditions as [operator, key, value] triples, the
 # operator as iam.base_operator returns it and the key lower-cased.
-# (iam.base_operator inlined: one regex drops the set qualifier, where a call
-# per operator would cost more than the rest of the triple.)
+# (iam.base_operator inlined: one regex drops the set qualifier and the
+# IfExists suffix, where a call per operator would cost more than the rest of
+# the triple.)
 _conditions(stmt) := {[bop, lower(k), v] |
 	some op, block in object.get(stmt, "Condition", {})
-	bop := trim_suffix(regex.replace(lower(op), `^for(?:anyvalue|allvalues):`, ""), "ifexists")
+	bop := regex.replace(lower(op), `^for(?:anyvalue|allvalues):|ifexists$`, "") # the qualifier and IfExists in one pass
 	some k, val in block
 	some v in _list(val)
 }
@@ -197,10 +198,10 @@ _label(i, stmt) := sprintf("'%s'", [stmt.Sid]) if {
 # _allowed_set(stmt) is the set of judged actions the Allow statement stmt allows
 # (as iam.allows_action decides, matching every pattern once; a pattern without
 # glob metacharacters is looked up instead of matched against every action: a
-# lookup of a pattern with metacharacters finds nothing, so none is skipped).
-_allowed_set(stmt) := ({_judged_by_lower[lower(p)] | some p in _list(stmt.Action)} | {a |
-	some p in _list(stmt.Action)
-	lp := lower(p)
+# lookup of a pattern with metacharacters finds nothing, so none is skipped;
+# lps, the lower-cased patterns, are computed once for both).
+_allowed_set(stmt) := ({_judged_by_lower[lp] | some lp in lps} | {a |
+	some lp in lps
 	glob.quote_meta(lp) != lp
 	some a, la in _judged_actions
 	glob.match(lp, null, la)
@@ -209,6 +210,8 @@ _allowed_set(stmt) := ({_judged_by_lower[lower(p)] | some p in _list(stmt.Action
 	excluded := [lower(p) | some p in _list(stmt.NotAction)]
 	some a, la in _judged_actions
 	count([p | some p in excluded; glob.match(p, null, la)]) == 0
+} if {
+	lps := [lower(p) | some p in _list(stmt.Action)]
 }
 
 _policy(key) := input.kms_keys[key].policy
@@ -243,8 +246,11 @@ _statements := {key: [s |
 }
 
 # _bool_service(stmt) is iam.service_principal(stmt, "cloudtrail.amazonaws.com"), as a boolean.
-# (object.get with a path is the empty default when Principal is not an object.)
-_bool_service(stmt) if {
+# (Usual case first: no Service principal at all. object.get with a path is the
+# empty default when Principal is not an object.)
+_bool_service(stmt) := false if {
+	not stmt.Principal.Service
+} else if {
 	some name in _list(object.get(stmt, ["Principal", "Service"], []))
 	lower(name) == "cloudtrail.amazonaws.com"
 } else := false
@@ -252,7 +258,12 @@ _bool_service(stmt) if {
 # _bool_everyone(stmt) is true when stmt is about every principal: Principal "*",
 # {"AWS": "*"} (any principal type given "*", as iam.public_principal), or
 # NotPrincipal (everyone except a few); false otherwise.
-_bool_everyone(stmt) if stmt.Principal == "*"
+# (Usual case first: no NotPrincipal, and no "*" anywhere in Principal, so that
+# none of the forms below can hold: one look at the JSON text, not a walk.)
+_bool_everyone(stmt) := false if {
+	not stmt.NotPrincipal
+	not contains(json.marshal(object.get(stmt, "Principal", null)), `"*"`)
+} else if stmt.Principal == "*"
 
 else if {
 	is_object(stmt.Principal)
@@ -295,9 +306,9 @@ _open_admin(stmts) := {msg |
 # (Computed once per key, for problems and unverified.)
 _open_decrypts := {key: [[s, allowed] |
 	some s in stmts
-	count(s.admin) == 0
 	allowed := s.decrypt
 	count(allowed) > 0
+	count(s.admin) == 0
 	not _restricts(s.conds, _caller_keys, {input.account_id})
 ] |
 	some key, stmts in _statements

@@ -74,6 +74,26 @@ _columns := {
 # of every kind have an eventSource and an eventName (a test checks it).
 _column_paths := {["eventSource"], ["eventName"]}
 
+# _columns_by_paths[paths][kind] is object.filter(_columns[kind], paths), for
+# every non-empty set of paths of _column_paths. (A literal, kept equal to that
+# by a test: _kinds_covered looks it up for every pattern and kind.)
+_columns_by_paths := {
+	{["eventSource"]}: {
+		"cloudtrail_changes": {["eventSource"]: {"cloudtrail.amazonaws.com"}},
+		"kms_key_deletion": {["eventSource"]: {"kms.amazonaws.com"}},
+		"bucket_policy_changes": {["eventSource"]: {"s3.amazonaws.com"}},
+	},
+	{["eventName"]}: {
+		"cloudtrail_changes": {["eventName"]: {"CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"}},
+		"kms_key_deletion": {["eventName"]: {"DisableKey", "ScheduleKeyDeletion"}},
+		"bucket_policy_changes": {["eventName"]: {
+			"PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
+			"DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication",
+		}},
+	},
+	{["eventSource"], ["eventName"]}: _columns,
+}
+
 # Every distinct metric filter pattern of the snapshot is compiled once,
 # however many log groups share it.
 _patterns contains f.pattern if {
@@ -98,12 +118,12 @@ _covering := {p: kinds |
 	count(kinds) > 0
 }
 
+# (The columns restricted to the pattern's paths are looked up in
+# _columns_by_paths: a pattern reading no path, or one the events lack, finds
+# nothing there and covers nothing.)
 _kinds_covered(c) := {kind |
-	c.allowed != {} # empty only without any clause: such a pattern covers nothing
-	paths := object.keys(c.allowed)
-	object.subset(_column_paths, paths)
-	some kind, columns in _columns
-	object.subset(c.allowed, object.filter(columns, paths))
+	some kind, columns in object.get(_columns_by_paths, object.keys(c.allowed), {})
+	object.subset(c.allowed, columns)
 } if {
 	c.single_paths == true
 } else := {kind |
@@ -181,16 +201,27 @@ _chain_starts contains [arn, key] if {
 # (Every chain of a log group and kind starts with the same "log group ... ->
 # filter ... -> ", so the first chain ends with the least of their ends, which
 # are computed once per metric in _chain_ends.)
-_chains := {[key, kind]: sprintf("log group %s -> filter %s -> %s", [key, metrics, min(ends)]) |
+_chains := {[key, kind]: sprintf("log group %s -> filter %s -> %s", [key, link[0], min(link[1])]) |
 	some key in {k | some [_, k] in _chain_starts}
 	region := _region(key)
 	some kind, filters in _covering_filters(input.log_groups[key].metric_filters)
+	link := _link(region, filters)
+	count(link[1]) > 0
+}
+
+# _link(region, filters) is [metrics, ends]: the metrics of filters as messages
+# name them, and the ends (see _chain_ends) of the chains through them.
+# (Usual case first, one filter with one metric: no iteration.)
+_link(region, filters) := [sprintf("'%s' (%s/%s)", [f.name, t.metric_namespace, t.metric_name]), ends] if {
+	[f] := filters
+	[t] := f.metric_transformations
+	ends := _chain_ends[[region, t.metric_namespace, t.metric_name]] # (absent: no chain, as below)
+} else := [metrics, ends] if {
 	ends := {end |
 		some f in filters
 		some t in object.get(f, "metric_transformations", [])
 		some end in _chain_ends[[region, t.metric_namespace, t.metric_name]]
 	}
-	count(ends) > 0
 	metrics := concat(", ", sort([sprintf("'%s' (%s/%s)", [f.name, t.metric_namespace, t.metric_name]) |
 		some f in filters
 		some t in object.get(f, "metric_transformations", [])
@@ -212,27 +243,19 @@ _covering_filters(filters) := merged if {
 # _chain_ends[[region, namespace, metric name]] are the ends "alarm ... -> SNS
 # topic ... (n confirmed subscription(s))" of the complete chains through the
 # alarms on that metric (those with actions enabled, notifying a topic with
-# confirmed subscriptions).
+# confirmed subscriptions). (Each alarm's SNS actions are read in the same pass:
+# every alarm is on one metric, so a map of them would be built for one lookup.)
 _chain_ends := {metric: ends |
 	some metric, arns in _alarms_by_metric
 	ends := {sprintf("alarm %s -> SNS topic %s (%d confirmed subscription(s))", [arn, topic, n]) |
 		some arn in arns
-		some topic in _alarm_topics[arn]
+		alarm := input.alarms[arn]
+		alarm.actions_enabled == true
+		some topic in object.get(alarm, "alarm_actions", [])
+		split(topic, ":")[2] == "sns"
 		n := _confirmed_count[topic]
 	}
 	count(ends) > 0
-}
-
-# _alarm_topics[arn] are the SNS topics notified by alarm arn, for the alarms
-# with actions enabled that notify some.
-_alarm_topics := {arn: topics |
-	some arn, alarm in input.alarms
-	alarm.actions_enabled == true
-	topics := {action |
-		some action in object.get(alarm, "alarm_actions", [])
-		split(action, ":")[2] == "sns"
-	}
-	count(topics) > 0
 }
 
 # _confirmed_count[topic] is the number of confirmed subscriptions of topic, when some.

@@ -297,3 +297,14 @@ test_column_paths_match_columns if {
 		object.keys(columns) == alarms._column_paths
 	}
 }
+
+# _columns_by_paths is a literal for speed: it must stay equal to _columns
+# restricted to every non-empty set of its paths.
+test_columns_by_paths_match_columns if {
+	subsets := {{["eventSource"]}, {["eventName"]}, {["eventSource"], ["eventName"]}}
+	object.keys(alarms._columns_by_paths) == subsets
+	every paths in subsets {
+		alarms._columns_by_paths[paths] == {kind: object.filter(columns, paths) | some kind, columns in alarms._columns}
+	}
+	union(subsets) == alarms._column_paths
+}

@@ -137,7 +137,8 @@ public_denies := {name: denies |
 
 # _covers_lower(stmt, objects) is covers_objects with the lower-cased "<bucket-arn>/*".
 _covers_lower(stmt, objects) if {
-	some pattern in _as_array(stmt.Resource)
+	resource := stmt.Resource
+	some pattern in {true: resource, false: [resource]}[is_array(resource)] # _as_array, inlined
 	glob.match(lower(pattern), null, objects)
 }
 
@@ -170,7 +171,7 @@ raw_condition_values(stmt, operator, key) := {v |
 	lower(op) == lower(operator)
 	some k, val in block
 	lower(k) == lower(key)
-	some v in _as_array(val)
+	some v in {true: val, false: [val]}[is_array(val)] # _as_array(val), inlined
 }
 
 # raw_conditions(stmt) lists stmt's conditions once as [operator, key, value] triples,
@@ -180,12 +181,14 @@ raw_condition_values(stmt, operator, key) := {v |
 raw_conditions(stmt) := {[lower(op), lower(k), v] |
 	some op, block in object.get(stmt, "Condition", {})
 	some k, val in block
-	some v in _as_array(val)
+	some v in {true: val, false: [val]}[is_array(val)] # _as_array(val), inlined
 }
 
 # _as_array(x) is x as an array ([x] for anything but an array). (Also used to
 # iterate Resource and Principal values: where iam.values would build a set per
 # statement; a value that is neither a string nor an array matches nothing either way.)
+# In the loops over statements and conditions it is inlined as
+# {true: x, false: [x]}[is_array(x)], the same array without the cost of a call.
 _as_array(x) := x if is_array(x)
 
 else := [x]
@@ -199,7 +202,7 @@ pinned_keys(stmt) := {lower(key) |
 	some op, block in object.get(stmt, "Condition", {})
 	_positive_operator(op)
 	some key, val in block
-	vals := _as_array(val)
+	vals := {true: val, false: [val]}[is_array(val)] # _as_array(val), inlined
 	count(vals) > 0
 	every v in vals {
 		_specific(v)
