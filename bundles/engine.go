@@ -112,12 +112,16 @@ func New(ctx context.Context, opts Options, extra ...Source) (*Engine, error) {
 	e := &Engine{checks: checks, compiler: compiler, store: store}
 	// Checks are sorted by id, so a contiguous run keeps a family (TG-S3-*,
 	// TG-CW-*, ...) and the library rules it shares in one query, where they
-	// are computed once.
-	n := min(runtime.GOMAXPROCS(0), maxGroups, len(checks))
-	for g := range max(n, 1) {
-		first, last := g*len(checks)/max(n, 1), (g+1)*len(checks)/max(n, 1)
-		q := make([]string, 0, last-first)
-		for _, c := range checks[first:last] {
+	// are computed once. Runs are cut where the checks' sizes (expressions in
+	// their modules, a rough measure of their work) are balanced.
+	n := max(min(runtime.GOMAXPROCS(0), maxGroups, len(checks)), 1)
+	weights := make([]int, len(checks))
+	for i, c := range checks {
+		weights[i] = moduleSize(compiler.Modules[c.File])
+	}
+	for _, run := range balancedRuns(weights, n) {
+		q := make([]string, 0, run[1]-run[0])
+		for _, c := range checks[run[0]:run[1]] {
 			q = append(q, c.Package+".findings")
 		}
 		prepared, err := rego.New(
@@ -130,9 +134,49 @@ func New(ctx context.Context, opts Options, extra ...Source) (*Engine, error) {
 		if err != nil {
 			return nil, fmt.Errorf("preparing the evaluation: %w", err)
 		}
-		e.groups = append(e.groups, group{first: first, n: last - first, prepared: prepared})
+		e.groups = append(e.groups, group{first: run[0], n: run[1] - run[0], prepared: prepared})
 	}
 	return e, nil
+}
+
+// moduleSize counts the expressions of a module (at least 1).
+func moduleSize(m *ast.Module) int {
+	n := 1
+	if m != nil {
+		ast.WalkExprs(m, func(*ast.Expr) bool { n++; return false })
+	}
+	return n
+}
+
+// balancedRuns cuts weights into at most n contiguous, non-empty runs
+// [start, end) of about equal total weight: each cut is put before or after
+// the element that crosses the next share of the total, whichever is closer.
+func balancedRuns(weights []int, n int) [][2]int {
+	n = max(min(n, len(weights)), 1)
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	var runs [][2]int
+	start, sum := 0, 0 // sum: weights[:i]
+	for i, w := range weights {
+		target := total * (len(runs) + 1) / n
+		if len(runs) < n-1 && sum+w >= target {
+			end := i + 1
+			if target-sum < sum+w-target && i > start {
+				end = i // closer to the share without element i
+			}
+			if len(weights)-end >= n-1-len(runs) {
+				runs = append(runs, [2]int{start, end})
+				start = end
+			}
+		}
+		sum += w
+	}
+	if start < len(weights) {
+		runs = append(runs, [2]int{start, len(weights)})
+	}
+	return runs
 }
 
 // storeData is opts.Data with the params (data.params) merged in, --param winning.

@@ -3,6 +3,7 @@ package bundles
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -226,5 +227,26 @@ func TestParamsOverrideThresholds(t *testing.T) {
 	got := findings.Filter{Checks: []string{"TG-CW-001"}}.Apply(fs)
 	if len(got) != 1 || got[0].Status != findings.Fail {
 		t.Fatalf("with min_log_retention_days=1000 the 400-day group must fail, got %+v", got)
+	}
+}
+
+func TestBalancedRuns(t *testing.T) {
+	for _, tc := range []struct {
+		weights []int
+		n       int
+		want    [][2]int
+	}{
+		{[]int{1, 1, 1, 1}, 2, [][2]int{{0, 2}, {2, 4}}},
+		{[]int{5, 1, 1, 1, 1, 1}, 2, [][2]int{{0, 1}, {1, 6}}},
+		{[]int{1, 1, 1, 1, 6}, 2, [][2]int{{0, 4}, {4, 5}}},
+		{[]int{3, 1, 1, 3}, 2, [][2]int{{0, 2}, {2, 4}}},
+		{[]int{1, 1, 1}, 4, [][2]int{{0, 1}, {1, 2}, {2, 3}}},
+		{[]int{1, 2, 3, 4, 5, 6}, 3, [][2]int{{0, 3}, {3, 5}, {5, 6}}},
+		{[]int{7}, 1, [][2]int{{0, 1}}},
+		{[]int{1, 9}, 2, [][2]int{{0, 1}, {1, 2}}},
+	} {
+		if got := balancedRuns(tc.weights, tc.n); !slices.Equal(got, tc.want) {
+			t.Errorf("balancedRuns(%v, %d) = %v, want %v", tc.weights, tc.n, got, tc.want)
+		}
 	}
 }
