@@ -47,7 +47,11 @@ func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 	r.locked(func(s *snapshot.Snapshot) { s.Buckets[name] = b })
 
 	owner := make(chan string, 1)
-	r.spawn(func() { owner <- r.bucketOwner(ctx, name) })
+	r.spawn(func() {
+		id := ""
+		defer func() { owner <- id }() // also if bucketOwner panics: the reader below must not wait forever
+		id = r.bucketOwner(ctx, name)
+	})
 	region, exists, ok := r.bucketRegion(ctx, name)
 	r.spawn(func() {
 		if id := <-owner; id != "" && exists {
