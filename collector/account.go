@@ -50,28 +50,50 @@ func (e *CredentialsError) Error() string {
 
 func (e *CredentialsError) Unwrap() error { return e.Err }
 
-// identify reads the account id and partition of the caller.
+// identify resolves the credentials, then reads the account id and
+// partition of the caller. The credentials are resolved first so that a
+// chain that finds none (or an instance-role lookup that cannot connect) is
+// told apart from AWS refusing them and from AWS being out of reach.
 func (r *run) identify(ctx context.Context) error {
-	out, err := do(r, ctx, r.clients.sts().GetCallerIdentity, &sts.GetCallerIdentityInput{})
-	if err != nil {
+	if r.cfg.Credentials == nil {
+		return &CredentialsError{Err: errors.New("no credential provider is configured")}
+	}
+	cctx, cancel := context.WithTimeout(ctx, r.opts.CallTimeout)
+	_, err := r.cfg.Credentials.Retrieve(cctx)
+	cancel()
+	if err == nil {
+		var out *sts.GetCallerIdentityOutput
+		if out, err = do(r, ctx, r.clients.sts().GetCallerIdentity, &sts.GetCallerIdentityInput{}); err == nil {
+			r.snap.AccountID = aws.ToString(out.Account)
+			r.snap.Partition = "aws"
+			if a, err := arn.Parse(aws.ToString(out.Arn)); err == nil {
+				r.snap.Partition = a.Partition
+			}
+			return nil
+		}
 		if ctx.Err() != nil {
 			return errors.Join(ErrInterrupted, ctx.Err())
 		}
-		var apiCode string
 		if httpStatus(err) != 0 {
-			apiCode = errorCode(err)
+			code := errorCode(err)
+			if rejected[code] {
+				return &CredentialsError{Rejected: true, Code: code, Err: err}
+			}
+			return fmt.Errorf("sts:GetCallerIdentity failed in %s: %s: %s", r.cfg.Region, code, innermost(err))
 		}
-		if apiCode != "" {
-			return &CredentialsError{Rejected: true, Code: apiCode, Err: err}
-		}
-		return &CredentialsError{Err: err}
+		return fmt.Errorf("cannot reach AWS (sts:GetCallerIdentity in %s): %s; check the network, a proxy (HTTPS_PROXY) or --endpoint-url", r.cfg.Region, innermost(err))
 	}
-	r.snap.AccountID = aws.ToString(out.Account)
-	r.snap.Partition = "aws"
-	if a, err := arn.Parse(aws.ToString(out.Arn)); err == nil {
-		r.snap.Partition = a.Partition
+	if ctx.Err() != nil {
+		return errors.Join(ErrInterrupted, ctx.Err())
 	}
-	return nil
+	return &CredentialsError{Err: err}
+}
+
+// rejected are the error codes with which AWS refuses credentials.
+var rejected = map[string]bool{
+	"InvalidClientTokenId": true, "SignatureDoesNotMatch": true, "ExpiredToken": true, "ExpiredTokenException": true,
+	"UnrecognizedClientException": true, "InvalidAccessKeyId": true, "AuthFailure": true, "IncompleteSignature": true,
+	"AccessDenied": true, "InvalidToken": true, "RequestExpired": true,
 }
 
 // defaultRegions are the regions enabled in every account of the aws

@@ -429,3 +429,16 @@ func TestProgress(t *testing.T) {
 		t.Errorf("last progress %+v, want 3/3 regions and every call counted", last)
 	}
 }
+
+// AWS out of reach is not a credentials problem, and says so.
+func TestUnreachable(t *testing.T) {
+	srv := awsfake.New(t)
+	cfg := testConfig(t, srv)
+	cfg.BaseEndpoint = aws.String("http://127.0.0.1:1") // nothing listens there
+	cfg.HTTPClient = nil
+	_, err := Collect(context.Background(), cfg, Options{PathStyle: true, Regions: []string{"us-east-1"}, CallTimeout: 2 * time.Second})
+	var credErr *CredentialsError
+	if err == nil || errors.As(err, &credErr) || !strings.Contains(err.Error(), "cannot reach AWS") {
+		t.Fatalf("err = %v, want a 'cannot reach AWS' error, not a credentials error", err)
+	}
+}

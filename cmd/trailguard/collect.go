@@ -136,8 +136,10 @@ func collect(c *cli.Context) (*snapshot.Snapshot, error) {
 	switch {
 	case errors.As(err, &credErr):
 		return nil, cli.Exit(credErr.Error(), exitError)
+	case snap == nil && errors.Is(err, collector.ErrInterrupted):
+		return nil, cli.Exit("collection interrupted before anything was collected", exitInterrupted)
 	case snap == nil && err != nil:
-		return nil, cli.Exit(err.Error(), exitInterrupted)
+		return nil, cli.Exit(err.Error(), exitError)
 	}
 	return snap, err
 }
