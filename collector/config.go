@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/logging"
 )
 
 // ConfigOptions choose credentials and endpoints the way every AWS tool does.
@@ -41,6 +42,9 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (cfg aws.Config, customEnd
 		idle = 64
 	}
 	opts := []func(*config.LoadOptions) error{
+		// The SDK's own log lines (e.g. "falling back to IMDSv1" while it
+		// looks for credentials) would break the one-line error contract.
+		config.WithLogger(logging.Nop{}),
 		// Keep as many idle connections per endpoint as calls may be in
 		// flight (the SDK keeps 10), so that a burst of calls to one service
 		// and region does not open and close a TLS connection per call.

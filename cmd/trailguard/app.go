@@ -386,7 +386,7 @@ func openTargets(c *cli.Context, ts []target) ([]output, func(ok bool) error, er
 			f, err := os.CreateTemp(filepath.Dir(t.file), "."+filepath.Base(t.file)+".*")
 			if err != nil {
 				finish(false)
-				return nil, nil, fmt.Errorf("--format %s=%s: %v", t.format, t.file, err)
+				return nil, nil, fmt.Errorf("--format %s=%s: %v", t.format, t.file, pathCause(err))
 			}
 			f.Chmod(0o644) // as os.Create would (CreateTemp makes 0600)
 			files = append(files, pending{f: f, path: t.file})

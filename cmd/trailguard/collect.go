@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -51,11 +52,16 @@ func collectCommand() *cli.Command {
 			if c.NArg() != 0 {
 				return usageError("collect takes no arguments, got %q (write the snapshot with -o FILE)", c.Args().Slice())
 			}
+			out, err := openSnapshot(c, c.String("output"))
+			if err != nil {
+				return err
+			}
+			defer out.abort()
 			snap, err := collect(c)
 			if snap == nil {
 				return err
 			}
-			if werr := writeSnapshot(c, c.String("output"), snap); werr != nil {
+			if werr := out.write(snap); werr != nil {
 				return werr
 			}
 			return interrupted(err, c.String("output"))
@@ -75,12 +81,20 @@ func scanCommand() *cli.Command {
 				return usageError("scan takes no arguments, got %q", c.Args().Slice())
 			}
 			return evaluate(c, func() (snapshot.Document, string, error) {
+				var out *snapshotOutput
+				if path := c.String("save-snapshot"); path != "" {
+					var err error
+					if out, err = openSnapshot(c, path); err != nil {
+						return nil, "", err
+					}
+					defer out.abort()
+				}
 				snap, err := collect(c)
 				if snap == nil {
 					return nil, "", err
 				}
-				if path := c.String("save-snapshot"); path != "" {
-					if werr := writeSnapshot(c, path, snap); werr != nil {
+				if out != nil {
+					if werr := out.write(snap); werr != nil {
 						return nil, "", werr
 					}
 				}
@@ -158,37 +172,74 @@ func interrupted(err error, path string) error {
 	return cli.Exit("collection interrupted: "+where, exitInterrupted)
 }
 
-// writeSnapshot writes the document to path (standard output for "" or "-"),
-// through a temporary file renamed into place, so that an existing snapshot
-// is never left half-written.
-func writeSnapshot(c *cli.Context, path string, snap *snapshot.Snapshot) error {
+// snapshotOutput is where a snapshot goes: standard output ("" or "-"), or a
+// temporary file beside the path, created before collecting (a path that
+// cannot be written fails at once, not after a long collection) and renamed
+// into place when the document is written, so that an existing snapshot is
+// never left half-written.
+type snapshotOutput struct {
+	c    *cli.Context
+	path string
+	tmp  *os.File
+}
+
+func openSnapshot(c *cli.Context, path string) (*snapshotOutput, error) {
+	o := &snapshotOutput{c: c, path: path}
+	if path == "" || path == "-" {
+		return o, nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, cli.Exit(fmt.Sprintf("cannot write the snapshot to %s: %v", path, pathCause(err)), exitError)
+	}
+	o.tmp = tmp
+	return o, nil
+}
+
+// write writes the document and puts the file in place.
+func (o *snapshotOutput) write(snap *snapshot.Snapshot) error {
 	data, err := json.MarshalIndent(snap, "", "  ")
 	if err != nil {
 		return err
 	}
 	data = append(data, '\n')
-	if path == "" || path == "-" {
-		_, err := c.App.Writer.Write(data)
+	if o.tmp == nil {
+		_, err := o.c.App.Writer.Write(data)
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	tmp := o.tmp
+	o.tmp = nil
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), o.path)
+	}
 	if err != nil {
-		return cli.Exit(fmt.Sprintf("writing the snapshot: %v", err), exitError)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
 		os.Remove(tmp.Name())
-		return cli.Exit(fmt.Sprintf("writing the snapshot to %s: %v", path, err), exitError)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return cli.Exit(fmt.Sprintf("writing the snapshot to %s: %v", path, err), exitError)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return cli.Exit(fmt.Sprintf("writing the snapshot to %s: %v", path, err), exitError)
+		return cli.Exit(fmt.Sprintf("writing the snapshot to %s: %v", o.path, err), exitError)
 	}
 	return nil
+}
+
+// pathCause is the cause of a file error without the file name (which would
+// be the temporary file's, not the one the user gave).
+func pathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// abort removes the temporary file if nothing was written.
+func (o *snapshotOutput) abort() {
+	if o.tmp != nil {
+		o.tmp.Close()
+		os.Remove(o.tmp.Name())
+		o.tmp = nil
+	}
 }
 
 // progress shows the collection's progress on standard error when it is a

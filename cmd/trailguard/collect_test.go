@@ -201,3 +201,15 @@ func TestCollectAssumesRole(t *testing.T) {
 		}
 	}
 }
+
+// A snapshot path that cannot be written fails before collecting, not after.
+func TestCollectUnwritableOutputFailsFirst(t *testing.T) {
+	srv := fakeAWS(t, "broken")
+	code, _, stderr := runCLI(t, "collect", "--endpoint-url", srv.URL(), "-o", filepath.Join(t.TempDir(), "no", "such", "dir", "s.json"))
+	if code != exitError || !strings.Contains(stderr, "cannot write the snapshot") {
+		t.Fatalf("exit %d stderr %q", code, stderr)
+	}
+	if n := len(srv.Calls()); n != 0 {
+		t.Errorf("%d AWS calls made before failing on the output path", n)
+	}
+}
