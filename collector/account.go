@@ -163,13 +163,18 @@ func (r *run) accountPublicAccessBlock(ctx context.Context) {
 		r.fail(ctx, "s3control", "GetPublicAccessBlock", r.cfg.Region, r.snap.AccountID, err)
 	case out.PublicAccessBlockConfiguration != nil:
 		c := out.PublicAccessBlockConfiguration
-		r.locked(func(s *snapshot.Snapshot) {
-			s.S3AccountPublicAccessBlock = &snapshot.PublicAccessBlock{
-				BlockPublicACLs:       aws.ToBool(c.BlockPublicAcls),
-				IgnorePublicACLs:      aws.ToBool(c.IgnorePublicAcls),
-				BlockPublicPolicy:     aws.ToBool(c.BlockPublicPolicy),
-				RestrictPublicBuckets: aws.ToBool(c.RestrictPublicBuckets),
-			}
-		})
+		pab := publicAccessBlock(c.BlockPublicAcls, c.IgnorePublicAcls, c.BlockPublicPolicy, c.RestrictPublicBuckets)
+		r.locked(func(s *snapshot.Snapshot) { s.S3AccountPublicAccessBlock = pab })
+	}
+}
+
+// publicAccessBlock converts a Block Public Access configuration (S3 and S3
+// Control have one type each, with the same four settings).
+func publicAccessBlock(blockACLs, ignoreACLs, blockPolicy, restrictBuckets *bool) *snapshot.PublicAccessBlock {
+	return &snapshot.PublicAccessBlock{
+		BlockPublicACLs:       aws.ToBool(blockACLs),
+		IgnorePublicACLs:      aws.ToBool(ignoreACLs),
+		BlockPublicPolicy:     aws.ToBool(blockPolicy),
+		RestrictPublicBuckets: aws.ToBool(restrictBuckets),
 	}
 }

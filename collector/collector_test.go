@@ -132,17 +132,10 @@ func firstDiff(want, got string) string {
 			g = gl[i]
 		}
 		if !bytes.Equal(w, g) {
-			return "line " + itoa(i+1) + ":\n  want: " + string(w) + "\n  got:  " + string(g)
+			return fmt.Sprintf("line %d:\n  want: %s\n  got:  %s", i+1, w, g)
 		}
 	}
 	return ""
-}
-
-func itoa(i int) string { return string(json.Number(jsonInt(i))) }
-
-func jsonInt(i int) string {
-	b, _ := json.Marshal(i)
-	return string(b)
 }
 
 func TestMultiRegion(t *testing.T) {

@@ -131,14 +131,8 @@ func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 		out, err := client.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: in})
 		if err == nil && out.PublicAccessBlockConfiguration != nil {
 			c := out.PublicAccessBlockConfiguration
-			r.locked(func(*snapshot.Snapshot) {
-				b.PublicAccessBlock = &snapshot.PublicAccessBlock{
-					BlockPublicACLs:       aws.ToBool(c.BlockPublicAcls),
-					IgnorePublicACLs:      aws.ToBool(c.IgnorePublicAcls),
-					BlockPublicPolicy:     aws.ToBool(c.BlockPublicPolicy),
-					RestrictPublicBuckets: aws.ToBool(c.RestrictPublicBuckets),
-				}
-			})
+			pab := publicAccessBlock(c.BlockPublicAcls, c.IgnorePublicAcls, c.BlockPublicPolicy, c.RestrictPublicBuckets)
+			r.locked(func(*snapshot.Snapshot) { b.PublicAccessBlock = pab })
 		}
 		return err
 	}, map[string]func(){"NoSuchPublicAccessBlockConfiguration": func() { b.PublicAccessBlock = &snapshot.PublicAccessBlock{} }})
