@@ -36,6 +36,38 @@ type Organization struct {
 	ID                  string `json:"id,omitempty"`
 	ManagementAccountID string `json:"management_account_id,omitempty"`
 	IsManagementAccount *bool  `json:"is_management_account,omitempty"`
+	AccountName         string `json:"account_name,omitempty"`
+	// OUPath lists the account's parents from the root down to its OU.
+	OUPath             []OUPathEntry `json:"ou_path,omitzero"`
+	PolicyTypesEnabled []string      `json:"policy_types_enabled,omitzero"`
+	// ServiceControlPolicies are the SCPs in effect on the account, one level
+	// per entry (root, each OU, the account). nil means not read.
+	ServiceControlPolicies  []OrgPolicyLevel `json:"service_control_policies,omitzero"`
+	ResourceControlPolicies []OrgPolicyLevel `json:"resource_control_policies,omitzero"`
+}
+
+// OUPathEntry is one parent of an account in the OU tree.
+type OUPathEntry struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	Type string `json:"type,omitempty"`
+}
+
+// OrgPolicyLevel is the set of organization policies attached at one level
+// (the root, an OU or the account itself) above an account.
+type OrgPolicyLevel struct {
+	TargetID   string      `json:"target_id"`
+	TargetType string      `json:"target_type,omitempty"`
+	Policies   []OrgPolicy `json:"policies"`
+}
+
+// OrgPolicy is a Service or Resource Control Policy with its parsed document.
+type OrgPolicy struct {
+	ID         string `json:"id"`
+	ARN        string `json:"arn,omitempty"`
+	Name       string `json:"name,omitempty"`
+	AWSManaged bool   `json:"aws_managed,omitempty"`
+	Document   any    `json:"document,omitempty"`
 }
 
 // Trail is a CloudTrail trail as read in its home region.
