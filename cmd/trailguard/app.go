@@ -116,6 +116,7 @@ func evalFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FORMAT` or FORMAT=FILE, repeatable (e.g. -f table -f sarif=out.sarif); formats: " + strings.Join(report.Formats(), ", ") + " (default table)"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report of the one format given without =FILE to `FILE` instead of standard output"},
+		&cli.IntFlag{Name: "markdown-limit", Usage: "keep the markdown report within `N` characters: the summary, then as many findings as fit, then how many more (0: GitHub's comment limit, 65536; -1: no limit)"},
 		&cli.StringFlag{Name: "asff-region", Value: "us-east-1", EnvVars: []string{"AWS_REGION", "AWS_DEFAULT_REGION"}, Usage: "Security Hub `REGION` named in ASFF findings' ProductArn"},
 		&cli.StringFlag{Name: "fail-on", Value: "info", Usage: "exit 1 when a check fails at or above `SEVERITY` (critical, high, medium, low, info, or none)"},
 		&cli.BoolFlag{Name: "fail-on-unknown", Usage: "also exit 1 when a check could not be evaluated (UNKNOWN)"},
@@ -172,6 +173,9 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 		return usageError("--param: %v", err)
 	}
 	params = configParams(cfg, params)
+	if err := report.ValidateMarkdownLimit(c.Int("markdown-limit")); err != nil {
+		return usageError("--markdown-limit: %v", err)
+	}
 	targets, err := parseTargets(flagOr(c, "format", c.StringSlice("format"), cfg.Defaults.Format), c.String("output"))
 	if err != nil {
 		return usageError("--format: %v", err)
@@ -212,8 +216,9 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	shown := filter.Apply(all)
 	account, _ := doc["account_id"].(string)
 	collected, _ := doc["collected_at"].(string)
+	partition, _ := doc["partition"].(string)
 	rep := report.Report{
-		Account: account, Snapshot: path, CollectedAt: collected,
+		Account: account, Snapshot: path, CollectedAt: collected, Partition: partition,
 		Checks: cfg.Checks(engine.Checks()), Findings: shown,
 	}
 	if framework != nil {
@@ -392,7 +397,8 @@ func openTargets(c *cli.Context, ts []target) ([]output, func(ok bool) error, er
 			files = append(files, pending{f: f, path: t.file})
 			w = f
 		}
-		wr, err := report.New(t.format, report.Options{Color: useColor(c, w), Region: c.String("asff-region")})
+		wr, err := report.New(t.format, report.Options{Color: useColor(c, w), Region: c.String("asff-region"),
+			Version: version, MarkdownLimit: c.Int("markdown-limit")})
 		if err != nil {
 			finish(false)
 			return nil, nil, err
