@@ -3,6 +3,7 @@ package sechub
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,9 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
 
+	"github.com/trailguard/trailguard/bundles"
 	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/internal/awsfake"
 	"github.com/trailguard/trailguard/report"
+	"github.com/trailguard/trailguard/snapshot"
 )
 
 const account = "111122223333"
@@ -278,5 +281,41 @@ func TestSyncReadErrorStops(t *testing.T) {
 	}
 	if h.Calls()["BatchImportFindings"] != 0 {
 		t.Error("imported without knowing the earlier findings")
+	}
+}
+
+// TestShippedExamplesImport sends the ASFF findings of every shipped example
+// snapshot through the SDK's Security Hub client (whose request validation
+// runs first) to the fake, which checks each finding as Security Hub does.
+func TestShippedExamplesImport(t *testing.T) {
+	engine, err := bundles.New(context.Background(), bundles.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"noncompliant", "compliant", "org-member", "access-denied"} {
+		t.Run(name, func(t *testing.T) {
+			doc, err := snapshot.ReadFile(filepath.Join("..", "testdata", name+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs, err := engine.Eval(context.Background(), doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			acct, _ := doc["account_id"].(string)
+			collected, _ := doc["collected_at"].(string)
+			partition, _ := doc["partition"].(string)
+			rep := report.Report{Account: acct, CollectedAt: collected, Partition: partition, Checks: engine.Checks(), Findings: fs}
+			s := awsfake.New(t)
+			h := s.SecurityHub(acct)
+			res, err := Sync(context.Background(), client(s, "us-east-1"), report.NewASFF("us-east-1").Findings(rep), Options{
+				ProductArn: report.ASFFProductArn(cmpOr(partition, "aws"), "us-east-1", acct), Account: acct, Now: time.Now()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Failed) > 0 || res.Imported != len(fs) || len(h.Findings()) != len(fs) {
+				t.Fatalf("%d findings: imported %d, stored %d, refused %v", len(fs), res.Imported, len(h.Findings()), res.Failed)
+			}
+		})
 	}
 }

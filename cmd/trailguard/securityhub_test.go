@@ -13,10 +13,14 @@ const noncompliantSnapshot = "../../testdata/noncompliant.json"
 func TestEvalSecurityHub(t *testing.T) {
 	srv := fakeAWS(t, "multiregion")
 	hub := srv.SecurityHub("580247316092")
+	csvOut := filepath.Join(t.TempDir(), "r.csv")
 	code, _, stderr := runCLI(t, "eval", noncompliantSnapshot, "--securityhub", "--endpoint-url", srv.URL(),
-		"--fail-on", "none", "--check", "TG-S3-*", "-f", "json="+filepath.Join(t.TempDir(), "r.json"))
+		"--fail-on", "none", "--check", "TG-S3-*", "-f", "json="+filepath.Join(t.TempDir(), "r.json"), "-f", "csv="+csvOut)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if b, err := os.ReadFile(csvOut); err != nil || !strings.HasPrefix(string(b), "account,check_id,title,status,") || strings.Contains(string(b), ",TG-CT-") {
+		t.Errorf("csv report: %v\n%.300s", err, b)
 	}
 	stored := hub.Findings()
 	// Every finding of the evaluation, whatever --check shows.
