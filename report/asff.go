@@ -121,6 +121,9 @@ func (a *ASFF) Write(w io.Writer, r Report) error {
 	if r.CollectedAt == "" {
 		return errors.New("asff: the snapshot has no collected_at, which CreatedAt and UpdatedAt need")
 	}
+	if p := PartitionOfRegion(a.region); p != r.partition() {
+		return fmt.Errorf("asff: the snapshot is of partition %s, but Security Hub region %s is in %s (set --asff-region to a region of %s)", r.partition(), a.region, p, r.partition())
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -211,6 +214,21 @@ func (a *ASFF) finding(r Report, c findings.Check, rec record) ASFFFinding {
 		af.Remediation.Recommendation.Text = truncate(text, asffMaxRemediation)
 	}
 	return af
+}
+
+// PartitionOfRegion is the AWS partition a region belongs to.
+func PartitionOfRegion(region string) string {
+	switch {
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
+	}
+	return "aws"
 }
 
 // ASFFProductArn is the ARN of the default product of account, the one a

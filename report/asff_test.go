@@ -208,3 +208,18 @@ func TestBatches(t *testing.T) {
 		}
 	}
 }
+
+func TestASFFRefusesARegionOfAnotherPartition(t *testing.T) {
+	r := sample()
+	r.Partition = "aws-us-gov"
+	w, _ := New("asff", Options{Region: "us-east-1"})
+	var buf strings.Builder
+	if err := w.Write(&buf, r); err == nil || !strings.Contains(err.Error(), "aws-us-gov") {
+		t.Errorf("GovCloud findings under a us-east-1 ProductArn: err %v", err)
+	}
+	for region, want := range map[string]string{"us-east-1": "aws", "us-gov-west-1": "aws-us-gov", "cn-north-1": "aws-cn", "us-iso-east-1": "aws-iso", "us-isob-east-1": "aws-iso-b"} {
+		if got := PartitionOfRegion(region); got != want {
+			t.Errorf("PartitionOfRegion(%q) = %q, want %q", region, got, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
@@ -44,21 +43,6 @@ func securityHubParamsFrom(c *cli.Context, checks []findings.Check) securityHubP
 	return p
 }
 
-// partitionOf is the partition of an AWS region.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	}
-	return "aws"
-}
-
 // sendToSecurityHub imports rep's findings into the Security Hub of the
 // account's region and partition, says on standard error what it did, and
 // fails (exit 2) when any finding was refused, naming each one.
@@ -79,7 +63,7 @@ func sendToSecurityHub(c *cli.Context, rep report.Report, p securityHubParams) e
 	if partition == "" {
 		partition = "aws"
 	}
-	if got := partitionOf(cfg.Region); got != partition {
+	if got := report.PartitionOfRegion(cfg.Region); got != partition {
 		return cli.Exit(fmt.Sprintf("--securityhub: the snapshot is of partition %s, but Security Hub region %s is in %s; give --region a region of %s",
 			partition, cfg.Region, got, partition), exitError)
 	}
