@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
 	"github.com/trailguard/trailguard/findings"
 )
 
@@ -50,32 +52,42 @@ var asffFramework = map[string]string{
 
 // ASFFFinding is one AWS Security Finding Format finding.
 type ASFFFinding struct {
-	SchemaVersion string            `json:"SchemaVersion"`
-	Id            string            `json:"Id"`
-	ProductArn    string            `json:"ProductArn"`
-	ProductName   string            `json:"ProductName"`
-	CompanyName   string            `json:"CompanyName"`
-	GeneratorId   string            `json:"GeneratorId"`
-	AwsAccountId  string            `json:"AwsAccountId"`
-	Region        string            `json:"Region,omitempty"`
-	Types         []string          `json:"Types"`
-	CreatedAt     string            `json:"CreatedAt"`
-	UpdatedAt     string            `json:"UpdatedAt"`
-	Severity      ASFFSeverity      `json:"Severity"`
-	Title         string            `json:"Title"`
-	Description   string            `json:"Description"`
-	Remediation   *ASFFRemediation  `json:"Remediation,omitempty"`
-	ProductFields map[string]string `json:"ProductFields,omitempty"`
-	Resources     []ASFFResource    `json:"Resources"`
-	Compliance    ASFFCompliance    `json:"Compliance"`
-	Workflow      ASFFWorkflow      `json:"Workflow"`
-	RecordState   string            `json:"RecordState"`
+	SchemaVersion string       `json:"SchemaVersion"`
+	Id            string       `json:"Id"`
+	ProductArn    string       `json:"ProductArn"`
+	ProductName   string       `json:"ProductName"`
+	CompanyName   string       `json:"CompanyName"`
+	GeneratorId   string       `json:"GeneratorId"`
+	AwsAccountId  string       `json:"AwsAccountId"`
+	Region        string       `json:"Region,omitempty"`
+	Types         []string     `json:"Types"`
+	CreatedAt     string       `json:"CreatedAt"`
+	UpdatedAt     string       `json:"UpdatedAt"`
+	Severity      ASFFSeverity `json:"Severity"`
+	// FindingProviderFields carry the provider's severity and types: on an
+	// update of an existing finding Security Hub takes them from here (the
+	// top-level ones belong to the customer once set).
+	FindingProviderFields ASFFProviderFields `json:"FindingProviderFields"`
+	Title                 string             `json:"Title"`
+	Description           string             `json:"Description"`
+	Remediation           *ASFFRemediation   `json:"Remediation,omitempty"`
+	ProductFields         map[string]string  `json:"ProductFields,omitempty"`
+	Resources             []ASFFResource     `json:"Resources"`
+	Compliance            ASFFCompliance     `json:"Compliance"`
+	Workflow              ASFFWorkflow       `json:"Workflow"`
+	RecordState           string             `json:"RecordState"`
 }
 
 // ASFFSeverity is a finding's severity.
 type ASFFSeverity struct {
 	Label    string `json:"Label"`
 	Original string `json:"Original,omitempty"`
+}
+
+// ASFFProviderFields is the FindingProviderFields object.
+type ASFFProviderFields struct {
+	Severity ASFFSeverity `json:"Severity"`
+	Types    []string     `json:"Types"`
 }
 
 // ASFFRemediation tells how to fix a finding.
@@ -109,67 +121,120 @@ func (a *ASFF) Write(w io.Writer, r Report) error {
 	if r.CollectedAt == "" {
 		return errors.New("asff: the snapshot has no collected_at, which CreatedAt and UpdatedAt need")
 	}
-	checks := r.checksByID()
-	out := []ASFFFinding{}
-	for _, g := range groupByCheckResource(r.Findings) {
-		out = append(out, a.finding(r, checks[g.CheckID], g))
+	if p := PartitionOfRegion(a.region); p != r.partition() {
+		return fmt.Errorf("asff: the snapshot is of partition %s, but Security Hub region %s is in %s (set --asff-region to a region of %s)", r.partition(), a.region, p, r.partition())
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
+	if err := enc.Encode(a.Findings(r)); err != nil {
 		return fmt.Errorf("asff: %w", err)
 	}
 	return nil
 }
 
-func (a *ASFF) finding(r Report, c findings.Check, g group) ASFFFinding {
-	f := g.First()
-	account := cmp.Or(f.Account, r.Account)
-	partition := arnPartition(g.Resource)
-	region := cmp.Or(f.Region, arnRegion(g.Resource), a.region)
-	desc := strings.Join(g.Messages(), "; ")
-	switch g.Status() {
+// ASFFBatchSize is the most findings one BatchImportFindings call takes.
+const ASFFBatchSize = 100
+
+// Findings are r's findings in ASFF, one per finding, in a stable order.
+func (a *ASFF) Findings(r Report) []ASFFFinding {
+	checks := r.checksByID()
+	out := []ASFFFinding{}
+	for _, rec := range records(r.Findings) {
+		out = append(out, a.finding(r, checks[rec.CheckID], rec))
+	}
+	return out
+}
+
+// Batches splits fs into slices of at most ASFFBatchSize findings, the way
+// BatchImportFindings takes them.
+func Batches[T any](fs []T, size int) [][]T {
+	var out [][]T
+	for len(fs) > size {
+		out = append(out, fs[:size:size])
+		fs = fs[size:]
+	}
+	if len(fs) > 0 {
+		out = append(out, fs)
+	}
+	return out
+}
+
+func (a *ASFF) finding(r Report, c findings.Check, rec record) ASFFFinding {
+	account := cmp.Or(rec.Account, r.Account)
+	partition := r.partition()
+	region := cmp.Or(rec.Region, arnRegion(rec.Resource), a.region)
+	desc := rec.Message
+	switch rec.Status {
 	case findings.Unknown:
 		desc = "UNKNOWN (could not be evaluated): " + desc
 	case findings.Waived:
-		desc = "WAIVED (" + waiverNote(f) + "): " + desc
+		desc = "WAIVED (" + waiverNote(rec.Finding) + "): " + desc
 	}
+	sev := ASFFSeverity{Label: asffSeverity(rec.Status, rec.Severity), Original: string(rec.Severity)}
+	types := asffTypes(c)
+	typ, id := asffResource(c.ResourceType, rec.Resource, account)
 	af := ASFFFinding{
-		SchemaVersion: asffSchemaVersion,
-		Id:            fmt.Sprintf("trailguard/%s/%s/%s", account, g.CheckID, fingerprint(g.CheckID, g.Resource)),
-		ProductArn:    fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", partition, a.region, account, account),
-		ProductName:   "trailguard",
-		CompanyName:   "trailguard",
-		GeneratorId:   g.CheckID,
-		AwsAccountId:  account,
-		Region:        region,
-		Types:         asffTypes(c),
-		CreatedAt:     r.CollectedAt,
-		UpdatedAt:     r.CollectedAt,
-		Severity:      ASFFSeverity{Label: asffSeverity(g.Status(), f.Severity), Original: string(f.Severity)},
-		Title:         truncate(cmp.Or(c.Title, f.Title, g.CheckID), asffMaxTitle),
-		Description:   truncate(desc, asffMaxDescription),
+		SchemaVersion:         asffSchemaVersion,
+		Id:                    fmt.Sprintf("trailguard/%s/%s/%s", account, rec.CheckID, rec.Key),
+		ProductArn:            ASFFProductArn(partition, a.region, account),
+		ProductName:           "trailguard",
+		CompanyName:           "trailguard",
+		GeneratorId:           rec.CheckID,
+		AwsAccountId:          account,
+		Region:                region,
+		Types:                 types,
+		CreatedAt:             r.CollectedAt,
+		UpdatedAt:             r.CollectedAt,
+		Severity:              sev,
+		FindingProviderFields: ASFFProviderFields{Severity: sev, Types: types},
+		Title:                 truncate(cmp.Or(c.Title, rec.Title, rec.CheckID), asffMaxTitle),
+		Description:           truncate(desc, asffMaxDescription),
 		ProductFields: map[string]string{
-			"trailguard/CheckId":  g.CheckID,
-			"trailguard/Status":   string(g.Status()),
-			"trailguard/Resource": g.Resource,
+			"trailguard/CheckId":  rec.CheckID,
+			"trailguard/Status":   string(rec.Status),
+			"trailguard/Resource": rec.Resource,
 		},
 		Resources: []ASFFResource{{
-			Type:      asffResourceType(c.ResourceType),
-			Id:        asffResourceID(c.ResourceType, g.Resource, account),
+			Type:      typ,
+			Id:        id,
 			Partition: partition,
 			Region:    region,
 		}},
-		Compliance:  ASFFCompliance{Status: asffComplianceStatus(g.Status()), RelatedRequirements: asffRequirements(c.Frameworks)},
-		Workflow:    ASFFWorkflow{Status: asffWorkflow(g.Status())},
+		Compliance:  ASFFCompliance{Status: asffComplianceStatus(rec.Status), RelatedRequirements: asffRequirements(c.Frameworks)},
+		Workflow:    ASFFWorkflow{Status: asffWorkflow(rec.Status)},
 		RecordState: "ACTIVE",
 	}
-	if text := cmp.Or(f.Remediation.Console, f.Remediation.CLI, c.Remediation.Console, c.Remediation.CLI); text != "" {
+	if rec.Status == findings.Waived {
+		af.ProductFields["trailguard/WaiverReason"] = rec.WaiverReason
+		af.ProductFields["trailguard/WaiverExpires"] = rec.WaiverExpires
+	}
+	if text := cmp.Or(rec.Remediation.Console, rec.Remediation.CLI, c.Remediation.Console, c.Remediation.CLI); text != "" {
 		af.Remediation = &ASFFRemediation{}
 		af.Remediation.Recommendation.Text = truncate(text, asffMaxRemediation)
 	}
 	return af
+}
+
+// PartitionOfRegion is the AWS partition a region belongs to.
+func PartitionOfRegion(region string) string {
+	switch {
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-isob-"):
+		return "aws-iso-b"
+	case strings.HasPrefix(region, "us-iso-"):
+		return "aws-iso"
+	}
+	return "aws"
+}
+
+// ASFFProductArn is the ARN of the default product of account, the one a
+// customer's own findings are imported under, in partition and region.
+func ASFFProductArn(partition, region, account string) string {
+	return fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", partition, region, account, account)
 }
 
 func asffTypes(c findings.Check) []string {
@@ -181,9 +246,11 @@ func asffTypes(c findings.Check) []string {
 	return []string{asffTypeBestPractice}
 }
 
-// asffSeverity: a passing check is informational; otherwise the check's severity.
+// asffSeverity: a passing check, and one that could not be evaluated, is
+// informational (Original keeps the check's severity); otherwise the check's
+// severity.
 func asffSeverity(s findings.Status, sev findings.Severity) string {
-	if s == findings.Pass || sev == findings.Info {
+	if s == findings.Pass || s == findings.Unknown || sev == findings.Info {
 		return "INFORMATIONAL"
 	}
 	if sev.Rank() < 0 {
@@ -198,9 +265,9 @@ func asffComplianceStatus(s findings.Status) string {
 		return "PASSED"
 	case findings.Fail, findings.Waived:
 		return "FAILED"
-	case findings.Unknown:
-		return "WARNING"
 	}
+	// UNKNOWN: AWS's value for "could not be evaluated" (WARNING would say
+	// the check ran and found something short of a failure).
 	return "NOT_AVAILABLE"
 }
 
@@ -221,25 +288,39 @@ var asffResourceTypes = map[string]bool{
 	"AwsLogsLogGroup": true, "AwsSnsTopic": true, "AwsCloudWatchAlarm": true, "Other": true,
 }
 
-func asffResourceType(t string) string {
-	if asffResourceTypes[t] {
-		return t
+// asffResource is the resource type and id of a finding's resource. An
+// account-level finding (whose resource is the account id, possibly with a
+// region, or the account's root ARN) is about an AwsAccount with Security
+// Hub's account identifier, whatever type the check declares; anything else
+// has the check's type (Other when ASFF has no such type) and its ARN.
+func asffResource(typ, resource, account string) (string, string) {
+	if id, ok := accountResource(resource); ok {
+		return "AwsAccount", "AWS::::Account:" + cmp.Or(id, account)
 	}
-	return "Other"
+	if strings.HasPrefix(resource, "arn:") {
+		if a, err := arn.Parse(resource); err == nil && a.Service == "iam" && a.Resource == "root" {
+			return "AwsAccount", "AWS::::Account:" + cmp.Or(a.AccountID, account)
+		}
+	}
+	if typ == "AwsAccount" || !asffResourceTypes[typ] {
+		typ = "Other"
+	}
+	return typ, resource
 }
 
-// asffResourceID is the resource's ARN; an account-level finding (whose
-// resource is the account id, possibly with a region) uses Security Hub's
-// account identifier.
-func asffResourceID(typ, resource, account string) string {
-	if strings.HasPrefix(resource, "arn:") {
-		return resource
+// accountResource reports whether resource names an account (a 12-digit id,
+// possibly followed by "/region") and returns the id.
+func accountResource(resource string) (string, bool) {
+	id, _, _ := strings.Cut(resource, "/")
+	if len(id) != 12 {
+		return "", false
 	}
-	if typ == "AwsAccount" {
-		id, _, _ := strings.Cut(resource, "/")
-		return "AWS::::Account:" + cmp.Or(id, account)
+	for _, c := range id {
+		if c < '0' || c > '9' {
+			return "", false
+		}
 	}
-	return resource
+	return id, true
 }
 
 func asffRequirements(frameworks map[string][]string) []string {
@@ -254,14 +335,6 @@ func asffRequirements(frameworks map[string][]string) []string {
 		out = out[:asffMaxRequirements]
 	}
 	return out
-}
-
-// arnPartition is the partition of an ARN, "aws" for anything else.
-func arnPartition(s string) string {
-	if parts := strings.SplitN(s, ":", 3); len(parts) == 3 && parts[0] == "arn" && parts[1] != "" {
-		return parts[1]
-	}
-	return "aws"
 }
 
 // arnRegion is the region field of an ARN ("" for global resources).

@@ -87,7 +87,7 @@ func TestASFFMapping(t *testing.T) {
 			[]string{"CIS AWS Foundations Benchmark v3.0.0/1.5"}},
 		{"TG-S3-001", "FAILED", "CRITICAL", "NEW", "AwsS3Bucket", "arn:aws:s3:::logs-bucket", asffTypeBestPractice, nil},
 		{"TG-CT-011", "FAILED", "INFORMATIONAL", "NEW", "AwsAccount", "AWS::::Account:111122223333", asffTypeBestPractice, nil},
-		{"TG-KMS-002", "WARNING", "LOW", "NEW", "AwsKmsKey", "arn:aws:kms:eu-west-1:444455556666:key/abc", asffTypeBestPractice, nil},
+		{"TG-KMS-002", "NOT_AVAILABLE", "INFORMATIONAL", "NEW", "AwsKmsKey", "arn:aws:kms:eu-west-1:444455556666:key/abc", asffTypeBestPractice, nil},
 	}
 	for _, tt := range tests {
 		f, ok := byCheck[tt.check]
@@ -102,8 +102,19 @@ func TestASFFMapping(t *testing.T) {
 			t.Errorf("%s: got %+v", tt.check, f)
 		}
 	}
-	if s3 := byCheck["TG-S3-001"]; !strings.Contains(s3.Description, "ACL grants") || !strings.Contains(s3.Description, "policy allows") {
-		t.Errorf("two problems with one bucket must share one finding: %q", s3.Description)
+	// Two problems with one bucket are two findings (every format counts
+	// findings alike); the first keeps the check-and-resource Id.
+	var s3 []ASFFFinding
+	for _, f := range fs {
+		if f.GeneratorId == "TG-S3-001" {
+			s3 = append(s3, f)
+		}
+		if f.FindingProviderFields.Severity != f.Severity || strings.Join(f.FindingProviderFields.Types, ",") != strings.Join(f.Types, ",") {
+			t.Errorf("%s: FindingProviderFields %+v", f.Id, f.FindingProviderFields)
+		}
+	}
+	if len(s3) != 2 || s3[0].Id == s3[1].Id || !strings.HasSuffix(s3[0].Id, fingerprint("TG-S3-001", "arn:aws:s3:::logs-bucket")) {
+		t.Errorf("two problems with one bucket: %+v", s3)
 	}
 	if kms := byCheck["TG-KMS-002"]; kms.Resources[0].Region != "eu-west-1" {
 		t.Errorf("region = %q", kms.Resources[0].Region)
@@ -137,5 +148,78 @@ func TestASFFRegionAndErrors(t *testing.T) {
 	}
 	if asffComplianceStatus(findings.Waived) != "FAILED" || asffWorkflow(findings.Waived) != "SUPPRESSED" {
 		t.Error("a waived failure is FAILED and SUPPRESSED")
+	}
+}
+
+func TestASFFPartitionFromSnapshot(t *testing.T) {
+	r := sample()
+	r.Partition = "aws-us-gov"
+	w, _ := New("asff", Options{Region: "us-gov-west-1"})
+	var buf strings.Builder
+	if err := w.Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var fs []ASFFFinding
+	if err := json.Unmarshal([]byte(buf.String()), &fs); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.ProductArn != "arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:product/111122223333/default" {
+			t.Errorf("ProductArn %q", f.ProductArn)
+		}
+		for _, res := range f.Resources {
+			if res.Partition != "aws-us-gov" {
+				t.Errorf("%s: resource partition %q", f.Id, res.Partition)
+			}
+		}
+	}
+}
+
+func TestASFFAccountResources(t *testing.T) {
+	for _, tt := range []struct{ typ, resource, wantType, wantID string }{
+		{"AwsAccount", "111122223333", "AwsAccount", "AWS::::Account:111122223333"},
+		{"AwsAccount", "111122223333/eu-west-1", "AwsAccount", "AWS::::Account:111122223333"},
+		{"AwsIamUser", "111122223333", "AwsAccount", "AWS::::Account:111122223333"},
+		{"AwsIamUser", "arn:aws:iam::111122223333:root", "AwsAccount", "AWS::::Account:111122223333"},
+		{"AwsIamUser", "arn:aws:iam::111122223333:user/admin", "AwsIamUser", "arn:aws:iam::111122223333:user/admin"},
+		{"AwsAccount", "arn:aws:cloudtrail:us-east-1:111122223333:trail/t", "Other", "arn:aws:cloudtrail:us-east-1:111122223333:trail/t"},
+		{"AwsLambdaFunction", "arn:aws:lambda:us-east-1:111122223333:function:f", "Other", "arn:aws:lambda:us-east-1:111122223333:function:f"},
+	} {
+		typ, id := asffResource(tt.typ, tt.resource, "999999999999")
+		if typ != tt.wantType || id != tt.wantID {
+			t.Errorf("asffResource(%q, %q) = %q, %q; want %q, %q", tt.typ, tt.resource, typ, id, tt.wantType, tt.wantID)
+		}
+	}
+}
+
+func TestBatches(t *testing.T) {
+	for _, n := range []int{0, 1, 99, 100, 101, 250} {
+		items := make([]int, n)
+		bs := Batches(items, ASFFBatchSize)
+		total := 0
+		for _, b := range bs {
+			if len(b) == 0 || len(b) > ASFFBatchSize {
+				t.Errorf("%d items: a batch of %d", n, len(b))
+			}
+			total += len(b)
+		}
+		if total != n || len(bs) != (n+ASFFBatchSize-1)/ASFFBatchSize {
+			t.Errorf("%d items: %d batches holding %d", n, len(bs), total)
+		}
+	}
+}
+
+func TestASFFRefusesARegionOfAnotherPartition(t *testing.T) {
+	r := sample()
+	r.Partition = "aws-us-gov"
+	w, _ := New("asff", Options{Region: "us-east-1"})
+	var buf strings.Builder
+	if err := w.Write(&buf, r); err == nil || !strings.Contains(err.Error(), "aws-us-gov") {
+		t.Errorf("GovCloud findings under a us-east-1 ProductArn: err %v", err)
+	}
+	for region, want := range map[string]string{"us-east-1": "aws", "us-gov-west-1": "aws-us-gov", "cn-north-1": "aws-cn", "us-iso-east-1": "aws-iso", "us-isob-east-1": "aws-iso-b"} {
+		if got := PartitionOfRegion(region); got != want {
+			t.Errorf("PartitionOfRegion(%q) = %q, want %q", region, got, want)
+		}
 	}
 }

@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // goldenExt is the file extension of each format's golden file.
 var goldenExt = map[string]string{
 	"table": "txt", "json": "json", "sarif": "sarif", "junit": "xml",
-	"asff": "json", "ocsf": "json", "markdown": "md", "html": "html",
+	"asff": "json", "ocsf": "json", "markdown": "md", "html": "html", "csv": "csv",
 }
 
 var (

@@ -21,7 +21,11 @@ import (
 // html/template, so snapshot content cannot inject markup or script.
 //
 // The filter can be preset from the URL fragment, e.g.
-// report.html#q=TG-CT-005&status=FAIL&severity=high.
+// report.html#q=TG-CT-003&status=fail&severity=high (status and severity in
+// any case), and the page writes the filter back to the fragment, so that a
+// filtered view can be bookmarked or shared. The page has a main landmark,
+// named expand buttons and a row count that screen readers announce, and
+// does not scroll sideways on a 390 px wide phone.
 type HTML struct{}
 
 // NewHTML returns the HTML writer.
@@ -79,6 +83,7 @@ type htmlData struct {
 	Findings                       []htmlFinding
 	Compliance                     *compliance.Result
 	ComplianceWaived               bool
+	CheckTitles                    map[string]string
 }
 
 const (
@@ -177,6 +182,10 @@ func (HTML) Write(w io.Writer, r Report) error {
 	}
 	if r.Compliance != nil {
 		d.ComplianceWaived = hasWaived(r.Compliance)
+		d.CheckTitles = map[string]string{}
+		for id, c := range checks {
+			d.CheckTitles[id] = c.Title
+		}
 	}
 
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -231,20 +240,23 @@ const htmlPage = `<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>trailguard: account {{.Account}}</title>
 <style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1240px;padding:16px 20px;color:#1f2328;background:#fff}
+*,*::before,*::after{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1240px;padding:16px 20px;color:#1f2328;background:#fff;overflow-wrap:anywhere}
 h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.15em;margin:1.4em 0 .5em}
 .meta{color:#57606a;margin:.2em 0 .8em}.meta code{background:#f6f8fa;padding:1px 4px;border-radius:4px}
 .counts{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}
 .count{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:90px}
 .count b{display:block;font-size:1.6em}
 .charts{display:flex;flex-wrap:wrap;gap:24px}
-.chart{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px}
+.chart{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;max-width:100%}
+.chart svg{max-width:100%;height:auto}
 .chart h2{margin:.2em 0 .4em}
 svg text{font-size:13px;fill:#1f2328}
 .sev-critical{fill:#8b0000}.sev-high{fill:#d1242f}.sev-medium{fill:#e16f24}.sev-low{fill:#d4a72c}.sev-info{fill:#6e7781}
 rect.st-fail{fill:#d1242f}rect.st-unknown{fill:#d4a72c}rect.st-waived{fill:#0969da}rect.st-pass{fill:#1a7f37}
 .filters{display:flex;flex-wrap:wrap;gap:10px;align-items:center;margin:8px 0}
-.filters input{min-width:320px;padding:5px 8px}.filters select{padding:5px}
+.filters input{min-width:min(320px,100%);padding:5px 8px}.filters select{padding:5px;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #d0d7de;padding:5px 8px;text-align:left;vertical-align:top;font-size:14px}
 th{background:#f6f8fa;position:sticky;top:0}
@@ -257,6 +269,16 @@ button.toggle{border:1px solid #d0d7de;background:#f6f8fa;border-radius:4px;curs
 tr.detail td{background:#fbfbfc}
 pre{background:#f6f8fa;padding:8px;border-radius:4px;white-space:pre-wrap;word-break:break-all;margin:.3em 0}
 .num{text-align:right}
+.ctitle{color:#57606a}
+@media (max-width:700px){
+body{padding:12px 10px}
+#findings thead{display:none}
+#findings,#findings tbody,#findings tr,#findings td{display:block;width:100%}
+#findings tbody.finding{border-bottom:1px solid #d0d7de;padding:4px 0}
+#findings tbody[hidden],#findings tr[hidden]{display:none}
+#findings td{border:0;padding:2px 4px}
+#findings td:first-child{float:right;width:auto}
+}
 </style>
 </head>
 <body>
@@ -271,6 +293,7 @@ pre{background:#f6f8fa;padding:8px;border-radius:4px;white-space:pre-wrap;word-b
 <div class="count" id="count-pass"><b>{{.Summary.Passed}}</b>passed</div>
 </div>
 </header>
+<main>
 <section class="charts">
 <div class="chart">
 <h2>Failures by severity</h2>
@@ -288,12 +311,12 @@ pre{background:#f6f8fa;padding:8px;border-radius:4px;white-space:pre-wrap;word-b
 {{with .Compliance}}<section id="compliance">
 <h2>Compliance: {{.Framework}}</h2>
 <p>{{.Summary.Controls}} controls: <b>{{.Summary.Failed}} failed</b>, {{.Summary.Unknown}} unknown, {{if .Summary.Waived}}{{.Summary.Waived}} waived, {{end}}{{.Summary.Passed}} passed, {{.Summary.NotCovered}} not covered.</p>
-<table id="controls">
+<div class="scroll"><table id="controls">
 <thead><tr><th>Control</th><th>Status</th><th>Checks</th><th class="num">Pass</th><th class="num">Fail</th><th class="num">Unknown</th>{{if $.ComplianceWaived}}<th class="num">Waived</th>{{end}}</tr></thead>
 <tbody>
-{{range .Controls}}<tr><td>{{.ID}}</td><td><span class="badge {{controlClass .Status}}">{{.Status}}</span></td><td>{{range $i, $c := .Checks}}{{if $i}}, {{end}}{{$c}}{{end}}</td><td class="num">{{.Passed}}</td><td class="num">{{.Failed}}</td><td class="num">{{.Unknown}}</td>{{if $.ComplianceWaived}}<td class="num">{{.Waived}}</td>{{end}}</tr>
+{{range .Controls}}<tr><td>{{.ID}}</td><td><span class="badge {{controlClass .Status}}">{{.Status}}</span></td><td>{{range $i, $c := .Checks}}{{if $i}}<br>{{end}}<b>{{$c}}</b>{{with index $.CheckTitles $c}} <span class="ctitle">{{.}}</span>{{end}}{{end}}</td><td class="num">{{.Passed}}</td><td class="num">{{.Failed}}</td><td class="num">{{.Unknown}}</td>{{if $.ComplianceWaived}}<td class="num">{{.Waived}}</td>{{end}}</tr>
 {{end}}</tbody>
-</table>
+</table></div>
 </section>
 {{end}}<section id="findings-section">
 <h2>Findings</h2>
@@ -301,17 +324,18 @@ pre{background:#f6f8fa;padding:8px;border-radius:4px;white-space:pre-wrap;word-b
 <input id="q" type="search" placeholder="Filter: check, resource, message…" aria-label="Text filter">
 <select id="status" aria-label="Status filter"><option value="">All statuses</option><option>FAIL</option><option>UNKNOWN</option><option>WAIVED</option><option>PASS</option></select>
 <select id="severity" aria-label="Severity filter"><option value="">All severities</option>{{range .Severities}}<option>{{.}}</option>{{end}}</select>
-<span id="shown">{{len .Findings}} of {{len .Findings}} shown</span>
+<span id="shown" role="status" aria-live="polite">{{len .Findings}} of {{len .Findings}} shown</span>
 </div>
 <table id="findings">
 <thead><tr><th></th><th>Status</th><th>Severity</th><th>Check</th><th>Resource</th><th>Message</th></tr></thead>
 {{range .Findings}}<tbody class="finding" data-status="{{.Status}}" data-severity="{{.Severity}}" data-check="{{.CheckID}}">
-<tr class="main{{if .Waived}} waived{{end}}"><td><button class="toggle" type="button" aria-expanded="false" aria-controls="d{{.N}}" title="Show remediation">+</button></td><td><span class="badge {{.StatusClass}}">{{.Status}}</span></td><td>{{.Severity}}</td><td><b>{{.CheckID}}</b> {{.Title}}</td><td class="res">{{.Resource}}{{if .Region}} ({{.Region}}){{end}}</td><td>{{.Message}}{{if .Note}} <span class="note">({{.Note}})</span>{{end}}</td></tr>
+<tr class="main{{if .Waived}} waived{{end}}"><td><button class="toggle" type="button" aria-expanded="false" aria-controls="d{{.N}}" aria-label="Remediation of {{.CheckID}} for {{.Resource}}" title="Show remediation">+</button></td><td><span class="badge {{.StatusClass}}">{{.Status}}</span></td><td>{{.Severity}}</td><td><b>{{.CheckID}}</b> {{.Title}}</td><td class="res">{{.Resource}}{{if .Region}} ({{.Region}}){{end}}</td><td>{{.Message}}{{if .Note}} <span class="note">({{.Note}})</span>{{end}}</td></tr>
 <tr class="detail" id="d{{.N}}" hidden><td></td><td colspan="5">{{if .Console}}<p><b>Console:</b> {{.Console}}</p>{{end}}{{if .CLI}}<p><b>CLI:</b></p><pre><code>{{.CLI}}</code></pre>{{end}}{{if not (or .Console .CLI)}}<p class="note">No remediation given.</p>{{end}}{{if .Controls}}<p><b>Controls:</b> {{range $i, $c := .Controls}}{{if $i}}, {{end}}{{$c}}{{end}}</p>{{end}}</td></tr>
 </tbody>
 {{end}}</table>
 {{if not .Findings}}<p>No findings.</p>{{end}}
 </section>
+</main>
 <script>
 (function () {
   "use strict";
@@ -329,16 +353,34 @@ pre{background:#f6f8fa;padding:8px;border-radius:4px;white-space:pre-wrap;word-b
     }
     shown.textContent = n + " of " + bodies.length + " shown";
   }
+  // option picks the option of sel whose value matches v in any case.
+  function option(sel, v) {
+    v = (v || "").trim().toLowerCase();
+    for (var i = 0; i < sel.options.length; i++) {
+      if (sel.options[i].value.toLowerCase() === v) { return sel.options[i].value; }
+    }
+    return "";
+  }
   function fromHash() {
     var p = new URLSearchParams(location.hash.replace(/^#/, ""));
     q.value = p.get("q") || "";
-    st.value = p.get("status") || "";
-    sev.value = p.get("severity") || "";
+    st.value = option(st, p.get("status"));
+    sev.value = option(sev, p.get("severity"));
     apply();
   }
-  q.addEventListener("input", apply);
-  st.addEventListener("change", apply);
-  sev.addEventListener("change", apply);
+  // toHash writes the filter back to the URL (without a history entry).
+  function toHash() {
+    var p = new URLSearchParams();
+    if (q.value.trim()) { p.set("q", q.value.trim()); }
+    if (st.value) { p.set("status", st.value); }
+    if (sev.value) { p.set("severity", sev.value); }
+    var h = p.toString();
+    history.replaceState(null, "", h ? "#" + h : location.pathname + location.search);
+  }
+  function changed() { apply(); toHash(); }
+  q.addEventListener("input", changed);
+  st.addEventListener("change", changed);
+  sev.addEventListener("change", changed);
   window.addEventListener("hashchange", fromHash);
   document.getElementById("findings").addEventListener("click", function (e) {
     var btn = e.target.closest("button.toggle");

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,7 +45,9 @@ func TestHTML(t *testing.T) {
 		"<b>Console:</b> CloudTrail console &gt; Trails &gt; Edit",
 		"<pre><code>aws cloudtrail update-trail --name &lt;trail-arn&gt; --enable-log-file-validation</code></pre>",
 		`data-status="WAIVED"`, `<tr class="main waived">`, "waived until 2026-12-31: public website &lt;bucket&gt;, accepted by CISO",
-		"<h2>Compliance: cis-aws-v3.0.0</h2>", `<table id="controls">`, `<td>3.2</td><td><span class="badge st-fail">FAIL</span></td><td>TG-CT-005</td>`,
+		"<h2>Compliance: cis-aws-v3.0.0</h2>", `<table id="controls">`, `<td>3.2</td><td><span class="badge st-fail">FAIL</span></td><td><b>TG-CT-005</b> <span class="ctitle">Log file validation is enabled</span></td>`,
+		"<main>", "</main>", `<span id="shown" role="status" aria-live="polite">`,
+		`aria-label="Remediation of TG-CT-005 for arn:aws:cloudtrail:us-east-1:111122223333:trail/main"`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
@@ -156,7 +159,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		if shown == 0 || shown == len(tags) {
 			t.Errorf("#%s: %d of %d rows shown: the filter did nothing useful", fragment, shown, len(tags))
 		}
-		if want := regexp.MustCompile(`<span id="shown">` + regexp.QuoteMeta(strings.TrimSpace(
+		if want := regexp.MustCompile(`<span id="shown"[^>]*>` + regexp.QuoteMeta(strings.TrimSpace(
 			strings.Join([]string{itoa(shown), "of", itoa(len(tags)), "shown"}, " "))) + `</span>`); !want.MatchString(dom) {
 			t.Errorf("#%s: the shown counter does not say %d of %d", fragment, shown, len(tags))
 		}
@@ -165,6 +168,67 @@ func TestHTMLInBrowser(t *testing.T) {
 	check("status=PASS&severity=critical", func(tag string) bool {
 		return strings.Contains(tag, `data-status="PASS"`) && strings.Contains(tag, `data-severity="critical"`)
 	})
+	// The README's example fragment shows rows (check() demands some, not
+	// all); its status is in lower case, which must work as well.
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("`report[.]html#([^`]+)`").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README has no example fragment `report.html#…`")
+	}
+	check(string(m[1]), func(tag string) bool {
+		return strings.Contains(tag, `data-check="TG-CT-003"`) && strings.Contains(tag, `data-status="FAIL"`) && strings.Contains(tag, `data-severity="high"`)
+	})
+
+	// A filter chosen on the page is written back to the URL, and on a
+	// 390 px phone nothing scrolls sideways. A copy of the page gets a probe
+	// script that picks a status like a user would and records the URL; as
+	// headless chromium's window is at least 500 px wide, the probe also
+	// loads the page into a 390 px frame and records its widths.
+	page390 := string(render(t, "html", withCompliance(t)))
+	probe := strings.Replace(page390, "</body>", `<script>
+var st = document.getElementById("status");
+st.value = "UNKNOWN";
+st.dispatchEvent(new Event("change"));
+document.body.setAttribute("data-hash", location.hash);
+var f = document.createElement("iframe");
+f.width = "390"; f.height = "900"; f.style.border = "0";
+f.srcdoc = `+jsString(page390)+`;
+f.addEventListener("load", function () {
+  var w = f.contentWindow, d = w.document;
+  document.body.setAttribute("data-width", d.documentElement.scrollWidth + " " + d.documentElement.clientWidth + " " + w.innerWidth);
+});
+document.body.appendChild(f);
+</script>
+</body>`, 1)
+	phone := filepath.Join(artifacts, "report-phone.html")
+	if err := os.WriteFile(phone, []byte(probe), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dom := string(run("--dump-dom", "file://"+phone))
+	hm := regexp.MustCompile(`data-hash="([^"]*)"`).FindStringSubmatch(dom)
+	if hm == nil || hm[1] != "#status=UNKNOWN" {
+		t.Errorf("filter state not written to the URL: %v", hm)
+	}
+	wm := regexp.MustCompile(`data-width="(\d+) (\d+) (\d+)"`).FindStringSubmatch(dom)
+	if wm == nil {
+		t.Fatalf("the probe did not run:\n%.1500s", dom)
+	}
+	scroll, client, inner := atoi(wm[1]), atoi(wm[2]), atoi(wm[3])
+	if inner != 390 || client == 0 {
+		t.Fatalf("frame viewport %d px wide, want 390", inner)
+	}
+	if scroll > client {
+		t.Errorf("at %d px the page is %d px wide: it scrolls sideways", client, scroll)
+	}
 }
 
+func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
+
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// jsString is s as a JavaScript string literal that is safe inside <script>
+// (encoding/json escapes <, > and &).
+func jsString(s string) string { b, _ := json.Marshal(s); return string(b) }

@@ -10,8 +10,10 @@ import (
 )
 
 // JUnit writes JUnit XML for CI test viewers: one test suite per check, one
-// test case per check and resource; a failure for FAIL, skipped for UNKNOWN
-// and WAIVED (with the waiver's reason).
+// test case per finding (a check that reports two problems with a resource
+// has two test cases, the second named "resource [2]"); one failure for FAIL,
+// whose message attribute says what is wrong and whose body adds the
+// remediation; skipped for UNKNOWN and WAIVED (with the waiver's reason).
 // It follows the Jenkins JUnit schema (report/testdata/schemas/jenkins-junit.xsd).
 type JUnit struct{}
 
@@ -72,32 +74,33 @@ func (JUnit) Write(w io.Writer, r Report) error {
 		doc.Name += " " + r.Account
 	}
 	var suite *junitSuite
-	for _, g := range groupByCheckResource(r.Findings) {
-		if suite == nil || suite.Package != g.CheckID {
-			c := checks[g.CheckID]
+	for _, rec := range records(r.Findings) {
+		c := checks[rec.CheckID]
+		if suite == nil || suite.Package != rec.CheckID {
 			doc.Suites = append(doc.Suites, junitSuite{
 				Name: strings.TrimSpace(c.ID + " " + c.Title), Package: c.ID, Time: "0",
 				Timestamp: r.CollectedAt, Properties: junitCheckProps(c),
 			})
 			suite = &doc.Suites[len(doc.Suites)-1]
 		}
-		tc := junitTestCase{Name: g.Resource, Classname: g.CheckID, Time: "0"}
-		switch g.Status() {
+		tc := junitTestCase{Name: rec.Name(), Classname: rec.CheckID, Time: "0"}
+		switch rec.Status {
 		case findings.Fail:
-			for _, f := range g.Findings {
-				if f.Status == findings.Fail {
-					tc.Failures = append(tc.Failures, junitFailure{
-						Message: f.Message, Type: string(f.Severity), Body: remediationText(f.Remediation),
-					})
-				}
+			// One failure per test case: GitHub's reporters keep only the
+			// first, GitLab shows only the body, so the body repeats what is
+			// wrong before saying how to fix it.
+			body := rec.Message
+			if rem := remediationText(cmpRemediation(rec.Remediation, c.Remediation)); rem != "" {
+				body += "\n\nRemediation:\n" + rem
 			}
+			tc.Failures = []junitFailure{{Message: withWaiverNote(rec.Finding), Type: string(rec.Severity), Body: body}}
 			suite.Failures++
 		case findings.Unknown:
-			msg := "UNKNOWN: " + strings.Join(g.Messages(), "; ")
+			msg := "UNKNOWN (could not be evaluated): " + rec.Message
 			tc.Skipped = &msg
 			suite.Skipped++
 		case findings.Waived:
-			msg := "WAIVED: " + g.First().WaiverReason
+			msg := "WAIVED: " + rec.WaiverReason
 			tc.Skipped = &msg
 			suite.Skipped++
 		}

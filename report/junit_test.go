@@ -46,37 +46,48 @@ func TestJUnitCasesAndCounts(t *testing.T) {
 	if err := xml.Unmarshal(render(t, "junit", sample()), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Tests != 5 || doc.Failures != 3 || len(doc.Suites) != 5 {
-		t.Fatalf("tests %d failures %d suites %d, want 5, 3, 5", doc.Tests, doc.Failures, len(doc.Suites))
+	// One test case per finding, as many failures as the table has FAILs.
+	if doc.Tests != 6 || doc.Failures != 4 || len(doc.Suites) != 5 {
+		t.Fatalf("tests %d failures %d suites %d, want 6, 4, 5", doc.Tests, doc.Failures, len(doc.Suites))
 	}
-	byClass := map[string]junitTestCase{}
+	byName := map[string]junitTestCase{}
 	for _, s := range doc.Suites {
 		if !strings.HasPrefix(s.Name, s.Package+" ") || s.Tests != len(s.Cases) {
 			t.Errorf("suite %q: package %q, tests %d, %d cases", s.Name, s.Package, s.Tests, len(s.Cases))
 		}
 		for _, c := range s.Cases {
-			byClass[c.Classname] = c
+			if len(c.Failures) > 1 {
+				t.Errorf("%s %s: %d failures; CI reporters keep only the first", c.Classname, c.Name, len(c.Failures))
+			}
+			byName[c.Classname+" "+c.Name] = c
 		}
 	}
 	tests := []struct {
-		check        string
+		testCase     string
 		wantFailures int
 		wantType     string
+		wantMessage  string
 		wantSkipped  string
 	}{
-		{"TG-CT-005", 1, "medium", ""},
-		{"TG-S3-001", 2, "critical", ""},
-		{"TG-IAM-005", 0, "", ""},
-		{"TG-KMS-002", 0, "", "UNKNOWN: kms:GetKeyRotationStatus: AccessDenied"},
+		{"TG-CT-005 arn:aws:cloudtrail:us-east-1:111122223333:trail/main", 1, "medium", "log file validation is off", ""},
+		{"TG-S3-001 arn:aws:s3:::logs-bucket", 1, "critical", "ACL grants READ to AllUsers", ""},
+		{"TG-S3-001 arn:aws:s3:::logs-bucket [2]", 1, "critical", "policy allows s3:GetObject to *", ""},
+		{"TG-IAM-005 111122223333", 0, "", "", ""},
+		{"TG-KMS-002 arn:aws:kms:eu-west-1:444455556666:key/abc", 0, "", "", "UNKNOWN (could not be evaluated): kms:GetKeyRotationStatus: AccessDenied"},
 	}
 	for _, tt := range tests {
-		c := byClass[tt.check]
+		c, ok := byName[tt.testCase]
+		if !ok {
+			t.Errorf("no test case %q", tt.testCase)
+			continue
+		}
 		if len(c.Failures) != tt.wantFailures {
-			t.Errorf("%s: %d failures, want %d", tt.check, len(c.Failures), tt.wantFailures)
+			t.Errorf("%s: %d failures, want %d", tt.testCase, len(c.Failures), tt.wantFailures)
 		}
 		for _, f := range c.Failures {
-			if f.Type != tt.wantType || f.Message == "" || !strings.Contains(f.Body, "CLI: aws cloudtrail") {
-				t.Errorf("%s: failure %+v", tt.check, f)
+			if f.Type != tt.wantType || !strings.HasPrefix(f.Message, tt.wantMessage) ||
+				!strings.HasPrefix(f.Body, tt.wantMessage) || !strings.Contains(f.Body, "Remediation:\nConsole: ") || !strings.Contains(f.Body, "CLI: aws cloudtrail") {
+				t.Errorf("%s: failure %+v", tt.testCase, f)
 			}
 		}
 		got := ""
@@ -84,7 +95,7 @@ func TestJUnitCasesAndCounts(t *testing.T) {
 			got = *c.Skipped
 		}
 		if got != tt.wantSkipped {
-			t.Errorf("%s: skipped %q, want %q", tt.check, got, tt.wantSkipped)
+			t.Errorf("%s: skipped %q, want %q", tt.testCase, got, tt.wantSkipped)
 		}
 	}
 }

@@ -13,13 +13,130 @@ import (
 // (e.g. $GITHUB_STEP_SUMMARY): counts by severity, the failing checks with
 // their remediation, what could not be evaluated, and the passing checks
 // folded away.
-type Markdown struct{}
+//
+// GitHub refuses a comment longer than 65,536 characters, which an account
+// with 150 failures already exceeds. The report therefore keeps within a
+// limit: the summary always, then as many findings as fit (failures first,
+// most severe first), then a line saying how many more there are and that
+// the full report has them. The limit is counted in bytes, never fewer than
+// characters.
+type Markdown struct{ limit int }
 
-// NewMarkdown returns the Markdown writer.
-func NewMarkdown() *Markdown { return &Markdown{} }
+// MarkdownCommentLimit is the longest comment GitHub accepts, in characters.
+const MarkdownCommentLimit = 65536
+
+// markdownMinLimit is the smallest limit: the summary and the line about
+// what was left out must fit.
+const markdownMinLimit = 2048
+
+// NewMarkdown returns the Markdown writer, limited to GitHub's comment size.
+func NewMarkdown() *Markdown { return NewMarkdownLimit(0) }
+
+// NewMarkdownLimit returns the Markdown writer limited to limit bytes; 0 means
+// MarkdownCommentLimit, a negative limit means no limit.
+func NewMarkdownLimit(limit int) *Markdown {
+	if limit == 0 {
+		limit = MarkdownCommentLimit
+	}
+	return &Markdown{limit: limit}
+}
+
+// ValidateMarkdownLimit says whether limit can hold a report's summary.
+func ValidateMarkdownLimit(limit int) error {
+	if limit > 0 && limit < markdownMinLimit {
+		return fmt.Errorf("%d is too small for the summary; use at least %d (or 0 for GitHub's %d, -1 for no limit)", limit, markdownMinLimit, MarkdownCommentLimit)
+	}
+	return nil
+}
+
+// mdSection is a part of the report that may be cut: a head, items (each a
+// finding when findings is set), and a tail that closes the head.
+type mdSection struct {
+	head     string
+	items    []string
+	tail     string
+	status   findings.Status // the status of the findings the items are; "" when they are not findings
+	required bool            // the summary: never cut
+}
 
 // Write implements Writer.
-func (Markdown) Write(w io.Writer, r Report) error {
+func (m Markdown) Write(w io.Writer, r Report) error {
+	sections := markdownSections(r)
+	var b strings.Builder
+	if m.limit < 0 {
+		for _, sec := range sections {
+			b.WriteString(sec.head + strings.Join(sec.items, "") + sec.tail)
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	full := 0
+	for _, sec := range sections {
+		full += len(sec.head) + len(sec.tail)
+		for _, it := range sec.items {
+			full += len(it)
+		}
+	}
+	budget := m.limit
+	if full > m.limit {
+		budget -= mdOmittedReserve
+	}
+	omitted := map[findings.Status]int{}
+	partsLeftOut := false
+	for _, sec := range sections {
+		if sec.required {
+			b.WriteString(sec.head + strings.Join(sec.items, "") + sec.tail)
+			continue
+		}
+		if len(sec.items) == 0 || b.Len()+len(sec.head)+len(sec.items[0])+len(sec.tail) > budget {
+			if sec.status != "" {
+				omitted[sec.status] += len(sec.items)
+			}
+			partsLeftOut = true
+			continue
+		}
+		b.WriteString(sec.head)
+		for i, it := range sec.items {
+			if b.Len()+len(it)+len(sec.tail) > budget {
+				if sec.status != "" {
+					omitted[sec.status] += len(sec.items) - i
+				}
+				partsLeftOut = true
+				break
+			}
+			b.WriteString(it)
+		}
+		b.WriteString(sec.tail)
+	}
+	if partsLeftOut {
+		b.WriteString(mdOmitted(omitted, m.limit))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdOmittedReserve is room kept for the line that mdOmitted writes.
+const mdOmittedReserve = 400
+
+// mdOmitted is the line that ends a report that had to be cut.
+func mdOmitted(omitted map[findings.Status]int, limit int) string {
+	total := 0
+	var parts []string
+	for _, st := range []findings.Status{findings.Fail, findings.Unknown, findings.Waived, findings.Pass} {
+		if n := omitted[st]; n > 0 {
+			total += n
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(string(st))))
+		}
+	}
+	what := "Some sections are not shown"
+	if total > 0 {
+		what = fmt.Sprintf("**%d more, see the full report** (%s not shown)", total, strings.Join(parts, ", "))
+	}
+	return fmt.Sprintf("\n---\n\n%s: this summary is limited to %d characters (GitHub's comment limit is %d; set another with --markdown-limit). Write the full report with `-f markdown=FILE --markdown-limit -1`, or `-f html=FILE`.\n", what, limit, MarkdownCommentLimit)
+}
+
+// markdownSections builds the report, in the order it is cut from the end.
+func markdownSections(r Report) []mdSection {
 	var b strings.Builder
 	fs := slices.Clone(r.Findings)
 	findings.Sort(fs)
@@ -72,14 +189,20 @@ func (Markdown) Write(w io.Writer, r Report) error {
 		}
 		fmt.Fprintf(&b, " %d |\n", total)
 	}
+	if len(fs) == 0 {
+		b.WriteString("\nNo findings.\n")
+	}
+	out := []mdSection{{head: b.String(), required: true}}
 
 	failing := filterStatus(fs, findings.Fail)
 	if len(failing) > 0 {
-		fmt.Fprintf(&b, "\n### Failing checks (%d)\n\n| Severity | Check | Resource | Message |\n|---|---|---|---|\n", len(failing))
+		sec := mdSection{status: findings.Fail,
+			head: fmt.Sprintf("\n### Failing checks (%d)\n\n| Severity | Check | Resource | Message |\n|---|---|---|---|\n", len(failing))}
 		for _, f := range failing {
-			fmt.Fprintf(&b, "| %s | %s %s | `%s` | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(f.Resource), mdCell(withWaiverNote(f)))
+			sec.items = append(sec.items, fmt.Sprintf("| %s | %s %s | `%s` | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(f.Resource), mdCell(withWaiverNote(f))))
 		}
-		b.WriteString("\n#### How to fix\n")
+		out = append(out, sec)
+		fix := mdSection{head: "\n#### How to fix\n"}
 		var seen []string
 		for _, f := range failing {
 			if slices.Contains(seen, f.CheckID) {
@@ -96,29 +219,36 @@ func (Markdown) Write(w io.Writer, r Report) error {
 			if rem.Console == "" && rem.CLI == "" {
 				rem = checks[f.CheckID].Remediation
 			}
-			fmt.Fprintf(&b, "\n<details><summary><b>%s</b> %s (%s, %s)</summary>\n\n", f.CheckID, mdText(f.Title), f.Severity, plural(n, "resource"))
+			var it strings.Builder
+			fmt.Fprintf(&it, "\n<details><summary><b>%s</b> %s (%s, %s)</summary>\n\n", mdHTML.Replace(f.CheckID), mdHTML.Replace(f.Title), f.Severity, plural(n, "resource"))
 			if rem.Console != "" {
-				b.WriteString("**Console:** " + mdText(rem.Console) + "\n\n")
+				it.WriteString("**Console:** " + mdText(rem.Console) + "\n\n")
 			}
 			if rem.CLI != "" {
-				b.WriteString("**CLI:**\n\n```sh\n" + rem.CLI + "\n```\n\n")
+				fence := mdFence(rem.CLI)
+				it.WriteString("**CLI:**\n\n" + fence + "sh\n" + rem.CLI + "\n" + fence + "\n\n")
 			}
-			b.WriteString("</details>\n")
+			it.WriteString("</details>\n")
+			fix.items = append(fix.items, it.String())
 		}
+		out = append(out, fix)
 	}
 
 	if unknown := filterStatus(fs, findings.Unknown); len(unknown) > 0 {
-		fmt.Fprintf(&b, "\n### Could not be evaluated (%d)\n\n", len(unknown))
+		sec := mdSection{status: findings.Unknown, head: fmt.Sprintf("\n### Could not be evaluated (%d)\n\n", len(unknown))}
 		for _, f := range unknown {
-			fmt.Fprintf(&b, "- **%s** (%s) `%s`: %s\n", f.CheckID, f.Severity, mdCode(f.Resource), mdText(withWaiverNote(f)))
+			sec.items = append(sec.items, fmt.Sprintf("- **%s** (%s) `%s`: %s\n", f.CheckID, f.Severity, mdCode(f.Resource), mdText(withWaiverNote(f))))
 		}
+		out = append(out, sec)
 	}
 
 	if waived := filterStatus(fs, findings.Waived); len(waived) > 0 {
-		fmt.Fprintf(&b, "\n### Waived (%d)\n\n| Severity | Check | Resource | Reason | Expires |\n|---|---|---|---|---|\n", len(waived))
+		sec := mdSection{status: findings.Waived,
+			head: fmt.Sprintf("\n### Waived (%d)\n\n| Severity | Check | Resource | Reason | Expires |\n|---|---|---|---|---|\n", len(waived))}
 		for _, f := range waived {
-			fmt.Fprintf(&b, "| %s | %s %s | `%s` | %s | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(f.Resource), mdCell(f.WaiverReason), mdCell(f.WaiverExpires))
+			sec.items = append(sec.items, fmt.Sprintf("| %s | %s %s | `%s` | %s | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(f.Resource), mdCell(f.WaiverReason), mdCell(f.WaiverExpires)))
 		}
+		out = append(out, sec)
 	}
 
 	if passing := filterStatus(fs, findings.Pass); len(passing) > 0 {
@@ -126,21 +256,29 @@ func (Markdown) Write(w io.Writer, r Report) error {
 		for _, f := range passing {
 			ids[f.CheckID] = true
 		}
-		fmt.Fprintf(&b, "\n<details><summary>%s passed (%s)</summary>\n\n| Check | Resource |\n|---|---|\n",
-			plural(len(passing), "finding"), plural(len(ids), "check"))
+		sec := mdSection{status: findings.Pass, tail: "\n</details>\n",
+			head: fmt.Sprintf("\n<details><summary>%s passed (%s)</summary>\n\n| Check | Resource |\n|---|---|\n",
+				plural(len(passing), "finding"), plural(len(ids), "check"))}
 		for _, f := range passing {
-			fmt.Fprintf(&b, "| %s %s | `%s` |\n", f.CheckID, mdCell(f.Title), mdCode(f.Resource))
+			sec.items = append(sec.items, fmt.Sprintf("| %s %s | `%s` |\n", f.CheckID, mdCell(f.Title), mdCode(f.Resource)))
 		}
-		b.WriteString("\n</details>\n")
-	}
-	if len(fs) == 0 {
-		b.WriteString("\nNo findings.\n")
+		out = append(out, sec)
 	}
 	if r.Compliance != nil {
-		writeComplianceMarkdown(&b, r.Compliance)
+		var cb strings.Builder
+		writeComplianceMarkdown(&cb, r.Compliance)
+		out = append(out, mdSection{items: []string{cb.String()}})
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return out
+}
+
+// mdFence is a code fence longer than any run of backticks in code.
+func mdFence(code string) string {
+	fence := "```"
+	for strings.Contains(code, fence) {
+		fence += "`"
+	}
+	return fence
 }
 
 func filterStatus(fs []findings.Finding, s findings.Status) []findings.Finding {
@@ -167,15 +305,21 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// mdText neutralises HTML in text that comes from the snapshot.
+// mdHTML neutralises HTML (inside an HTML block, where Markdown is not read).
 var mdHTML = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-func mdText(s string) string { return mdHTML.Replace(s) }
+// mdEscape neutralises HTML and the Markdown that text from the snapshot or a
+// policy may hold by accident: "*" in an ARN or a policy must not start
+// italics, "_" in a name must not underline, "[" must not start a link.
+var mdEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;",
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "|", `\|`, "~", `\~`)
 
-// mdCell makes s safe inside a table cell: no HTML, no pipes, one line.
+// mdText makes text from the snapshot or a policy safe in Markdown.
+func mdText(s string) string { return mdEscape.Replace(s) }
+
+// mdCell makes s safe inside a table cell: no HTML, no Markdown, no pipes, one line.
 func mdCell(s string) string {
-	s = strings.ReplaceAll(mdText(s), "|", `\|`)
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(mdText(s)), " ")
 }
 
 // mdCode makes s safe inside a `code span` in a table cell.

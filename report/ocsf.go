@@ -8,14 +8,16 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/trailguard/trailguard/findings"
 )
 
 // OCSF writes a JSON array of OCSF 1.3.0 Compliance Finding events (class
-// 2003), one per check and resource, for security data lakes.
+// 2003), one per finding, for security data lakes. Every event declares the
+// "cloud" profile in metadata.profiles: cloud, resources[].region and
+// resources[].cloud_partition are attributes of that profile, and an event
+// that uses them without declaring it is invalid.
 type OCSF struct{}
 
 // NewOCSF returns the OCSF writer.
@@ -106,8 +108,9 @@ type OCSFRemediation struct {
 
 // OCSFMetadata is the metadata object.
 type OCSFMetadata struct {
-	Version string      `json:"version"`
-	Product OCSFProduct `json:"product"`
+	Version  string      `json:"version"`
+	Profiles []string    `json:"profiles"`
+	Product  OCSFProduct `json:"product"`
 }
 
 // OCSFProduct is the product object.
@@ -141,8 +144,8 @@ func (OCSF) Write(w io.Writer, r Report) error {
 	ms := t.UnixMilli()
 	checks := r.checksByID()
 	out := []OCSFEvent{}
-	for _, g := range groupByCheckResource(r.Findings) {
-		out = append(out, ocsfEvent(r, checks[g.CheckID], g, ms))
+	for _, rec := range records(r.Findings) {
+		out = append(out, ocsfEvent(r, checks[rec.CheckID], rec, ms))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -153,10 +156,13 @@ func (OCSF) Write(w io.Writer, r Report) error {
 	return nil
 }
 
-func ocsfEvent(r Report, c findings.Check, g group, ms int64) OCSFEvent {
-	f := g.First()
+// ocsfProfiles are the profiles whose attributes the events use.
+var ocsfProfiles = []string{"cloud"}
+
+func ocsfEvent(r Report, c findings.Check, rec record, ms int64) OCSFEvent {
+	f := rec.Finding
 	account := cmp.Or(f.Account, r.Account)
-	region := cmp.Or(f.Region, arnRegion(g.Resource))
+	region := cmp.Or(f.Region, arnRegion(f.Resource))
 	sevID := ocsfSeverity[f.Severity] // 0 (Unknown) for anything else
 	e := OCSFEvent{
 		ActivityID: ocsfActivityUID, ActivityName: "Create",
@@ -165,27 +171,31 @@ func ocsfEvent(r Report, c findings.Check, g group, ms int64) OCSFEvent {
 		TypeUID: ocsfTypeUID, TypeName: "Compliance Finding: Create",
 		SeverityID: sevID, Severity: ocsfSeverityName(sevID),
 		Time:    ms,
-		Message: strings.Join(g.Messages(), "; "),
+		Message: f.Message,
 		FindingInfo: OCSFFindingInfo{
-			UID:         fmt.Sprintf("trailguard/%s/%s/%s", account, g.CheckID, fingerprint(g.CheckID, g.Resource)),
-			Title:       cmp.Or(c.Title, f.Title, g.CheckID),
+			UID:         fmt.Sprintf("trailguard/%s/%s/%s", account, f.CheckID, rec.Key),
+			Title:       cmp.Or(c.Title, f.Title, f.CheckID),
 			Desc:        c.Description,
-			Types:       []string{"Compliance Check", "trailguard/" + g.CheckID},
+			Types:       []string{"Compliance Check", "trailguard/" + f.CheckID},
 			CreatedTime: ms,
 		},
 		Resources: []OCSFResource{{
-			UID: g.Resource, Name: g.Resource, Type: c.ResourceType, Region: region,
-			CloudPartition: arnPartition(g.Resource),
+			UID: f.Resource, Name: f.Resource, Type: c.ResourceType, Region: region,
+			CloudPartition: r.partition(),
 		}},
 		Cloud: OCSFCloud{Provider: "AWS", Region: region,
 			Account: OCSFAccount{UID: account, Type: "AWS Account", TypeID: 10}},
-		Metadata: OCSFMetadata{Version: ocsfVersion,
+		Metadata: OCSFMetadata{Version: ocsfVersion, Profiles: ocsfProfiles,
 			Product: OCSFProduct{Name: ocsfProductName, VendorName: ocsfVendorName}},
-		Unmapped: map[string]string{"check_id": g.CheckID, "trailguard_status": string(g.Status())},
+		Unmapped: map[string]string{"check_id": f.CheckID, "trailguard_status": string(f.Status)},
 	}
-	e.Compliance = ocsfCompliance(g.CheckID, g.Status(), c.Frameworks)
+	if f.Status == findings.Waived {
+		e.Unmapped["waiver_reason"] = f.WaiverReason
+		e.Unmapped["waiver_expires"] = f.WaiverExpires
+	}
+	e.Compliance = ocsfCompliance(f.CheckID, f.Status, c.Frameworks)
 	// The finding's workflow status: a passing check needs no action.
-	switch g.Status() {
+	switch f.Status {
 	case findings.Pass:
 		e.StatusID, e.Status = 4, "Resolved"
 	case findings.Waived:

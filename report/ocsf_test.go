@@ -12,8 +12,8 @@ func TestOCSFRequiredAttributes(t *testing.T) {
 			if err := json.Unmarshal(render(t, "ocsf", r), &events); err != nil {
 				t.Fatal(err)
 			}
-			if len(events) != len(groupByCheckResource(r.Findings)) {
-				t.Fatalf("%d events, want one per check and resource", len(events))
+			if len(events) != len(r.Findings) {
+				t.Fatalf("%d events, want one per finding (%d)", len(events), len(r.Findings))
 			}
 			for _, e := range events {
 				for k, want := range map[string]float64{"class_uid": 2003, "category_uid": 2, "type_uid": 200301, "activity_id": 1, "time": 0} {

@@ -23,11 +23,22 @@ type Report struct {
 	Account     string
 	Snapshot    string // path of the evaluated snapshot
 	CollectedAt string
-	Checks      []findings.Check
-	Findings    []findings.Finding
+	// Partition is the snapshot's AWS partition (aws, aws-cn, aws-us-gov);
+	// empty means aws. ASFF and OCSF name it in ARNs and resources.
+	Partition string
+	Checks    []findings.Check
+	Findings  []findings.Finding
 	// Compliance, when set (eval --framework), is the findings grouped by the
 	// controls of one framework; table, json and markdown show it.
 	Compliance *compliance.Result
+}
+
+// partition is r's partition, aws when the snapshot did not say.
+func (r Report) partition() string {
+	if r.Partition == "" {
+		return "aws"
+	}
+	return r.Partition
 }
 
 // Summary counts r's findings.
@@ -46,16 +57,22 @@ type Options struct {
 	// Region is the AWS region whose Security Hub receives ASFF findings
 	// (asff only; it goes into ProductArn). Empty means us-east-1.
 	Region string
+	// Version is trailguard's version (the SARIF driver's version).
+	Version string
+	// MarkdownLimit is the most characters the Markdown report may have
+	// (markdown only); 0 means GitHub's comment limit, MarkdownCommentLimit.
+	MarkdownLimit int
 }
 
 var factories = map[string]func(Options) Writer{
 	"table":    func(o Options) Writer { return NewTable(o.Color) },
 	"json":     func(Options) Writer { return NewJSON() },
-	"sarif":    func(Options) Writer { return NewSARIF() },
+	"sarif":    func(o Options) Writer { return NewSARIF(o.Version) },
 	"junit":    func(Options) Writer { return NewJUnit() },
 	"asff":     func(o Options) Writer { return NewASFF(o.Region) },
 	"ocsf":     func(Options) Writer { return NewOCSF() },
-	"markdown": func(Options) Writer { return NewMarkdown() },
+	"markdown": func(o Options) Writer { return NewMarkdownLimit(o.MarkdownLimit) },
+	"csv":      func(Options) Writer { return NewCSV() },
 	"html":     func(Options) Writer { return NewHTML() },
 }
 

@@ -18,13 +18,22 @@ import (
 )
 
 // SARIF writes a SARIF 2.1.0 log for GitHub code scanning and other SARIF
-// viewers: one rule per check, one result per check and resource that failed
-// or could not be evaluated. Passing checks are not results; waived ones are
+// viewers: one rule per check, one result per finding that failed, could not
+// be evaluated or is waived. Passing checks are not results; waived ones are
 // results with an external suppression whose justification is the reason.
-type SARIF struct{}
+//
+// An alert must stay the same alert from one scan to the next and never merge
+// with another: every result carries partialFingerprints derived from check
+// and resource (record.Key), including primaryLocationLineHash, the one GitHub
+// matches alerts by, so GitHub never hashes the snapshot's (changing) lines.
+// UNKNOWN results belong to a companion rule "<check>/unknown" with no
+// security-severity, so that GitHub does not raise a "could not be read" as a
+// security alert of the check's full severity.
+type SARIF struct{ version string }
 
-// NewSARIF returns the SARIF writer.
-func NewSARIF() *SARIF { return &SARIF{} }
+// NewSARIF returns the SARIF writer; version is trailguard's, shown as the
+// driver's version.
+func NewSARIF(version string) *SARIF { return &SARIF{version: version} }
 
 const (
 	sarifToolName = "trailguard"
@@ -32,6 +41,12 @@ const (
 	// sarifFingerprintKey names trailguard's partial fingerprint: sha256 of
 	// check id and resource, so an alert keeps its identity across runs.
 	sarifFingerprintKey = "trailguard/v1"
+	// sarifGitHubFingerprintKey is the fingerprint GitHub code scanning
+	// matches alerts by; when a result has one GitHub does not compute it
+	// from the file's contents.
+	sarifGitHubFingerprintKey = "primaryLocationLineHash"
+	// sarifUnknownRuleSuffix names the rule of a check's UNKNOWN results.
+	sarifUnknownRuleSuffix = "/unknown"
 )
 
 // securitySeverity is GitHub's numeric security-severity for each severity.
@@ -44,17 +59,31 @@ var securitySeverity = map[findings.Severity]string{
 }
 
 // Write implements Writer.
-func (SARIF) Write(w io.Writer, r Report) error {
+func (s SARIF) Write(w io.Writer, r Report) error {
 	log, err := sarif.New(sarif.Version210)
 	if err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
 	run := sarif.NewRunWithInformationURI(sarifToolName, sarifToolURI)
+	if s.version != "" {
+		run.Tool.Driver.WithVersion(s.version)
+	}
 	checks := r.checksByID()
+	recs := records(r.Findings)
+	unknownRules := map[string]bool{}
+	for _, rec := range recs {
+		if rec.Status == findings.Unknown {
+			unknownRules[rec.CheckID] = true
+		}
+	}
 	ruleIndex := map[string]int{}
-	for i, c := range sortedChecks(checks) {
-		ruleIndex[c.ID] = i
+	for _, c := range sortedChecks(checks) {
+		ruleIndex[c.ID] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.AddRule(sarifRule(c))
+		if unknownRules[c.ID] {
+			ruleIndex[c.ID+sarifUnknownRuleSuffix] = len(run.Tool.Driver.Rules)
+			run.Tool.Driver.AddRule(sarifUnknownRule(c))
+		}
 	}
 	if r.Account != "" {
 		run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID("trailguard/" + r.Account + "/"))
@@ -70,39 +99,49 @@ func (SARIF) Write(w io.Writer, r Report) error {
 		run.Properties = props
 	}
 	uri := artifactURI(r.Snapshot)
-	for _, g := range groupByCheckResource(r.Findings) {
-		if g.Status() == findings.Pass {
+	for _, rec := range recs {
+		if rec.Status == findings.Pass {
 			continue
 		}
-		f := g.First()
-		msg := strings.Join(g.Messages(), "; ")
-		switch g.Status() {
+		msg := rec.Message
+		ruleID := rec.CheckID
+		switch rec.Status {
 		case findings.Unknown:
-			msg = "UNKNOWN: " + msg
+			msg = "UNKNOWN (could not be evaluated): " + msg
+			ruleID += sarifUnknownRuleSuffix
 		case findings.Waived:
 			msg = "WAIVED: " + msg
 		}
-		res := sarif.NewRuleResult(g.CheckID).
-			WithRuleIndex(ruleIndex[g.CheckID]).
-			WithLevel(sarifLevel(f)).
+		res := sarif.NewRuleResult(ruleID).
+			WithRuleIndex(ruleIndex[ruleID]).
+			WithLevel(sarifLevel(rec.Finding)).
 			WithMessage(sarif.NewTextMessage(msg)).
-			WithPartialFingerPrints(map[string]any{sarifFingerprintKey: fingerprint(g.CheckID, g.Resource)})
+			WithPartialFingerPrints(map[string]any{
+				sarifFingerprintKey:       rec.Key,
+				sarifGitHubFingerprintKey: rec.Key[:32] + ":1",
+			})
 		location := sarif.NewLocation()
 		if uri != "" {
+			// The snapshot is where the evidence is; line 1 because the
+			// resource's line moves with every collection (the fingerprints,
+			// not the line, keep the alert's identity).
 			location.WithPhysicalLocation(sarif.NewPhysicalLocation().
 				WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri)).
 				WithRegion(sarif.NewRegion().WithStartLine(1)))
 		}
 		location.AddLogicalLocations(sarif.NewLogicalLocation().
-			WithName(g.Resource).WithFullyQualifiedName(g.Resource).WithKind("resource"))
+			WithName(rec.Resource).WithFullyQualifiedName(rec.Resource).WithKind("resource"))
 		res.AddLocation(location)
-		rp := sarif.Properties{"status": string(g.Status()), "severity": string(f.Severity)}
-		if f.Region != "" {
-			rp["region"] = f.Region
+		rp := sarif.Properties{"status": string(rec.Status), "severity": string(rec.Severity)}
+		if rec.Region != "" {
+			rp["region"] = rec.Region
+		}
+		if rec.Account != "" {
+			rp["account"] = rec.Account
 		}
 		res.Properties = rp
-		if g.Status() == findings.Waived {
-			res.AddSuppression(sarif.NewSuppression("external").WithJustifcation(f.WaiverReason))
+		if rec.Status == findings.Waived {
+			res.AddSuppression(sarif.NewSuppression("external").WithJustifcation(rec.WaiverReason))
 		}
 		run.AddResult(res)
 	}
@@ -116,6 +155,24 @@ func (SARIF) Write(w io.Writer, r Report) error {
 	}
 	_, err = w.Write(sarifNullSuppressionFields.ReplaceAll(buf.Bytes(), []byte("$1")))
 	return err
+}
+
+// sarifUnknownRule is the rule of a check's UNKNOWN results: the check could
+// not be evaluated, which is worth a note but is no security alert.
+func sarifUnknownRule(c findings.Check) *sarif.ReportingDescriptor {
+	title := c.Title + " (could not be evaluated)"
+	return sarif.NewRule(c.ID + sarifUnknownRuleSuffix).
+		WithName(ruleName(c) + "CouldNotBeEvaluated").
+		WithShortDescription(sarif.NewMultiformatMessageString(title)).
+		WithFullDescription(sarif.NewMultiformatMessageString("trailguard could not read what check " + c.ID + " needs (the result says why), so it cannot say whether the resource passes. Grant the missing read permission or collect again.")).
+		WithTextHelp(sarifHelpText(c)).
+		WithMarkdownHelp(sarifHelpMarkdown(c)).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel("note")).
+		WithProperties(sarif.Properties{
+			"tags":             []string{"cloudtrail", "unknown"},
+			"precision":        "low",
+			"problem.severity": "recommendation",
+		})
 }
 
 // sarifNullSuppressionFields matches the members go-sarif v2 writes as null in

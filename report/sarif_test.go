@@ -53,8 +53,9 @@ type sarifDoc struct {
 	Runs    []struct {
 		Tool struct {
 			Driver struct {
-				Name  string `json:"name"`
-				Rules []struct {
+				Name    string `json:"name"`
+				Version string `json:"version"`
+				Rules   []struct {
 					ID               string `json:"id"`
 					Name             string `json:"name"`
 					ShortDescription struct{ Text string }
@@ -139,8 +140,9 @@ func TestSARIFRulesAndResults(t *testing.T) {
 		t.Fatalf("version %q, %d runs", doc.Version, len(doc.Runs))
 	}
 	run := doc.Runs[0]
-	if len(run.Tool.Driver.Rules) != len(r.Checks) {
-		t.Fatalf("%d rules, want one per check (%d)", len(run.Tool.Driver.Rules), len(r.Checks))
+	// One rule per check, and one for the UNKNOWN results of TG-KMS-002.
+	if len(run.Tool.Driver.Rules) != len(r.Checks)+1 {
+		t.Fatalf("%d rules, want one per check (%d) and TG-KMS-002/unknown", len(run.Tool.Driver.Rules), len(r.Checks))
 	}
 	sev := map[string]string{}
 	for i, rule := range run.Tool.Driver.Rules {
@@ -155,7 +157,7 @@ func TestSARIFRulesAndResults(t *testing.T) {
 			t.Errorf("%s: properties %v", rule.ID, rule.Properties)
 		}
 	}
-	for id, want := range map[string]string{"TG-IAM-005": "9.5", "TG-CT-005": "5.5", "TG-KMS-002": "3.0", "TG-CT-011": "1.0"} {
+	for id, want := range map[string]string{"TG-IAM-005": "9.5", "TG-CT-005": "5.5", "TG-KMS-002": "3.0", "TG-CT-011": "1.0", "TG-KMS-002/unknown": ""} {
 		if sev[id] != want {
 			t.Errorf("%s security-severity = %q, want %q", id, sev[id], want)
 		}
@@ -165,12 +167,15 @@ func TestSARIFRulesAndResults(t *testing.T) {
 		t.Errorf("fullDescription = %+v", ct005.FullDescription)
 	}
 
-	// PASS (TG-IAM-005) is omitted; the two TG-S3-001 problems are one result.
-	wantLevel := map[string]string{"TG-CT-005": "warning", "TG-S3-001": "error", "TG-CT-011": "note", "TG-KMS-002": "note"}
-	if len(run.Results) != len(wantLevel) {
-		t.Fatalf("%d results, want %d", len(run.Results), len(wantLevel))
+	// PASS (TG-IAM-005) is omitted; the two TG-S3-001 problems are two
+	// results, as the table has two FAILs; the UNKNOWN is a note of the
+	// companion rule, which has no security-severity.
+	wantLevel := map[string]string{"TG-CT-005": "warning", "TG-S3-001": "error", "TG-CT-011": "note", "TG-KMS-002/unknown": "note"}
+	if len(run.Results) != 5 {
+		t.Fatalf("%d results, want 5", len(run.Results))
 	}
 	fps := map[string]bool{}
+	ghfps := map[string]bool{}
 	for _, res := range run.Results {
 		if res.Level != wantLevel[res.RuleID] {
 			t.Errorf("%s level = %q, want %q", res.RuleID, res.Level, wantLevel[res.RuleID])
@@ -183,6 +188,11 @@ func TestSARIFRulesAndResults(t *testing.T) {
 			t.Errorf("%s: fingerprint %q missing, malformed or repeated", res.RuleID, fp)
 		}
 		fps[fp] = true
+		gh := res.PartialFingerprints[sarifGitHubFingerprintKey]
+		if gh == "" || ghfps[gh] {
+			t.Errorf("%s: %s %q missing or repeated: GitHub would merge the alerts", res.RuleID, sarifGitHubFingerprintKey, gh)
+		}
+		ghfps[gh] = true
 		if len(res.Locations) != 1 {
 			t.Fatalf("%s: %d locations", res.RuleID, len(res.Locations))
 		}
@@ -193,7 +203,7 @@ func TestSARIFRulesAndResults(t *testing.T) {
 		if len(loc.LogicalLocations) != 1 || loc.LogicalLocations[0].Kind != "resource" || loc.LogicalLocations[0].FullyQualifiedName == "" {
 			t.Errorf("%s: logical locations %+v", res.RuleID, loc.LogicalLocations)
 		}
-		if res.RuleID == "TG-KMS-002" && res.Message.Text != "UNKNOWN: kms:GetKeyRotationStatus: AccessDenied" {
+		if res.RuleID == "TG-KMS-002/unknown" && res.Message.Text != "UNKNOWN (could not be evaluated): kms:GetKeyRotationStatus: AccessDenied" {
 			t.Errorf("UNKNOWN message = %q", res.Message.Text)
 		}
 	}
@@ -204,8 +214,49 @@ func TestSARIFRulesAndResults(t *testing.T) {
 	if err := json.Unmarshal(render(t, "sarif", r2), &doc2); err != nil {
 		t.Fatal(err)
 	}
-	if doc2.Runs[0].Results[0].PartialFingerprints[sarifFingerprintKey] != run.Results[0].PartialFingerprints[sarifFingerprintKey] {
-		t.Error("the fingerprint changed with the message")
+	for _, key := range []string{sarifFingerprintKey, sarifGitHubFingerprintKey} {
+		if doc2.Runs[0].Results[0].PartialFingerprints[key] != run.Results[0].PartialFingerprints[key] {
+			t.Errorf("fingerprint %s changed with the message", key)
+		}
+	}
+	// The same check and resource in another snapshot file, collected at
+	// another time, keeps its fingerprints.
+	r3 := sample()
+	r3.Snapshot, r3.CollectedAt = "other.json", "2027-05-06T00:00:00Z"
+	var doc3 sarifDoc
+	if err := json.Unmarshal(render(t, "sarif", r3), &doc3); err != nil {
+		t.Fatal(err)
+	}
+	for i, res := range doc3.Runs[0].Results {
+		if res.PartialFingerprints[sarifGitHubFingerprintKey] != run.Results[i].PartialFingerprints[sarifGitHubFingerprintKey] {
+			t.Errorf("%s: fingerprint depends on the snapshot file or time", res.RuleID)
+		}
+	}
+}
+
+func TestSARIFDriverVersionAndNoInventedFile(t *testing.T) {
+	w, _ := New("sarif", Options{Version: "1.4.2"})
+	r := sample()
+	r.Snapshot = ""
+	var buf bytes.Buffer
+	if err := w.Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	validateSARIF(t, buf.Bytes())
+	var doc sarifDoc
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if v := doc.Runs[0].Tool.Driver.Version; v != "1.4.2" {
+		t.Errorf("driver version %q", v)
+	}
+	for _, res := range doc.Runs[0].Results {
+		if uri := res.Locations[0].PhysicalLocation.ArtifactLocation.URI; uri != "" {
+			t.Errorf("%s: artifact %q without a snapshot file", res.RuleID, uri)
+		}
+		if len(res.Locations[0].LogicalLocations) != 1 {
+			t.Errorf("%s: no logical location", res.RuleID)
+		}
 	}
 }
 

@@ -106,7 +106,7 @@ func evalCommand() *cli.Command {
 		Name:      "eval",
 		Usage:     "evaluate a snapshot document against the checks",
 		ArgsUsage: "SNAPSHOT.json",
-		Flags:     evalFlags(),
+		Flags:     append(evalFlags(), securityHubFlags()...),
 		Action:    evalAction,
 	}
 }
@@ -116,6 +116,8 @@ func evalFlags() []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "format", Aliases: []string{"f"}, Usage: "output `FORMAT` or FORMAT=FILE, repeatable (e.g. -f table -f sarif=out.sarif); formats: " + strings.Join(report.Formats(), ", ") + " (default table)"},
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report of the one format given without =FILE to `FILE` instead of standard output"},
+		&cli.BoolFlag{Name: "securityhub", Usage: "also send every finding to AWS Security Hub (in batches of 100; earlier runs' findings whose resource is gone are archived, waived ones suppressed); region from --region/AWS_REGION, partition from the snapshot"},
+		&cli.IntFlag{Name: "markdown-limit", Usage: "keep the markdown report within `N` characters: the summary, then as many findings as fit, then how many more (0: GitHub's comment limit, 65536; -1: no limit)"},
 		&cli.StringFlag{Name: "asff-region", Value: "us-east-1", EnvVars: []string{"AWS_REGION", "AWS_DEFAULT_REGION"}, Usage: "Security Hub `REGION` named in ASFF findings' ProductArn"},
 		&cli.StringFlag{Name: "fail-on", Value: "info", Usage: "exit 1 when a check fails at or above `SEVERITY` (critical, high, medium, low, info, or none)"},
 		&cli.BoolFlag{Name: "fail-on-unknown", Usage: "also exit 1 when a check could not be evaluated (UNKNOWN)"},
@@ -172,6 +174,9 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 		return usageError("--param: %v", err)
 	}
 	params = configParams(cfg, params)
+	if err := report.ValidateMarkdownLimit(c.Int("markdown-limit")); err != nil {
+		return usageError("--markdown-limit: %v", err)
+	}
 	targets, err := parseTargets(flagOr(c, "format", c.StringSlice("format"), cfg.Defaults.Format), c.String("output"))
 	if err != nil {
 		return usageError("--format: %v", err)
@@ -212,8 +217,9 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	shown := filter.Apply(all)
 	account, _ := doc["account_id"].(string)
 	collected, _ := doc["collected_at"].(string)
+	partition, _ := doc["partition"].(string)
 	rep := report.Report{
-		Account: account, Snapshot: path, CollectedAt: collected,
+		Account: account, Snapshot: path, CollectedAt: collected, Partition: partition,
 		Checks: cfg.Checks(engine.Checks()), Findings: shown,
 	}
 	if framework != nil {
@@ -229,6 +235,16 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	committed = true
 	if err := finish(true); err != nil {
 		return cli.Exit(err.Error(), exitError)
+	}
+	if c.Bool("securityhub") {
+		// Security Hub gets every finding of the evaluation: --check,
+		// --severity and --status choose what the reports show, and
+		// archiving needs the whole run.
+		hub := rep
+		hub.Findings = all
+		if err := sendToSecurityHub(c, hub, securityHubParamsFrom(c, rep.Checks)); err != nil {
+			return err
+		}
 	}
 	if failOn != "" && len(findings.Failing(shown, failOn)) > 0 {
 		return cli.Exit("", exitFindings)
@@ -392,7 +408,8 @@ func openTargets(c *cli.Context, ts []target) ([]output, func(ok bool) error, er
 			files = append(files, pending{f: f, path: t.file})
 			w = f
 		}
-		wr, err := report.New(t.format, report.Options{Color: useColor(c, w), Region: c.String("asff-region")})
+		wr, err := report.New(t.format, report.Options{Color: useColor(c, w), Region: c.String("asff-region"),
+			Version: version, MarkdownLimit: c.Int("markdown-limit")})
 		if err != nil {
 			finish(false)
 			return nil, nil, err

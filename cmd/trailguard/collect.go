@@ -109,7 +109,9 @@ func scanCommand() *cli.Command {
 				if err != nil {
 					return nil, "", cli.Exit("the collected snapshot does not match the schema (a bug, please report it): "+err.Error(), exitError)
 				}
-				return doc, "account " + snap.AccountID, nil
+				// The report names the snapshot file only when there is one:
+				// SARIF points code scanning at it, and must not invent one.
+				return doc, c.String("save-snapshot"), nil
 			})
 		},
 	}

@@ -141,6 +141,9 @@ type Server struct {
 	mu     sync.Mutex
 	routes []*route
 	calls  []Call
+	// services are stateful fakes by signing name (see SecurityHub); they
+	// answer their service's requests instead of the routes.
+	services map[string]http.HandlerFunc
 }
 
 // New starts a server that is closed when the test ends.
@@ -305,6 +308,14 @@ func (r *route) match(req *request) bool {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
+	_, signing := credentialScope(hr.Header.Get("Authorization"))
+	s.mu.Lock()
+	service := s.services[signing]
+	s.mu.Unlock()
+	if service != nil {
+		service(w, hr)
+		return
+	}
 	start := time.Now()
 	req, parseErr := parseRequest(hr)
 	reqID := fmt.Sprintf("a0f4ce00-0000-4000-8000-%012d", s.reqSeq.Add(1))
