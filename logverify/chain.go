@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -155,8 +154,6 @@ type logTask struct {
 	lf logFile
 }
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
-
 // verifyLogs hashes every log file the digests of this trail list, in
 // parallel, streaming each through gzip and SHA-256.
 func (v *verifier) verifyLogs(ctx context.Context, ls []*listing) {
@@ -218,9 +215,10 @@ func (v *verifier) checkLog(ctx context.Context, lf logFile) (Status, string) {
 		return objectError(err)
 	}
 	defer out.Body.Close()
-	buf := bufPool.Get().(*[]byte)
-	defer bufPool.Put(buf)
-	sum, err := hashLog(connReader{out.Body}, *buf)
+	st := hashStates.Get().(*hashState)
+	sum, err := hashLog(connReader{out.Body}, st)
+	st.br.Reset(nil)
+	hashStates.Put(st)
 	switch {
 	case err != nil && isReadErr(err):
 		return Unverified, "could not read: " + errText(err)

@@ -65,6 +65,7 @@ func NewClients(cfg aws.Config, pathStyle bool) Clients {
 				o.Region, o.UsePathStyle = region, pathStyle
 				// CloudTrail objects carry no S3 checksum; the SDK would log that for every object.
 				o.DisableLogOutputChecksumValidationSkipped = true
+				o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 			})
 			s3s[region] = c
 			return c

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -154,30 +155,48 @@ func parsePublicKey(v []byte) (*rsa.PublicKey, error) {
 // uncompressed content, without holding it: the hex hash, or errFormat when
 // it is not one well-formed gzip stream (bad data, truncation, or data after
 // the end of the stream, which CloudTrail never writes).
-func hashLog(r io.Reader, buf []byte) (string, error) {
-	br := bufio.NewReaderSize(r, 32<<10)
-	zr, err := gzip.NewReader(br)
+func hashLog(r io.Reader, st *hashState) (string, error) {
+	st.br.Reset(r)
+	var err error
+	if st.zr == nil {
+		st.zr, err = gzip.NewReader(st.br)
+	} else {
+		err = st.zr.Reset(st.br)
+	}
 	if err != nil {
 		if isReadErr(err) {
 			return "", err
 		}
 		return "", fmt.Errorf("%w: not gzip", errFormat)
 	}
-	zr.Multistream(false)
+	st.zr.Multistream(false)
 	h := sha256.New()
-	if _, err := io.CopyBuffer(h, zr, buf); err != nil {
+	if _, err := io.CopyBuffer(h, st.zr, st.buf); err != nil {
 		if isReadErr(err) {
 			return "", err
 		}
 		return "", fmt.Errorf("%w: corrupt gzip data (%v)", errFormat, err)
 	}
-	if n, err := io.CopyBuffer(io.Discard, br, buf); err != nil {
+	if n, err := io.CopyBuffer(io.Discard, st.br, st.buf); err != nil {
 		return "", err
 	} else if n > 0 {
 		return "", fmt.Errorf("%w: %d bytes of unexpected data after the end of the gzip stream", errFormat, n)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// hashState is the reusable memory of one hashLog at a time: a read buffer,
+// a copy buffer and a gzip reader (whose 32 KiB window is the largest part).
+// The states are pooled, so memory is bounded by the requests in flight.
+type hashState struct {
+	br  *bufio.Reader
+	zr  *gzip.Reader
+	buf []byte
+}
+
+var hashStates = sync.Pool{New: func() any {
+	return &hashState{br: bufio.NewReaderSize(nil, 16<<10), buf: make([]byte, 16<<10)}
+}}
 
 // readError marks an error of the connection (not of the data).
 type readError struct{ err error }
