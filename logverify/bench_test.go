@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/trailguard/trailguard/internal/awsfake"
+	ct "github.com/trailguard/trailguard/internal/cthistory"
 )
 
 // BenchmarkVerify verifies a generated history of hourly digests with 10 log
@@ -35,14 +36,14 @@ func BenchmarkVerify(b *testing.B) {
 
 func benchVerify(b *testing.B, days int, latency time.Duration) {
 	s := awsfake.New(b)
-	a, _, _ := testKeys(b)
-	g := newGen(b, s, testKey{a, fingerprint(a), t0.Add(-48 * time.Hour), t0.Add(2000 * time.Hour)})
-	ts := trailSpec{Name: "main", Home: "us-east-1", Account: acct, Bucket: "trail-bucket"}
+	a, _, _ := ct.TestKeys(b)
+	g := ct.New(b, s, ct.NewKey(a, t0.Add(-48*time.Hour), t0.Add(2000*time.Hour)))
+	ts := ct.Trail{Name: "main", Home: "us-east-1", Account: acct, Bucket: "trail-bucket"}
 	s.CreateBucket(ts.Bucket, "us-east-1")
 	hours := days * 24
-	g.history(ts, acct, "us-east-1", t0, hours, 10, nil)
+	g.History(ts, acct, "us-east-1", t0, hours, 10, nil)
 	end := t0.Add(time.Duration(hours) * time.Hour)
-	addTrail(s, ts, false, false, end)
+	ct.AddTrail(s, ts, false, false, end)
 	s.SetLatency(latency)
 	c := clients(b, s)
 	objects := hours * 11
@@ -72,7 +73,7 @@ func benchVerify(b *testing.B, days int, latency time.Duration) {
 	cpu0 := cpuTime()
 	b.ResetTimer()
 	for b.Loop() {
-		res, err := Verify(context.Background(), c, Options{TrailARN: ts.arn(), Start: t0, End: end, Concurrency: 64,
+		res, err := Verify(context.Background(), c, Options{TrailARN: ts.ARN(), Start: t0, End: end, Concurrency: 64,
 			Now: func() time.Time { return end.Add(time.Hour) }})
 		if err != nil {
 			b.Fatal(err)

@@ -124,13 +124,17 @@ func (v *verifier) chain(l *listing) {
 			until, slack = v.o.End, otherSlack
 		}
 		if until.Sub(v.o.Start) > slack && l.newest.Before(until.Add(-slack)) {
-			found := "no digest in the range"
-			if !l.newest.IsZero() {
-				found = "the newest present ends at " + l.newest.Format(time.RFC3339)
+			if l.newest.IsZero() {
+				// Deleted, or the trail (or its validation) did not exist
+				// then: nothing tells the two apart, nothing is proven.
+				extra = append(extra, Entry{Type: TypeRegion, Bucket: l.bucket, Key: l.digestFolder(), Account: l.Account, Region: l.Region, Status: Unverified,
+					Reason: fmt.Sprintf("no digest of this trail in the range, though CloudTrail delivered digests until %s: deleted, or the trail or its log file validation did not exist then",
+						v.latestDelivery.Format(time.RFC3339))})
+			} else {
+				extra = append(extra, Entry{Type: TypeDigest, Bucket: l.bucket, Key: l.digestFolder(), Account: l.Account, Region: l.Region, Status: Missing,
+					Reason: fmt.Sprintf("newest digest missing: CloudTrail delivered digests until %s (GetTrailStatus LatestDigestDeliveryTime) but the newest present ends at %s",
+						v.latestDelivery.Format(time.RFC3339), l.newest.Format(time.RFC3339))})
 			}
-			extra = append(extra, Entry{Type: TypeDigest, Bucket: l.bucket, Key: l.digestFolder(), Account: l.Account, Region: l.Region, Status: Missing,
-				Reason: fmt.Sprintf("newest digest missing: CloudTrail delivered digests until %s (GetTrailStatus LatestDigestDeliveryTime) but %s",
-					v.latestDelivery.Format(time.RFC3339), found)})
 		}
 	}
 	for _, d := range l.ours {

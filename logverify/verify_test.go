@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/trailguard/trailguard/internal/awsfake"
+	ct "github.com/trailguard/trailguard/internal/cthistory"
 )
 
 var t0 = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -21,29 +22,29 @@ const acct = "111122223333"
 // rotation inside the range).
 type fixture struct {
 	s       *awsfake.Server
-	g       *gen
-	ts      trailSpec
-	digests []digestRec
-	end     *chainState
+	g       *ct.Gen
+	ts      ct.Trail
+	digests []ct.Digest
+	end     *ct.Chain
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	s := awsfake.New(t)
-	a, b, _ := testKeys(t)
-	g := newGen(t, s,
-		testKey{a, fingerprint(a), t0.Add(-48 * time.Hour), t0.Add(12 * time.Hour)},
-		testKey{b, fingerprint(b), t0.Add(12 * time.Hour), t0.Add(1000 * time.Hour)})
-	ts := trailSpec{Name: "main", Home: "us-east-1", Account: acct, Bucket: "trail-bucket"}
+	a, b, _ := ct.TestKeys(t)
+	g := ct.New(t, s,
+		ct.NewKey(a, t0.Add(-48*time.Hour), t0.Add(12*time.Hour)),
+		ct.NewKey(b, t0.Add(12*time.Hour), t0.Add(1000*time.Hour)))
+	ts := ct.Trail{Name: "main", Home: "us-east-1", Account: acct, Bucket: "trail-bucket"}
 	s.CreateBucket(ts.Bucket, "us-east-1")
 	f := &fixture{s: s, g: g, ts: ts}
-	f.digests, f.end = g.history(ts, acct, "us-east-1", t0, 24, 3, nil)
+	f.digests, f.end = g.History(ts, acct, "us-east-1", t0, 24, 3, nil)
 	return f
 }
 
 func (f *fixture) run(t *testing.T, mod func(*Options)) *Result {
 	t.Helper()
-	o := Options{TrailARN: f.ts.arn(), Start: t0, End: t0.Add(24 * time.Hour), Concurrency: 8,
+	o := Options{TrailARN: f.ts.ARN(), Start: t0, End: t0.Add(24 * time.Hour), Concurrency: 8,
 		Now: func() time.Time { return t0.Add(25 * time.Hour) }}
 	if mod != nil {
 		mod(&o)
@@ -105,28 +106,28 @@ func wantStatus(t *testing.T, r *Result, key string, st Status, reason string) {
 
 func TestCleanHistoryWithKeyRotation(t *testing.T) {
 	f := newFixture(t)
-	addTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
+	ct.AddTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
 	r := f.run(t, nil)
 	wantClean(t, r, 24, 72)
 	if r.HasProblem() || r.Incomplete() {
 		t.Errorf("HasProblem/Incomplete = %v/%v", r.HasProblem(), r.Incomplete())
 	}
 	// Key rotation: both keys were used.
-	a, b, _ := testKeys(t)
+	a, b, _ := ct.TestKeys(t)
 	seen := map[string]bool{}
 	for _, d := range f.digests {
-		raw := gunzip(t, f.s.GetStoredObject(d.Bucket, d.Key).Body)
+		raw := ct.Gunzip(t, f.s.GetStoredObject(d.Bucket, d.Key).Body)
 		var doc struct{ DigestPublicKeyFingerprint string }
 		json.Unmarshal(raw, &doc)
 		seen[doc.DigestPublicKeyFingerprint] = true
 	}
-	if !seen[fingerprint(a)] || !seen[fingerprint(b)] {
+	if !seen[ct.Fingerprint(a)] || !seen[ct.Fingerprint(b)] {
 		t.Errorf("the history should be signed with both keys, got %v", seen)
 	}
 }
 
 func TestTamperedObjects(t *testing.T) {
-	_, _, evil := testKeys(t)
+	_, _, evil := ct.TestKeys(t)
 	cases := []struct {
 		name   string
 		tamper func(f *fixture) string // returns the key expected to be reported
@@ -135,7 +136,7 @@ func TestTamperedObjects(t *testing.T) {
 	}{
 		{"log altered", func(f *fixture) string {
 			k := f.digests[3].Logs[1]
-			f.s.PutObject(f.ts.Bucket, k, gz([]byte(`{"Records":[]}`)), nil)
+			f.s.PutObject(f.ts.Bucket, k, ct.Gzip([]byte(`{"Records":[]}`)), nil)
 			return k
 		}, Invalid, "hash mismatch"},
 		{"log not gzip", func(f *fixture) string {
@@ -146,7 +147,7 @@ func TestTamperedObjects(t *testing.T) {
 		{"log with data after the gzip stream", func(f *fixture) string {
 			k := f.digests[5].Logs[0]
 			body := f.s.GetStoredObject(f.ts.Bucket, k).Body
-			f.s.PutObject(f.ts.Bucket, k, append(append([]byte{}, body...), gz([]byte(`{"Records":[{"eventName":"Forged"}]}`))...), nil)
+			f.s.PutObject(f.ts.Bucket, k, append(append([]byte{}, body...), ct.Gzip([]byte(`{"Records":[{"eventName":"Forged"}]}`))...), nil)
 			return k
 		}, Invalid, "after the end of the gzip stream"},
 		{"log deleted", func(f *fixture) string {
@@ -157,14 +158,14 @@ func TestTamperedObjects(t *testing.T) {
 		{"digest altered", func(f *fixture) string {
 			d := f.digests[7]
 			o := f.s.GetStoredObject(d.Bucket, d.Key)
-			raw := strings.Replace(string(gunzip(t, o.Body)), `"awsAccountId":"111122223333"`, `"awsAccountId":"999999999999"`, 1)
-			f.s.PutObject(d.Bucket, d.Key, gz([]byte(raw)), o.Metadata)
+			raw := strings.Replace(string(ct.Gunzip(t, o.Body)), `"awsAccountId":"111122223333"`, `"awsAccountId":"999999999999"`, 1)
+			f.s.PutObject(d.Bucket, d.Key, ct.Gzip([]byte(raw)), o.Metadata)
 			return d.Key
 		}, Invalid, "signature fails"},
 		{"digest not gzip", func(f *fixture) string {
 			d := f.digests[8]
 			o := f.s.GetStoredObject(d.Bucket, d.Key)
-			f.s.PutObject(d.Bucket, d.Key, gunzip(t, o.Body), o.Metadata)
+			f.s.PutObject(d.Bucket, d.Key, ct.Gunzip(t, o.Body), o.Metadata)
 			return d.Key
 		}, Invalid, "bad format"},
 		{"digest without signature", func(f *fixture) string {
@@ -176,11 +177,11 @@ func TestTamperedObjects(t *testing.T) {
 			d := f.digests[10]
 			o := f.s.GetStoredObject(d.Bucket, d.Key)
 			var doc map[string]any
-			json.Unmarshal(gunzip(t, o.Body), &doc)
-			doc["digestPublicKeyFingerprint"] = fingerprint(evil)
+			json.Unmarshal(ct.Gunzip(t, o.Body), &doc)
+			doc["digestPublicKeyFingerprint"] = ct.Fingerprint(evil)
 			raw, _ := json.Marshal(doc)
-			sig, _ := sign(evil, doc, raw)
-			f.s.PutObject(d.Bucket, d.Key, gz(raw), map[string]string{"signature": sig, "signature-algorithm": "SHA256withRSA"})
+			sig, _ := ct.Sign(evil, doc, raw)
+			f.s.PutObject(d.Bucket, d.Key, ct.Gzip(raw), map[string]string{"signature": sig, "signature-algorithm": "SHA256withRSA"})
 			return d.Key
 		}, Invalid, "key unknown"},
 		{"digest moved", func(f *fixture) string {
@@ -202,14 +203,14 @@ func TestTamperedObjects(t *testing.T) {
 		}, Missing, "newest digest missing"},
 		{"log file slipped in", func(f *fixture) string {
 			k := "AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/01/111122223333_CloudTrail_us-east-1_20260301T0512Z_forgedforgedfor.json.gz"
-			f.s.PutObject(f.ts.Bucket, k, gz([]byte(`{"Records":[{"eventName":"ConsoleLogin"}]}`)), nil)
+			f.s.PutObject(f.ts.Bucket, k, ct.Gzip([]byte(`{"Records":[{"eventName":"ConsoleLogin"}]}`)), nil)
 			return k
 		}, Unlisted, "slipped in"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t)
-			addTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
+			ct.AddTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
 			key := c.tamper(f)
 			r := f.run(t, nil)
 			if !r.HasProblem() {
@@ -241,13 +242,13 @@ func TestTamperedObjects(t *testing.T) {
 
 func TestGapIsANoticeNotAFailure(t *testing.T) {
 	s := awsfake.New(t)
-	a, _, _ := testKeys(t)
-	g := newGen(t, s, testKey{a, fingerprint(a), t0.Add(-48 * time.Hour), t0.Add(1000 * time.Hour)})
-	ts := trailSpec{Name: "main", Home: "us-east-1", Account: acct, Bucket: "trail-bucket"}
+	a, _, _ := ct.TestKeys(t)
+	g := ct.New(t, s, ct.NewKey(a, t0.Add(-48*time.Hour), t0.Add(1000*time.Hour)))
+	ts := ct.Trail{Name: "main", Home: "us-east-1", Account: acct, Bucket: "trail-bucket"}
 	// Logging stopped from t0+8h to t0+13h: the chain starts again with no link.
-	g.history(ts, acct, "us-east-1", t0, 8, 2, nil)
-	g.history(ts, acct, "us-east-1", t0.Add(13*time.Hour), 11, 2, nil)
-	addTrail(s, ts, false, false, t0.Add(24*time.Hour))
+	g.History(ts, acct, "us-east-1", t0, 8, 2, nil)
+	g.History(ts, acct, "us-east-1", t0.Add(13*time.Hour), 11, 2, nil)
+	ct.AddTrail(s, ts, false, false, t0.Add(24*time.Hour))
 	f := &fixture{s: s, ts: ts}
 	r := f.run(t, nil)
 	if r.HasProblem() || r.Incomplete() {
@@ -266,16 +267,16 @@ func TestGapIsANoticeNotAFailure(t *testing.T) {
 
 func TestMultiRegionOrganizationTrailWithPrefixAndBucketElsewhere(t *testing.T) {
 	s := awsfake.New(t)
-	a, _, _ := testKeys(t)
-	g := newGen(t, s, testKey{a, fingerprint(a), t0.Add(-48 * time.Hour), t0.Add(1000 * time.Hour)})
+	a, _, _ := ct.TestKeys(t)
+	g := ct.New(t, s, ct.NewKey(a, t0.Add(-48*time.Hour), t0.Add(1000*time.Hour)))
 	const member = "444455556666"
-	ts := trailSpec{Name: "org-trail", Home: "us-east-1", Account: acct, Org: "o-abc123def4", Bucket: "org-logs", Prefix: "security/ct"}
+	ts := ct.Trail{Name: "org-trail", Home: "us-east-1", Account: acct, Org: "o-abc123def4", Bucket: "org-logs", Prefix: "security/ct"}
 	s.CreateBucket(ts.Bucket, "eu-west-1") // the bucket lives in another region than the trail
 	for _, r := range []string{"us-east-1", "eu-west-1", "ap-southeast-2"} {
-		g.history(ts, member, r, t0, 24, 2, nil)
+		g.History(ts, member, r, t0, 24, 2, nil)
 	}
-	g.history(ts, acct, "us-east-1", t0, 24, 1, nil) // the management account's own files are not asked for
-	addTrail(s, ts, true, true, t0.Add(24*time.Hour))
+	g.History(ts, acct, "us-east-1", t0, 24, 1, nil) // the management account's own files are not asked for
+	ct.AddTrail(s, ts, true, true, t0.Add(24*time.Hour))
 	s.Add(awsfake.Route{Service: "organizations", Operation: "DescribeOrganization",
 		Body: `{"Organization":{"Id":"o-abc123def4","MasterAccountId":"111122223333"}}`})
 	f := &fixture{s: s, ts: ts}
@@ -296,16 +297,16 @@ func TestSharedBucket(t *testing.T) {
 		f := newFixture(t)
 		other := f.ts
 		other.Name = "second"
-		f.g.history(other, acct, "us-east-1", t0, 24, 2, nil)
-		addTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
+		f.g.History(other, acct, "us-east-1", t0, 24, 2, nil)
+		ct.AddTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
 		r := f.run(t, nil)
 		wantClean(t, r, 24, 72) // the second trail's files are its own, not slipped in
 	})
 	t.Run("second trail without validation", func(t *testing.T) {
 		f := newFixture(t)
 		k := "AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/01/111122223333_CloudTrail_us-east-1_20260301T0512Z_secondtrailfile.json.gz"
-		f.s.PutObject(f.ts.Bucket, k, gz([]byte(`{"Records":[]}`)), nil)
-		addTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour), map[string]any{
+		f.s.PutObject(f.ts.Bucket, k, ct.Gzip([]byte(`{"Records":[]}`)), nil)
+		ct.AddTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour), map[string]any{
 			"Name": "second", "TrailARN": "arn:aws:cloudtrail:us-east-1:111122223333:trail/second",
 			"S3BucketName": f.ts.Bucket, "LogFileValidationEnabled": false})
 		r := f.run(t, nil)
@@ -318,7 +319,7 @@ func TestSharedBucket(t *testing.T) {
 
 func TestThrottlingIsRetried(t *testing.T) {
 	f := newFixture(t)
-	addTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
+	ct.AddTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
 	slow := &awsfake.ErrorSpec{Status: 503, Code: "SlowDown", Message: "Please reduce your request rate."}
 	f.s.Add(
 		awsfake.Route{Service: "s3", Operation: "GetObject", Times: 6, Error: slow},
@@ -340,7 +341,7 @@ func TestThrottlingIsRetried(t *testing.T) {
 
 func TestAccessDeniedIsUnverifiedNotValid(t *testing.T) {
 	f := newFixture(t)
-	addTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
+	ct.AddTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
 	k := f.digests[2].Logs[0]
 	f.s.Add(awsfake.Route{Service: "s3", Operation: "GetObject", Match: map[string]string{"Key": k},
 		Error: &awsfake.ErrorSpec{Status: 403, Code: "AccessDenied", Message: "Access Denied"}})
@@ -355,7 +356,7 @@ func TestTrailThatCannotBeReadIsAnError(t *testing.T) {
 	f := newFixture(t)
 	f.s.Add(awsfake.Route{Service: "cloudtrail", Operation: "GetTrail",
 		Error: &awsfake.ErrorSpec{Status: 400, Code: "TrailNotFoundException", Message: "Unknown trail"}})
-	_, err := Verify(context.Background(), clients(t, f.s), Options{TrailARN: f.ts.arn(), Start: t0, End: t0.Add(time.Hour)})
+	_, err := Verify(context.Background(), clients(t, f.s), Options{TrailARN: f.ts.ARN(), Start: t0, End: t0.Add(time.Hour)})
 	if err == nil || !strings.Contains(err.Error(), "TrailNotFoundException") {
 		t.Fatalf("err = %v", err)
 	}
@@ -363,7 +364,7 @@ func TestTrailThatCannotBeReadIsAnError(t *testing.T) {
 
 func TestCacheSkipsDigestsProvenValid(t *testing.T) {
 	f := newFixture(t)
-	addTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
+	ct.AddTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
 	path := filepath.Join(t.TempDir(), "cache.json")
 	c, err := OpenCache(path)
 	if err != nil {
@@ -377,7 +378,7 @@ func TestCacheSkipsDigestsProvenValid(t *testing.T) {
 	// Alter one digest: its ETag changes, so it is read again and caught.
 	d := f.digests[5]
 	o := f.s.GetStoredObject(d.Bucket, d.Key)
-	f.s.PutObject(d.Bucket, d.Key, gz([]byte(strings.Replace(string(gunzip(t, o.Body)), `"awsAccountId":"111122223333"`, `"awsAccountId":"111122223334"`, 1))), o.Metadata)
+	f.s.PutObject(d.Bucket, d.Key, ct.Gzip([]byte(strings.Replace(string(ct.Gunzip(t, o.Body)), `"awsAccountId":"111122223333"`, `"awsAccountId":"111122223334"`, 1))), o.Metadata)
 	c2, err := OpenCache(path)
 	if err != nil || c2.Len() != 24 {
 		t.Fatalf("reopened cache: %v, %d digests", err, c2.Len())
@@ -398,16 +399,16 @@ func TestCacheSkipsDigestsProvenValid(t *testing.T) {
 // its own oracle.
 func TestIndependentCheck(t *testing.T) {
 	f := newFixture(t)
-	addTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
+	ct.AddTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
 	// Alter two digests in ways only the signature shows.
 	for _, i := range []int{4, 17} {
 		d := f.digests[i]
 		o := f.s.GetStoredObject(d.Bucket, d.Key)
-		raw := strings.Replace(string(gunzip(t, o.Body)), `"newestEventTime":"`, `"newestEventTime":"1`, 1)
-		f.s.PutObject(d.Bucket, d.Key, gz([]byte(raw)), o.Metadata)
+		raw := strings.Replace(string(ct.Gunzip(t, o.Body)), `"newestEventTime":"`, `"newestEventTime":"1`, 1)
+		f.s.PutObject(d.Bucket, d.Key, ct.Gzip([]byte(raw)), o.Metadata)
 	}
-	a, b, _ := testKeys(t)
-	pub := map[string][]byte{fingerprint(a): x509.MarshalPKCS1PublicKey(&a.PublicKey), fingerprint(b): x509.MarshalPKCS1PublicKey(&b.PublicKey)}
+	a, b, _ := ct.TestKeys(t)
+	pub := map[string][]byte{ct.Fingerprint(a): x509.MarshalPKCS1PublicKey(&a.PublicKey), ct.Fingerprint(b): x509.MarshalPKCS1PublicKey(&b.PublicKey)}
 	independent := map[string]bool{}
 	for _, d := range f.digests {
 		o := f.s.GetStoredObject(d.Bucket, d.Key)

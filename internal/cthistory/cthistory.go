@@ -1,9 +1,15 @@
-package logverify
+// Package cthistory writes CloudTrail log and digest histories into the fake
+// AWS server (internal/awsfake), for tests and benchmarks: hourly digests per
+// region, each listing the log files delivered in its hour, chained to the
+// previous digest and signed (RSA PKCS #1 v1.5 with SHA-256 over the
+// documented signing string) with test key pairs whose public halves the
+// fake's ListPublicKeys returns. It is written from AWS's documentation,
+// independently of the verifier it feeds.
+package cthistory
 
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"crypto"
 	"crypto/md5"
 	"crypto/rand"
@@ -17,11 +23,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/trailguard/trailguard/internal/awsfake"
 )
 
@@ -31,11 +32,16 @@ import (
 // PKCS #1 v1.5, SHA-256) with test key pairs whose public halves the fake's
 // ListPublicKeys returns.
 
-// testKey is a signing key pair of the fake CloudTrail.
-type testKey struct {
-	priv        *rsa.PrivateKey
-	fingerprint string
-	from, to    time.Time
+// Key is a signing key pair of the fake CloudTrail.
+type Key struct {
+	Priv        *rsa.PrivateKey
+	Fingerprint string
+	From, To    time.Time // validity, as ListPublicKeys reports it
+}
+
+// NewKey is a signing key valid from..to, named by its fingerprint.
+func NewKey(priv *rsa.PrivateKey, from, to time.Time) Key {
+	return Key{Priv: priv, Fingerprint: Fingerprint(priv), From: from, To: to}
 }
 
 var (
@@ -45,7 +51,7 @@ var (
 	keyEvil  *rsa.PrivateKey
 )
 
-func testKeys(t testing.TB) (a, b, evil *rsa.PrivateKey) {
+func TestKeys(t testing.TB) (a, b, evil *rsa.PrivateKey) {
 	keysOnce.Do(func() {
 		for _, k := range []**rsa.PrivateKey{&keyA, &keyB, &keyEvil} {
 			var err error
@@ -57,21 +63,21 @@ func testKeys(t testing.TB) (a, b, evil *rsa.PrivateKey) {
 	return keyA, keyB, keyEvil
 }
 
-func fingerprint(k *rsa.PrivateKey) string {
+func Fingerprint(k *rsa.PrivateKey) string {
 	sum := md5.Sum(x509.MarshalPKCS1PublicKey(&k.PublicKey))
 	return hex.EncodeToString(sum[:])
 }
 
-// trailSpec is where a generated trail writes.
-type trailSpec struct {
+// Trail is where a generated trail writes.
+type Trail struct {
 	Name, Home, Account, Org, Bucket, Prefix string
 }
 
-func (ts trailSpec) arn() string {
+func (ts Trail) ARN() string {
 	return fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", ts.Home, ts.Account, ts.Name)
 }
 
-func (ts trailSpec) base(account string) string {
+func (ts Trail) base(account string) string {
 	return accountBaseForTest(ts.Prefix, ts.Org, account)
 }
 
@@ -90,41 +96,41 @@ func accountBaseForTest(prefix, org, account string) string {
 }
 
 // gen writes histories into a fake server.
-type gen struct {
+type Gen struct {
 	t    testing.TB
 	s    *awsfake.Server
-	keys []testKey
+	keys []Key
 	seq  int
 }
 
-func newGen(t testing.TB, s *awsfake.Server, keys ...testKey) *gen {
-	g := &gen{t: t, s: s, keys: keys}
+func New(t testing.TB, s *awsfake.Server, keys ...Key) *Gen {
+	g := &Gen{t: t, s: s, keys: keys}
 	var pks []awsfake.PublicKey
 	for _, k := range keys {
-		pks = append(pks, awsfake.PublicKey{Fingerprint: k.fingerprint, Value: x509.MarshalPKCS1PublicKey(&k.priv.PublicKey),
-			ValidityStart: k.from, ValidityEnd: k.to})
+		pks = append(pks, awsfake.PublicKey{Fingerprint: k.Fingerprint, Value: x509.MarshalPKCS1PublicKey(&k.Priv.PublicKey),
+			ValidityStart: k.From, ValidityEnd: k.To})
 	}
 	s.SetPublicKeys("", pks)
 	return g
 }
 
-func (g *gen) keyAt(t time.Time) testKey {
+func (g *Gen) keyAt(t time.Time) Key {
 	for _, k := range g.keys {
-		if !t.Before(k.from) && t.Before(k.to) {
+		if !t.Before(k.From) && t.Before(k.To) {
 			return k
 		}
 	}
 	g.t.Fatalf("no test key valid at %s", t)
-	return testKey{}
+	return Key{}
 }
 
-// chainState is the end of a digest chain, to link the next digest to.
-type chainState struct {
+// Chain is the end of a digest chain, to link the next digest to.
+type Chain struct {
 	bucket, key, hash, sig string
 }
 
-// digestRec is a generated digest.
-type digestRec struct {
+// Digest is a generated digest.
+type Digest struct {
 	Bucket, Key string
 	End         time.Time
 	Logs        []string
@@ -133,8 +139,8 @@ type digestRec struct {
 // history writes hours of hourly digests, from start, with logs log files
 // each, for account in region. It returns the digests written and the chain
 // end (pass it back to continue the chain; nil starts a new chain).
-func (g *gen) history(ts trailSpec, account, region string, start time.Time, hours, logs int, prev *chainState) ([]digestRec, *chainState) {
-	var out []digestRec
+func (g *Gen) History(ts Trail, account, region string, start time.Time, hours, logs int, prev *Chain) ([]Digest, *Chain) {
+	var out []Digest
 	base := ts.base(account)
 	for h := 0; h < hours; h++ {
 		end := start.Add(time.Duration(h+1) * time.Hour)
@@ -152,7 +158,7 @@ func (g *gen) history(ts trailSpec, account, region string, start time.Time, hou
 			raw := fmt.Appendf(nil, `{"Records":[{"eventVersion":"1.09","eventTime":"%s","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"%s","requestID":"%d"}]}`,
 				at.Format(time.RFC3339), region, g.seq)
 			sum := sha256.Sum256(raw)
-			g.s.PutObject(ts.Bucket, key, gz(raw), nil)
+			g.s.PutObject(ts.Bucket, key, Gzip(raw), nil)
 			files = append(files, map[string]any{"s3Bucket": ts.Bucket, "s3Object": key, "hashValue": hex.EncodeToString(sum[:]),
 				"hashAlgorithm": "SHA-256", "newestEventTime": at.Format(time.RFC3339), "oldestEventTime": at.Format(time.RFC3339)})
 			keys = append(keys, key)
@@ -165,7 +171,7 @@ func (g *gen) history(ts trailSpec, account, region string, start time.Time, hou
 		k := g.keyAt(end)
 		doc := map[string]any{
 			"awsAccountId": account, "digestStartTime": begin.Format(time.RFC3339), "digestEndTime": end.Format(time.RFC3339),
-			"digestS3Bucket": ts.Bucket, "digestS3Object": dkey, "digestPublicKeyFingerprint": k.fingerprint,
+			"digestS3Bucket": ts.Bucket, "digestS3Object": dkey, "digestPublicKeyFingerprint": k.Fingerprint,
 			"digestSignatureAlgorithm": "SHA256withRSA", "newestEventTime": end.Format(time.RFC3339), "oldestEventTime": begin.Format(time.RFC3339),
 			"previousDigestS3Bucket": nil, "previousDigestS3Object": nil, "previousDigestHashValue": nil,
 			"previousDigestHashAlgorithm": nil, "previousDigestSignature": nil, "logFiles": files,
@@ -176,17 +182,17 @@ func (g *gen) history(ts trailSpec, account, region string, start time.Time, hou
 			doc["previousDigestSignature"] = prev.sig
 		}
 		raw, _ := json.Marshal(doc)
-		sig, hash := sign(k.priv, doc, raw)
-		g.s.PutObject(ts.Bucket, dkey, gz(raw), map[string]string{"signature": sig, "signature-algorithm": "SHA256withRSA"})
-		prev = &chainState{bucket: ts.Bucket, key: dkey, hash: hash, sig: sig}
-		out = append(out, digestRec{Bucket: ts.Bucket, Key: dkey, End: end, Logs: keys})
+		sig, hash := Sign(k.Priv, doc, raw)
+		g.s.PutObject(ts.Bucket, dkey, Gzip(raw), map[string]string{"signature": sig, "signature-algorithm": "SHA256withRSA"})
+		prev = &Chain{bucket: ts.Bucket, key: dkey, hash: hash, sig: sig}
+		out = append(out, Digest{Bucket: ts.Bucket, Key: dkey, End: end, Logs: keys})
 	}
 	return out, prev
 }
 
 // sign signs a digest as CloudTrail does; written from the documentation,
 // independently of the code under test.
-func sign(k *rsa.PrivateKey, doc map[string]any, raw []byte) (sigHex, hashHex string) {
+func Sign(k *rsa.PrivateKey, doc map[string]any, raw []byte) (sigHex, hashHex string) {
 	sum := sha256.Sum256(raw)
 	hashHex = hex.EncodeToString(sum[:])
 	prev := "null"
@@ -202,7 +208,7 @@ func sign(k *rsa.PrivateKey, doc map[string]any, raw []byte) (sigHex, hashHex st
 	return hex.EncodeToString(sig), hashHex
 }
 
-func gz(b []byte) []byte {
+func Gzip(b []byte) []byte {
 	var buf bytes.Buffer
 	w := gzip.NewWriter(&buf)
 	w.Write(b)
@@ -210,7 +216,7 @@ func gz(b []byte) []byte {
 	return buf.Bytes()
 }
 
-func gunzip(t testing.TB, b []byte) []byte {
+func Gunzip(t testing.TB, b []byte) []byte {
 	r, err := gzip.NewReader(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
@@ -223,48 +229,20 @@ func gunzip(t testing.TB, b []byte) []byte {
 }
 
 // addTrail adds the GetTrail, GetTrailStatus and DescribeTrails routes of a trail.
-func addTrail(s *awsfake.Server, ts trailSpec, multi, org bool, latest time.Time, others ...map[string]any) {
-	tr := map[string]any{"Name": ts.Name, "TrailARN": ts.arn(), "HomeRegion": ts.Home, "S3BucketName": ts.Bucket,
+func AddTrail(s *awsfake.Server, ts Trail, multi, org bool, latest time.Time, others ...map[string]any) {
+	tr := map[string]any{"Name": ts.Name, "TrailARN": ts.ARN(), "HomeRegion": ts.Home, "S3BucketName": ts.Bucket,
 		"IsMultiRegionTrail": multi, "IsOrganizationTrail": org, "LogFileValidationEnabled": true}
 	if ts.Prefix != "" {
 		tr["S3KeyPrefix"] = ts.Prefix
 	}
 	body, _ := json.Marshal(map[string]any{"Trail": tr})
-	s.Add(awsfake.Route{Service: "cloudtrail", Operation: "GetTrail", Match: map[string]string{"Name": ts.arn()}, Body: string(body)})
+	s.Add(awsfake.Route{Service: "cloudtrail", Operation: "GetTrail", Match: map[string]string{"Name": ts.ARN()}, Body: string(body)})
 	status := map[string]any{"IsLogging": true}
 	if !latest.IsZero() {
 		status["LatestDigestDeliveryTime"] = latest.Unix()
 	}
 	body, _ = json.Marshal(status)
-	s.Add(awsfake.Route{Service: "cloudtrail", Operation: "GetTrailStatus", Match: map[string]string{"Name": ts.arn()}, Body: string(body)})
+	s.Add(awsfake.Route{Service: "cloudtrail", Operation: "GetTrailStatus", Match: map[string]string{"Name": ts.ARN()}, Body: string(body)})
 	body, _ = json.Marshal(map[string]any{"trailList": append([]map[string]any{tr}, others...)})
 	s.Add(awsfake.Route{Service: "cloudtrail", Operation: "DescribeTrails", Body: string(body)})
 }
-
-// clients returns SDK clients aimed at the fake, with a fast retryer.
-func clients(t testing.TB, s *awsfake.Server) Clients {
-	cfg, err := config.LoadDefaultConfig(context.Background(),
-		config.WithRegion("us-east-1"),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")),
-		config.WithSharedConfigFiles([]string{}), config.WithSharedCredentialsFiles([]string{}),
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = 5
-				o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Millisecond, nil })
-				o.RateLimiter = noRateLimit{}
-			})
-		}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.HTTPClient = s.HTTPClient()
-	cfg.BaseEndpoint = aws.String(s.URL())
-	return NewClients(cfg, true)
-}
-
-type noRateLimit struct{}
-
-func (noRateLimit) GetToken(context.Context, uint) (func() error, error) {
-	return func() error { return nil }, nil
-}
-func (noRateLimit) AddTokens(uint) error { return nil }
