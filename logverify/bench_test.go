@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -35,6 +36,8 @@ func BenchmarkVerify(b *testing.B) {
 }
 
 func benchVerify(b *testing.B, days int, latency time.Duration) {
+	// As the trailguard binary runs (cmd/trailguard/main.go tuneGC).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	s := awsfake.New(b)
 	a, _, _ := ct.TestKeys(b)
 	g := ct.New(b, s, ct.NewKey(a, t0.Add(-48*time.Hour), t0.Add(2000*time.Hour)))

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -423,5 +424,32 @@ func TestIndependentCheck(t *testing.T) {
 	}
 	if independent[f.digests[4].Key] || independent[f.digests[17].Key] || !independent[f.digests[5].Key] {
 		t.Fatalf("the independent check itself is wrong: %v", independent)
+	}
+}
+
+// TestLogFilesAreStreamed checks that log files go through the hash without
+// being held whole: verifying 8 log files of 4 MiB each allocates far less
+// than their size (the memory of one verification is bounded by the
+// requests in flight, not by the files).
+func TestLogFilesAreStreamed(t *testing.T) {
+	s := awsfake.New(t)
+	a, _, _ := ct.TestKeys(t)
+	g := ct.New(t, s, ct.NewKey(a, t0.Add(-48*time.Hour), t0.Add(1000*time.Hour)))
+	g.Pad = 4 << 20
+	ts := ct.Trail{Name: "main", Home: "us-east-1", Account: acct, Bucket: "trail-bucket"}
+	g.History(ts, acct, "us-east-1", t0, 2, 4, nil)
+	ct.AddTrail(s, ts, false, false, t0.Add(2*time.Hour))
+	f := &fixture{s: s, ts: ts}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r := f.run(t, func(o *Options) { o.End = t0.Add(2 * time.Hour); o.Concurrency = 2 })
+	runtime.ReadMemStats(&after)
+	wantClean(t, r, 2, 8)
+	files := 8 * (4 << 20)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("verifying %d MiB of log files allocated %.1f MiB", files>>20, float64(alloc)/(1<<20))
+	if alloc > uint64(files/4) {
+		t.Errorf("verifying %d MiB of log files allocated %d MiB: files are held, not streamed", files>>20, alloc>>20)
 	}
 }

@@ -101,6 +101,9 @@ type Gen struct {
 	s    *awsfake.Server
 	keys []Key
 	seq  int
+	// Pad adds this many bytes of random hex to each log file's record
+	// (large log files, for memory tests).
+	Pad int
 }
 
 func New(t testing.TB, s *awsfake.Server, keys ...Key) *Gen {
@@ -155,8 +158,10 @@ func (g *Gen) History(ts Trail, account, region string, start time.Time, hours, 
 			at := begin.Add(time.Duration(i+1) * time.Hour / time.Duration(logs+1)).Truncate(time.Minute)
 			key := fmt.Sprintf("%sCloudTrail/%s/%s/%s_CloudTrail_%s_%s_%08dabcdEFGH.json.gz",
 				base, region, at.Format("2006/01/02"), account, region, at.Format("20060102T1504Z"), g.seq)
-			raw := fmt.Appendf(nil, `{"Records":[{"eventVersion":"1.09","eventTime":"%s","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"%s","requestID":"%d"}]}`,
-				at.Format(time.RFC3339), region, g.seq)
+			pad := make([]byte, g.Pad/2)
+			rand.Read(pad)
+			raw := fmt.Appendf(nil, `{"Records":[{"eventVersion":"1.09","eventTime":"%s","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"%s","requestID":"%d","pad":"%x"}]}`,
+				at.Format(time.RFC3339), region, g.seq, pad)
 			sum := sha256.Sum256(raw)
 			g.s.PutObject(ts.Bucket, key, Gzip(raw), nil)
 			files = append(files, map[string]any{"s3Bucket": ts.Bucket, "s3Object": key, "hashValue": hex.EncodeToString(sum[:]),
