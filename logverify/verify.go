@@ -78,7 +78,7 @@ func fail(format string, a ...any) error { return &Error{fmt.Sprintf(format, a..
 // Slack of the newest-digest check: CloudTrail delivers a digest about
 // every hour per region, a few minutes after its end time.
 const (
-	homeSlack  = 20 * time.Minute
+	homeSlack  = 45 * time.Minute // the previous digest ends about 60 minutes before the newest
 	otherSlack = 2*time.Hour + 20*time.Minute
 	// digestMargin: digests ending up to this long after the range still
 	// list log files delivered in it.
