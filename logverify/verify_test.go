@@ -453,3 +453,31 @@ func TestLogFilesAreStreamed(t *testing.T) {
 		t.Errorf("verifying %d MiB of log files allocated %d MiB: files are held, not streamed", files>>20, alloc>>20)
 	}
 }
+
+// TestPaginatedListing: a day folder with more than 1000 log files is listed
+// page by page (continuation tokens), and none is missed or called slipped in.
+func TestPaginatedListing(t *testing.T) {
+	s := awsfake.New(t)
+	a, _, _ := ct.TestKeys(t)
+	g := ct.New(t, s, ct.NewKey(a, t0.Add(-48*time.Hour), t0.Add(1000*time.Hour)))
+	ts := ct.Trail{Name: "main", Home: "us-east-1", Account: acct, Bucket: "trail-bucket"}
+	g.History(ts, acct, "us-east-1", t0, 24, 45, nil)
+	k := "AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/01/111122223333_CloudTrail_us-east-1_20260301T2300Z_zzzzforgedzzzzz.json.gz"
+	s.PutObject(ts.Bucket, k, ct.Gzip([]byte(`{"Records":[]}`)), nil) // sorts last: on the second page
+	ct.AddTrail(s, ts, false, false, t0.Add(24*time.Hour))
+	f := &fixture{s: s, ts: ts}
+	r := f.run(t, nil)
+	if s := r.Summarize(); s.Logs.Valid != 1080 || s.Digests.Valid != 24 {
+		t.Errorf("summary %+v", s)
+	}
+	wantStatus(t, r, k, Unlisted, "slipped in")
+	pages := 0
+	for _, c := range s.Calls() {
+		if c.Operation == "ListObjectsV2" && c.Params["continuation-token"] != "" {
+			pages++
+		}
+	}
+	if pages == 0 {
+		t.Error("no continuation page was asked for")
+	}
+}
