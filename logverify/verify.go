@@ -27,6 +27,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -274,8 +275,14 @@ func (v *verifier) readTrail(ctx context.Context) error {
 	v.requests.Add(1)
 	loc, err := v.c.S3(t.home).GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(t.bucket)})
 	if err != nil {
-		v.add(Entry{Type: TypeRegion, Bucket: t.bucket, Region: t.home, Status: Notice,
-			Reason: "s3 GetBucketLocation: " + errText(err) + ": assuming the bucket is in " + t.home})
+		// A redirect or refusal still names the bucket's region in a header.
+		var re *awshttp.ResponseError
+		if errors.As(err, &re) && re.Response != nil && re.Response.Header.Get("x-amz-bucket-region") != "" {
+			v.bucketRegion = re.Response.Header.Get("x-amz-bucket-region")
+		} else {
+			v.add(Entry{Type: TypeRegion, Bucket: t.bucket, Region: t.home, Status: Notice,
+				Reason: "s3 GetBucketLocation: " + errText(err) + ": assuming the bucket is in " + t.home})
+		}
 	} else {
 		switch r := string(loc.LocationConstraint); r {
 		case "":

@@ -481,3 +481,14 @@ func TestPaginatedListing(t *testing.T) {
 		t.Error("no continuation page was asked for")
 	}
 }
+
+// TestBucketRegionFromRedirect: when GetBucketLocation is refused, the
+// region S3 names in x-amz-bucket-region is used.
+func TestBucketRegionFromRedirect(t *testing.T) {
+	f := newFixture(t)
+	f.s.CreateBucket(f.ts.Bucket, "ap-south-1")
+	f.s.Add(awsfake.Route{Service: "s3", Operation: "GetBucketLocation", Headers: map[string]string{"x-amz-bucket-region": "ap-south-1"},
+		Error: &awsfake.ErrorSpec{Status: 403, Code: "AccessDenied", Message: "Access Denied"}})
+	ct.AddTrail(f.s, f.ts, false, false, t0.Add(24*time.Hour))
+	wantClean(t, f.run(t, nil), 24, 72)
+}
