@@ -348,9 +348,8 @@ func (v *verifier) listRegions(ctx context.Context, prefix string) ([]string, er
 // listing is what one stream's folders hold in the time range.
 type listing struct {
 	stream
-	ours    []*digest      // this trail's digests, by end time
-	others  []*digest      // other trails' digests in the same folder
-	logs    map[string]int // log keys in the folders -> index (unused)
+	ours    []*digest // this trail's digests, by end time
+	others  []*digest // other trails' digests in the same folder
 	logKeys []string
 	err     error
 	// filled by chain and verifyLogs

@@ -148,9 +148,6 @@ func (g *Gen) History(ts Trail, account, region string, start time.Time, hours, 
 	for h := 0; h < hours; h++ {
 		end := start.Add(time.Duration(h+1) * time.Hour)
 		begin := end.Add(-time.Hour)
-		type lf struct {
-			S3Bucket, S3Object, HashValue, HashAlgorithm, NewestEventTime, OldestEventTime string
-		}
 		var files []map[string]any
 		var keys []string
 		for i := 0; i < logs; i++ {
