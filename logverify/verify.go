@@ -247,7 +247,10 @@ func (v *verifier) readTrail(ctx context.Context) error {
 
 	v.requests.Add(1)
 	dt, err := ct.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
-	if err == nil {
+	if err != nil {
+		v.add(Entry{Type: TypeRegion, Region: t.home, Status: Notice,
+			Reason: "cloudtrail DescribeTrails: " + errText(err) + ": log files of another trail writing to the same bucket and prefix without log file validation would be reported as slipped in"})
+	} else {
 		for _, o := range dt.TrailList {
 			if aws.ToString(o.TrailARN) == v.o.TrailARN || aws.ToString(o.S3BucketName) != t.bucket ||
 				strings.Trim(aws.ToString(o.S3KeyPrefix), "/") != strings.Trim(t.prefix, "/") {
