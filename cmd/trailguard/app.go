@@ -67,6 +67,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			evalCommand(),
 			collectCommand(),
 			scanCommand(),
+			verifyLogsCommand(),
 			policiesCommand(),
 			frameworksCommand(),
 			diffCommand(),

@@ -138,9 +138,11 @@ type Server struct {
 	latency atomic.Int64 // time.Duration
 	reqSeq  atomic.Uint64
 
-	mu     sync.Mutex
-	routes []*route
-	calls  []Call
+	mu       sync.Mutex
+	routes   []*route
+	calls    []Call
+	handlers []handler    // answer what no route answers (handlers.go)
+	objects  *objectStore // S3 objects put by tests (objects.go)
 	// services are stateful fakes by signing name (see SecurityHub); they
 	// answer their service's requests instead of the routes.
 	services map[string]http.HandlerFunc
@@ -351,6 +353,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 		msg := fmt.Sprintf("awsfake: cannot parse %s %s request: %v", req.service, req.operation, parseErr)
 		s.t.Errorf("%s", msg)
 		status = writeError(w, req, reqID, nil, ErrorSpec{Status: 500, Code: "AwsFakeBadRequest", Message: msg})
+	case hit == nil && s.handle(w, req, reqID, &status):
 	case hit == nil:
 		msg := fmt.Sprintf("awsfake: no route for service=%s region=%s operation=%s params=%s",
 			req.service, req.region, req.operation, formatParams(req.params))
