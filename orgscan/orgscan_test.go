@@ -1,0 +1,358 @@
+package orgscan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailguard/trailguard/collector"
+	"github.com/trailguard/trailguard/internal/awsfake"
+	"github.com/trailguard/trailguard/snapshot"
+)
+
+const (
+	workloadMember = "444444444444" // Workloads OU: under the SCP
+	sandboxMember  = "555555555555" // Sandbox OU: not under it
+	lockedMember   = "666666666666" // no role to assume
+	suspendedID    = "777777777777"
+)
+
+var controlTower = orgSpec{
+	members:   []string{workloadMember, sandboxMember, lockedMember, suspendedID},
+	sandbox:   []string{sandboxMember},
+	noRole:    []string{lockedMember},
+	suspended: []string{suspendedID},
+}
+
+var collectedAt = time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC)
+
+func testOptions(o Options) Options {
+	o.Collector.Regions = testRegions
+	o.Collector.PathStyle = true
+	o.Collector.Now = func() time.Time { return collectedAt }
+	o.Collector.Collector = "trailguard test"
+	return o
+}
+
+// countBy counts the calls of one account to one "service:Operation".
+func countBy(srv *awsfake.Server, account, op string) int {
+	n := 0
+	for _, c := range srv.Calls() {
+		if c.Account == account && c.Service+":"+c.Operation == op {
+			n++
+		}
+	}
+	return n
+}
+
+func collectOrg(t *testing.T, srv *awsfake.Server, opts Options) *snapshot.OrgSnapshot {
+	t.Helper()
+	snap, err := Collect(context.Background(), callerConfig(t, srv), testOptions(opts))
+	if err != nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	// Each account's document is a valid single-account snapshot.
+	for id, a := range snap.Accounts {
+		if a.Snapshot == nil {
+			continue
+		}
+		data, err := json.Marshal(a.Snapshot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := snapshot.Parse(data); err != nil {
+			t.Errorf("account %s: the snapshot does not match the schema: %v", id, err)
+		}
+	}
+	return snap
+}
+
+func TestControlTowerOrganization(t *testing.T) {
+	srv := newServer(t, controlTower)
+	snap := collectOrg(t, srv, Options{RoleName: "AWSControlTowerExecution"})
+
+	if snap.Kind != "organization" || snap.Partition != "aws" || !snap.Complete || len(snap.Errors) != 0 {
+		t.Errorf("kind %q partition %q complete %v errors %v", snap.Kind, snap.Partition, snap.Complete, snap.Errors)
+	}
+	org := snap.Organization
+	if org.ID != orgID || org.ManagementAccountID != mgmtID || org.RootID != rootID || len(org.Units) != 3 ||
+		fmt.Sprint(org.PolicyTypesEnabled) != "[SERVICE_CONTROL_POLICY]" {
+		t.Errorf("organization: %+v", org)
+	}
+	if fmt.Sprint(org.PolicyTargets["p-tgprotect01"]) != "["+workloadsOU+"]" || org.PolicyTypes["p-tgprotect01"] != "SERVICE_CONTROL_POLICY" {
+		t.Errorf("policy targets %v types %v", org.PolicyTargets, org.PolicyTypes)
+	}
+	if p := org.Policies["p-tgprotect01"]; p == nil || p.Document == nil || p.Name != "aws-guardrails-ProtectTrail" || p.AWSManaged {
+		t.Errorf("the SCP: %+v", p)
+	}
+	if fmt.Sprint(org.DelegatedAdministrators) != "[{"+auditID+" guardduty.amazonaws.com} {"+auditID+" securityhub.amazonaws.com}]" {
+		t.Errorf("delegated administrators: %v", org.DelegatedAdministrators)
+	}
+
+	// Every account is there; the two that cannot be entered say why.
+	if len(snap.Accounts) != 7 {
+		t.Fatalf("%d accounts, want 7", len(snap.Accounts))
+	}
+	for _, id := range []string{mgmtID, logArchiveID, auditID, workloadMember, sandboxMember} {
+		a := snap.Accounts[id]
+		if !a.Scanned || a.Snapshot == nil || a.Error != nil || !a.Snapshot.Complete || a.Snapshot.AccountID != id {
+			t.Errorf("account %s: scanned %v error %v snapshot %v", id, a.Scanned, a.Error, a.Snapshot != nil)
+			continue
+		}
+		if len(a.Snapshot.Trails) != 1 || a.Snapshot.Trails[trailARN] == nil {
+			t.Errorf("account %s: trails %v", id, a.Snapshot.Trails)
+		}
+	}
+	for id, why := range map[string]string{lockedMember: "", suspendedID: "SUSPENDED"} {
+		a := snap.Accounts[id]
+		if a.Scanned || a.Snapshot != nil || a.Error == nil || a.Error.Service != "sts" || a.Error.Operation != "AssumeRole" ||
+			a.Error.Code != "AccessDenied" || !strings.Contains(a.Error.Message, why) ||
+			a.Error.Resource != "arn:aws:iam::"+id+":role/AWSControlTowerExecution" {
+			t.Errorf("account %s: scanned %v error %+v", id, a.Scanned, a.Error)
+		}
+	}
+
+	// OU paths and the SCPs in effect, level by level.
+	path := func(id string) string {
+		var s []string
+		for _, p := range snap.Accounts[id].OUPath {
+			s = append(s, p.Type+":"+p.Name)
+		}
+		return strings.Join(s, "/")
+	}
+	for id, want := range map[string]string{workloadMember: "ROOT:Root/ORGANIZATIONAL_UNIT:Workloads", sandboxMember: "ROOT:Root/ORGANIZATIONAL_UNIT:Sandbox",
+		logArchiveID: "ROOT:Root/ORGANIZATIONAL_UNIT:Security", mgmtID: "ROOT:Root"} {
+		if got := path(id); got != want {
+			t.Errorf("account %s: OU path %s, want %s", id, got, want)
+		}
+	}
+	levels := func(id string) string {
+		var s []string
+		for _, l := range snap.Accounts[id].Snapshot.Organization.ServiceControlPolicies {
+			var ps []string
+			for _, p := range l.Policies {
+				ps = append(ps, p.ID)
+			}
+			s = append(s, l.TargetType+"="+strings.Join(ps, ","))
+		}
+		return strings.Join(s, " ")
+	}
+	if got := levels(workloadMember); got != "ROOT=p-FullAWSAccess ORGANIZATIONAL_UNIT=p-FullAWSAccess,p-tgprotect01 ACCOUNT=" {
+		t.Errorf("SCPs on the workload member: %s", got)
+	}
+	if got := levels(sandboxMember); got != "ROOT=p-FullAWSAccess ORGANIZATIONAL_UNIT=p-FullAWSAccess ACCOUNT=" {
+		t.Errorf("SCPs on the sandbox member: %s", got)
+	}
+	m := snap.Accounts[workloadMember].Snapshot.Organization
+	if m.ID != orgID || m.AccountName != "member-"+workloadMember || m.IsManagementAccount == nil || *m.IsManagementAccount ||
+		m.ResourceControlPolicies != nil {
+		t.Errorf("member organization: %+v (RCPs are not enabled: not read)", m)
+	}
+	if mg := snap.Accounts[mgmtID].Snapshot.Organization; mg.IsManagementAccount == nil || !*mg.IsManagementAccount {
+		t.Errorf("management organization: %+v", mg)
+	}
+
+	// Shared resources: the bucket and key of the log archive, the log group
+	// of the management account, as their owners read them.
+	sh := snap.Shared
+	if sh == nil {
+		t.Fatal("no shared resources")
+	}
+	if b := sh.Buckets[trailBucket]; b == nil || b.OwnerAccountID != logArchiveID || b.Policy == nil || !b.Policy.Exists || b.Versioning == nil {
+		t.Errorf("shared bucket: %+v", b)
+	}
+	if k := sh.KMSKeys[trailKey]; k == nil || k.Policy == nil || k.RotationEnabled == nil || !*k.RotationEnabled {
+		t.Errorf("shared key: %+v", k)
+	}
+	if lg := sh.LogGroups[trailGroup]; lg == nil || lg.Exists == nil || !*lg.Exists {
+		t.Errorf("shared log group: %+v", lg)
+	}
+	if len(sh.Errors) != 0 {
+		t.Errorf("shared errors: %v", sh.Errors)
+	}
+	// ... read once: the owners' own collections, and nothing more.
+	for _, c := range []struct {
+		account, op string
+		want        int
+	}{
+		{logArchiveID, "s3:GetBucketPolicy", 1}, {logArchiveID, "kms:GetKeyPolicy", 1}, {mgmtID, "logs:DescribeLogGroups", 1},
+		{mgmtID, "sts:AssumeRole", 6}, // every other account, once (suspended and role-less included)
+		{mgmtID, "organizations:ListAccountsForParent", 4},
+		{mgmtID, "organizations:DescribePolicy", 2},
+	} {
+		if got := countBy(srv, c.account, c.op); got != c.want {
+			t.Errorf("account %s: %d calls to %s, want %d", c.account, got, c.op, c.want)
+		}
+	}
+	if n := srv.Counts()["organizations:ListAccountsForParent"]; n != 4 {
+		t.Errorf("ListAccountsForParent %d calls, want 4 (the root has 1 account, Workloads 3 over two pages of 3... see PageSize)", n)
+	}
+}
+
+// An OU filter leaves the owners out of the scope: the shared resources are
+// then read with the owners' credentials, once for both members.
+func TestSharedResourcesReadOnceWithOwnerCredentials(t *testing.T) {
+	spec := controlTower
+	spec.members = append(slices.Clone(spec.members), "888888888888")
+	srv := newServer(t, spec)
+	snap := collectOrg(t, srv, Options{OUs: []string{"Workloads"}})
+	var ids []string
+	for id := range snap.Accounts {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if fmt.Sprint(ids) != "[444444444444 666666666666 777777777777 888888888888]" {
+		t.Errorf("accounts in scope: %v", ids)
+	}
+	sh := snap.Shared
+	if sh == nil || sh.Buckets[trailBucket] == nil || sh.Buckets[trailBucket].Policy == nil || sh.KMSKeys[trailKey] == nil ||
+		sh.KMSKeys[trailKey].Policy == nil || sh.LogGroups[trailGroup] == nil || sh.LogGroups[trailGroup].Exists == nil {
+		t.Fatalf("shared: %+v", sh)
+	}
+	if len(sh.Errors) != 0 {
+		t.Errorf("shared errors: %v", sh.Errors)
+	}
+	for _, c := range []struct {
+		account, op string
+		want        int
+	}{
+		// Two members use them; each is read once, by its owner.
+		{logArchiveID, "s3:GetBucketPolicy", 1}, {logArchiveID, "s3:GetBucketVersioning", 1}, {logArchiveID, "kms:GetKeyPolicy", 1},
+		{logArchiveID, "kms:DescribeKey", 1}, {mgmtID, "logs:DescribeLogGroups", 1}, {mgmtID, "cloudwatch:DescribeAlarms", 1},
+		// Owner found by asking the account named in the bucket's name, then
+		// read (the collector's own ownership listing).
+		{logArchiveID, "s3:ListBuckets", 2},
+		// Nothing else is read in the owners' accounts.
+		{logArchiveID, "cloudtrail:DescribeTrails", 0}, {mgmtID, "cloudtrail:DescribeTrails", 0},
+		// The members' own attempts, refused, are still made (as in a single-account scan).
+		{workloadMember, "s3:GetBucketPolicy", 1},
+	} {
+		if got := countBy(srv, c.account, c.op); got != c.want {
+			t.Errorf("account %s: %d calls to %s, want %d", c.account, got, c.op, c.want)
+		}
+	}
+}
+
+func TestFilters(t *testing.T) {
+	srv := newServer(t, controlTower)
+	for _, c := range []struct {
+		name string
+		opts Options
+		want string // accounts, or the error
+	}{
+		{"accounts", Options{Accounts: []string{auditID, workloadMember}}, "[333333333333 444444444444]"},
+		{"exclude", Options{ExcludeAccounts: []string{lockedMember, suspendedID, sandboxMember, workloadMember}}, "[111111111111 222222222222 333333333333]"},
+		{"ou by id", Options{OUs: []string{securityOU}}, "[222222222222 333333333333]"},
+		{"shard 2/3", Options{Shard: 2, Shards: 3}, "[222222222222 555555555555]"},
+		{"unknown account", Options{Accounts: []string{"999999999999"}}, "--accounts: 999999999999 is not an account of organization o-tg01example"},
+		{"unknown ou", Options{OUs: []string{"Finance"}}, `--ou: organization o-tg01example has no organizational unit "Finance"`},
+		{"nothing left", Options{Accounts: []string{auditID}, ExcludeAccounts: []string{auditID}}, "no account of organization o-tg01example is left to scan"},
+		{"bad shard", Options{Shard: 4, Shards: 3}, "shard 4/3"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			snap, err := Collect(context.Background(), callerConfig(t, srv), testOptions(c.opts))
+			if err != nil {
+				if !strings.Contains(err.Error(), c.want) || snap != nil {
+					t.Errorf("error %v, want %q", err, c.want)
+				}
+				return
+			}
+			var ids []string
+			for id := range snap.Accounts {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			if fmt.Sprint(ids) != c.want {
+				t.Errorf("accounts %v, want %s", ids, c.want)
+			}
+		})
+	}
+}
+
+func TestNotManagementAccount(t *testing.T) {
+	srv := newServer(t, controlTower)
+	cfg := callerConfig(t, srv)
+	cfg.Credentials = awsfake.CredentialsProvider(workloadMember)
+	snap, err := Collect(context.Background(), cfg, testOptions(Options{}))
+	if snap != nil || err == nil || !strings.Contains(err.Error(), "organizations:ListRoots failed for account 444444444444: AccessDeniedException") ||
+		!strings.Contains(err.Error(), "management account") {
+		t.Errorf("Collect as a member: %v", err)
+	}
+}
+
+// Ctrl-C: the accounts already collected are kept, the others are listed as
+// not scanned, and the snapshot says it is incomplete.
+func TestInterruptKeepsCollectedAccounts(t *testing.T) {
+	spec := orgSpec{}
+	for i := range 12 {
+		spec.members = append(spec.members, memberID(i))
+	}
+	srv := newServer(t, spec)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := testOptions(Options{})
+	opts.Collector.Concurrency = 2 // a few accounts at a time (8 workers)
+	opts.Progress = func(p Progress) {
+		if p.AccountsDone == 3 {
+			cancel()
+		}
+	}
+	snap, err := Collect(ctx, callerConfig(t, srv), opts)
+	if !errors.Is(err, ErrInterrupted) || snap == nil {
+		t.Fatalf("Collect: %v", err)
+	}
+	if snap.Complete {
+		t.Error("an interrupted snapshot is complete")
+	}
+	if len(snap.Accounts) != 15 {
+		t.Errorf("%d accounts, want all 15", len(snap.Accounts))
+	}
+	full, notScanned := 0, 0
+	for id, a := range snap.Accounts {
+		switch {
+		case a.Scanned && a.Snapshot.Complete:
+			full++
+		case !a.Scanned:
+			notScanned++
+			if a.Error == nil || a.Error.Code != "Interrupted" {
+				t.Errorf("account %s: not scanned, error %+v", id, a.Error)
+			}
+		}
+	}
+	if full < 3 || notScanned == 0 {
+		t.Errorf("%d accounts complete, %d not scanned", full, notScanned)
+	}
+}
+
+// The whole run shares one bound on calls in flight.
+func TestConcurrencyBoundAcrossAccounts(t *testing.T) {
+	spec := orgSpec{}
+	for i := range 20 {
+		spec.members = append(spec.members, memberID(i))
+	}
+	srv := newServer(t, spec)
+	srv.SetLatency(5 * time.Millisecond)
+	opts := Options{}
+	opts.Collector.Concurrency = 6
+	collectOrg(t, srv, opts)
+	calls := srv.Calls()
+	peak := 0
+	for _, c := range calls {
+		n := 0
+		for _, d := range calls {
+			if !d.Start.After(c.Start) && d.End.After(c.Start) {
+				n++
+			}
+		}
+		peak = max(peak, n)
+	}
+	if peak > 6 || peak < 4 {
+		t.Errorf("peak %d calls in flight, want at most 6 (and close to it)", peak)
+	}
+	_ = collector.Options{}
+}
