@@ -133,7 +133,7 @@ func (s orgSpec) routes() []awsfake.Route {
 		"IncludeGlobalServiceEvents": true, "IsMultiRegionTrail": true, "HomeRegion": "us-east-1", "TrailARN": trailARN,
 		"LogFileValidationEnabled": true, "CloudWatchLogsLogGroupArn": trailGroup + ":*",
 		"CloudWatchLogsRoleArn": "arn:aws:iam::" + mgmtID + ":role/aws-controltower-CloudWatchLogsRole",
-		"KmsKeyId": trailKey, "HasCustomEventSelectors": false, "HasInsightSelectors": false, "IsOrganizationTrail": true,
+		"KmsKeyId":              trailKey, "HasCustomEventSelectors": false, "HasInsightSelectors": false, "IsOrganizationTrail": true,
 	}
 	all := append([]string{mgmtID, logArchiveID, auditID}, s.members...)
 	for _, id := range all {
