@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/internal/awsfake"
+	fx "github.com/trailguard/trailguard/internal/orgfixture"
 	"github.com/trailguard/trailguard/snapshot"
 )
 
@@ -22,17 +22,17 @@ const (
 	suspendedID    = "777777777777"
 )
 
-var controlTower = orgSpec{
-	members:   []string{workloadMember, sandboxMember, lockedMember, suspendedID},
-	sandbox:   []string{sandboxMember},
-	noRole:    []string{lockedMember},
-	suspended: []string{suspendedID},
+var controlTower = fx.Spec{
+	Members:   []string{workloadMember, sandboxMember, lockedMember, suspendedID},
+	Sandbox:   []string{sandboxMember},
+	NoRole:    []string{lockedMember},
+	Suspended: []string{suspendedID},
 }
 
 var collectedAt = time.Date(2026, 11, 24, 6, 0, 0, 0, time.UTC)
 
 func testOptions(o Options) Options {
-	o.Collector.Regions = testRegions
+	o.Collector.Regions = fx.Regions
 	o.Collector.PathStyle = true
 	o.Collector.Now = func() time.Time { return collectedAt }
 	o.Collector.Collector = "trailguard test"
@@ -52,7 +52,7 @@ func countBy(srv *awsfake.Server, account, op string) int {
 
 func collectOrg(t *testing.T, srv *awsfake.Server, opts Options) *snapshot.OrgSnapshot {
 	t.Helper()
-	snap, err := Collect(context.Background(), callerConfig(t, srv), testOptions(opts))
+	snap, err := Collect(context.Background(), fx.CallerConfig(t, srv), testOptions(opts))
 	if err != nil {
 		t.Fatalf("Collect: %v", err)
 	}
@@ -73,24 +73,24 @@ func collectOrg(t *testing.T, srv *awsfake.Server, opts Options) *snapshot.OrgSn
 }
 
 func TestControlTowerOrganization(t *testing.T) {
-	srv := newServer(t, controlTower)
+	srv := fx.NewServer(t, controlTower)
 	snap := collectOrg(t, srv, Options{RoleName: "AWSControlTowerExecution"})
 
 	if snap.Kind != "organization" || snap.Partition != "aws" || !snap.Complete || len(snap.Errors) != 0 {
 		t.Errorf("kind %q partition %q complete %v errors %v", snap.Kind, snap.Partition, snap.Complete, snap.Errors)
 	}
 	org := snap.Organization
-	if org.ID != orgID || org.ManagementAccountID != mgmtID || org.RootID != rootID || len(org.Units) != 3 ||
+	if org.ID != fx.OrgID || org.ManagementAccountID != fx.MgmtID || org.RootID != fx.RootID || len(org.Units) != 3 ||
 		fmt.Sprint(org.PolicyTypesEnabled) != "[SERVICE_CONTROL_POLICY]" {
 		t.Errorf("organization: %+v", org)
 	}
-	if fmt.Sprint(org.PolicyTargets["p-tgprotect01"]) != "["+workloadsOU+"]" || org.PolicyTypes["p-tgprotect01"] != "SERVICE_CONTROL_POLICY" {
+	if fmt.Sprint(org.PolicyTargets["p-tgprotect01"]) != "["+fx.WorkloadsOU+"]" || org.PolicyTypes["p-tgprotect01"] != "SERVICE_CONTROL_POLICY" {
 		t.Errorf("policy targets %v types %v", org.PolicyTargets, org.PolicyTypes)
 	}
 	if p := org.Policies["p-tgprotect01"]; p == nil || p.Document == nil || p.Name != "aws-guardrails-ProtectTrail" || p.AWSManaged {
 		t.Errorf("the SCP: %+v", p)
 	}
-	if fmt.Sprint(org.DelegatedAdministrators) != "[{"+auditID+" guardduty.amazonaws.com} {"+auditID+" securityhub.amazonaws.com}]" {
+	if fmt.Sprint(org.DelegatedAdministrators) != "[{"+fx.AuditID+" guardduty.amazonaws.com} {"+fx.AuditID+" securityhub.amazonaws.com}]" {
 		t.Errorf("delegated administrators: %v", org.DelegatedAdministrators)
 	}
 
@@ -98,13 +98,13 @@ func TestControlTowerOrganization(t *testing.T) {
 	if len(snap.Accounts) != 7 {
 		t.Fatalf("%d accounts, want 7", len(snap.Accounts))
 	}
-	for _, id := range []string{mgmtID, logArchiveID, auditID, workloadMember, sandboxMember} {
+	for _, id := range []string{fx.MgmtID, fx.LogArchiveID, fx.AuditID, workloadMember, sandboxMember} {
 		a := snap.Accounts[id]
 		if !a.Scanned || a.Snapshot == nil || a.Error != nil || !a.Snapshot.Complete || a.Snapshot.AccountID != id {
 			t.Errorf("account %s: scanned %v error %v snapshot %v", id, a.Scanned, a.Error, a.Snapshot != nil)
 			continue
 		}
-		if len(a.Snapshot.Trails) != 1 || a.Snapshot.Trails[trailARN] == nil {
+		if len(a.Snapshot.Trails) != 1 || a.Snapshot.Trails[fx.TrailARN] == nil {
 			t.Errorf("account %s: trails %v", id, a.Snapshot.Trails)
 		}
 	}
@@ -126,7 +126,7 @@ func TestControlTowerOrganization(t *testing.T) {
 		return strings.Join(s, "/")
 	}
 	for id, want := range map[string]string{workloadMember: "ROOT:Root/ORGANIZATIONAL_UNIT:Workloads", sandboxMember: "ROOT:Root/ORGANIZATIONAL_UNIT:Sandbox",
-		logArchiveID: "ROOT:Root/ORGANIZATIONAL_UNIT:Security", mgmtID: "ROOT:Root"} {
+		fx.LogArchiveID: "ROOT:Root/ORGANIZATIONAL_UNIT:Security", fx.MgmtID: "ROOT:Root"} {
 		if got := path(id); got != want {
 			t.Errorf("account %s: OU path %s, want %s", id, got, want)
 		}
@@ -149,11 +149,11 @@ func TestControlTowerOrganization(t *testing.T) {
 		t.Errorf("SCPs on the sandbox member: %s", got)
 	}
 	m := snap.Accounts[workloadMember].Snapshot.Organization
-	if m.ID != orgID || m.AccountName != "member-"+workloadMember || m.IsManagementAccount == nil || *m.IsManagementAccount ||
+	if m.ID != fx.OrgID || m.AccountName != "member-"+workloadMember || m.IsManagementAccount == nil || *m.IsManagementAccount ||
 		m.ResourceControlPolicies != nil {
 		t.Errorf("member organization: %+v (RCPs are not enabled: not read)", m)
 	}
-	if mg := snap.Accounts[mgmtID].Snapshot.Organization; mg.IsManagementAccount == nil || !*mg.IsManagementAccount {
+	if mg := snap.Accounts[fx.MgmtID].Snapshot.Organization; mg.IsManagementAccount == nil || !*mg.IsManagementAccount {
 		t.Errorf("management organization: %+v", mg)
 	}
 
@@ -163,13 +163,13 @@ func TestControlTowerOrganization(t *testing.T) {
 	if sh == nil {
 		t.Fatal("no shared resources")
 	}
-	if b := sh.Buckets[trailBucket]; b == nil || b.OwnerAccountID != logArchiveID || b.Policy == nil || !b.Policy.Exists || b.Versioning == nil {
+	if b := sh.Buckets[fx.TrailBucket]; b == nil || b.OwnerAccountID != fx.LogArchiveID || b.Policy == nil || !b.Policy.Exists || b.Versioning == nil {
 		t.Errorf("shared bucket: %+v", b)
 	}
-	if k := sh.KMSKeys[trailKey]; k == nil || k.Policy == nil || k.RotationEnabled == nil || !*k.RotationEnabled {
+	if k := sh.KMSKeys[fx.TrailKey]; k == nil || k.Policy == nil || k.RotationEnabled == nil || !*k.RotationEnabled {
 		t.Errorf("shared key: %+v", k)
 	}
-	if lg := sh.LogGroups[trailGroup]; lg == nil || lg.Exists == nil || !*lg.Exists {
+	if lg := sh.LogGroups[fx.TrailGroup]; lg == nil || lg.Exists == nil || !*lg.Exists {
 		t.Errorf("shared log group: %+v", lg)
 	}
 	if len(sh.Errors) != 0 {
@@ -180,10 +180,10 @@ func TestControlTowerOrganization(t *testing.T) {
 		account, op string
 		want        int
 	}{
-		{logArchiveID, "s3:GetBucketPolicy", 1}, {logArchiveID, "kms:GetKeyPolicy", 1}, {mgmtID, "logs:DescribeLogGroups", 1},
-		{mgmtID, "sts:AssumeRole", 6}, // every other account, once (suspended and role-less included)
-		{mgmtID, "organizations:ListAccountsForParent", 4},
-		{mgmtID, "organizations:DescribePolicy", 2},
+		{fx.LogArchiveID, "s3:GetBucketPolicy", 1}, {fx.LogArchiveID, "kms:GetKeyPolicy", 1}, {fx.MgmtID, "logs:DescribeLogGroups", 1},
+		{fx.MgmtID, "sts:AssumeRole", 6}, // every other account, once (suspended and role-less included)
+		{fx.MgmtID, "organizations:ListAccountsForParent", 4},
+		{fx.MgmtID, "organizations:DescribePolicy", 2},
 	} {
 		if got := countBy(srv, c.account, c.op); got != c.want {
 			t.Errorf("account %s: %d calls to %s, want %d", c.account, got, c.op, c.want)
@@ -198,8 +198,8 @@ func TestControlTowerOrganization(t *testing.T) {
 // then read with the owners' credentials, once for both members.
 func TestSharedResourcesReadOnceWithOwnerCredentials(t *testing.T) {
 	spec := controlTower
-	spec.members = append(slices.Clone(spec.members), "888888888888")
-	srv := newServer(t, spec)
+	spec.Members = append(slices.Clone(spec.Members), "888888888888")
+	srv := fx.NewServer(t, spec)
 	snap := collectOrg(t, srv, Options{OUs: []string{"Workloads"}})
 	var ids []string
 	for id := range snap.Accounts {
@@ -210,8 +210,8 @@ func TestSharedResourcesReadOnceWithOwnerCredentials(t *testing.T) {
 		t.Errorf("accounts in scope: %v", ids)
 	}
 	sh := snap.Shared
-	if sh == nil || sh.Buckets[trailBucket] == nil || sh.Buckets[trailBucket].Policy == nil || sh.KMSKeys[trailKey] == nil ||
-		sh.KMSKeys[trailKey].Policy == nil || sh.LogGroups[trailGroup] == nil || sh.LogGroups[trailGroup].Exists == nil {
+	if sh == nil || sh.Buckets[fx.TrailBucket] == nil || sh.Buckets[fx.TrailBucket].Policy == nil || sh.KMSKeys[fx.TrailKey] == nil ||
+		sh.KMSKeys[fx.TrailKey].Policy == nil || sh.LogGroups[fx.TrailGroup] == nil || sh.LogGroups[fx.TrailGroup].Exists == nil {
 		t.Fatalf("shared: %+v", sh)
 	}
 	if len(sh.Errors) != 0 {
@@ -222,13 +222,13 @@ func TestSharedResourcesReadOnceWithOwnerCredentials(t *testing.T) {
 		want        int
 	}{
 		// Two members use them; each is read once, by its owner.
-		{logArchiveID, "s3:GetBucketPolicy", 1}, {logArchiveID, "s3:GetBucketVersioning", 1}, {logArchiveID, "kms:GetKeyPolicy", 1},
-		{logArchiveID, "kms:DescribeKey", 1}, {mgmtID, "logs:DescribeLogGroups", 1}, {mgmtID, "cloudwatch:DescribeAlarms", 1},
+		{fx.LogArchiveID, "s3:GetBucketPolicy", 1}, {fx.LogArchiveID, "s3:GetBucketVersioning", 1}, {fx.LogArchiveID, "kms:GetKeyPolicy", 1},
+		{fx.LogArchiveID, "kms:DescribeKey", 1}, {fx.MgmtID, "logs:DescribeLogGroups", 1}, {fx.MgmtID, "cloudwatch:DescribeAlarms", 1},
 		// Owner found by asking the account named in the bucket's name, then
 		// read (the collector's own ownership listing).
-		{logArchiveID, "s3:ListBuckets", 2},
+		{fx.LogArchiveID, "s3:ListBuckets", 2},
 		// Nothing else is read in the owners' accounts.
-		{logArchiveID, "cloudtrail:DescribeTrails", 0}, {mgmtID, "cloudtrail:DescribeTrails", 0},
+		{fx.LogArchiveID, "cloudtrail:DescribeTrails", 0}, {fx.MgmtID, "cloudtrail:DescribeTrails", 0},
 		// The members' own attempts, refused, are still made (as in a single-account scan).
 		{workloadMember, "s3:GetBucketPolicy", 1},
 	} {
@@ -239,23 +239,23 @@ func TestSharedResourcesReadOnceWithOwnerCredentials(t *testing.T) {
 }
 
 func TestFilters(t *testing.T) {
-	srv := newServer(t, controlTower)
+	srv := fx.NewServer(t, controlTower)
 	for _, c := range []struct {
 		name string
 		opts Options
 		want string // accounts, or the error
 	}{
-		{"accounts", Options{Accounts: []string{auditID, workloadMember}}, "[333333333333 444444444444]"},
+		{"accounts", Options{Accounts: []string{fx.AuditID, workloadMember}}, "[333333333333 444444444444]"},
 		{"exclude", Options{ExcludeAccounts: []string{lockedMember, suspendedID, sandboxMember, workloadMember}}, "[111111111111 222222222222 333333333333]"},
-		{"ou by id", Options{OUs: []string{securityOU}}, "[222222222222 333333333333]"},
+		{"ou by id", Options{OUs: []string{fx.SecurityOU}}, "[222222222222 333333333333]"},
 		{"shard 2/3", Options{Shard: 2, Shards: 3}, "[222222222222 555555555555]"},
 		{"unknown account", Options{Accounts: []string{"999999999999"}}, "--accounts: 999999999999 is not an account of organization o-tg01example"},
 		{"unknown ou", Options{OUs: []string{"Finance"}}, `--ou: organization o-tg01example has no organizational unit "Finance"`},
-		{"nothing left", Options{Accounts: []string{auditID}, ExcludeAccounts: []string{auditID}}, "no account of organization o-tg01example is left to scan"},
+		{"nothing left", Options{Accounts: []string{fx.AuditID}, ExcludeAccounts: []string{fx.AuditID}}, "no account of organization o-tg01example is left to scan"},
 		{"bad shard", Options{Shard: 4, Shards: 3}, "shard 4/3"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			snap, err := Collect(context.Background(), callerConfig(t, srv), testOptions(c.opts))
+			snap, err := Collect(context.Background(), fx.CallerConfig(t, srv), testOptions(c.opts))
 			if err != nil {
 				if !strings.Contains(err.Error(), c.want) || snap != nil {
 					t.Errorf("error %v, want %q", err, c.want)
@@ -275,8 +275,8 @@ func TestFilters(t *testing.T) {
 }
 
 func TestNotManagementAccount(t *testing.T) {
-	srv := newServer(t, controlTower)
-	cfg := callerConfig(t, srv)
+	srv := fx.NewServer(t, controlTower)
+	cfg := fx.CallerConfig(t, srv)
 	cfg.Credentials = awsfake.CredentialsProvider(workloadMember)
 	snap, err := Collect(context.Background(), cfg, testOptions(Options{}))
 	if snap != nil || err == nil || !strings.Contains(err.Error(), "organizations:ListRoots failed for account 444444444444: AccessDeniedException") ||
@@ -288,11 +288,11 @@ func TestNotManagementAccount(t *testing.T) {
 // Ctrl-C: the accounts already collected are kept, the others are listed as
 // not scanned, and the snapshot says it is incomplete.
 func TestInterruptKeepsCollectedAccounts(t *testing.T) {
-	spec := orgSpec{}
+	spec := fx.Spec{}
 	for i := range 12 {
-		spec.members = append(spec.members, memberID(i))
+		spec.Members = append(spec.Members, fx.MemberID(i))
 	}
-	srv := newServer(t, spec)
+	srv := fx.NewServer(t, spec)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts := testOptions(Options{})
@@ -302,7 +302,7 @@ func TestInterruptKeepsCollectedAccounts(t *testing.T) {
 			cancel()
 		}
 	}
-	snap, err := Collect(ctx, callerConfig(t, srv), opts)
+	snap, err := Collect(ctx, fx.CallerConfig(t, srv), opts)
 	if !errors.Is(err, ErrInterrupted) || snap == nil {
 		t.Fatalf("Collect: %v", err)
 	}
@@ -331,11 +331,11 @@ func TestInterruptKeepsCollectedAccounts(t *testing.T) {
 
 // The whole run shares one bound on calls in flight.
 func TestConcurrencyBoundAcrossAccounts(t *testing.T) {
-	spec := orgSpec{}
+	spec := fx.Spec{}
 	for i := range 20 {
-		spec.members = append(spec.members, memberID(i))
+		spec.Members = append(spec.Members, fx.MemberID(i))
 	}
-	srv := newServer(t, spec)
+	srv := fx.NewServer(t, spec)
 	srv.SetLatency(5 * time.Millisecond)
 	opts := Options{}
 	opts.Collector.Concurrency = 6
@@ -354,5 +354,4 @@ func TestConcurrencyBoundAcrossAccounts(t *testing.T) {
 	if peak > 6 || peak < 4 {
 		t.Errorf("peak %d calls in flight, want at most 6 (and close to it)", peak)
 	}
-	_ = collector.Options{}
 }
