@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/internal/awsfake"
 	fx "github.com/trailguard/trailguard/internal/orgfixture"
 	"github.com/trailguard/trailguard/snapshot"
@@ -353,5 +354,79 @@ func TestConcurrencyBoundAcrossAccounts(t *testing.T) {
 	}
 	if peak > 6 || peak < 4 {
 		t.Errorf("peak %d calls in flight, want at most 6 (and close to it)", peak)
+	}
+}
+
+// orgIAMActions maps each call an organization scan makes besides the
+// single-account collector's (whose own test proves those) to its IAM action.
+var orgIAMActions = map[string]string{
+	"organizations:ListRoots":                        "organizations:ListRoots",
+	"organizations:ListOrganizationalUnitsForParent": "organizations:ListOrganizationalUnitsForParent",
+	"organizations:ListAccountsForParent":            "organizations:ListAccountsForParent",
+	"organizations:ListPolicies":                     "organizations:ListPolicies",
+	"organizations:DescribePolicy":                   "organizations:DescribePolicy",
+	"organizations:ListTargetsForPolicy":             "organizations:ListTargetsForPolicy",
+	"organizations:ListDelegatedAdministrators":      "organizations:ListDelegatedAdministrators",
+	"organizations:ListDelegatedServicesForAccount":  "organizations:ListDelegatedServicesForAccount",
+	"organizations:DescribeOrganization":             "organizations:DescribeOrganization",
+	"sts:AssumeRole":                                 "sts:AssumeRole",
+	"sts:GetCallerIdentity":                          "",
+}
+
+// TestIAMPolicyAllowsOrganizationCalls checks that the shipped policy
+// (trailguard iam-policy) allows every call the management account makes in
+// an organization scan, and sts:AssumeRole on the roles trailguard is
+// documented to assume.
+func TestIAMPolicyAllowsOrganizationCalls(t *testing.T) {
+	var policy struct {
+		Statement []struct {
+			Effect   string
+			Action   []string
+			Resource any
+		}
+	}
+	if err := json.Unmarshal(collector.IAMPolicy, &policy); err != nil {
+		t.Fatal(err)
+	}
+	allowed := map[string][]any{}
+	for _, st := range policy.Statement {
+		for _, a := range st.Action {
+			if r, ok := st.Resource.([]any); ok {
+				allowed[a] = append(allowed[a], r...)
+			} else {
+				allowed[a] = append(allowed[a], st.Resource)
+			}
+		}
+	}
+	srv := fx.NewServer(t, controlTower)
+	for _, role := range []string{DefaultRoleName, "AWSControlTowerExecution"} {
+		collectOrg(t, srv, Options{RoleName: role})
+		if !slices.Contains(allowed["sts:AssumeRole"], any("arn:aws:iam::*:role/"+role)) {
+			t.Errorf("the policy does not allow sts:AssumeRole on role %s: %v", role, allowed["sts:AssumeRole"])
+		}
+	}
+	called := map[string]bool{}
+	for _, c := range srv.Calls() {
+		if c.Account != fx.MgmtID || c.Service == "" {
+			continue
+		}
+		op := c.Service + ":" + c.Operation
+		if c.Service != "organizations" && c.Service != "sts" {
+			continue // the collector's calls, proven by its own test
+		}
+		called[op] = true
+		action, ok := orgIAMActions[op]
+		if !ok {
+			t.Errorf("the organization scan called %s, which orgIAMActions does not map", op)
+			continue
+		}
+		if action != "" && len(allowed[action]) == 0 {
+			t.Errorf("the organization scan called %s but iam-policy.json does not allow %s", op, action)
+		}
+	}
+	for op := range orgIAMActions {
+		if !called[op] {
+			t.Errorf("the organization scan never called %s", op)
+		}
 	}
 }
