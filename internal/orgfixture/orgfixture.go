@@ -53,6 +53,13 @@ type Spec struct {
 	NoRole    []string // members without the role
 	Suspended []string // suspended members
 	Regions   []string // regions answered (default Regions)
+	// MemberOUs, when set, spreads the Workloads members over this many
+	// child OUs of Workloads (as a large organization would be).
+	MemberOUs int
+	// PageSize is the most items an Organizations list returns (default 3).
+	PageSize int
+	// ListRegions makes every account answer account:ListRegions with Regions.
+	ListRegions bool
 }
 
 func MemberID(i int) string { return fmt.Sprintf("%012d", 500000000000+i) }
@@ -83,8 +90,17 @@ func (s Spec) Organization() awsfake.Organization {
 			{ID: AuditID, Name: "Audit", Email: "audit@example.com", ParentID: SecurityOU},
 		},
 	}
-	for _, id := range s.Members {
+	if s.PageSize > 0 {
+		o.PageSize = s.PageSize
+	}
+	for i := range s.MemberOUs {
+		o.Units = append(o.Units, awsfake.OrgUnit{ID: fmt.Sprintf("%s-%03d", WorkloadsOU, i), Name: fmt.Sprintf("Workloads-%03d", i), ParentID: WorkloadsOU})
+	}
+	for i, id := range s.Members {
 		a := awsfake.OrgAccount{ID: id, Name: "member-" + id, Email: id + "@example.com", ParentID: WorkloadsOU}
+		if s.MemberOUs > 0 {
+			a.ParentID = fmt.Sprintf("%s-%03d", WorkloadsOU, i%s.MemberOUs)
+		}
 		for _, sb := range s.Sandbox {
 			if sb == id {
 				a.ParentID = SandboxOU
@@ -139,6 +155,13 @@ func (s Spec) Routes() []awsfake.Route {
 		"LogFileValidationEnabled": true, "CloudWatchLogsLogGroupArn": TrailGroup + ":*",
 		"CloudWatchLogsRoleArn": "arn:aws:iam::" + MgmtID + ":role/aws-controltower-CloudWatchLogsRole",
 		"KmsKeyId":              TrailKey, "HasCustomEventSelectors": false, "HasInsightSelectors": false, "IsOrganizationTrail": true,
+	}
+	if s.ListRegions {
+		var list []obj
+		for _, r := range regions {
+			list = append(list, obj{"RegionName": r, "RegionOptStatus": "ENABLED_BY_DEFAULT"})
+		}
+		add(awsfake.Route{Service: "account", Operation: "ListRegions", Body: js(obj{"Regions": list})})
 	}
 	all := append([]string{MgmtID, LogArchiveID, AuditID}, s.Members...)
 	for _, id := range all {
