@@ -60,6 +60,7 @@ type Options struct {
 type Slots struct {
 	sem   chan struct{}
 	calls atomic.Int64
+	busy  atomic.Int64 // time.Duration: the sum of the time slots were held
 }
 
 // NewSlots returns a bound of n calls in flight (64 when n <= 0).
@@ -72,6 +73,10 @@ func NewSlots(n int) *Slots {
 
 // Calls returns the number of calls made through s so far.
 func (s *Slots) Calls() int { return int(s.calls.Load()) }
+
+// Busy returns the total time slots have been held so far (divided by a
+// wall time: the average number of calls in flight).
+func (s *Slots) Busy() time.Duration { return time.Duration(s.busy.Load()) }
 
 // Call makes one API call once a slot is free, with timeout (0: none).
 // Waiting for a slot never holds one, so callers may wait for each other
@@ -88,7 +93,11 @@ func (s *Slots) call(ctx context.Context, timeout time.Duration, fn func(context
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
-	defer func() { <-s.sem }()
+	start := time.Now()
+	defer func() {
+		s.busy.Add(int64(time.Since(start)))
+		<-s.sem
+	}()
 	cctx, cancel := ctx, context.CancelFunc(func() {})
 	if timeout > 0 {
 		cctx, cancel = context.WithTimeout(ctx, timeout)

@@ -16,6 +16,9 @@ package orgscan
 // included), and peak-heap-MiB / peak-sys-MiB (runtime.MemStats sampled
 // every 50 ms: the fake server shares the process, so these include it),
 // server-in-flight (calls in flight as the server saw them, on average),
+// slots-in-use (slots held, on average: 64 means the bound was always
+// reached) and slot-ms/call (how long a call holds its slot: latency plus
+// the client's own time),
 // cpu-ms/call and cpu-cores (CPU of the whole process: collector, SDK and
 // fake server).
 
@@ -91,7 +94,8 @@ func BenchmarkCollectOrg(b *testing.B) {
 			srv := fx.NewServer(b, spec)
 			srv.SetLatency(latency)
 			cfg := fx.CallerConfig(b, srv)
-			opts := Options{Collector: collector.Options{Concurrency: 64, PathStyle: true}}
+			slots := collector.NewSlots(64)
+			opts := Options{Collector: collector.Options{Concurrency: 64, PathStyle: true}, Slots: slots}
 
 			// A single-account scan of one member, for comparison.
 			single := cfg.Copy()
@@ -173,6 +177,8 @@ func BenchmarkCollectOrg(b *testing.B) {
 			// every slot busy waiting for AWS), and the CPU the process (the
 			// collector, the SDK and the fake server) used per call.
 			b.ReportMetric(busy.Seconds()/wall.Seconds(), "server-in-flight")
+			b.ReportMetric(slots.Busy().Seconds()/wall.Seconds(), "slots-in-use")
+			b.ReportMetric(float64(slots.Busy().Milliseconds())/float64(slots.Calls()), "slot-ms/call")
 			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(calls)), "cpu-ms/call")
 			b.ReportMetric(cpu.Seconds()/wall.Seconds(), "cpu-cores")
 			b.ReportMetric(float64(peakHeap.Load())/(1<<20), "peak-heap-MiB")

@@ -64,6 +64,9 @@ type Options struct {
 	Collector collector.Options
 	// Progress, when set, is told about progress after each account.
 	Progress func(Progress)
+	// Slots, when set, is the bound on calls in flight to use (Collector.
+	// Concurrency is then ignored); a caller may share it or read its counters.
+	Slots *collector.Slots
 }
 
 // Progress is an organization collection's progress so far.
@@ -96,10 +99,13 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.OrgSn
 	if opts.Shards < 0 || (opts.Shards > 0 && (opts.Shard < 1 || opts.Shard > opts.Shards)) {
 		return nil, fmt.Errorf("shard %d/%d: K must be between 1 and N", opts.Shard, opts.Shards)
 	}
+	if opts.Slots == nil {
+		opts.Slots = collector.NewSlots(opts.Collector.Concurrency)
+	}
 	w := &walk{
 		cfg:   cfg,
 		opts:  opts,
-		slots: collector.NewSlots(opts.Collector.Concurrency),
+		slots: opts.Slots,
 		creds: map[string]*entry{},
 		snap: &snapshot.OrgSnapshot{
 			SchemaVersion: schema.Version,

@@ -430,3 +430,30 @@ func TestIAMPolicyAllowsOrganizationCalls(t *testing.T) {
 		}
 	}
 }
+
+// The shards of a run never overlap, and together they are the whole run.
+func TestShardsPartitionTheAccounts(t *testing.T) {
+	spec := fx.Spec{}
+	for i := range 7 {
+		spec.Members = append(spec.Members, fx.MemberID(i))
+	}
+	srv := fx.NewServer(t, spec)
+	seen := map[string]int{}
+	for k := 1; k <= 4; k++ {
+		snap := collectOrg(t, srv, Options{Shard: k, Shards: 4})
+		if len(snap.Accounts) < 2 || len(snap.Accounts) > 3 {
+			t.Errorf("shard %d/4: %d accounts of 10", k, len(snap.Accounts))
+		}
+		for id := range snap.Accounts {
+			seen[id]++
+		}
+	}
+	if len(seen) != 10 {
+		t.Errorf("the shards hold %d accounts, want all 10", len(seen))
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("account %s is in %d shards", id, n)
+		}
+	}
+}
