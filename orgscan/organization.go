@@ -336,10 +336,15 @@ func parseDocument(text string) (any, error) {
 	dec.UseNumber()
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("the policy document is not JSON: %w", err)
+		return nil, malformedPolicy{fmt.Sprintf("the policy document is not JSON: %v", err)}
 	}
 	return doc, nil
 }
+
+// malformedPolicy is a policy document AWS returned that is not JSON.
+type malformedPolicy struct{ msg string }
+
+func (e malformedPolicy) Error() string { return e.msg }
 
 // nextPage reads the next page of an SDK paginator through the run's slots.
 func nextPage[O, T any](w *walk, ctx context.Context, next func(context.Context, ...func(*O)) (T, error)) (T, error) {

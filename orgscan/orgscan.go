@@ -29,7 +29,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
 
 	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/schema"
@@ -181,12 +180,10 @@ func (w *walk) fail(ctx context.Context, service, operation, resource string, er
 }
 
 func collectionError(service, operation, region, resource string, err error) snapshot.CollectionError {
-	code, msg := "RequestError", err.Error()
-	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
-		code, msg = apiErr.ErrorCode(), apiErr.ErrorMessage()
-	} else if errors.Is(err, context.DeadlineExceeded) {
-		code, msg = "Timeout", "the call did not finish within the per-call timeout"
+	code, msg := collector.DescribeError(err)
+	var malformed malformedPolicy
+	if errors.As(err, &malformed) {
+		code, msg = "MalformedPolicyDocument", malformed.Error()
 	}
 	return snapshot.CollectionError{Service: service, Operation: operation, Region: region, Resource: resource, Code: code, Message: msg}
 }

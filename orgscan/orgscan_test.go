@@ -457,3 +457,22 @@ func TestShardsPartitionTheAccounts(t *testing.T) {
 		}
 	}
 }
+
+// A policy whose document cannot be read: the SCPs in effect are then not
+// known for any account (absent, never an empty list that would read as
+// "no SCP"), the failure is recorded and the snapshot is incomplete.
+func TestUnreadablePolicyLeavesSCPsUnknown(t *testing.T) {
+	srv := awsfake.New(t)
+	srv.SetOrganization(controlTower.Organization())
+	srv.Add(awsfake.Route{Service: "organizations", Operation: "DescribePolicy", Match: map[string]string{"PolicyId": "p-tgprotect01"},
+		Error: &awsfake.ErrorSpec{Status: 400, Code: "AccessDeniedException", Message: "You don't have permissions to access this resource."}})
+	srv.Add(controlTower.Routes()...)
+	snap := collectOrg(t, srv, Options{RoleName: "AWSControlTowerExecution", Accounts: []string{workloadMember}})
+	if snap.Complete || len(snap.Errors) != 1 || snap.Errors[0].Operation != "DescribePolicy" || snap.Errors[0].Code != "AccessDeniedException" {
+		t.Errorf("complete %v errors %v", snap.Complete, snap.Errors)
+	}
+	a := snap.Accounts[workloadMember]
+	if !a.Scanned || a.Snapshot.Organization.ServiceControlPolicies != nil || len(a.OUPath) != 2 {
+		t.Errorf("member: scanned %v, SCP levels %v, OU path %v", a.Scanned, a.Snapshot.Organization.ServiceControlPolicies, a.OUPath)
+	}
+}
