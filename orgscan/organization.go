@@ -22,6 +22,7 @@ var policyTypes = []orgtypes.PolicyType{orgtypes.PolicyTypeServiceControlPolicy,
 
 // tree is the organization as read from AWS Organizations.
 type tree struct {
+	mu       sync.Mutex // guards the maps while the walk is under way
 	org      *snapshot.OrgDetails
 	accounts map[string]*snapshot.OrgAccount // every account, with its parent in parent
 	parent   map[string]string               // account or OU id -> parent id
@@ -83,7 +84,7 @@ func cmpString(a, b string) int {
 // failure there ends the run: nothing can be scanned), then the OU tree with
 // its accounts, the policies and the delegated administrators, concurrently.
 // Failures after the root are recorded and make the snapshot incomplete.
-func (w *walk) readOrganization(ctx context.Context) (*tree, error) {
+func (w *walk) readOrganization(ctx context.Context, t *tree, found func(id string)) error {
 	client := organizations.NewFromConfig(w.cfg)
 	var desc *organizations.DescribeOrganizationOutput
 	err := w.call(ctx, func(ctx context.Context) (err error) {
@@ -91,19 +92,10 @@ func (w *walk) readOrganization(ctx context.Context) (*tree, error) {
 		return err
 	})
 	if err != nil {
-		return nil, w.fatal(ctx, "DescribeOrganization", err)
+		return w.fatal(ctx, "DescribeOrganization", err)
 	}
 	o := desc.Organization
-	t := &tree{
-		org: &snapshot.OrgDetails{
-			ID: aws.ToString(o.Id), ARN: aws.ToString(o.Arn), ManagementAccountID: aws.ToString(o.MasterAccountId),
-			Units: map[string]*snapshot.OrgUnit{}, Policies: map[string]*snapshot.OrgPolicy{},
-			PolicyTargets: map[string][]string{}, PolicyTypes: map[string]string{},
-		},
-		accounts: map[string]*snapshot.OrgAccount{},
-		parent:   map[string]string{},
-		typeRead: map[string]bool{},
-	}
+	t.org.ID, t.org.ARN, t.org.ManagementAccountID = aws.ToString(o.Id), aws.ToString(o.Arn), aws.ToString(o.MasterAccountId)
 	w.snap.Organization = t.org
 
 	var roots *organizations.ListRootsOutput
@@ -112,10 +104,10 @@ func (w *walk) readOrganization(ctx context.Context) (*tree, error) {
 		return err
 	})
 	if err != nil {
-		return nil, w.fatal(ctx, "ListRoots", err)
+		return w.fatal(ctx, "ListRoots", err)
 	}
 	if len(roots.Roots) == 0 {
-		return nil, fmt.Errorf("organizations:ListRoots: organization %s has no root", t.org.ID)
+		return fmt.Errorf("organizations:ListRoots: organization %s has no root", t.org.ID)
 	}
 	root := roots.Roots[0]
 	t.org.RootID = aws.ToString(root.Id)
@@ -127,7 +119,7 @@ func (w *walk) readOrganization(ctx context.Context) (*tree, error) {
 	}
 	sort.Strings(t.org.PolicyTypesEnabled)
 
-	var mu sync.Mutex // guards t
+	mu := &t.mu
 	var wg sync.WaitGroup
 	// The OU tree, breadth first: each parent's OUs and accounts.
 	var visit func(parent string)
@@ -164,6 +156,9 @@ func (w *walk) readOrganization(ctx context.Context) (*tree, error) {
 					t.accounts[id] = &snapshot.OrgAccount{ID: id, Name: aws.ToString(a.Name), Email: aws.ToString(a.Email), Status: string(a.Status)}
 					t.parent[id] = parent
 					mu.Unlock()
+					if found != nil {
+						found(id)
+					}
 				}
 			}
 		})
@@ -175,19 +170,31 @@ func (w *walk) readOrganization(ctx context.Context) (*tree, error) {
 			continue
 		}
 		wg.Go(func() {
-			if w.readPolicies(ctx, client, t, &mu, typ) {
+			if w.readPolicies(ctx, client, t, mu, typ) {
 				mu.Lock()
 				t.typeRead[string(typ)] = true
 				mu.Unlock()
 			}
 		})
 	}
-	wg.Go(func() { w.delegatedAdmins(ctx, client, t, &mu) })
+	wg.Go(func() { w.delegatedAdmins(ctx, client, t, mu) })
 	wg.Wait()
 	if ctx.Err() != nil {
-		return nil, errors.Join(ErrInterrupted, ctx.Err())
+		return errors.Join(ErrInterrupted, ctx.Err())
 	}
-	return t, nil
+	return nil
+}
+
+func newTree() *tree {
+	return &tree{
+		org: &snapshot.OrgDetails{
+			Units: map[string]*snapshot.OrgUnit{}, Policies: map[string]*snapshot.OrgPolicy{},
+			PolicyTargets: map[string][]string{}, PolicyTypes: map[string]string{},
+		},
+		accounts: map[string]*snapshot.OrgAccount{},
+		parent:   map[string]string{},
+		typeRead: map[string]bool{},
+	}
 }
 
 // fatal turns the failure of a call without which nothing can be scanned

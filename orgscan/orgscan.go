@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -119,23 +120,57 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.OrgSn
 	if err := w.identify(ctx); err != nil {
 		return nil, err
 	}
-	tree, err := w.readOrganization(ctx)
-	if err != nil {
+	// Accounts are collected as the walk finds them (a large OU takes many
+	// sequential pages to list), unless the run is sharded: a shard needs
+	// the whole sorted list first.
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	t := newTree()
+	queue := make(chan string, maxQueued)
+	wait := w.startWorkers(cctx, t, queue)
+	var found func(id string)
+	if opts.Shards == 0 {
+		found = func(id string) {
+			if w.accepts(t, id) {
+				w.queued.Add(1)
+				queue <- id
+			}
+		}
+	}
+	err := w.readOrganization(cctx, t, found)
+	if err == nil {
+		var ids []string
+		if ids, err = w.scope(t); err == nil && opts.Shards > 0 {
+			w.queued.Add(int64(len(ids)))
+			for _, id := range ids {
+				queue <- id
+			}
+		}
+	}
+	interrupted := err != nil && ctx.Err() != nil
+	if err != nil && !interrupted {
+		cancel() // a wrong filter: the accounts already started are dropped with the run
+	}
+	close(queue)
+	wait()
+	if err != nil && (!interrupted || len(w.snap.Accounts) == 0) {
 		return nil, err
 	}
-	scope, err := w.scope(tree)
-	if err != nil {
-		return nil, err
+	if !interrupted {
+		w.collectShared(ctx, t)
 	}
-	w.collectAccounts(ctx, tree, scope)
-	w.collectShared(ctx, tree)
-	w.finish()
+	w.finish(t)
 	if ctx.Err() != nil {
 		w.snap.Complete = false
 		return w.snap, errors.Join(ErrInterrupted, ctx.Err())
 	}
 	return w.snap, nil
 }
+
+// maxQueued is the most accounts found and not yet started (the walk waits
+// beyond it); AWS's default quota is 10 accounts per organization, raised on
+// request to a few thousand.
+const maxQueued = 1 << 16
 
 // walk is one organization collection in progress.
 type walk struct {
@@ -149,7 +184,7 @@ type walk struct {
 	snap  *snapshot.OrgSnapshot
 	creds map[string]*entry // account id -> how to enter it
 
-	done atomic.Int64
+	done, queued atomic.Int64
 }
 
 // entry is how an account is entered: its configuration, or why not.
@@ -257,46 +292,35 @@ func (w *walk) enter(ctx context.Context, id string) (aws.Config, *snapshot.Coll
 	return e.cfg, e.err
 }
 
-// scope returns the ids of the accounts to collect, sorted, after the
-// filters and the shard.
+// scope checks the filters against the whole organization and returns the
+// ids of the accounts to collect, sorted, after the filters and the shard.
 func (w *walk) scope(t *tree) ([]string, error) {
-	var ids []string
-	for id := range t.accounts {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	if len(w.opts.Accounts) > 0 {
-		for _, id := range w.opts.Accounts {
-			if t.accounts[id] == nil {
-				return nil, fmt.Errorf("--accounts: %s is not an account of organization %s", id, t.org.ID)
-			}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, id := range w.opts.Accounts {
+		if t.accounts[id] == nil {
+			return nil, fmt.Errorf("--accounts: %s is not an account of organization %s", id, t.org.ID)
 		}
-		ids = slices.DeleteFunc(ids, func(id string) bool { return !slices.Contains(w.opts.Accounts, id) })
 	}
 	for _, id := range w.opts.ExcludeAccounts {
 		if t.accounts[id] == nil {
 			return nil, fmt.Errorf("--exclude-accounts: %s is not an account of organization %s", id, t.org.ID)
 		}
 	}
-	ids = slices.DeleteFunc(ids, func(id string) bool { return slices.Contains(w.opts.ExcludeAccounts, id) })
-	if len(w.opts.OUs) > 0 {
-		want := map[string]bool{}
-		for _, ou := range w.opts.OUs {
-			found := ou == t.org.RootID
-			for _, u := range t.org.Units {
-				if u.ID == ou || strings.EqualFold(u.Name, ou) {
-					want[u.ID], found = true, true
-				}
-			}
-			if !found {
-				return nil, fmt.Errorf("--ou: organization %s has no organizational unit %q (give an OU id or name)", t.org.ID, ou)
-			}
-			want[ou] = true
+	for _, ou := range w.opts.OUs {
+		if ou != t.org.RootID && !slices.ContainsFunc(slices.Collect(maps.Values(t.org.Units)), func(u *snapshot.OrgUnit) bool {
+			return u.ID == ou || strings.EqualFold(u.Name, ou)
+		}) {
+			return nil, fmt.Errorf("--ou: organization %s has no organizational unit %q (give an OU id or name)", t.org.ID, ou)
 		}
-		ids = slices.DeleteFunc(ids, func(id string) bool {
-			return !slices.ContainsFunc(t.path(id), func(p snapshot.OUPathEntry) bool { return want[p.ID] })
-		})
 	}
+	var ids []string
+	for id := range t.accounts {
+		if w.acceptsLocked(t, id) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
 	if w.opts.Shards > 0 {
 		var kept []string
 		for i, id := range ids {
@@ -312,37 +336,59 @@ func (w *walk) scope(t *tree) ([]string, error) {
 	return ids, nil
 }
 
-// collectAccounts collects every account in scope, at most as many at a
-// time as calls may be in flight (the calls themselves are bounded by the
-// slots).
-func (w *walk) collectAccounts(ctx context.Context, t *tree, ids []string) {
+// accepts reports whether the filters keep account id (its parents are
+// known: the walk lists an OU's accounts after the OU).
+func (w *walk) accepts(t *tree, id string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return w.acceptsLocked(t, id)
+}
+
+func (w *walk) acceptsLocked(t *tree, id string) bool {
+	if len(w.opts.Accounts) > 0 && !slices.Contains(w.opts.Accounts, id) {
+		return false
+	}
+	if slices.Contains(w.opts.ExcludeAccounts, id) {
+		return false
+	}
+	if len(w.opts.OUs) == 0 {
+		return true
+	}
+	return slices.ContainsFunc(t.path(id), func(p snapshot.OUPathEntry) bool {
+		return slices.ContainsFunc(w.opts.OUs, func(ou string) bool { return ou == p.ID || (p.Type != "ROOT" && strings.EqualFold(ou, p.Name)) })
+	})
+}
+
+// startWorkers starts collecting the accounts sent to queue, at most as
+// many at a time as calls may be in flight (the calls themselves are
+// bounded by the slots). The function returned waits for them, once queue
+// is closed. An account taken after ctx is cancelled is recorded as not
+// scanned, never as clean.
+func (w *walk) startWorkers(ctx context.Context, t *tree, queue <-chan string) (wait func()) {
 	workers := w.opts.Collector.Concurrency
 	if workers <= 0 {
 		workers = 64
 	}
-	workers = max(8, workers)
-	next := make(chan string)
 	var wg sync.WaitGroup
-	for range min(workers, len(ids)) {
+	for range max(8, workers) {
 		wg.Go(func() {
-			for id := range next {
-				w.collectAccount(ctx, t, id)
+			for id := range queue {
+				if ctx.Err() != nil {
+					w.record(t, id, nil, interruptedError(id))
+				} else {
+					w.collectAccount(ctx, t, id)
+				}
 				w.done.Add(1)
-				w.progress(len(ids))
+				w.progress(int(w.queued.Load()))
 			}
 		})
 	}
-	for _, id := range ids {
-		if ctx.Err() != nil {
-			// Not started: recorded as not scanned, never as clean.
-			w.record(t, id, nil, &snapshot.CollectionError{Service: "trailguard", Operation: "collect", Resource: id,
-				Code: "Interrupted", Message: "the collection was interrupted before this account was read"})
-			continue
-		}
-		next <- id
-	}
-	close(next)
-	wg.Wait()
+	return wg.Wait
+}
+
+func interruptedError(id string) *snapshot.CollectionError {
+	return &snapshot.CollectionError{Service: "trailguard", Operation: "collect", Resource: id,
+		Code: "Interrupted", Message: "the collection was interrupted before this account was read"}
 }
 
 func (w *walk) progress(total int) {
@@ -355,10 +401,12 @@ func (w *walk) progress(total int) {
 func (w *walk) collectAccount(ctx context.Context, t *tree, id string) {
 	cfg, cerr := w.enter(ctx, id)
 	if cerr != nil {
+		t.mu.Lock()
+		st := t.accounts[id].Status
+		t.mu.Unlock()
 		if ctx.Err() != nil {
-			cerr = &snapshot.CollectionError{Service: "trailguard", Operation: "collect", Resource: id,
-				Code: "Interrupted", Message: "the collection was interrupted before this account was read"}
-		} else if st := t.accounts[id].Status; st != "" && st != "ACTIVE" {
+			cerr = interruptedError(id)
+		} else if st != "" && st != "ACTIVE" {
 			cerr.Message = "the account is " + st + " in AWS Organizations; " + cerr.Message
 		}
 		w.record(t, id, nil, cerr)
@@ -370,7 +418,7 @@ func (w *walk) collectAccount(ctx context.Context, t *tree, id string) {
 	if snap == nil {
 		e := collectionError("trailguard", "collect", "", id, err)
 		if errors.Is(err, collector.ErrInterrupted) {
-			e.Code, e.Message = "Interrupted", "the collection was interrupted before this account was read"
+			e = *interruptedError(id)
 		}
 		w.record(t, id, nil, &e)
 		return
@@ -378,24 +426,14 @@ func (w *walk) collectAccount(ctx context.Context, t *tree, id string) {
 	w.record(t, id, snap, nil)
 }
 
-// record stores an account's result, with its place in the organization.
+// record stores an account's result (its place in the organization is
+// added by finish, once the whole organization is read).
 func (w *walk) record(t *tree, id string, snap *snapshot.Snapshot, cerr *snapshot.CollectionError) {
-	a := t.accounts[id]
-	oa := &snapshot.OrgAccount{ID: id, Name: a.Name, Email: a.Email, Status: a.Status, OUPath: t.path(id),
+	t.mu.Lock()
+	a := *t.accounts[id]
+	t.mu.Unlock()
+	oa := &snapshot.OrgAccount{ID: id, Name: a.Name, Email: a.Email, Status: a.Status,
 		Scanned: snap != nil, Error: cerr, Snapshot: snap}
-	if snap != nil {
-		org := snap.Organization
-		if org == nil || org.ID == "" {
-			org = &snapshot.Organization{ID: t.org.ID, ManagementAccountID: t.org.ManagementAccountID}
-		}
-		org.IsManagementAccount = aws.Bool(id == t.org.ManagementAccountID)
-		org.AccountName = a.Name
-		org.OUPath = oa.OUPath
-		org.PolicyTypesEnabled = t.org.PolicyTypesEnabled
-		org.ServiceControlPolicies = t.levels(id, "SERVICE_CONTROL_POLICY")
-		org.ResourceControlPolicies = t.levels(id, "RESOURCE_CONTROL_POLICY")
-		snap.Organization = org
-	}
 	w.mu.Lock()
 	w.snap.Accounts[id] = oa
 	if cerr != nil && cerr.Code == "Interrupted" {
@@ -404,8 +442,28 @@ func (w *walk) record(t *tree, id string, snap *snapshot.Snapshot, cerr *snapsho
 	w.mu.Unlock()
 }
 
-// finish sorts the lists with no natural key.
-func (w *walk) finish() {
+// finish gives each account its place in the organization (OU path, and
+// in its snapshot the organization, its name and the SCPs/RCPs in effect
+// on it) and sorts the lists with no natural key.
+func (w *walk) finish(t *tree) {
+	for id, oa := range w.snap.Accounts {
+		oa.OUPath = t.path(id)
+		snap := oa.Snapshot
+		if snap == nil {
+			continue
+		}
+		org := snap.Organization
+		if org == nil || org.ID == "" {
+			org = &snapshot.Organization{ID: t.org.ID, ManagementAccountID: t.org.ManagementAccountID}
+		}
+		org.IsManagementAccount = aws.Bool(id == t.org.ManagementAccountID)
+		org.AccountName = oa.Name
+		org.OUPath = oa.OUPath
+		org.PolicyTypesEnabled = t.org.PolicyTypesEnabled
+		org.ServiceControlPolicies = t.levels(id, "SERVICE_CONTROL_POLICY")
+		org.ResourceControlPolicies = t.levels(id, "RESOURCE_CONTROL_POLICY")
+		snap.Organization = org
+	}
 	sortErrors(w.snap.Errors)
 	if w.snap.Shared != nil {
 		sortErrors(w.snap.Shared.Errors)
