@@ -478,3 +478,28 @@ func TestUnreadablePolicyLeavesSCPsUnknown(t *testing.T) {
 		t.Errorf("member: scanned %v, SCP levels %v, OU path %v", a.Scanned, a.Snapshot.Organization.ServiceControlPolicies, a.OUPath)
 	}
 }
+
+// A bucket no account of the organization lists (owned outside it) is not
+// made up: it stays as the members recorded it, and shared says why.
+func TestBucketOwnedOutsideTheOrganization(t *testing.T) {
+	srv := awsfake.New(t)
+	srv.SetOrganization(controlTower.Organization())
+	srv.Add(awsfake.Route{Service: "s3", Account: fx.LogArchiveID, Operation: "ListBuckets", Match: map[string]string{"prefix": fx.TrailBucket},
+		Body: `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>6e1f2a3b</ID></Owner><Buckets></Buckets></ListAllMyBucketsResult>`})
+	srv.Add(controlTower.Routes()...)
+	snap := collectOrg(t, srv, Options{Accounts: []string{workloadMember}})
+	sh := snap.Shared
+	if sh == nil || sh.Buckets[fx.TrailBucket] != nil || sh.KMSKeys[fx.TrailKey] == nil {
+		t.Fatalf("shared: %+v", sh)
+	}
+	if len(sh.Errors) != 1 || sh.Errors[0].Code != "OwnerNotFound" || sh.Errors[0].Resource != fx.TrailBucket ||
+		!strings.Contains(sh.Errors[0].Message, fx.LogArchiveID) {
+		t.Errorf("shared errors: %v", sh.Errors)
+	}
+	if b := snap.Accounts[workloadMember].Snapshot.Buckets[fx.TrailBucket]; b == nil || b.Policy != nil {
+		t.Errorf("the member's own view of the bucket changed: %+v", b)
+	}
+	if n := countBy(srv, fx.LogArchiveID, "s3:GetBucketPolicy"); n != 0 {
+		t.Errorf("%d GetBucketPolicy calls by the log archive account for a bucket it does not own", n)
+	}
+}
