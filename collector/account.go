@@ -61,6 +61,10 @@ func (r *run) identify(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(ctx, r.opts.CallTimeout)
 	_, err := r.cfg.Credentials.Retrieve(cctx)
 	cancel()
+	if err == nil && r.opts.AccountID != "" && r.opts.Partition != "" {
+		r.snap.AccountID, r.snap.Partition = r.opts.AccountID, r.opts.Partition
+		return nil
+	}
 	if err == nil {
 		var out *sts.GetCallerIdentityOutput
 		if out, err = do(r, ctx, r.clients.sts().GetCallerIdentity, &sts.GetCallerIdentityInput{}); err == nil {

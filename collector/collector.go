@@ -46,6 +46,66 @@ type Options struct {
 	Progress func(Progress)
 	// Now returns the collection time (default time.Now).
 	Now func() time.Time
+	// Slots, when set, bounds the calls in flight together with every other
+	// collection that shares it (an organization's accounts): Concurrency is
+	// then ignored.
+	Slots *Slots
+	// AccountID and Partition, when both are set, are the account the
+	// credentials belong to, already known (e.g. from sts:AssumeRole): the
+	// collection then makes no sts:GetCallerIdentity call.
+	AccountID, Partition string
+}
+
+// Slots bounds the API calls in flight, across any number of collections.
+type Slots struct {
+	sem   chan struct{}
+	calls atomic.Int64
+	busy  atomic.Int64 // time.Duration: the sum of the time slots were held
+}
+
+// NewSlots returns a bound of n calls in flight (64 when n <= 0).
+func NewSlots(n int) *Slots {
+	if n <= 0 {
+		n = 64
+	}
+	return &Slots{sem: make(chan struct{}, n)}
+}
+
+// Calls returns the number of calls made through s so far.
+func (s *Slots) Calls() int { return int(s.calls.Load()) }
+
+// Busy returns the total time slots have been held so far (divided by a
+// wall time: the average number of calls in flight).
+func (s *Slots) Busy() time.Duration { return time.Duration(s.busy.Load()) }
+
+// Call makes one API call once a slot is free, with timeout (0: none).
+// Waiting for a slot never holds one, so callers may wait for each other
+// without deadlock.
+func (s *Slots) Call(ctx context.Context, timeout time.Duration, fn func(context.Context) error) error {
+	_, err := s.call(ctx, timeout, fn)
+	return err
+}
+
+// call is Call, also reporting whether fn ran.
+func (s *Slots) call(ctx context.Context, timeout time.Duration, fn func(context.Context) error) (bool, error) {
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	start := time.Now()
+	defer func() {
+		s.busy.Add(int64(time.Since(start)))
+		<-s.sem
+	}()
+	cctx, cancel := ctx, context.CancelFunc(func() {})
+	if timeout > 0 {
+		cctx, cancel = context.WithTimeout(ctx, timeout)
+	}
+	defer cancel()
+	err := fn(cctx)
+	s.calls.Add(1)
+	return true, err
 }
 
 // Progress is a collection's progress so far.
@@ -65,6 +125,25 @@ var ErrInterrupted = errors.New("collection interrupted")
 // CredentialsError). When ctx is cancelled it returns what was collected,
 // marked incomplete, with an error wrapping ErrInterrupted.
 func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snapshot, error) {
+	r := newRun(cfg, opts)
+	if err := r.collect(ctx); err != nil {
+		return nil, err
+	}
+	return r.result(ctx)
+}
+
+// result finishes the snapshot and returns it, marked incomplete and with an
+// error wrapping ErrInterrupted if ctx was cancelled.
+func (r *run) result(ctx context.Context) (*snapshot.Snapshot, error) {
+	r.finish()
+	if ctx.Err() != nil {
+		r.snap.Complete = false
+		return r.snap, errors.Join(ErrInterrupted, ctx.Err())
+	}
+	return r.snap, nil
+}
+
+func newRun(cfg aws.Config, opts Options) *run {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 64
 	}
@@ -74,10 +153,13 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	r := &run{
+	if opts.Slots == nil {
+		opts.Slots = NewSlots(opts.Concurrency)
+	}
+	return &run{
 		cfg:   cfg,
 		opts:  opts,
-		sem:   make(chan struct{}, opts.Concurrency),
+		slots: opts.Slots,
 		tasks: map[string]*task{},
 		seen:  map[string]bool{},
 
@@ -99,15 +181,6 @@ func Collect(ctx context.Context, cfg aws.Config, opts Options) (*snapshot.Snaps
 			Errors:          []snapshot.CollectionError{},
 		},
 	}
-	if err := r.collect(ctx); err != nil {
-		return nil, err
-	}
-	r.finish()
-	if ctx.Err() != nil {
-		r.snap.Complete = false
-		return r.snap, errors.Join(ErrInterrupted, ctx.Err())
-	}
-	return r.snap, nil
 }
 
 // run is one collection in progress.
@@ -115,7 +188,7 @@ type run struct {
 	cfg     aws.Config
 	opts    Options
 	clients *clients
-	sem     chan struct{}
+	slots   *Slots
 	wg      sync.WaitGroup
 
 	mu           sync.Mutex // guards snap, tasks and the per-region state below
@@ -200,15 +273,10 @@ func (r *run) recover() {
 // free, with the per-call timeout. Waiting for a slot never holds one, so
 // tasks may wait for each other without deadlock.
 func (r *run) call(ctx context.Context, fn func(context.Context) error) error {
-	select {
-	case r.sem <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	ran, err := r.slots.call(ctx, r.opts.CallTimeout, fn)
+	if !ran {
+		return err
 	}
-	defer func() { <-r.sem }()
-	cctx, cancel := context.WithTimeout(ctx, r.opts.CallTimeout)
-	defer cancel()
-	err := fn(cctx)
 	r.calls.Add(1)
 	r.progress()
 	return err

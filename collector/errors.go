@@ -100,3 +100,8 @@ func responseHeader(err error, name string) string {
 	}
 	return ""
 }
+
+// DescribeError is the error code and message a snapshot stores for a failed
+// call (see describeError): AWS's own when AWS answered, else a short
+// classification, without request ids or URL query strings.
+func DescribeError(err error) (code, message string) { return describeError(err) }

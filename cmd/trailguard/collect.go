@@ -45,18 +45,31 @@ func collectCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "collect",
 		Usage: "take a read-only snapshot of the account's CloudTrail posture from AWS",
-		Flags: append(collectFlags(),
+		Flags: append(append(collectFlags(), orgFlags()...),
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the snapshot to `FILE` (default: standard output)"},
 		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
 				return usageError("collect takes no arguments, got %q (write the snapshot with -o FILE)", c.Args().Slice())
 			}
+			if err := checkOrgFlags(c); err != nil {
+				return err
+			}
 			out, err := openSnapshot(c, c.String("output"))
 			if err != nil {
 				return err
 			}
 			defer out.abort()
+			if c.Bool("org") {
+				snap, err := collectOrg(c)
+				if snap == nil {
+					return err
+				}
+				if werr := out.write(snap); werr != nil {
+					return werr
+				}
+				return interrupted(err, c.String("output"))
+			}
 			snap, err := collect(c)
 			if snap == nil {
 				return err
@@ -120,44 +133,63 @@ func scanCommand() *cli.Command {
 // collect runs a collection with the command line's options. It returns a
 // snapshot whenever one was taken, even with an error (interrupted).
 func collect(c *cli.Context) (*snapshot.Snapshot, error) {
-	cfg, custom, err := collector.LoadConfig(c.Context, collector.ConfigOptions{
-		Profile:     c.String("profile"),
-		Region:      c.String("region"),
-		RoleARN:     c.String("role-arn"),
-		ExternalID:  c.String("external-id"),
-		EndpointURL: c.String("endpoint-url"),
-		Concurrency: c.Int("concurrency"),
-	})
+	cfg, custom, err := loadAWSConfig(c)
 	if err != nil {
-		return nil, cli.Exit(err.Error(), exitError)
+		return nil, err
 	}
-	if c.String("external-id") != "" && c.String("role-arn") == "" {
-		return nil, usageError("--external-id needs --role-arn")
+	opts := collectorOptions(c, custom)
+	progress := newProgress(c.App.ErrWriter, c.Bool("quiet"))
+	opts.Progress = progress.update
+	snap, err := collector.Collect(c.Context, cfg, opts)
+	progress.done()
+	return snap, collectError(snap != nil, err)
+}
+
+// collectError turns a collection's error into the command's.
+func collectError(collected bool, err error) error {
+	var credErr *collector.CredentialsError
+	switch {
+	case errors.As(err, &credErr):
+		return cli.Exit(credErr.Error(), exitError)
+	case !collected && errors.Is(err, collector.ErrInterrupted):
+		return cli.Exit("collection interrupted before anything was collected", exitInterrupted)
+	case !collected && err != nil:
+		return cli.Exit(err.Error(), exitError)
 	}
-	if awsConfigHook != nil {
-		awsConfigHook(&cfg)
-	}
-	opts := collector.Options{
+	return err
+}
+
+// collectorOptions are the collector's options from the command line.
+func collectorOptions(c *cli.Context, custom bool) collector.Options {
+	return collector.Options{
 		Regions:     splitList(c.StringSlice("regions")),
 		Concurrency: c.Int("concurrency"),
 		CallTimeout: c.Duration("call-timeout"),
 		PathStyle:   custom,
 		Collector:   "trailguard " + version,
 	}
-	progress := newProgress(c.App.ErrWriter, c.Bool("quiet"))
-	opts.Progress = progress.update
-	snap, err := collector.Collect(c.Context, cfg, opts)
-	progress.done()
-	var credErr *collector.CredentialsError
-	switch {
-	case errors.As(err, &credErr):
-		return nil, cli.Exit(credErr.Error(), exitError)
-	case snap == nil && errors.Is(err, collector.ErrInterrupted):
-		return nil, cli.Exit("collection interrupted before anything was collected", exitInterrupted)
-	case snap == nil && err != nil:
-		return nil, cli.Exit(err.Error(), exitError)
+}
+
+// loadAWSConfig loads the SDK configuration from the command line's options.
+func loadAWSConfig(c *cli.Context) (aws.Config, bool, error) {
+	cfg, custom, err := collector.LoadConfig(c.Context, collector.ConfigOptions{
+		Profile:     c.String("profile"),
+		Region:      c.String("region"),
+		RoleARN:     c.String("role-arn"),
+		ExternalID:  roleARNExternalID(c),
+		EndpointURL: c.String("endpoint-url"),
+		Concurrency: c.Int("concurrency"),
+	})
+	if err != nil {
+		return cfg, false, cli.Exit(err.Error(), exitError)
 	}
-	return snap, err
+	if c.String("external-id") != "" && c.String("role-arn") == "" && !c.Bool("org") {
+		return cfg, false, usageError("--external-id needs --role-arn (or --org, for the role assumed in each account)")
+	}
+	if awsConfigHook != nil {
+		awsConfigHook(&cfg)
+	}
+	return cfg, custom, nil
 }
 
 // interrupted turns an interrupted collection into its exit error.
@@ -198,8 +230,9 @@ func openSnapshot(c *cli.Context, path string) (*snapshotOutput, error) {
 	return o, nil
 }
 
-// write writes the document and puts the file in place.
-func (o *snapshotOutput) write(snap *snapshot.Snapshot) error {
+// write writes the document (a *snapshot.Snapshot or *snapshot.OrgSnapshot)
+// and puts the file in place.
+func (o *snapshotOutput) write(snap any) error {
 	data, err := json.MarshalIndent(snap, "", "  ")
 	if err != nil {
 		return err
@@ -263,13 +296,21 @@ func (p *progress) update(pr collector.Progress) {
 	if !p.on {
 		return
 	}
+	p.show(fmt.Sprintf("collecting: regions %d/%d, %d API calls, %d failed ", pr.RegionsDone, pr.Regions, pr.Calls, pr.Errors))
+}
+
+// show writes a progress line, at most ten times a second.
+func (p *progress) show(line string) {
+	if !p.on {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if time.Since(p.last) < 100*time.Millisecond {
 		return
 	}
 	p.last, p.seen = time.Now(), true
-	fmt.Fprintf(p.w, "\rcollecting: regions %d/%d, %d API calls, %d failed ", pr.RegionsDone, pr.Regions, pr.Calls, pr.Errors)
+	fmt.Fprint(p.w, "\r"+line)
 }
 
 func (p *progress) done() {

@@ -75,6 +75,10 @@ type request struct {
 	region    string
 	operation string
 	params    map[string]string
+	// account is the caller's account, from the access key of the SigV4
+	// credentials ("" when the key names none); sessionToken is the
+	// X-Amz-Security-Token of temporary credentials.
+	account, sessionToken string
 }
 
 // parseRequest determines service, region, operation and parameters. It

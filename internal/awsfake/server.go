@@ -27,6 +27,10 @@
 // unexpected calls. Note that the SDK retries 500s, so one unexpected SDK call
 // is usually reported once per attempt.
 //
+// One server answers for many accounts: see accounts.go (the account comes
+// from the credentials) and organizations.go (a built-in Organizations and
+// STS AssumeRole, answering from a model given to SetOrganization).
+//
 // # Manifest format (routes.json)
 //
 // A scenario is a directory holding routes.json and the body files it names:
@@ -49,6 +53,8 @@
 //   - service: cloudtrail, s3, s3control, kms, logs, cloudwatch, iam, sts, sns,
 //     account or organizations (CloudWatch is "cloudwatch" although it signs
 //     as "monitoring").
+//   - account: the caller's account (from the access key, see accounts.go and
+//     Credentials); omitted matches any caller.
 //   - region: SigV4 credential-scope region; omitted matches any region.
 //   - operation: API operation name (DescribeTrails, GetBucketPolicy, HeadBucket, ...).
 //   - match: request parameters that must be equal; "" means absent or empty.
@@ -97,7 +103,11 @@ import (
 
 // Route answers one kind of request. See the package documentation.
 type Route struct {
-	Service   string            `json:"service"`
+	Service string `json:"service"`
+	// Account, when set, limits the route to requests signed with
+	// credentials of that account (see Server.Credentials); omitted
+	// matches any caller.
+	Account   string            `json:"account,omitempty"`
 	Region    string            `json:"region,omitempty"`
 	Operation string            `json:"operation"`
 	Match     map[string]string `json:"match,omitempty"`
@@ -119,6 +129,7 @@ type ErrorSpec struct {
 // Call records one request the server received.
 type Call struct {
 	Service, Region, Operation string
+	Account                    string // the caller's account ("" when the access key names none)
 	Params                     map[string]string
 	Status                     int
 	Start, End                 time.Time
@@ -129,6 +140,7 @@ type route struct {
 	Route
 	body []byte // wire-format body (already CBOR for cloudwatch)
 	used int
+	seq  int // order of addition
 }
 
 // Server is a fake AWS endpoint. It is safe for concurrent use.
@@ -140,7 +152,9 @@ type Server struct {
 
 	mu       sync.Mutex
 	routes   []*route
+	index    map[routeKey][]*route // routes by account, service and operation
 	calls    []Call
+	org      *orgState    // the organization and sessions, when SetOrganization was called
 	handlers []handler    // answer what no route answers (handlers.go)
 	objects  *objectStore // S3 objects put by tests (objects.go)
 	// services are stateful fakes by signing name (see SecurityHub); they
@@ -219,7 +233,15 @@ func (s *Server) add(dir string, routes []Route) error {
 		prepared = append(prepared, p)
 	}
 	s.mu.Lock()
-	s.routes = append(s.routes, prepared...)
+	for _, r := range prepared {
+		r.seq = len(s.routes)
+		s.routes = append(s.routes, r)
+		if s.index == nil {
+			s.index = map[routeKey][]*route{}
+		}
+		k := routeKey{r.Account, r.Service, r.Operation}
+		s.index[k] = append(s.index[k], r)
+	}
 	s.mu.Unlock()
 	return nil
 }
@@ -295,6 +317,9 @@ func (r *route) match(req *request) bool {
 	if r.Service != req.service || r.Operation != req.operation {
 		return false
 	}
+	if r.Account != "" && r.Account != req.account {
+		return false
+	}
 	if r.Region != "" && r.Region != req.region {
 		return false
 	}
@@ -322,20 +347,23 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 	req, parseErr := parseRequest(hr)
 	reqID := fmt.Sprintf("a0f4ce00-0000-4000-8000-%012d", s.reqSeq.Add(1))
 
+	req.account, req.sessionToken = callerAccount(hr)
+
 	s.mu.Lock()
 	var hit *route
 	if parseErr == nil {
-		for _, r := range s.routes {
-			if r.match(req) {
-				r.used++
-				hit = r
-				break
-			}
+		hit = s.lookup(req)
+		if hit != nil {
+			hit.used++
 		}
+	}
+	var builtin *answer
+	if parseErr == nil && hit == nil {
+		builtin = s.answerBuiltin(req)
 	}
 	idx := len(s.calls)
 	s.calls = append(s.calls, Call{Service: req.service, Region: req.region, Operation: req.operation,
-		Params: req.params, Start: start})
+		Account: req.account, Params: req.params, Start: start})
 	s.mu.Unlock()
 
 	if d := time.Duration(s.latency.Load()); d > 0 {
@@ -353,6 +381,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 		msg := fmt.Sprintf("awsfake: cannot parse %s %s request: %v", req.service, req.operation, parseErr)
 		s.t.Errorf("%s", msg)
 		status = writeError(w, req, reqID, nil, ErrorSpec{Status: 500, Code: "AwsFakeBadRequest", Message: msg})
+	case hit == nil && builtin != nil && builtin.err != nil:
+		status = writeError(w, req, reqID, nil, *builtin.err)
+	case hit == nil && builtin != nil:
+		status = writeBody(w, req, reqID, &route{body: builtin.body})
 	case hit == nil && s.handle(w, req, reqID, &status):
 	case hit == nil:
 		msg := fmt.Sprintf("awsfake: no route for service=%s region=%s operation=%s params=%s",
@@ -369,6 +401,32 @@ func (s *Server) serveHTTP(w http.ResponseWriter, hr *http.Request) {
 	s.calls[idx].Status = status
 	s.calls[idx].End = time.Now()
 	s.mu.Unlock()
+}
+
+// routeKey indexes routes: the first route that matches a request is the
+// earliest added among the caller's account's routes and the routes for any
+// account, of the request's service and operation.
+type routeKey struct{ account, service, operation string }
+
+// lookup returns the route that answers req, or nil. s.mu is held.
+func (s *Server) lookup(req *request) *route {
+	var hit *route
+	keys := []routeKey{{"", req.service, req.operation}}
+	if req.account != "" {
+		keys = append(keys, routeKey{req.account, req.service, req.operation})
+	}
+	for _, k := range keys {
+		for _, r := range s.index[k] {
+			if hit != nil && r.seq > hit.seq {
+				break
+			}
+			if r.match(req) {
+				hit = r
+				break
+			}
+		}
+	}
+	return hit
 }
 
 func formatParams(p map[string]string) string {
