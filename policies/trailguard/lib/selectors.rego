@@ -129,6 +129,26 @@ records_write_event(trail, event) if {
 	}
 }
 
+# records_all_write_management_events(trail) is true when one selector records
+# the write management events of every source (the usual case, decided
+# without looking at any event): a classic selector with write events and no
+# excluded source, or an advanced management selector with no field but
+# eventCategory and a readOnly that lets write events through.
+records_all_write_management_events(trail) if {
+	some sel in trail.event_selectors
+	_classic_records_writes(sel)
+	count(object.get(sel, "exclude_management_event_sources", [])) == 0
+}
+
+records_all_write_management_events(trail) if {
+	some sel in trail.advanced_event_selectors
+	fields := field_selectors(sel)
+	_advanced_management_writes(fields)
+	every name, _ in fields {
+		name in {"eventcategory", "readonly"}
+	}
+}
+
 # The fields of an advanced management events selector that this library
 # evaluates; any other field narrows what is recorded in a way it cannot judge.
 _management_fields := {"eventcategory", "readonly", "eventsource", "eventname"}
@@ -152,6 +172,8 @@ _advanced_management_writes(fields) if {
 # known, why it does not record every one of events (write management events):
 # "" when it records them all.
 write_events_gap(trail, events) := "" if {
+	records_all_write_management_events(trail)
+} else := "" if {
 	every e in events {
 		records_write_event(trail, e)
 	}
