@@ -69,6 +69,33 @@ func readChecks(c *ast.Compiler) ([]findings.Check, error) {
 	return checks, nil
 }
 
+// frameworkControl reads one entry of a custom.frameworks list: a control id
+// ("3.1"), for a control the check covers whole, or an object
+// {id: "1.15", partial: "what the check does not examine"} for one it covers
+// only in part (the reason is required, so that a report can say what is left).
+func frameworkControl(entry any) (id, partial string, err error) {
+	switch e := entry.(type) {
+	case string:
+		return e, "", nil
+	case map[string]any:
+		for k := range e {
+			if k != "id" && k != "partial" {
+				return "", "", fmt.Errorf("control %v: unknown key %q (want id and partial)", e, k)
+			}
+		}
+		id, _ = e["id"].(string)
+		partial, _ = e["partial"].(string)
+		if id == "" {
+			return "", "", fmt.Errorf("control %v has no id", e)
+		}
+		if strings.TrimSpace(partial) == "" {
+			return "", "", fmt.Errorf("control %s: partial must say what the check does not examine", id)
+		}
+		return id, strings.TrimSpace(partial), nil
+	}
+	return "", "", fmt.Errorf("control id %v is not a string (or {id, partial})", entry)
+}
+
 func packageAnnotation(m *ast.Module) *ast.Annotations {
 	for _, a := range m.Annotations {
 		if a.Scope == "package" {
@@ -128,11 +155,20 @@ func checkFromAnnotation(file, pkg string, a *ast.Annotations) (findings.Check, 
 				return chk, fmt.Errorf("%s: METADATA custom.frameworks.%s of %s must be a list of control ids", where, name, chk.ID)
 			}
 			for _, id := range list {
-				s, ok := id.(string)
-				if !ok {
-					return chk, fmt.Errorf("%s: METADATA custom.frameworks.%s of %s: control id %v is not a string", where, name, chk.ID, id)
+				ctrl, partial, err := frameworkControl(id)
+				if err != nil {
+					return chk, fmt.Errorf("%s: METADATA custom.frameworks.%s of %s: %v", where, name, chk.ID, err)
 				}
-				chk.Frameworks[name] = append(chk.Frameworks[name], s)
+				chk.Frameworks[name] = append(chk.Frameworks[name], ctrl)
+				if partial != "" {
+					if chk.PartialControls == nil {
+						chk.PartialControls = map[string]map[string]string{}
+					}
+					if chk.PartialControls[name] == nil {
+						chk.PartialControls[name] = map[string]string{}
+					}
+					chk.PartialControls[name][ctrl] = partial
+				}
 			}
 		}
 	}

@@ -13,6 +13,7 @@ package collector
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -658,6 +659,20 @@ func (s *benchSpec) iamRoutes() []awsfake.Route {
   </GetAccountSummaryResult>
   <ResponseMetadata><RequestId>a673d8d0-8ee8-47c8-98bf-64e7bc056a57</RequestId></ResponseMetadata>
 </GetAccountSummaryResponse>`},
+		{Service: "iam", Region: "us-east-1", Operation: "GenerateCredentialReport", Body: `<GenerateCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+  <GenerateCredentialReportResult><State>COMPLETE</State></GenerateCredentialReportResult>
+  <ResponseMetadata><RequestId>b1e0f2d4-1c2a-4f0e-9a51-0e6f3c1d2b7a</RequestId></ResponseMetadata>
+</GenerateCredentialReportResponse>`},
+		{Service: "iam", Region: "us-east-1", Operation: "GetCredentialReport", Body: `<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">
+  <GetCredentialReportResult>
+    <Content>` + base64.StdEncoding.EncodeToString([]byte("user,arn,user_creation_time,password_enabled,password_last_used,mfa_active\n<root_account>,arn:aws:iam::"+benchAccountID+":root,2020-11-02T14:05:40+00:00,not_supported,no_information,true\n")) + `</Content>
+    <ReportFormat>text/csv</ReportFormat>
+    <GeneratedTime>2026-11-24T06:00:12Z</GeneratedTime>
+  </GetCredentialReportResult>
+  <ResponseMetadata><RequestId>5d3e9a0c-7b1f-4c8e-a2d6-3f9b0e1c4a7d</RequestId></ResponseMetadata>
+</GetCredentialReportResponse>`},
+		{Service: "iam", Region: "us-east-1", Operation: "ListOrganizationsFeatures",
+			Error: &awsfake.ErrorSpec{Status: 400, Code: "OrganizationNotFoundException", Message: "The request was rejected because no organization is associated with your account."}},
 	}
 	for i := range benchUsers {
 		if adminUser(i) == "" {
@@ -749,6 +764,9 @@ func (s *benchSpec) expectedCounts() map[string]int {
 		"iam:GetAccountSummary":              1,
 		"iam:ListMFADevices":                 admins,
 		"iam:GetLoginProfile":                admins,
+		"iam:GenerateCredentialReport":       1,
+		"iam:GetCredentialReport":            1,
+		"iam:ListOrganizationsFeatures":      1,
 	}
 }
 
@@ -832,6 +850,9 @@ func (s *benchSpec) dependencies() depGraph {
 		g.add(c, "sts:GetCallerIdentity")
 	}
 	g.add("iam:GetAccountAuthorizationDetails#2", "iam:GetAccountAuthorizationDetails#1")
+	g.add("iam:ListOrganizationsFeatures", "sts:GetCallerIdentity")
+	g.add("iam:GenerateCredentialReport", "iam:GetAccountSummary")
+	g.add("iam:GetCredentialReport", "iam:GenerateCredentialReport")
 	for i := range benchUsers {
 		if adminUser(i) != "" {
 			g.add("iam:ListMFADevices:"+benchUserName(i), "iam:GetAccountAuthorizationDetails#2")

@@ -20,6 +20,7 @@ type iamAPI interface {
 	GetAccountSummary(context.Context, *iam.GetAccountSummaryInput, ...func(*iam.Options)) (*iam.GetAccountSummaryOutput, error)
 	ListMFADevices(context.Context, *iam.ListMFADevicesInput, ...func(*iam.Options)) (*iam.ListMFADevicesOutput, error)
 	GetLoginProfile(context.Context, *iam.GetLoginProfileInput, ...func(*iam.Options)) (*iam.GetLoginProfileOutput, error)
+	rootCredentialsAPI
 }
 
 // trailActions are the CloudTrail actions that stop, delete or narrow what a
@@ -31,7 +32,8 @@ var trailActions = []string{
 }
 
 // iam reads every principal and managed policy in one paginated
-// GetAccountAuthorizationDetails, the root user's MFA and keys, and the MFA
+// GetAccountAuthorizationDetails, the root user's MFA, keys and password (see
+// root.go, with the organization's root access features), and the MFA
 // devices and console password of every user that can switch CloudTrail off.
 // A listing that fails part-way is dropped whole: a principal missing from a
 // partial list could be the one that holds the keys.
@@ -44,13 +46,17 @@ func (r *run) iam(ctx context.Context) {
 			r.fail(ctx, "iam", "GetAccountSummary", r.cfg.Region, r.snap.AccountID, err)
 			return
 		}
-		r.locked(func(*snapshot.Snapshot) {
-			account.Root = &snapshot.Root{
-				MFAEnabled:        out.SummaryMap["AccountMFAEnabled"] == 1,
-				AccessKeysPresent: out.SummaryMap["AccountAccessKeysPresent"] == 1,
-			}
-		})
+		root := &snapshot.Root{
+			MFAEnabled:        out.SummaryMap["AccountMFAEnabled"] == 1,
+			AccessKeysPresent: out.SummaryMap["AccountAccessKeysPresent"] == 1,
+		}
+		if n, ok := out.SummaryMap["AccountPasswordPresent"]; ok {
+			root.PasswordEnabled = aws.Bool(n == 1)
+		}
+		r.locked(func(*snapshot.Snapshot) { account.Root = root })
+		r.rootPassword(ctx, client, root)
 	})
+	r.spawn(func() { r.organizationFeatures(ctx, client, account) })
 	r.locked(func(s *snapshot.Snapshot) { s.IAM = account })
 
 	details, err := r.authorizationDetails(ctx, client)

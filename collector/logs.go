@@ -117,7 +117,7 @@ func (r *run) metricFilters(ctx context.Context, client logsAPI, lg *snapshot.Lo
 			mf := snapshot.MetricFilter{Name: aws.ToString(f.FilterName), Pattern: aws.ToString(f.FilterPattern), MetricTransformations: []snapshot.MetricTransformation{}}
 			for _, t := range f.MetricTransformations {
 				mf.MetricTransformations = append(mf.MetricTransformations, snapshot.MetricTransformation{
-					MetricName: aws.ToString(t.MetricName), MetricNamespace: aws.ToString(t.MetricNamespace), MetricValue: aws.ToString(t.MetricValue),
+					MetricName: aws.ToString(t.MetricName), MetricNamespace: aws.ToString(t.MetricNamespace), MetricValue: aws.ToString(t.MetricValue), DefaultValue: t.DefaultValue,
 				})
 			}
 			filters = append(filters, mf)
@@ -189,6 +189,8 @@ func (r *run) matchAlarms(ctx context.Context) {
 					ComparisonOperator: string(a.ComparisonOperator),
 					Threshold:          a.Threshold,
 					EvaluationPeriods:  a.EvaluationPeriods,
+					DatapointsToAlarm:  a.DatapointsToAlarm,
+					Period:             a.Period,
 					ActionsEnabled:     a.ActionsEnabled,
 					AlarmActions:       nonNil(a.AlarmActions),
 					State:              string(a.StateValue),

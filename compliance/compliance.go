@@ -19,18 +19,26 @@ type Status string
 // Control statuses. NotCovered means no check behind the control produced a
 // finding (e.g. the account has no resource of that kind). Waived means every
 // failure (or unknown) behind the control is waived: it is neither PASS nor FAIL.
+// PartlyCovered means every finding behind the control passed, but its checks
+// examine only part of what the control asks (Control.Partial): the report
+// does not claim the control passes.
 const (
-	Pass       Status = "PASS"
-	Fail       Status = "FAIL"
-	Unknown    Status = "UNKNOWN"
-	Waived     Status = "WAIVED"
-	NotCovered Status = "NOT COVERED"
+	Pass          Status = "PASS"
+	Fail          Status = "FAIL"
+	Unknown       Status = "UNKNOWN"
+	Waived        Status = "WAIVED"
+	PartlyCovered Status = "PARTLY COVERED"
+	NotCovered    Status = "NOT COVERED"
 )
 
 // Control is one control of a framework and the checks that map to it.
+// Partial is true when every one of those checks covers it only in part;
+// Notes say, per check, what it leaves out.
 type Control struct {
-	ID     string   `json:"id"`
-	Checks []string `json:"checks"`
+	ID      string   `json:"id"`
+	Checks  []string `json:"checks"`
+	Partial bool     `json:"partial,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 }
 
 // Framework is a framework named in the checks' METADATA and its controls.
@@ -43,14 +51,22 @@ type Framework struct {
 // controls sorted naturally (3.2 before 3.10) and each control's checks sorted.
 func Catalog(checks []findings.Check) []Framework {
 	byFW := map[string]map[string][]string{}
+	// whole[fw][ctrl]: some check covers the control whole; notes: the partial ones.
+	whole := map[string]map[string]bool{}
+	notes := map[string]map[string][]string{}
 	for _, c := range checks {
 		for fw, ctrls := range c.Frameworks {
 			if byFW[fw] == nil {
-				byFW[fw] = map[string][]string{}
+				byFW[fw], whole[fw], notes[fw] = map[string][]string{}, map[string]bool{}, map[string][]string{}
 			}
 			for _, ctrl := range ctrls {
 				if !slices.Contains(byFW[fw][ctrl], c.ID) {
 					byFW[fw][ctrl] = append(byFW[fw][ctrl], c.ID)
+				}
+				if note, partial := c.PartialControls[fw][ctrl]; partial {
+					notes[fw][ctrl] = append(notes[fw][ctrl], c.ID+": "+note)
+				} else {
+					whole[fw][ctrl] = true
 				}
 			}
 		}
@@ -61,7 +77,9 @@ func Catalog(checks []findings.Check) []Framework {
 		for _, id := range slices.SortedFunc(maps.Keys(byFW[name]), CompareIDs) {
 			ids := byFW[name][id]
 			slices.SortFunc(ids, CompareIDs)
-			fw.Controls = append(fw.Controls, Control{ID: id, Checks: ids})
+			ns := notes[name][id]
+			slices.Sort(ns)
+			fw.Controls = append(fw.Controls, Control{ID: id, Checks: ids, Partial: !whole[name][id], Notes: ns})
 		}
 		out = append(out, fw)
 	}
@@ -97,16 +115,20 @@ type ControlResult struct {
 	Failed  int      `json:"failed"`
 	Unknown int      `json:"unknown"`
 	Waived  int      `json:"waived,omitempty"`
+	// Partial and Notes are the control's coverage (see Control).
+	Partial bool     `json:"partial,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
 }
 
 // Summary counts controls by status.
 type Summary struct {
-	Controls   int `json:"controls"`
-	Passed     int `json:"passed"`
-	Failed     int `json:"failed"`
-	Unknown    int `json:"unknown"`
-	Waived     int `json:"waived,omitempty"`
-	NotCovered int `json:"not_covered"`
+	Controls      int `json:"controls"`
+	Passed        int `json:"passed"`
+	Failed        int `json:"failed"`
+	Unknown       int `json:"unknown"`
+	Waived        int `json:"waived,omitempty"`
+	PartlyCovered int `json:"partly_covered,omitempty"`
+	NotCovered    int `json:"not_covered"`
 }
 
 // Result is a framework's controls judged on a set of findings.
@@ -118,7 +140,8 @@ type Result struct {
 
 // Evaluate judges every control of fw on fs: FAIL if any finding of its
 // checks failed (waived failures do not count), else UNKNOWN if any is
-// unknown, else WAIVED if any is waived, else PASS if any passed, else NOT
+// unknown, else WAIVED if any is waived, else PASS if any passed (PARTLY
+// COVERED when the control's checks cover it only in part), else NOT
 // COVERED. Waived findings are counted apart.
 func Evaluate(fw Framework, fs []findings.Finding) Result {
 	byCheck := map[string]*findings.Tally{}
@@ -132,7 +155,7 @@ func Evaluate(fw Framework, fs []findings.Finding) Result {
 	}
 	res := Result{Framework: fw.Name, Controls: make([]ControlResult, 0, len(fw.Controls))}
 	for _, ctrl := range fw.Controls {
-		cr := ControlResult{ID: ctrl.ID, Checks: slices.Clone(ctrl.Checks)}
+		cr := ControlResult{ID: ctrl.ID, Checks: slices.Clone(ctrl.Checks), Partial: ctrl.Partial, Notes: slices.Clone(ctrl.Notes)}
 		for _, id := range ctrl.Checks {
 			if c := byCheck[id]; c != nil {
 				cr.Passed += c.Pass
@@ -151,6 +174,9 @@ func Evaluate(fw Framework, fs []findings.Finding) Result {
 		case cr.Waived > 0:
 			cr.Status = Waived
 			res.Summary.Waived++
+		case cr.Passed > 0 && ctrl.Partial:
+			cr.Status = PartlyCovered
+			res.Summary.PartlyCovered++
 		case cr.Passed > 0:
 			cr.Status = Pass
 			res.Summary.Passed++

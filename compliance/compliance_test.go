@@ -149,3 +149,34 @@ func TestEvaluateWaived(t *testing.T) {
 		t.Errorf("counts: %+v", res)
 	}
 }
+
+// A control is partly covered when every check behind it covers it in part;
+// passing findings then make it PARTLY COVERED, never PASS, while a failure
+// still fails it.
+func TestPartialCoverage(t *testing.T) {
+	checks := []findings.Check{
+		{ID: "A", Frameworks: map[string][]string{"fw": {"1", "2"}}, PartialControls: map[string]map[string]string{"fw": {"1": "only trails", "2": "only keys"}}},
+		{ID: "B", Frameworks: map[string][]string{"fw": {"2", "3"}}},
+	}
+	fw, _ := Find(Catalog(checks), "fw")
+	want := []Control{
+		{ID: "1", Checks: []string{"A"}, Partial: true, Notes: []string{"A: only trails"}},
+		{ID: "2", Checks: []string{"A", "B"}, Partial: false, Notes: []string{"A: only keys"}},
+		{ID: "3", Checks: []string{"B"}},
+	}
+	if !reflect.DeepEqual(fw.Controls, want) {
+		t.Fatalf("controls = %+v, want %+v", fw.Controls, want)
+	}
+	res := Evaluate(fw, []findings.Finding{{CheckID: "A", Status: findings.Pass}, {CheckID: "B", Status: findings.Pass}})
+	got := map[string]Status{}
+	for _, c := range res.Controls {
+		got[c.ID] = c.Status
+	}
+	if got["1"] != PartlyCovered || got["2"] != Pass || got["3"] != Pass || res.Summary.PartlyCovered != 1 || res.Summary.Passed != 2 {
+		t.Errorf("statuses %v, summary %+v", got, res.Summary)
+	}
+	res = Evaluate(fw, []findings.Finding{{CheckID: "A", Status: findings.Fail}})
+	if res.Controls[0].Status != Fail || !res.Controls[0].Partial {
+		t.Errorf("a failure of the part examined fails the control: %+v", res.Controls[0])
+	}
+}

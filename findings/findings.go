@@ -70,8 +70,12 @@ type Check struct {
 	ResourceType string              `json:"resource_type,omitempty"`
 	Remediation  Remediation         `json:"remediation"`
 	Frameworks   map[string][]string `json:"frameworks,omitempty"`
-	Package      string              `json:"package"`
-	File         string              `json:"file"`
+	// PartialControls maps a framework and one of its controls (listed in
+	// Frameworks) to what the control asks that the check does not examine,
+	// for the controls the check covers only in part.
+	PartialControls map[string]map[string]string `json:"partial_controls,omitempty"`
+	Package         string                       `json:"package"`
+	File            string                       `json:"file"`
 }
 
 // Finding is a check's verdict on one resource.

@@ -28,7 +28,7 @@ func (t *Table) writeCompliance(w io.Writer, res *compliance.Result) error {
 	}
 	tw.AppendHeader(header)
 	for _, c := range res.Controls {
-		row := table.Row{c.ID, t.controlStatus(c.Status), strings.Join(c.Checks, ", "), c.Passed, c.Failed, c.Unknown}
+		row := table.Row{c.ID, t.controlStatus(c.Status), checksCell(c), c.Passed, c.Failed, c.Unknown}
 		if waived {
 			row = append(row, c.Waived)
 		}
@@ -38,10 +38,27 @@ func (t *Table) writeCompliance(w io.Writer, res *compliance.Result) error {
 		tw.Render()
 	}
 	s := res.Summary
-	_, err := fmt.Fprintf(w, "\n%s: %d controls: %s passed, %s failed, %s unknown, %s%d not covered\n",
+	_, err := fmt.Fprintf(w, "\n%s: %d controls: %s passed, %s failed, %s unknown, %s%s%d not covered\n",
 		res.Framework, s.Controls, t.paint(fmt.Sprint(s.Passed), text.FgGreen),
-		t.paint(fmt.Sprint(s.Failed), text.FgRed), t.paint(fmt.Sprint(s.Unknown), text.FgYellow), waivedCount(s), s.NotCovered)
+		t.paint(fmt.Sprint(s.Failed), text.FgRed), t.paint(fmt.Sprint(s.Unknown), text.FgYellow), waivedCount(s), partlyCount(s), s.NotCovered)
 	return err
+}
+
+// checksCell lists a control's checks and, when they cover it only in part,
+// what they leave out.
+func checksCell(c compliance.ControlResult) string {
+	checks := strings.Join(c.Checks, ", ")
+	if !c.Partial {
+		return checks
+	}
+	return checks + " (partly covered: " + strings.Join(c.Notes, "; ") + ")"
+}
+
+func partlyCount(s compliance.Summary) string {
+	if s.PartlyCovered == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d partly covered, ", s.PartlyCovered)
 }
 
 // hasWaived tells whether any control has waived findings; only then do the
@@ -72,6 +89,8 @@ func (t *Table) controlStatus(s compliance.Status) string {
 		return t.paint(string(s), text.FgCyan)
 	case compliance.Pass:
 		return t.paint(string(s), text.FgGreen)
+	case compliance.PartlyCovered:
+		return t.paint(string(s), text.FgCyan)
 	}
 	return string(s)
 }
@@ -79,8 +98,8 @@ func (t *Table) controlStatus(s compliance.Status) string {
 // writeComplianceMarkdown renders the per-control results as a Markdown table.
 func writeComplianceMarkdown(b *strings.Builder, res *compliance.Result) {
 	s := res.Summary
-	fmt.Fprintf(b, "\n### Compliance: %s\n\n%d controls: **%d failed**, %d unknown, %s%d passed, %d not covered.\n\n",
-		mdText(res.Framework), s.Controls, s.Failed, s.Unknown, waivedCount(s), s.Passed, s.NotCovered)
+	fmt.Fprintf(b, "\n### Compliance: %s\n\n%d controls: **%d failed**, %d unknown, %s%d passed, %s%d not covered.\n\n",
+		mdText(res.Framework), s.Controls, s.Failed, s.Unknown, waivedCount(s), s.Passed, partlyCount(s), s.NotCovered)
 	waived := hasWaived(res)
 	if waived {
 		b.WriteString("| Control | Status | Checks | Pass | Fail | Unknown | Waived |\n|---|---|---|---:|---:|---:|---:|\n")
@@ -88,7 +107,7 @@ func writeComplianceMarkdown(b *strings.Builder, res *compliance.Result) {
 		b.WriteString("| Control | Status | Checks | Pass | Fail | Unknown |\n|---|---|---|---:|---:|---:|\n")
 	}
 	for _, c := range res.Controls {
-		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %d |", mdCell(c.ID), c.Status, mdCell(strings.Join(c.Checks, ", ")), c.Passed, c.Failed, c.Unknown)
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %d |", mdCell(c.ID), c.Status, mdCell(checksCell(c)), c.Passed, c.Failed, c.Unknown)
 		if waived {
 			fmt.Fprintf(b, " %d |", c.Waived)
 		}

@@ -225,6 +225,8 @@ func controlClass(s compliance.Status) string {
 		return "st-waived"
 	case compliance.Pass:
 		return "st-pass"
+	case compliance.PartlyCovered:
+		return "st-waived"
 	}
 	return "st-none"
 }
@@ -310,11 +312,11 @@ body{padding:12px 10px}
 </section>
 {{with .Compliance}}<section id="compliance">
 <h2>Compliance: {{.Framework}}</h2>
-<p>{{.Summary.Controls}} controls: <b>{{.Summary.Failed}} failed</b>, {{.Summary.Unknown}} unknown, {{if .Summary.Waived}}{{.Summary.Waived}} waived, {{end}}{{.Summary.Passed}} passed, {{.Summary.NotCovered}} not covered.</p>
+<p>{{.Summary.Controls}} controls: <b>{{.Summary.Failed}} failed</b>, {{.Summary.Unknown}} unknown, {{if .Summary.Waived}}{{.Summary.Waived}} waived, {{end}}{{.Summary.Passed}} passed, {{if .Summary.PartlyCovered}}{{.Summary.PartlyCovered}} partly covered (what the checks examine passes; the rest of the control is not examined), {{end}}{{.Summary.NotCovered}} not covered.</p>
 <div class="scroll"><table id="controls">
 <thead><tr><th>Control</th><th>Status</th><th>Checks</th><th class="num">Pass</th><th class="num">Fail</th><th class="num">Unknown</th>{{if $.ComplianceWaived}}<th class="num">Waived</th>{{end}}</tr></thead>
 <tbody>
-{{range .Controls}}<tr><td>{{.ID}}</td><td><span class="badge {{controlClass .Status}}">{{.Status}}</span></td><td>{{range $i, $c := .Checks}}{{if $i}}<br>{{end}}<b>{{$c}}</b>{{with index $.CheckTitles $c}} <span class="ctitle">{{.}}</span>{{end}}{{end}}</td><td class="num">{{.Passed}}</td><td class="num">{{.Failed}}</td><td class="num">{{.Unknown}}</td>{{if $.ComplianceWaived}}<td class="num">{{.Waived}}</td>{{end}}</tr>
+{{range .Controls}}<tr><td>{{.ID}}</td><td><span class="badge {{controlClass .Status}}">{{.Status}}</span></td><td>{{range $i, $c := .Checks}}{{if $i}}<br>{{end}}<b>{{$c}}</b>{{with index $.CheckTitles $c}} <span class="ctitle">{{.}}</span>{{end}}{{end}}{{if .Partial}}<br><small>partly covered: {{range $i, $n := .Notes}}{{if $i}}; {{end}}{{$n}}{{end}}</small>{{end}}</td><td class="num">{{.Passed}}</td><td class="num">{{.Failed}}</td><td class="num">{{.Unknown}}</td>{{if $.ComplianceWaived}}<td class="num">{{.Waived}}</td>{{end}}</tr>
 {{end}}</tbody>
 </table></div>
 </section>

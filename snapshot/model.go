@@ -36,7 +36,10 @@ type Organization struct {
 	ID                  string `json:"id,omitempty"`
 	ManagementAccountID string `json:"management_account_id,omitempty"`
 	IsManagementAccount *bool  `json:"is_management_account,omitempty"`
-	AccountName         string `json:"account_name,omitempty"`
+	// AccountIDs lists every account of the organization when an
+	// organization scan listed them; nil means not listed.
+	AccountIDs  []string `json:"account_ids,omitzero"`
+	AccountName string   `json:"account_name,omitempty"`
 	// OUPath lists the account's parents from the root down to its OU.
 	OUPath             []OUPathEntry `json:"ou_path,omitzero"`
 	PolicyTypesEnabled []string      `json:"policy_types_enabled,omitzero"`
@@ -290,6 +293,8 @@ type MetricTransformation struct {
 	MetricName      string `json:"metric_name"`
 	MetricNamespace string `json:"metric_namespace"`
 	MetricValue     string `json:"metric_value,omitempty"`
+	// DefaultValue is published for log events that do not match; nil when none.
+	DefaultValue *float64 `json:"default_value,omitempty"`
 }
 
 // Alarm is a CloudWatch metric alarm.
@@ -303,6 +308,8 @@ type Alarm struct {
 	ComparisonOperator string   `json:"comparison_operator,omitempty"`
 	Threshold          *float64 `json:"threshold,omitempty"`
 	EvaluationPeriods  *int32   `json:"evaluation_periods,omitempty"`
+	DatapointsToAlarm  *int32   `json:"datapoints_to_alarm,omitempty"`
+	Period             *int32   `json:"period,omitempty"`
 	ActionsEnabled     *bool    `json:"actions_enabled,omitempty"`
 	AlarmActions       []string `json:"alarm_actions"`
 	State              string   `json:"state,omitempty"`
@@ -345,12 +352,24 @@ type IAM struct {
 	Roles    map[string]*IAMRole   `json:"roles,omitzero"`
 	Policies map[string]*IAMPolicy `json:"policies,omitzero"`
 	Root     *Root                 `json:"root,omitempty"`
+	// OrganizationFeatures is iam:ListOrganizationsFeatures' answer; nil when not read.
+	OrganizationFeatures *OrganizationFeatures `json:"organization_features,omitempty"`
+}
+
+// OrganizationFeatures are the centralized root access features enabled for
+// the member accounts of an organization.
+type OrganizationFeatures struct {
+	OrganizationID  string   `json:"organization_id,omitempty"`
+	EnabledFeatures []string `json:"enabled_features"`
 }
 
 // Root is what GetAccountSummary says about the root user.
 type Root struct {
 	MFAEnabled        bool `json:"mfa_enabled"`
 	AccessKeysPresent bool `json:"access_keys_present"`
+	// PasswordEnabled is the credential report's <root_account>
+	// password_enabled; nil when the report was not read or says not_supported.
+	PasswordEnabled *bool `json:"password_enabled,omitempty"`
 }
 
 // IAMUser is an IAM user.

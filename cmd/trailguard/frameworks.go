@@ -38,17 +38,32 @@ func frameworksCommand() *cli.Command {
 			tw.SetOutputMirror(c.App.Writer)
 			tw.SetStyle(table.StyleLight)
 			tw.Style().Format.Header = text.FormatUpper
-			tw.AppendHeader(table.Row{"Framework", "Control", "Checks"})
+			tw.AppendHeader(table.Row{"Framework", "Control", "Checks", "Coverage"})
 			for _, fw := range catalog {
-				for _, ctrl := range fw.Controls {
-					tw.AppendRow(table.Row{fw.Name, ctrl.ID, strings.Join(ctrl.Checks, ", ")})
+				for i, ctrl := range fw.Controls {
+					name := fw.Name // on the framework's first row only (AutoMerge mislays it beside wrapped cells)
+					if i > 0 {
+						name = ""
+					}
+					tw.AppendRow(table.Row{name, ctrl.ID, strings.Join(ctrl.Checks, ", "), coverage(ctrl)})
 				}
 			}
-			tw.SetColumnConfigs([]table.ColumnConfig{{Number: 1, AutoMerge: true}})
+			tw.SetColumnConfigs([]table.ColumnConfig{{Number: 4, WidthMax: 80, WidthMaxEnforcer: text.WrapSoft}})
 			tw.Render()
 			return nil
 		},
 	}
+}
+
+// coverage says whether the checks cover a control whole, or what they leave out.
+func coverage(ctrl compliance.Control) string {
+	switch {
+	case ctrl.Partial:
+		return "partly: " + strings.Join(ctrl.Notes, "; ")
+	case len(ctrl.Notes) > 0:
+		return "whole (" + strings.Join(ctrl.Notes, "; ") + ")"
+	}
+	return "whole"
 }
 
 // lookupFramework finds the framework named by --framework among the checks'

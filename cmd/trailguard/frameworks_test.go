@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -122,7 +124,9 @@ func TestEvalFramework(t *testing.T) {
 		controls map[string]compliance.Status
 	}{
 		{"compliant CIS v3", []string{"--framework", "cis-aws-v3.0.0", "../../testdata/compliant.json"},
-			map[string]compliance.Status{"3.2": compliance.Pass, "3.1": compliance.Pass, "1.4": compliance.Pass}},
+			map[string]compliance.Status{"3.2": compliance.Pass, "3.1": compliance.Pass, "1.4": compliance.Pass,
+				// CIS 1.15 and 1.10 are about every user; the checks look only at AWSCloudTrail_FullAccess.
+				"1.15": compliance.PartlyCovered, "1.10": compliance.PartlyCovered, "3.6": compliance.PartlyCovered}},
 		{"noncompliant CIS v3", []string{"--framework", "cis-aws-v3.0.0", "../../testdata/noncompliant.json"},
 			map[string]compliance.Status{"3.2": compliance.Fail, "2.1.2": compliance.Fail}},
 		{"access denied Security Hub", []string{"--framework", "securityhub", "../../testdata/access-denied.json"},
@@ -145,7 +149,7 @@ func TestEvalFramework(t *testing.T) {
 				t.Fatalf("compliance = %+v", res)
 			}
 			s := res.Summary
-			if s.Passed+s.Failed+s.Unknown+s.NotCovered != s.Controls {
+			if s.Passed+s.Failed+s.Unknown+s.Waived+s.PartlyCovered+s.NotCovered != s.Controls {
 				t.Errorf("summary does not add up: %+v", s)
 			}
 			for id, want := range tt.controls {
@@ -192,5 +196,70 @@ func TestEvalFrameworkFormats(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "eval", "--framework", "cis-aws-v9", "../../testdata/compliant.json")
 	if code != exitError || stdout != "" || !strings.Contains(stderr, `unknown framework "cis-aws-v9" (known: cis-aws-v1.4.0, cis-aws-v3.0.0, securityhub)`) {
 		t.Errorf("unknown framework: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// A control a check covers only in part is said to be partly covered by
+// `frameworks` and `eval --framework`, never PASS; a control another check
+// covers whole stays whole. Old METADATA (plain control ids) keeps working.
+func TestPartialCoverage(t *testing.T) {
+	builtin := frameworksJSON(t)
+	find := func(fw, id string) compliance.Control {
+		for _, c := range builtin[fw].Controls {
+			if c.ID == id {
+				return c
+			}
+		}
+		t.Fatalf("%s %s missing", fw, id)
+		return compliance.Control{}
+	}
+	if c := find("cis-aws-v3.0.0", "1.15"); !c.Partial || len(c.Notes) != 1 || !strings.Contains(c.Notes[0], "TG-IAM-001: CIS 1.15 is about every policy attached directly to a user") {
+		t.Errorf("1.15 = %+v, want partly covered by TG-IAM-001", c)
+	}
+	if c := find("cis-aws-v3.0.0", "3.1"); c.Partial || len(c.Notes) != 1 {
+		t.Errorf("3.1 = %+v, want covered whole (TG-CT-001) with TG-CT-002's note", c)
+	}
+	if c := find("securityhub", "CloudTrail.4"); c.Partial || len(c.Notes) != 0 {
+		t.Errorf("CloudTrail.4 = %+v, want whole", c)
+	}
+	code, stdout, _ := runCLI(t, "frameworks")
+	if code != exitOK || !strings.Contains(stdout, "partly: TG-IAM-001: CIS 1.15 is about every policy") || !strings.Contains(stdout, "│ 3.2           │ TG-CT-005            │ whole") {
+		t.Errorf("frameworks table: exit %d\n%s", code, stdout)
+	}
+
+	// A custom policy may use either form; a partial entry needs its reason.
+	dir := t.TempDir()
+	write := func(name, frameworks string) {
+		src := "# METADATA\n# title: Trails are tagged with an owner\n# scope: package\n# custom:\n#   id: ACME-" + strings.ToUpper(name) + "\n#   severity: low\n#   frameworks:\n" + frameworks +
+			"package acme." + name + "\n\nimport data.trailguard.lib.result\n\nfindings contains result.pass(input.account_id, \"\", \"ok\")\n"
+		if err := os.WriteFile(filepath.Join(dir, name+".rego"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("old", "#     acme-std: [\"A-1\", \"A-2\"]\n")
+	write("partial", "#     acme-std:\n#       - A-2\n#       - id: A-3\n#         partial: only trails, not every resource\n")
+	custom := frameworksJSON(t, "--policy", dir)["acme-std"]
+	want := map[string]bool{"A-1": false, "A-2": false, "A-3": true}
+	for _, c := range custom.Controls {
+		if p, ok := want[c.ID]; !ok || p != c.Partial {
+			t.Errorf("acme-std control %+v, want partial=%v", c, p)
+		}
+	}
+	_, _, res := evalCompliance(t, "--framework", "acme-std", "--policy", dir, fixture)
+	if got := controlStatus(res, "A-3"); got != compliance.PartlyCovered {
+		t.Errorf("A-3 = %s, want PARTLY COVERED", got)
+	}
+	if got := controlStatus(res, "A-1"); got != compliance.Pass {
+		t.Errorf("A-1 = %s, want PASS", got)
+	}
+	code, stdout, _ = runCLI(t, "eval", "--framework", "acme-std", "--policy", dir, "-c", "ACME-OLD,ACME-PARTIAL", fixture)
+	if !strings.Contains(stdout, "│ A-3     │ PARTLY COVERED │ ACME-PARTIAL (partly covered: ACME-PARTIAL: only trails, not every resource)") || !strings.Contains(stdout, "1 partly covered") {
+		t.Errorf("eval --framework table: exit %d\n%s", code, stdout)
+	}
+
+	write("bad", "#     acme-std:\n#       - id: A-4\n")
+	code, _, stderr := runCLI(t, "frameworks", "--policy", dir)
+	if code != exitError || !strings.Contains(stderr, "partial must say what the check does not examine") {
+		t.Errorf("partial without a reason: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -42,7 +42,7 @@ func policiesCommand() *cli.Command {
 				for _, chk := range checks {
 					var fw []string
 					for _, name := range slices.Sorted(maps.Keys(chk.Frameworks)) {
-						fw = append(fw, name+" "+strings.Join(chk.Frameworks[name], ","))
+						fw = append(fw, name+" "+strings.Join(controlIDs(chk, name), ","))
 					}
 					tw.AppendRow(table.Row{chk.ID, chk.Severity, chk.Title, strings.Join(fw, "; ")})
 				}
@@ -54,15 +54,28 @@ func policiesCommand() *cli.Command {
 	}
 }
 
+// controlIDs lists the check's controls of framework fw, those it covers only
+// in part marked "(partial)".
+func controlIDs(c findings.Check, fw string) []string {
+	ids := make([]string, 0, len(c.Frameworks[fw]))
+	for _, id := range c.Frameworks[fw] {
+		if _, partial := c.PartialControls[fw][id]; partial {
+			id += " (partial)"
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
 // writeCatalogMarkdown renders the catalog as the Markdown table README.md embeds.
 func writeCatalogMarkdown(w io.Writer, checks []findings.Check) error {
 	var b strings.Builder
 	b.WriteString("| ID | Severity | Check | CIS v3.0.0 | CIS v1.4.0 | Security Hub |\n|---|---|---|---|---|---|\n")
 	for _, c := range checks {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", c.ID, c.Severity, c.Title,
-			strings.Join(c.Frameworks["cis-aws-v3.0.0"], ", "),
-			strings.Join(c.Frameworks["cis-aws-v1.4.0"], ", "),
-			strings.Join(c.Frameworks["securityhub"], ", "))
+			strings.Join(controlIDs(c, "cis-aws-v3.0.0"), ", "),
+			strings.Join(controlIDs(c, "cis-aws-v1.4.0"), ", "),
+			strings.Join(controlIDs(c, "securityhub"), ", "))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

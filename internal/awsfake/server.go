@@ -33,7 +33,9 @@
 //
 // # Manifest format (routes.json)
 //
-// A scenario is a directory holding routes.json and the body files it names:
+// A scenario is a directory holding routes.json and the body files it names
+// (optionally also routes.<name>.json files, loaded after it in name order, so
+// that a feature's answers live in a file of their own):
 //
 //	{"routes": [
 //	  {"service": "sts", "operation": "GetCallerIdentity", "file": "sts/caller.xml"},
@@ -202,10 +204,26 @@ func (s *Server) Add(routes ...Route) {
 	}
 }
 
-// LoadDir appends the routes of dir/routes.json ({"routes": [Route, ...]});
-// their File paths are relative to dir. Unknown JSON fields are an error.
+// LoadDir appends the routes of dir/routes.json ({"routes": [Route, ...]}),
+// then those of every dir/routes.<name>.json in name order (so that a feature
+// adds its answers to a scenario in a file of its own); their File paths are
+// relative to dir. Unknown JSON fields are an error.
 func (s *Server) LoadDir(dir string) error {
-	raw, err := os.ReadFile(filepath.Join(dir, "routes.json"))
+	extra, err := filepath.Glob(filepath.Join(dir, "routes.*.json"))
+	if err != nil {
+		return fmt.Errorf("awsfake: %w", err)
+	}
+	sort.Strings(extra)
+	for _, manifest := range append([]string{filepath.Join(dir, "routes.json")}, extra...) {
+		if err := s.loadManifest(dir, manifest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Server) loadManifest(dir, manifest string) error {
+	raw, err := os.ReadFile(manifest)
 	if err != nil {
 		return fmt.Errorf("awsfake: %w", err)
 	}
@@ -215,7 +233,7 @@ func (s *Server) LoadDir(dir string) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return fmt.Errorf("awsfake: %s: %w", filepath.Join(dir, "routes.json"), err)
+		return fmt.Errorf("awsfake: %s: %w", manifest, err)
 	}
 	if err := s.add(dir, m.Routes); err != nil {
 		return fmt.Errorf("awsfake: %s: %w", dir, err)

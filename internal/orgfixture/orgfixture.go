@@ -8,6 +8,7 @@ package orgfixture
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -133,6 +134,14 @@ func js(v any) string {
 
 const s3NS = `xmlns="http://s3.amazonaws.com/doc/2006-03-01/"`
 
+// credentialReport is the base64 credential report of account id: its root
+// user has no password (centrally managed root access) and no access keys.
+func credentialReport(id string) string {
+	csv := "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated\n" +
+		"<root_account>,arn:aws:iam::" + id + ":root,2021-03-15T09:12:44+00:00,false,no_information,not_supported,not_supported,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+	return base64.StdEncoding.EncodeToString([]byte(csv))
+}
+
 func xmlDoc(s string) string { return `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + s }
 
 func denied(status int, code string) *awsfake.ErrorSpec {
@@ -171,6 +180,19 @@ func (s Spec) Routes() []awsfake.Route {
 			Body: `<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><IsTruncated>false</IsTruncated><UserDetailList/><GroupDetailList/><RoleDetailList/><Policies/></GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000001</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>`})
 		add(awsfake.Route{Service: "iam", Account: id, Operation: "GetAccountSummary",
 			Body: `<GetAccountSummaryResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountSummaryResult><SummaryMap><entry><key>AccountMFAEnabled</key><value>1</value></entry><entry><key>AccountAccessKeysPresent</key><value>0</value></entry></SummaryMap></GetAccountSummaryResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000002</RequestId></ResponseMetadata></GetAccountSummaryResponse>`})
+		add(awsfake.Route{Service: "iam", Account: id, Operation: "GenerateCredentialReport",
+			Body: `<GenerateCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GenerateCredentialReportResult><State>COMPLETE</State><Description>Report generated</Description></GenerateCredentialReportResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000003</RequestId></ResponseMetadata></GenerateCredentialReportResponse>`})
+		add(awsfake.Route{Service: "iam", Account: id, Operation: "GetCredentialReport",
+			Body: `<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetCredentialReportResult><Content>` +
+				credentialReport(id) + `</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-24T06:00:12Z</GeneratedTime></GetCredentialReportResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000004</RequestId></ResponseMetadata></GetCredentialReportResponse>`})
+		if id == MgmtID {
+			add(awsfake.Route{Service: "iam", Account: id, Operation: "ListOrganizationsFeatures",
+				Body: `<ListOrganizationsFeaturesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListOrganizationsFeaturesResult><OrganizationId>` + OrgID + `</OrganizationId><EnabledFeatures><member>RootCredentialsManagement</member><member>RootSessions</member></EnabledFeatures></ListOrganizationsFeaturesResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000005</RequestId></ResponseMetadata></ListOrganizationsFeaturesResponse>`})
+		} else {
+			add(awsfake.Route{Service: "iam", Account: id, Operation: "ListOrganizationsFeatures",
+				Error: &awsfake.ErrorSpec{Status: 400, Code: "AccountNotManagementOrDelegatedAdministratorException",
+					Message: "The request was rejected because the account making the request is not the management account or delegated administrator account for centralized root access."}})
+		}
 		for _, r := range regions {
 			add(awsfake.Route{Service: "cloudtrail", Account: id, Region: r, Operation: "DescribeTrails", Match: map[string]string{"includeShadowTrails": "true"},
 				Body: js(obj{"trailList": []obj{orgTrail}})})

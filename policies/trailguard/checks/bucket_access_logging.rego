@@ -36,7 +36,7 @@ findings contains f if some f in buckets.not_collected_findings
 # separate rules would each look at every bucket).
 findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
 
-_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), sprintf("server access logs are delivered to bucket %s", [bucket.logging.target_bucket])) if {
+_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), sprintf("server access logging is enabled, with bucket %s as its target", [bucket.logging.target_bucket])) if {
 	bucket.logging.enabled == true
 	is_string(bucket.logging.target_bucket)
 	not _self_target(name, bucket)

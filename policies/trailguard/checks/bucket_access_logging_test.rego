@@ -12,7 +12,7 @@ only_finding(snapshot) := f if {
 test_pass_when_access_logs_go_to_a_separate_bucket if {
 	f := only_finding(fixtures.compliant)
 	f.status == "PASS"
-	f.message == "server access logs are delivered to bucket s3-access-logs-111122223333-us-east-1"
+	f.message == "server access logging is enabled, with bucket s3-access-logs-111122223333-us-east-1 as its target"
 	f.resource == "arn:aws:s3:::aws-cloudtrail-logs-111122223333-a1b2c3d4"
 }
 

@@ -20,7 +20,9 @@
 #     console: MFA delete cannot be enabled from the console. Sign in as the root user with an MFA device and use the AWS CLI.
 #     cli: aws s3api put-bucket-versioning --bucket <bucket-name> --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "<root-mfa-device-arn> <mfa-code>"
 #   frameworks:
-#     cis-aws-v3.0.0: ["2.1.2"]
+#     cis-aws-v3.0.0:
+#       - id: 2.1.2
+#         partial: CIS 2.1.2 asks MFA delete on every S3 bucket; this check looks only at the trails' log buckets
 package trailguard.checks.bucket_mfa_delete
 
 import data.trailguard.lib.buckets

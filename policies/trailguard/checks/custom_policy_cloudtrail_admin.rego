@@ -10,7 +10,8 @@
 #   pattern covering every trail or event data store of an enabled region) and
 #   without a Condition, makes every principal it is attached to a CloudTrail administrator outside the
 #   reviewed set. Actions denied on every resource in the same document are not
-#   counted. One finding per customer-managed policy and per inline policy.
+#   counted. One finding per customer-managed policy and per inline policy; an
+#   account that has none gets one PASS saying so (once IAM was read whole).
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -309,5 +310,34 @@ findings contains result.unknown(arn, "", snapshot.missing("inline policies", ar
 
 findings contains result.unknown(arn, "", snapshot.missing("inline policies", arn)) if {
 	some arn, principal in input.iam.roles
+	not principal.inline_policies
+}
+
+# --- nothing to examine ----------------------------------------------------------
+
+# An account without any customer-managed or inline policy still gets a verdict,
+# so that a report is complete evidence for the controls this check maps: PASS,
+# saying so, once IAM was read whole.
+findings contains result.pass(input.account_id, "", "the account has no customer-managed and no inline IAM policy: none can let anyone switch CloudTrail off") if {
+	input.iam
+	not _iam_incomplete
+	count(_inline) == 0
+	not _some_custom_policy
+	not _some_unread_inline
+}
+
+_some_custom_policy if {
+	some arn, policy in input.iam.policies
+	_customer_managed(arn, policy)
+}
+
+_some_custom_policy if {
+	some arn in _attached
+	snapshot.account_of_arn(arn) != "aws"
+}
+
+_some_unread_inline if {
+	some kind in ["users", "groups", "roles"]
+	some principal in input.iam[kind]
 	not principal.inline_policies
 }

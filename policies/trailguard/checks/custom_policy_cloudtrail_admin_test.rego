@@ -240,3 +240,36 @@ test_unknown_when_inline_policies_of_a_principal_were_not_read if {
 	])
 	statuses(snapshot) == {["PASS", readonly_policy], ["UNKNOWN", alice], ["UNKNOWN", admins_group], ["UNKNOWN", audit_role]}
 }
+
+# --- nothing to examine ----------------------------------------------------------
+
+# without_custom_policies is the compliant account without its one customer-managed policy.
+without_custom_policies := fixtures.patched(array.concat(
+	[{"op": "remove", "path": ["iam", "policies", readonly_policy]}],
+	[{"op": "replace", "path": ["iam", "roles", arn, "attached_policies"], "value": [p | some p in role.attached_policies; p != readonly_policy]} |
+		some arn, role in fixtures.compliant.iam.roles
+	],
+))
+
+test_pass_when_the_account_has_no_custom_policy_at_all if {
+	findings == {{
+		"status": "PASS",
+		"resource": "111122223333",
+		"region": "",
+		"message": "the account has no customer-managed and no inline IAM policy: none can let anyone switch CloudTrail off",
+	}} with input as without_custom_policies
+}
+
+test_no_account_pass_while_an_inline_policy_list_is_unread if {
+	snapshot := json.patch(without_custom_policies, [{"op": "remove", "path": ["iam", "users", alice, "inline_policies"]}])
+	statuses(snapshot) == {["UNKNOWN", alice]}
+}
+
+test_no_account_pass_when_an_inline_policy_exists if {
+	snapshot := json.patch(without_custom_policies, [{"op": "replace", "path": ["iam", "users", alice, "inline_policies"], "value": {"ro": doc([{"Effect": "Allow", "Action": "cloudtrail:Describe*", "Resource": "*"}])}}])
+	statuses(snapshot) == {["PASS", sprintf("%s/inline/ro", [alice])]}
+}
+
+test_no_account_pass_when_iam_was_not_read if {
+	statuses(json.patch(without_custom_policies, [{"op": "remove", "path": ["iam", "policies"]}])) == {["UNKNOWN", "111122223333"]}
+}

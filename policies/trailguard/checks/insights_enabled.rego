@@ -6,7 +6,10 @@
 #   an Insights event when activity departs from it: a burst of
 #   RunInstances from a leaked key, or an attacker enumerating permissions
 #   and collecting AccessDenied errors. At least one logging trail must have
-#   ApiCallRateInsight; the message says whether ApiErrorRateInsight is on.
+#   ApiCallRateInsight and record write management events (API call rate
+#   Insights measures write management calls only: on a trail that records
+#   only read-only events, or no management events, it detects nothing); the
+#   message says whether ApiErrorRateInsight is on.
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -34,6 +37,7 @@ qualifying contains arn if {
 	some arn, trail in input.trails
 	trail.status.is_logging == true
 	insight(trail, "ApiCallRateInsight")
+	selectors.records_write_management_events(trail)
 }
 
 shortfall(trail, "is not logging") if trail.status.is_logging == false
@@ -43,15 +47,22 @@ shortfall(trail, "has no ApiCallRateInsight insight selector") if {
 	not insight(trail, "ApiCallRateInsight")
 }
 
+shortfall(trail, "records no write management events (API call rate Insights measures write management calls only)") if {
+	selectors.selectors_known(trail)
+	not selectors.records_write_management_events(trail)
+}
+
 gap(trail, "logging status") if not is_boolean(object.get(object.get(trail, "status", {}), "is_logging", null))
 
 gap(trail, "insight selectors") if not is_array(object.get(trail, "insight_selectors", null))
+
+gap(trail, "event selectors") if not selectors.selectors_known(trail)
 
 error_rate_note(trail) := "API error rate Insights (ApiErrorRateInsight) is on too" if {
 	insight(trail, "ApiErrorRateInsight")
 } else := "API error rate Insights (ApiErrorRateInsight) is off: consider enabling it to spot permission enumeration"
 
-pass_message(arn, trail) := sprintf("trail %s%s is logging with API call rate Insights (ApiCallRateInsight); %s", [arn, owner_note(trail), error_rate_note(trail)])
+pass_message(arn, trail) := sprintf("trail %s%s is logging write management events with API call rate Insights (ApiCallRateInsight); %s", [arn, owner_note(trail), error_rate_note(trail)])
 
 # undecided are the trails that might qualify: no collected fact rules them
 # out, but something needed was not collected.
@@ -62,10 +73,16 @@ undecided contains arn if {
 }
 
 # shortfalls(trail) are the collected facts that rule the trail out.
-shortfalls(trail) := {s | some s in ["is not logging", "has no ApiCallRateInsight insight selector"]; shortfall(trail, s)}
+shortfalls(trail) := {s | some s, _ in _shortfall_names; shortfall(trail, s)}
+
+_shortfall_names := {
+	"is not logging": true,
+	"has no ApiCallRateInsight insight selector": true,
+	"records no write management events (API call rate Insights measures write management calls only)": true,
+}
 
 # gaps(trail) are the things needed to judge the trail that were not collected.
-gaps(trail) := {g | some g in ["logging status", "insight selectors"]; gap(trail, g)}
+gaps(trail) := {g | some g in ["logging status", "insight selectors", "event selectors"]; gap(trail, g)}
 
 owner_note(trail) := sprintf(" (organization trail owned by account %s)", [trail.owner_account_id]) if {
 	snapshot.foreign(trail)

@@ -83,3 +83,23 @@ test_fail_message_lists_at_most_five_trails if {
 	f.status == "FAIL"
 	contains(f.message, "and 1 more")
 }
+
+# API call rate Insights measures write management calls: the trail must record them.
+test_insights_need_write_management_events if {
+	cases := {
+		"advanced read-only": {"selectors": {"advanced_event_selectors": [{"field_selectors": [{"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["true"]}]}]}, "status": "FAIL", "says": sprintf("no trail is logging with API call rate Insights (ApiCallRateInsight): trail %s records no write management events (API call rate Insights measures write management calls only)", [fixtures.trail_arn])},
+		"advanced data events only": {"selectors": {"advanced_event_selectors": [{"field_selectors": [{"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]}]}]}, "status": "FAIL", "says": "records no write management events"},
+		"classic read-only": {"selectors": {"event_selectors": [{"read_write_type": "ReadOnly", "include_management_events": true}]}, "status": "FAIL", "says": "records no write management events"},
+		"classic write-only": {"selectors": {"event_selectors": [{"read_write_type": "WriteOnly", "include_management_events": true}]}, "status": "PASS", "says": sprintf("trail %s is logging write management events with API call rate Insights", [fixtures.trail_arn])},
+		"advanced writes of some sources": {"selectors": {"advanced_event_selectors": [{"field_selectors": [{"field": "eventCategory", "equals": ["Management"]}, {"field": "eventSource", "not_equals": ["kms.amazonaws.com"]}]}]}, "status": "PASS", "says": "is logging write management events"},
+		"selectors not collected": {"selectors": {}, "status": "UNKNOWN", "says": sprintf("event selectors of %s could not be read (not collected)", [fixtures.trail_arn])},
+	}
+	every name, c in cases {
+		snapshot := json.patch(fixtures.without(path("advanced_event_selectors")), [{"op": "add", "path": path(k), "value": v} | some k, v in c.selectors])
+		f := only(snapshot)
+		print(name, f.message)
+		f.status == c.status
+		f.resource == "111122223333"
+		contains(f.message, c.says)
+	}
+}

@@ -240,6 +240,7 @@ _statements := {key: [s |
 		"service_use": allowed & _service_use_if[service],
 		"admin": allowed & _admin_if[everyone],
 		"decrypt": allowed & _decrypt_if[everyone],
+		"generates": "kms:GenerateDataKey" in allowed,
 	}
 ] |
 	some key, _ in owners
@@ -355,13 +356,29 @@ _findings(key) := {result.pass(key, _region(key), msg)} if {
 	_readable(key)
 	not problems[key]
 	not unverified[key]
+	_cloudtrail_can_use(key)
 	msg := sprintf("key policy lets CloudTrail use the key only for trails of account %s, and opens neither decryption nor key administration to Principal *", [concat(", ", sort(accounts(key)))])
+} else := {result.fail(key, _region(key), msg)} if {
+	_readable(key)
+	not problems[key]
+	not unverified[key]
+	msg := sprintf("no statement of the key policy allows kms:GenerateDataKey to cloudtrail.amazonaws.com: CloudTrail cannot encrypt log files with this key, so delivery of the trails that use it (%s) fails", [concat(", ", sort(_trails_using(key)))])
 } else := {result.fail(key, _region(key), msg) | some msg in object.get(problems, key, set())} | {result.unknown(key, _region(key), msg) | some msg in object.get(unverified, key, set())} if {
 	_readable(key)
 } else := {result.unknown(key, _region(key), msg)} if {
 	not _readable(key)
 	msg := _why_unreadable(key)
 }
+
+# _cloudtrail_can_use(key) is true when an Allow statement of the key policy
+# grants kms:GenerateDataKey to cloudtrail.amazonaws.com (or to everyone), as
+# CloudTrail needs to encrypt log files.
+_cloudtrail_can_use(key) if {
+	some s in _statements[key]
+	s.generates
+}
+
+_trails_using(key) := {arn | some arn, trail in input.trails; trail.kms_key_id == key}
 
 # _region(key) is the key's region, from the key or its ARN.
 _region(key) := input.kms_keys[key].region if {

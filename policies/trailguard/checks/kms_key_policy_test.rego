@@ -325,3 +325,21 @@ test_region_from_arn_when_key_region_missing if {
 	fs := findings with input as fixtures.without(["kms_keys", key, "region"])
 	{f.region | some f in fs} == {"us-east-1"}
 }
+
+# A key policy without any statement for CloudTrail does not "let CloudTrail use
+# the key only for trails of this account": CloudTrail cannot use it at all.
+test_fail_when_no_statement_lets_cloudtrail_encrypt if {
+	policy := fixtures.compliant.kms_keys[key].policy
+	snapshot := fixtures.with_value(["kms_keys", key, "policy", "Statement"], [s | some s in policy.Statement; s.Sid != "Allow CloudTrail to encrypt logs"])
+	fs := findings with input as snapshot
+	{[f.resource, f.status] | some f in fs} == {[key, "FAIL"]}
+	some f in fs
+	f.message == sprintf("no statement of the key policy allows kms:GenerateDataKey to cloudtrail.amazonaws.com: CloudTrail cannot encrypt log files with this key, so delivery of the trails that use it (%s) fails", [trail])
+}
+
+test_pass_message_names_the_accounts if {
+	fs := findings with input as fixtures.compliant
+	some f in fs
+	f.status == "PASS"
+	f.message == "key policy lets CloudTrail use the key only for trails of account 111122223333, and opens neither decryption nor key administration to Principal *"
+}

@@ -8,6 +8,17 @@
 #   to say who switched it off. Protect it with MFA whose device is held by a named
 #   custodian, never share it, and do daily work, CloudTrail administration included,
 #   with individual users or roles (no shared accounts).
+#
+#   A root user without MFA that has no password and no access keys cannot sign
+#   in, as long as nobody can set a password through password recovery: that is
+#   what AWS Organizations' centrally managed root access
+#   (RootCredentialsManagement, iam:ListOrganizationsFeatures) guarantees for
+#   member accounts. Such a root user passes; without central management
+#   (not in an organization, the management account itself, or the feature
+#   off) password recovery to the root email sets a password, so it fails; when
+#   either fact could not be read, the verdict is UNKNOWN with the reason. The
+#   password state comes from the IAM credential report (<root_account>
+#   password_enabled) or GetAccountSummary (AccountPasswordPresent).
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -27,14 +38,70 @@ package trailguard.checks.root_mfa
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
+_root := object.get(object.get(input, "iam", {}), "root", {})
+
 # The cases are exclusive, so they are tried in turn, the usual one first (an
 # else chain stops at the first that holds).
 findings contains _finding
 
 _finding := result.pass(input.account_id, "", "the root user has MFA enabled") if {
-	input.iam.root.mfa_enabled == true
-} else := result.fail(input.account_id, "", "the root user has no MFA: its password alone can stop or delete every trail") if {
-	input.iam.root.mfa_enabled == false
+	_root.mfa_enabled == true
 } else := result.unknown(input.account_id, "", snapshot.missing("root user MFA status", input.account_id)) if {
-	not is_boolean(object.get(object.get(object.get(input, "iam", {}), "root", {}), "mfa_enabled", null))
+	not is_boolean(object.get(_root, "mfa_enabled", null))
+} else := result.fail(input.account_id, "", "the root user has no MFA: its password alone can stop or delete every trail") if {
+	_root.password_enabled == true
+} else := result.fail(input.account_id, "", "the root user has no MFA and has access keys: they can stop or delete every trail, and the root user cannot be restricted by IAM") if {
+	_root.access_keys_present == true
+} else := result.unknown(input.account_id, "", snapshot.missing("root user access keys", input.account_id)) if {
+	not is_boolean(object.get(_root, "access_keys_present", null))
+} else := result.pass(input.account_id, "", msg) if {
+	_root.password_enabled == false
+	_centrally_managed
+	msg := sprintf("the root user has no MFA, but it has no password and no access keys, and organization %s manages member accounts' root credentials centrally (RootCredentialsManagement): nobody can sign in as root or recover its password", [_org_id])
+} else := result.fail(input.account_id, "", msg) if {
+	_root.password_enabled == false
+	reason := _not_managed_reason
+	msg := sprintf("the root user has no MFA; it has no password and no access keys now, but %s, so password recovery through the root user's email sets a password that signs in without MFA", [reason])
+} else := result.unknown(input.account_id, "", msg) if {
+	_root.password_enabled == false
+	msg := sprintf("the root user has no MFA, no password and no access keys; it cannot sign in if its organization manages root credentials centrally (RootCredentialsManagement), but %s", [_features_missing])
+} else := result.unknown(input.account_id, "", msg) if {
+	_centrally_managed
+	msg := sprintf("the root user has no MFA and no access keys, and organization %s manages member accounts' root credentials centrally (RootCredentialsManagement), so it may have no password either; but %s", [_org_id, snapshot.missing("whether the root user has a password (IAM credential report)", input.account_id)])
+} else := result.fail(input.account_id, "", msg) if {
+	reason := _not_managed_reason
+	msg := sprintf("the root user has no MFA: its password alone can stop or delete every trail (whether it has a password was not read, but %s, so one can always be set through password recovery)", [reason])
+} else := result.unknown(input.account_id, "", msg) if {
+	msg := sprintf("the root user has no MFA and no access keys, but %s, and %s: if the organization manages root credentials centrally (RootCredentialsManagement), the root user may have no credential to sign in with", [snapshot.missing("whether the root user has a password (IAM credential report)", input.account_id), _features_missing])
 }
+
+_org_id := object.get(object.get(input, "organization", {}), "id", "")
+
+_features := input.iam.organization_features.enabled_features
+
+# _centrally_managed is true when the account is a member of an organization
+# that has centralized root credentials management on.
+_centrally_managed if {
+	"RootCredentialsManagement" in _features
+	input.organization.is_management_account == false
+	_org_id != ""
+}
+
+# _not_managed_reason says why central root credentials management is known
+# not to protect the account (undefined when that is not known).
+_not_managed_reason := "the account is not in an organization" if {
+	input.organization.is_management_account == false
+	_org_id == ""
+} else := "it is the organization's management account, whose root user centralized root access never manages" if {
+	input.organization.is_management_account == true
+} else := "its organization does not manage root credentials centrally (RootCredentialsManagement is off)" if {
+	_features_known
+	not "RootCredentialsManagement" in _features
+}
+
+_features_missing := sprintf("the organization's root access features (iam:ListOrganizationsFeatures) could not be read (%s)", [snapshot.why(input.account_id)]) if {
+	not _features_known
+	input.organization
+} else := snapshot.missing("the organization membership", input.account_id)
+
+_features_known if is_array(_features)

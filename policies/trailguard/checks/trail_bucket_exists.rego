@@ -6,7 +6,12 @@
 #   create a bucket with this name and receive your logs (and CloudTrail
 #   loses every event until then). The bucket must exist; a bucket that S3
 #   reports as NoSuchBucket, or a trail whose latest delivery failed with
-#   NoSuchBucket, fails this check.
+#   NoSuchBucket, fails this check. A bucket that exists passes only when its
+#   owner is known to be the audited account, the trail's owner (an
+#   organization trail's management account), or (with organization data) an
+#   account of the organization: a bucket that answers 403 exists, but a
+#   bucket deleted and re-created by a stranger answers the same, so an
+#   unknown owner is UNKNOWN.
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -35,9 +40,15 @@ claim_warning := "anyone can create a bucket with this name and receive your log
 findings contains _finding(arn, trail) if some arn, trail in input.trails
 
 _finding(arn, trail) := result.pass(arn, trail.home_region, msg) if {
+	bucket := input.buckets[trail.s3_bucket_name]
+	bucket.exists == true
+	not no_such_bucket(trail)
+	why := _trusted_owner(trail, bucket.owner_account_id)
+	msg := sprintf("S3 bucket %s exists and is owned by account %s (%s)", [trail.s3_bucket_name, bucket.owner_account_id, why])
+} else := result.unknown(arn, trail.home_region, msg) if {
 	input.buckets[trail.s3_bucket_name].exists == true
 	not no_such_bucket(trail)
-	msg := sprintf("S3 bucket %s exists", [trail.s3_bucket_name])
+	msg := sprintf("S3 bucket %s exists, but %s: a bucket deleted and re-created by another account answers the same", [trail.s3_bucket_name, _owner_doubt(trail.s3_bucket_name, input.buckets[trail.s3_bucket_name])])
 } else := result.fail(arn, trail.home_region, msg) if {
 	bucket_gone(trail)
 	msg := sprintf("S3 bucket %s does not exist: %s", [trail.s3_bucket_name, claim_warning])
@@ -63,6 +74,26 @@ findings contains result.unknown(arn, trail.home_region, msg) if {
 	not snapshot.has_value(trail, "s3_bucket_name")
 	msg := snapshot.missing("S3 bucket name", arn)
 }
+
+# _trusted_owner(trail, owner) says why owner is a trusted owner of the trail's
+# bucket (undefined when it is not known to be).
+_trusted_owner(trail, owner) := "the audited account" if {
+	owner == input.account_id
+} else := "the trail's owner" if {
+	owner == trail.owner_account_id
+} else := "the organization's management account" if {
+	owner == input.organization.management_account_id
+} else := "an account of the organization" if {
+	owner in input.organization.account_ids
+}
+
+_owner_doubt(name, bucket) := sprintf("its owner could not be read (%s)", [snapshot.why(name)]) if {
+	not snapshot.has_value(bucket, "owner_account_id")
+} else := sprintf("its owner, account %s, is neither the audited account %s nor known to belong to its organization%s", [bucket.owner_account_id, input.account_id, _org_note])
+
+_org_note := "" if {
+	input.organization.account_ids
+} else := " (the organization's accounts were not listed)"
 
 elsewhere(trail) := sprintf("; the trail belongs to account %s, whose bucket may not be readable from this account", [trail.owner_account_id]) if {
 	snapshot.foreign(trail)

@@ -93,3 +93,46 @@ test_unknown_when_bucket_name_not_collected if {
 	f.status == "UNKNOWN"
 	contains(f.message, "S3 bucket name")
 }
+
+# A bucket that answers 403 exists, but only a known owner proves it is still ours.
+test_bucket_owner_cases if {
+	cases := {
+		"owner is the audited account": {"ops": [], "status": "PASS", "says": sprintf("S3 bucket %s exists and is owned by account 111122223333 (the audited account)", [fixtures.bucket_name])},
+		"owner unknown": {
+			"ops": [
+				{"op": "remove", "path": ["buckets", fixtures.bucket_name, "owner_account_id"]},
+				{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketAcl", "resource": fixtures.bucket_name, "code": "AccessDenied"}},
+			],
+			"status": "UNKNOWN", "says": sprintf("S3 bucket %s exists, but its owner could not be read (s3 GetBucketAcl: AccessDenied): a bucket deleted and re-created by another account answers the same", [fixtures.bucket_name]),
+		},
+		"owner is a stranger": {"ops": [{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "444455556666"}], "status": "UNKNOWN", "says": "its owner, account 444455556666, is neither the audited account 111122223333 nor known to belong to its organization (the organization's accounts were not listed)"},
+		"owner is the management account": {
+			"ops": [
+				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "999988887777"},
+				{"op": "add", "path": ["organization"], "value": {"id": "o-abc", "management_account_id": "999988887777"}},
+			],
+			"status": "PASS", "says": "owned by account 999988887777 (the organization's management account)",
+		},
+		"owner is a log archive account of the organization": {
+			"ops": [
+				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "444455556666"},
+				{"op": "add", "path": ["organization"], "value": {"id": "o-abc", "management_account_id": "999988887777", "account_ids": ["111122223333", "444455556666", "999988887777"]}},
+			],
+			"status": "PASS", "says": "owned by account 444455556666 (an account of the organization)",
+		},
+		"owner outside the listed organization": {
+			"ops": [
+				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "777777777777"},
+				{"op": "add", "path": ["organization"], "value": {"id": "o-abc", "management_account_id": "999988887777", "account_ids": ["111122223333", "999988887777"]}},
+			],
+			"status": "UNKNOWN", "says": "its owner, account 777777777777, is neither the audited account 111122223333 nor known to belong to its organization:",
+		},
+	}
+	every name, c in cases {
+		f := only(fixtures.patched(c.ops))
+		print(name, f.message)
+		f.status == c.status
+		f.resource == fixtures.trail_arn
+		contains(f.message, c.says)
+	}
+}

@@ -4,10 +4,12 @@
 #   By default CloudTrail log files are encrypted with SSE-S3, which anyone who
 #   can read the bucket can decrypt. With SSE-KMS and a customer managed key,
 #   reading the logs also needs kms:Decrypt on a key whose policy the account
-#   controls, and every use of the key is itself logged. The check reads the
-#   trail's kms_key_id and the key's KeyManager: a trail without a key, or
-#   whose key is AWS managed, fails; a key that could not be read (denied, or
-#   in another account) gives UNKNOWN.
+#   controls, and every use of the key is itself logged. A trail without a key
+#   fails. A trail with a key passes: CloudTrail only accepts (and can only
+#   use) a key whose key policy grants cloudtrail.amazonaws.com, which AWS
+#   managed keys never do, so the key is customer managed even when it cannot
+#   be read (denied, or in another account); the key's own checks (TG-KMS-*)
+#   then report UNKNOWN. A key read as AWS managed (KeyManager AWS) fails.
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -38,10 +40,10 @@ _finding(arn, trail) := result.pass(arn, trail.home_region, sprintf("log files a
 	not snapshot.has_value(trail, "kms_key_id")
 } else := result.fail(arn, trail.home_region, sprintf("log files are encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict: use a customer managed key", [trail.kms_key_id])) if {
 	input.kms_keys[trail.kms_key_id].manager == "AWS"
-} else := result.unknown(arn, trail.home_region, msg) if {
+} else := result.pass(arn, trail.home_region, msg) if {
 	snapshot.has_value(trail, "kms_key_id")
 	not input.kms_keys[trail.kms_key_id].manager
-	msg := sprintf("log files are encrypted with SSE-KMS, but whether the key is customer managed is unknown: %s", [_why_unreadable(trail.kms_key_id)])
+	msg := sprintf("log files are encrypted with KMS key %s, a customer managed key: CloudTrail can only use a key whose key policy grants cloudtrail.amazonaws.com, which AWS managed keys never do (the key itself could not be read, so its policy, state and rotation are judged UNKNOWN by the key checks: %s)", [trail.kms_key_id, _why_unreadable(trail.kms_key_id)])
 }
 
 # _why_unreadable(key) says why the key's manager is not in the snapshot.

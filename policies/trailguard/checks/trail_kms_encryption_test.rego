@@ -35,28 +35,32 @@ test_fail_when_key_is_aws_managed if {
 	contains(f.message, "AWS managed")
 }
 
-test_unknown_when_key_could_not_be_described if {
+# A key id on a trail is a customer managed key (CloudTrail cannot use an AWS
+# managed key): PASS even when the key cannot be read; the key checks report
+# UNKNOWN for the key itself.
+test_pass_when_key_could_not_be_described if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["kms_keys", fixtures.key_arn]},
 		{"op": "add", "path": ["errors", "-"], "value": {"service": "kms", "operation": "DescribeKey", "code": "AccessDeniedException", "resource": fixtures.key_arn}},
 	])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"UNKNOWN"}
+	{f.status | some f in fs} == {"PASS"}
 	some f in fs
-	contains(f.message, "SSE-KMS")
+	f.resource == fixtures.trail_arn
+	contains(f.message, sprintf("log files are encrypted with KMS key %s, a customer managed key: CloudTrail can only use a key whose key policy grants cloudtrail.amazonaws.com", [fixtures.key_arn]))
 	contains(f.message, "in account 111122223333 could not be read")
 	contains(f.message, "kms DescribeKey: AccessDeniedException")
 }
 
-test_unknown_when_key_manager_not_collected if {
+test_pass_when_key_manager_not_collected if {
 	snapshot := fixtures.without(["kms_keys", fixtures.key_arn, "manager"])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"UNKNOWN"}
+	{f.status | some f in fs} == {"PASS"}
 	some f in fs
 	contains(f.message, "key manager of")
 }
 
-test_unknown_when_org_trail_key_lives_in_management_account if {
+test_pass_when_org_trail_key_lives_in_management_account if {
 	org_trail := "arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail"
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["trails", fixtures.trail_arn]},
@@ -67,9 +71,10 @@ test_unknown_when_org_trail_key_lives_in_management_account if {
 		}},
 	])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"UNKNOWN"}
+	{f.status | some f in fs} == {"PASS"}
 	some f in fs
 	f.resource == org_trail
+	contains(f.message, "a customer managed key")
 	contains(f.message, "lives in account 999988887777, not the audited account 111122223333")
 }
 
@@ -80,5 +85,13 @@ test_one_finding_per_trail if {
 	{[f.resource, f.status, f.region] | some f in fs} == {
 		[fixtures.trail_arn, "PASS", "us-east-1"],
 		[second, "FAIL", "eu-west-1"],
+	}
+}
+
+test_key_checks_stay_unknown_for_an_unreadable_key if {
+	snapshot := fixtures.without(["kms_keys", fixtures.key_arn])
+	every check in ["kms_key_policy", "kms_key_rotation", "kms_key_state"] {
+		fs := data.trailguard.checks[check].findings with input as snapshot
+		{[f.resource, f.status] | some f in fs} == {[fixtures.key_arn, "UNKNOWN"]}
 	}
 }

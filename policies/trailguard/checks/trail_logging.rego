@@ -32,12 +32,18 @@ last_error(trail) := sprintf("; its last delivery failed with %s", [delivery_err
 	delivery_error(trail)
 } else := ""
 
+# _pass_message says what the status shows: a delivery time when there is one
+# (a trail that has not delivered yet reports none, and no error either).
+_pass_message(trail) := sprintf("trail is logging and its latest delivery to S3 (%s) succeeded", [trail.status.latest_delivery_time]) if {
+	snapshot.has_value(trail.status, "latest_delivery_time")
+} else := "trail is logging and reports no S3 delivery error (no delivery time reported yet)"
+
 # One finding per trail: the cases are exclusive, so they are tried in turn, the
 # usual one first (an else chain stops at the first that holds, where separate
 # rules would each look at every trail).
 findings contains _finding(arn, trail) if some arn, trail in input.trails
 
-_finding(arn, trail) := result.pass(arn, trail.home_region, "trail is logging and its latest delivery to S3 succeeded") if {
+_finding(arn, trail) := result.pass(arn, trail.home_region, _pass_message(trail)) if {
 	trail.status.is_logging == true
 	not delivery_error(trail)
 } else := result.fail(arn, trail.home_region, msg) if {

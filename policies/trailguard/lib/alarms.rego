@@ -4,10 +4,15 @@
 #   Shared logic of the CIS "ensure a log metric filter and alarm exist for ..."
 #   checks. An account is alerted to a kind of change when one chain is complete:
 #
-#     logging, multi-region trail -> its CloudWatch Logs group -> a metric filter
-#     whose pattern matches EVERY required event (by meaning, see
-#     lib/metric_filter) -> an alarm with actions enabled on one of the filter's
-#     metrics (same region, namespace and metric name) -> an SNS topic with at
+#     logging, multi-region trail that records the required events (write
+#     management events of their source, not excluded by its classic or
+#     advanced event selectors: a metric filter only sees what the trail
+#     delivers) -> its CloudWatch Logs group -> a metric filter whose pattern
+#     matches EVERY required event (by meaning, see lib/metric_filter) -> an
+#     alarm with actions enabled on one of the filter's metrics (same region,
+#     namespace and metric name) that a single matching event makes fire (its
+#     statistic over one period of the filter's metric value crosses its
+#     threshold, and one breaching period is enough) -> an SNS topic with at
 #     least one confirmed subscription.
 #
 #   finding(kind) returns the account-level finding for one kind of change
@@ -21,6 +26,7 @@ import rego.v1
 
 import data.trailguard.lib.metric_filter
 import data.trailguard.lib.result
+import data.trailguard.lib.selectors
 import data.trailguard.lib.snapshot
 
 # requirements lists, per kind of change, the CloudTrail events (eventSource,
@@ -176,6 +182,7 @@ _passes := {kind: sprintf("an alarm notifies subscribers of %s: %s", [req.label,
 	some kind, req in requirements
 	msgs := sort([msg |
 		some [arn, key] in _chain_starts
+		selectors.write_events_gap(input.trails[arn], events(kind)) == ""
 		msg := sprintf("trail %s: %s", [arn, _chains[[key, kind]]])
 	])
 	count(msgs) > 0
@@ -215,12 +222,13 @@ _chains := {[key, kind]: sprintf("log group %s -> filter %s -> %s", [key, link[0
 _link(region, filters) := [sprintf("'%s' (%s/%s)", [f.name, t.metric_namespace, t.metric_name]), ends] if {
 	[f] := filters
 	[t] := f.metric_transformations
-	ends := _chain_ends[[region, t.metric_namespace, t.metric_name]] # (absent: no chain, as below)
+	ends := {end | some [end, arn] in _chain_ends[[region, t.metric_namespace, t.metric_name]]; _fires(arn, t)}
 } else := [metrics, ends] if {
 	ends := {end |
 		some f in filters
 		some t in object.get(f, "metric_transformations", [])
-		some end in _chain_ends[[region, t.metric_namespace, t.metric_name]]
+		some [end, arn] in _chain_ends[[region, t.metric_namespace, t.metric_name]]
+		_fires(arn, t)
 	}
 	metrics := concat(", ", sort([sprintf("'%s' (%s/%s)", [f.name, t.metric_namespace, t.metric_name]) |
 		some f in filters
@@ -240,14 +248,15 @@ _covering_filters(filters) := merged if {
 	some kind in {k | some f in filters; some k in _covering[f.pattern]}
 }
 
-# _chain_ends[[region, namespace, metric name]] are the ends "alarm ... -> SNS
-# topic ... (n confirmed subscription(s))" of the complete chains through the
-# alarms on that metric (those with actions enabled, notifying a topic with
-# confirmed subscriptions). (Each alarm's SNS actions are read in the same pass:
+# _chain_ends[[region, namespace, metric name]] are the [end, alarm ARN] of the
+# chains through the alarms on that metric (those with actions enabled,
+# notifying a topic with confirmed subscriptions), end reading "alarm ... -> SNS
+# topic ... (n confirmed subscription(s))". Whether the alarm fires on one event
+# depends on the filter's metric value too: _link checks it (_fires). (Each alarm's SNS actions are read in the same pass:
 # every alarm is on one metric, so a map of them would be built for one lookup.)
 _chain_ends := {metric: ends |
 	some metric, arns in _alarms_by_metric
-	ends := {sprintf("alarm %s -> SNS topic %s (%d confirmed subscription(s))", [arn, topic, n]) |
+	ends := {[sprintf("alarm %s -> SNS topic %s (%d confirmed subscription(s))", [arn, topic, n]), arn] |
 		some arn in arns
 		alarm := input.alarms[arn]
 		alarm.actions_enabled == true
@@ -298,6 +307,11 @@ _trail_verdict(arn, trail, kind) := _unknown(snapshot.missing("the logging statu
 	not is_boolean(object.get(trail, "is_multi_region", null))
 } else := _fail(sprintf("trail %s is single-region: events of other regions never reach its log group", [arn])) if {
 	trail.is_multi_region == false
+} else := _unknown(snapshot.missing("the event selectors", arn)) if {
+	not selectors.selectors_known(trail)
+} else := _fail(sprintf("trail %s does not record the events of %s: %s, so no metric filter on its log group can match them", [arn, requirements[kind].label, gap])) if {
+	gap := selectors.write_events_gap(trail, events(kind))
+	gap != ""
 } else := _prefixed(sprintf("trail %s", [arn]), _log_group_verdict(snapshot.log_group_key(trail.cloudwatch_logs_log_group_arn), kind))
 
 _prefixed(prefix, verdict) := {"status": verdict.status, "message": sprintf("%s: %s", [prefix, verdict.message])}
@@ -346,7 +360,11 @@ _watching_verdict(key, metrics, watching) := _fail(sprintf("no CloudWatch alarm 
 	count(watching) == 0
 } else := _usable_verdict(key, metrics, watching, _usable(watching))
 
-_usable_verdict(key, metrics, watching, usable) := _fail(sprintf("no alarm on the metric of filter %s notifies an SNS topic: %s", [metrics, concat("; ", _unusable(watching))])) if {
+_usable_verdict(key, metrics, watching, usable) := _unknown(sprintf("no alarm on the metric of filter %s is known to notify an SNS topic on a single matching event: %s", [metrics, concat("; ", undecided)])) if {
+	count(usable) == 0
+	undecided := _undecided(watching)
+	count(undecided) > 0
+} else := _fail(sprintf("no alarm on the metric of filter %s notifies an SNS topic on a single matching event: %s", [metrics, concat("; ", _unusable(watching))])) if {
 	count(usable) == 0
 } else := _topic_verdict(key, metrics, usable)
 
@@ -355,27 +373,126 @@ _filter_metrics(filters) := concat(", ", sort([sprintf("'%s' (%s/%s)", [f.name, 
 	some t in object.get(f, "metric_transformations", [])
 ]))
 
-# _watching(key, filters) are the ARNs of the alarms on the filters' metrics.
-_watching(key, filters) := {arn |
+# _watching(key, filters) are the [alarm ARN, metric transformation] of the
+# alarms on the filters' metrics.
+_watching(key, filters) := {[arn, t] |
 	some f in filters
 	some t in object.get(f, "metric_transformations", [])
 	some arn in _alarms_by_metric[[_region(key), t.metric_namespace, t.metric_name]]
 }
 
-_usable(alarm_arns) := {arn |
-	some arn in alarm_arns
+# _notifies(arn) is true when the alarm has its actions enabled and notifies an SNS topic.
+_notifies(arn) if {
 	input.alarms[arn].actions_enabled == true
 	count(_sns_actions(arn)) > 0
 }
 
-_unusable(alarm_arns) := sort([msg |
-	some arn in alarm_arns
-	msg := _why_unusable(arn)
-])
+_usable(watching) := {arn |
+	some [arn, t] in watching
+	_notifies(arn)
+	_fires(arn, t)
+}
 
-_why_unusable(arn) := sprintf("alarm %s has its actions disabled", [arn]) if {
+# _undecided(watching) explains the alarms that notify SNS but of which it is
+# unknown whether one event makes them fire.
+_undecided(watching) := sort({msg |
+	some [arn, t] in watching
+	_notifies(arn)
+	v := fire(input.alarms[arn], t)
+	v.status == "UNKNOWN"
+	msg := v.message
+})
+
+_unusable(watching) := sort({msg |
+	some [arn, t] in watching
+	msg := _why_unusable(arn, t)
+})
+
+_why_unusable(arn, t) := sprintf("alarm %s has its actions disabled", [arn]) if {
 	not input.alarms[arn].actions_enabled == true
-} else := sprintf("alarm %s notifies no SNS topic", [arn])
+} else := sprintf("alarm %s notifies no SNS topic", [arn]) if {
+	count(_sns_actions(arn)) == 0
+} else := fire(input.alarms[arn], t).message
+
+# --- Can one matching event make the alarm fire? ---
+
+# _fires(arn, t) is true when one event matched by a filter publishing metric
+# transformation t makes the alarm fire.
+_fires(arn, t) if fire(input.alarms[arn], t).status == "PASS"
+
+# fire(alarm, t) says whether a single matching event, for which the metric
+# filter publishes t's metric_value, makes the alarm go to ALARM: PASS when
+# the statistic of that one value over a period crosses the threshold and one
+# breaching period is enough (datapoints_to_alarm, which defaults to
+# evaluation_periods, is 1); FAIL when it cannot (a threshold above the value,
+# a "less than" comparison, several breaching periods needed); UNKNOWN when
+# the alarm or the value cannot be judged (fields not collected, metric math,
+# percentile or anomaly detection alarms, a value read from the event).
+fire(alarm, t) := _unknown(sprintf("alarm %s: its statistic, comparison, threshold or evaluation periods were not collected (or it is a metric math alarm)", [alarm.arn])) if {
+	not _fire_fields_known(alarm)
+} else := _fail(sprintf("alarm %s fires when the metric is %s %v: a matching event raises the metric, it never lowers it", [alarm.arn, _comparison_words[alarm.comparison_operator], alarm.threshold])) if {
+	alarm.comparison_operator in {"LessThanThreshold", "LessThanOrEqualToThreshold"}
+} else := _unknown(sprintf("alarm %s uses comparison %s, which trailguard does not judge", [alarm.arn, alarm.comparison_operator])) if {
+	not alarm.comparison_operator in {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold"}
+} else := _fail(sprintf("alarm %s needs %d breaching periods to fire: a single matching event breaches one", [alarm.arn, n])) if {
+	n := _datapoints_needed(alarm)
+	n > 1
+} else := _unknown(sprintf("alarm %s: the value one event gives its statistic %s is unknown (metric filter value %s%s)", [alarm.arn, alarm.statistic, _quoted(object.get(t, "metric_value", "")), _default_note(t)])) if {
+	not _value_known(alarm.statistic, t)
+} else := _pass(sprintf("alarm %s fires when %s of one event (%v) is %s %v", [alarm.arn, alarm.statistic, v, _comparison_words[alarm.comparison_operator], alarm.threshold])) if {
+	v := _one_event_value(alarm.statistic, t)
+	_crosses(alarm.comparison_operator, v, alarm.threshold)
+} else := _fail(sprintf("alarm %s fires only when %s is %s %v, but one matching event makes it %v", [alarm.arn, alarm.statistic, _comparison_words[alarm.comparison_operator], alarm.threshold, _one_event_value(alarm.statistic, t)]))
+
+_fire_fields_known(alarm) if {
+	snapshot.has_value(alarm, "statistic")
+	snapshot.has_value(alarm, "comparison_operator")
+	is_number(alarm.threshold)
+	is_number(alarm.evaluation_periods)
+}
+
+_comparison_words := {
+	"GreaterThanThreshold": ">",
+	"GreaterThanOrEqualToThreshold": ">=",
+	"LessThanThreshold": "<",
+	"LessThanOrEqualToThreshold": "<=",
+}
+
+# _datapoints_needed(alarm) is the number of breaching periods the alarm needs
+# (DatapointsToAlarm defaults to EvaluationPeriods).
+_datapoints_needed(alarm) := alarm.datapoints_to_alarm if {
+	is_number(alarm.datapoints_to_alarm)
+} else := alarm.evaluation_periods
+
+# _one_event_value(statistic, t) is the statistic over a period in which the
+# filter matched one event: SampleCount counts it; Sum and Maximum are its
+# value (a default value, published for the events that do not match, only
+# adds zeros or more in practice); Average and Minimum are its value only when
+# the filter publishes no default value (else the defaults dilute it).
+_one_event_value("SampleCount", _) := 1
+
+_one_event_value(stat, t) := to_number(t.metric_value) if {
+	stat in {"Sum", "Maximum"}
+	regex.match(`^\s*-?[0-9]+(\.[0-9]+)?\s*$`, object.get(t, "metric_value", ""))
+}
+
+_one_event_value(stat, t) := to_number(t.metric_value) if {
+	stat in {"Average", "Minimum"}
+	regex.match(`^\s*-?[0-9]+(\.[0-9]+)?\s*$`, object.get(t, "metric_value", ""))
+	not is_number(object.get(t, "default_value", null))
+}
+
+_value_known(statistic, t) if is_number(_one_event_value(statistic, t))
+
+_crosses("GreaterThanThreshold", v, threshold) if v > threshold
+
+_crosses("GreaterThanOrEqualToThreshold", v, threshold) if v >= threshold
+
+_quoted(s) := sprintf("'%s'", [s])
+
+_default_note(t) := sprintf(", default value %v", [t.default_value]) if {
+	is_number(t.default_value)
+} else := ""
 
 _sns_actions(arn) := {action |
 	some action in object.get(input.alarms[arn], "alarm_actions", [])

@@ -308,3 +308,126 @@ test_columns_by_paths_match_columns if {
 	}
 	union(subsets) == alarms._column_paths
 }
+
+# --- A metric filter only sees what the trail records ---
+
+classic(sel) := fixtures.patched([
+	{"op": "remove", "path": ["trails", trail, "advanced_event_selectors"]},
+	{"op": "add", "path": ["trails", trail, "event_selectors"], "value": [sel]},
+])
+
+advanced(field_selectors) := fixtures.with_value(["trails", trail, "advanced_event_selectors"], [{"name": "m", "field_selectors": field_selectors}])
+
+# delivery_cases(cases) checks each case: the finding of c.kind on c.snapshot
+# has c.status and a message containing c.says.
+delivery_cases(cases) if {
+	every name, c in cases {
+		f := alarms.finding(c.kind) with input as c.snapshot
+		print(name, f.message)
+		f.status == c.status
+		f.resource == "111122223333"
+		contains(f.message, c.says)
+	}
+}
+
+test_classic_selectors_decide_what_reaches_the_log_group if {
+	delivery_cases({
+		"classic all management events": {"snapshot": classic({"read_write_type": "All", "include_management_events": true}), "kind": "kms_key_deletion", "status": "PASS", "says": "an alarm notifies subscribers"},
+		"classic write-only": {"snapshot": classic({"read_write_type": "WriteOnly", "include_management_events": true}), "kind": "kms_key_deletion", "status": "PASS", "says": "an alarm notifies subscribers"},
+		"classic read-only": {"snapshot": classic({"read_write_type": "ReadOnly", "include_management_events": true}), "kind": "cloudtrail_changes", "status": "FAIL", "says": sprintf("trail %s does not record the events of CloudTrail configuration changes: it records only read-only management events, so no metric filter on its log group can match them", [trail])},
+		"classic no management events": {"snapshot": classic({"read_write_type": "All", "include_management_events": false}), "kind": "bucket_policy_changes", "status": "FAIL", "says": "it records no management events"},
+		"classic excludes KMS": {"snapshot": classic({"read_write_type": "All", "include_management_events": true, "exclude_management_event_sources": ["kms.amazonaws.com"]}), "kind": "kms_key_deletion", "status": "FAIL", "says": "its event selectors exclude kms.amazonaws.com (kms.amazonaws.com DisableKey, kms.amazonaws.com ScheduleKeyDeletion)"},
+		"classic excluding KMS still sees CloudTrail changes": {"snapshot": classic({"read_write_type": "All", "include_management_events": true, "exclude_management_event_sources": ["kms.amazonaws.com"]}), "kind": "cloudtrail_changes", "status": "PASS", "says": "an alarm notifies subscribers"},
+	})
+}
+
+test_advanced_selectors_decide_what_reaches_the_log_group if {
+	delivery_cases({
+		"advanced read-only": {"snapshot": advanced([{"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["true"]}]), "kind": "cloudtrail_changes", "status": "FAIL", "says": "it records only read-only management events"},
+		"advanced write-only": {"snapshot": advanced([{"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["false"]}]), "kind": "cloudtrail_changes", "status": "PASS", "says": "an alarm notifies subscribers"},
+		"advanced excludes KMS": {"snapshot": advanced([{"field": "eventCategory", "equals": ["Management"]}, {"field": "eventSource", "not_equals": ["kms.amazonaws.com"]}]), "kind": "kms_key_deletion", "status": "FAIL", "says": "its event selectors filter out kms.amazonaws.com DisableKey, kms.amazonaws.com ScheduleKeyDeletion"},
+		"advanced excludes KMS, S3 still recorded": {"snapshot": advanced([{"field": "eventCategory", "equals": ["Management"]}, {"field": "eventSource", "not_equals": ["kms.amazonaws.com"]}]), "kind": "bucket_policy_changes", "status": "PASS", "says": "an alarm notifies subscribers"},
+		"advanced data events only": {"snapshot": advanced([{"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]}]), "kind": "cloudtrail_changes", "status": "FAIL", "says": "it records no management events"},
+		"advanced unknown field": {"snapshot": advanced([{"field": "eventCategory", "equals": ["Management"]}, {"field": "userIdentity.arn", "not_starts_with": ["arn:aws:iam::111122223333:role/x"]}]), "kind": "cloudtrail_changes", "status": "FAIL", "says": "its event selectors filter out cloudtrail.amazonaws.com CreateTrail"},
+	})
+}
+
+test_unknown_when_selectors_not_collected if {
+	delivery_cases({
+		"selectors not collected": {
+			"snapshot": fixtures.patched([
+				{"op": "remove", "path": ["trails", trail, "advanced_event_selectors"]},
+				{"op": "add", "path": ["errors", "-"], "value": {"service": "cloudtrail", "operation": "GetEventSelectors", "resource": trail, "code": "AccessDenied"}},
+			]),
+			"kind": "kms_key_deletion", "status": "UNKNOWN", "says": sprintf("the event selectors of %s could not be read (cloudtrail GetEventSelectors: AccessDenied)", [trail]),
+		},
+	})
+}
+
+# --- An alarm that cannot fire on one matching event does not alarm ---
+
+alarm_patched(changes) := fixtures.patched([{"op": "add", "path": ["alarms", trail_alarm, k], "value": v} | some k, v in changes])
+
+# fire_cases(cases) checks each case: with the CloudTrail changes alarm
+# patched with c.changes, the finding has c.status and a message containing c.says.
+fire_cases(cases) if {
+	every name, c in cases {
+		f := alarms.finding("cloudtrail_changes") with input as alarm_patched(c.changes)
+		print(name, f.message)
+		f.status == c.status
+		f.resource == "111122223333"
+		contains(f.message, c.says)
+	}
+}
+
+test_alarms_that_fire_on_one_event if {
+	fire_cases({
+		"Sum >= 1": {"changes": {}, "status": "PASS", "says": "alarm arn:aws:cloudwatch:us-east-1:111122223333:alarm:cis-cloudtrail-config-changes -> SNS topic"},
+		"Sum > 0": {"changes": {"comparison_operator": "GreaterThanThreshold", "threshold": 0}, "status": "PASS", "says": "-> SNS topic"},
+		"SampleCount >= 1": {"changes": {"statistic": "SampleCount"}, "status": "PASS", "says": "-> SNS topic"},
+		"Average >= 1, no default": {"changes": {"statistic": "Average"}, "status": "PASS", "says": "-> SNS topic"},
+		"3 of 5 datapoints": {"changes": {"evaluation_periods": 5, "datapoints_to_alarm": 1}, "status": "PASS", "says": "-> SNS topic"},
+	})
+}
+
+test_alarms_that_cannot_fire_on_one_event if {
+	fire_cases({
+		"threshold 1,000,000": {"changes": {"comparison_operator": "GreaterThanThreshold", "threshold": 1000000}, "status": "FAIL", "says": sprintf("no alarm on the metric of filter 'CloudTrailConfigChanges' (CISBenchmark/CloudTrailConfigChangeCount) notifies an SNS topic on a single matching event: alarm %s fires only when Sum is > 1000000, but one matching event makes it 1", [trail_alarm])},
+		"Sum > 1": {"changes": {"comparison_operator": "GreaterThanThreshold"}, "status": "FAIL", "says": "fires only when Sum is > 1, but one matching event makes it 1"},
+		"less than": {"changes": {"comparison_operator": "LessThanThreshold"}, "status": "FAIL", "says": "fires when the metric is < 1: a matching event raises the metric, it never lowers it"},
+		"needs 3 periods": {"changes": {"evaluation_periods": 3}, "status": "FAIL", "says": "needs 3 breaching periods to fire: a single matching event breaches one"},
+		"needs 2 of 3": {"changes": {"evaluation_periods": 3, "datapoints_to_alarm": 2}, "status": "FAIL", "says": "needs 2 breaching periods"},
+	})
+}
+
+test_unknown_when_firing_cannot_be_judged if {
+	fire_cases({
+		"threshold not collected": {"changes": {"threshold": null}, "status": "UNKNOWN", "says": "its statistic, comparison, threshold or evaluation periods were not collected"},
+		"percentile": {"changes": {"statistic": "p99"}, "status": "UNKNOWN", "says": "the value one event gives its statistic p99 is unknown"},
+		"anomaly band": {"changes": {"comparison_operator": "LessThanLowerOrGreaterThanUpperThreshold"}, "status": "UNKNOWN", "says": "uses comparison LessThanLowerOrGreaterThanUpperThreshold"},
+	})
+}
+
+test_metric_value_decides_whether_one_event_crosses if {
+	big := fixtures.patched([
+		{"op": "add", "path": ["alarms", trail_alarm, "threshold"], "value": 10},
+		{"op": "replace", "path": ["log_groups", lg, "metric_filters", 0, "metric_transformations", 0, "metric_value"], "value": "10"},
+	])
+	status("cloudtrail_changes", big) == "PASS"
+	from_event := fixtures.with_value(["log_groups", lg, "metric_filters", 0, "metric_transformations", 0, "metric_value"], "$.requestParameters.count")
+	status("cloudtrail_changes", from_event) == "UNKNOWN"
+	contains(message("cloudtrail_changes", from_event), "metric filter value '$.requestParameters.count'")
+	diluted := fixtures.patched([
+		{"op": "add", "path": ["alarms", trail_alarm, "statistic"], "value": "Average"},
+		{"op": "add", "path": ["log_groups", lg, "metric_filters", 0, "metric_transformations", 0, "default_value"], "value": 0},
+	])
+	status("cloudtrail_changes", diluted) == "UNKNOWN"
+	contains(message("cloudtrail_changes", diluted), "default value 0")
+}
+
+test_firing_alarm_wins_over_one_that_cannot if {
+	other := "arn:aws:cloudwatch:us-east-1:111122223333:alarm:never"
+	snapshot := fixtures.patched([{"op": "add", "path": ["alarms", other], "value": object.union(fixtures.compliant.alarms[trail_alarm], {"arn": other, "threshold": 1000000})}])
+	status("cloudtrail_changes", snapshot) == "PASS"
+	not contains(message("cloudtrail_changes", snapshot), other)
+}

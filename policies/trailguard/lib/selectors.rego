@@ -84,6 +84,116 @@ logs_management_events(trail) if {
 }
 
 # ---------------------------------------------------------------------------
+# Write management events (what CloudWatch Logs metric filters and Insights see)
+# ---------------------------------------------------------------------------
+
+# records_write_management_events(trail) is true when the trail records at
+# least some write (not read-only) management events: what CloudTrail Insights
+# on API call rate measures. A trail that records only read-only management
+# events (ReadOnly classic selector, readOnly = true advanced selector) does not.
+records_write_management_events(trail) if {
+	some sel in trail.event_selectors
+	_classic_records_writes(sel)
+}
+
+records_write_management_events(trail) if {
+	some sel in trail.advanced_event_selectors
+	_advanced_management_writes(field_selectors(sel))
+}
+
+# records_write_event(trail, event) is true when the trail records the write
+# management event {"eventSource": ..., "eventName": ...}: a classic selector
+# that includes write management events and does not exclude the event's
+# source (exclude_management_event_sources, e.g. kms.amazonaws.com), or an
+# advanced management events selector whose readOnly, eventSource and
+# eventName field selectors all let it through and that has no field this
+# library does not understand.
+records_write_event(trail, event) if {
+	some sel in trail.event_selectors
+	_classic_records_writes(sel)
+	not event.eventSource in object.get(sel, "exclude_management_event_sources", [])
+}
+
+records_write_event(trail, event) if {
+	some sel in trail.advanced_event_selectors
+	fields := field_selectors(sel)
+	_advanced_management_writes(fields)
+	every fs in object.get(fields, "eventsource", []) {
+		matches(fs, event.eventSource)
+	}
+	every fs in object.get(fields, "eventname", []) {
+		matches(fs, event.eventName)
+	}
+	every name, _ in fields {
+		name in _management_fields
+	}
+}
+
+# records_all_write_management_events(trail) is true when one selector records
+# the write management events of every source (the usual case, decided
+# without looking at any event): a classic selector with write events and no
+# excluded source, or an advanced management selector with no field but
+# eventCategory and a readOnly that lets write events through.
+records_all_write_management_events(trail) if {
+	some sel in trail.event_selectors
+	_classic_records_writes(sel)
+	count(object.get(sel, "exclude_management_event_sources", [])) == 0
+}
+
+records_all_write_management_events(trail) if {
+	some sel in trail.advanced_event_selectors
+	fields := field_selectors(sel)
+	_advanced_management_writes(fields)
+	every name, _ in fields {
+		name in {"eventcategory", "readonly"}
+	}
+}
+
+# The fields of an advanced management events selector that this library
+# evaluates; any other field narrows what is recorded in a way it cannot judge.
+_management_fields := {"eventcategory", "readonly", "eventsource", "eventname"}
+
+_classic_records_writes(sel) if {
+	sel.include_management_events == true
+	sel.read_write_type in {"All", "WriteOnly"}
+}
+
+_advanced_management_writes(fields) if {
+	fields.eventcategory
+	every fs in fields.eventcategory {
+		matches(fs, "Management")
+	}
+	every fs in object.get(fields, "readonly", []) {
+		matches(fs, "false")
+	}
+}
+
+# write_events_gap(trail, events) explains, for a trail whose selectors are
+# known, why it does not record every one of events (write management events):
+# "" when it records them all.
+write_events_gap(trail, events) := "" if {
+	records_all_write_management_events(trail)
+} else := "" if {
+	every e in events {
+		records_write_event(trail, e)
+	}
+} else := "it records no management events" if {
+	not logs_management_events(trail)
+} else := "it records only read-only management events" if {
+	not records_write_management_events(trail)
+} else := sprintf("its event selectors exclude %s (%s)", [concat(", ", _missed_sources(trail, events)), _missed_names(trail, events)]) if {
+	some sel in trail.event_selectors
+	some src in object.get(sel, "exclude_management_event_sources", [])
+	src in {e.eventSource | some e in events}
+} else := sprintf("its event selectors filter out %s", [_missed_names(trail, events)])
+
+_missed(trail, events) := [e | some e in events; not records_write_event(trail, e)]
+
+_missed_sources(trail, events) := sort({e.eventSource | some e in _missed(trail, events)})
+
+_missed_names(trail, events) := concat(", ", [sprintf("%s %s", [e.eventSource, e.eventName]) | some e in _missed(trail, events)])
+
+# ---------------------------------------------------------------------------
 # S3 object-level data events
 # ---------------------------------------------------------------------------
 
