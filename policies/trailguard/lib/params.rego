@@ -18,6 +18,9 @@ defaults := {
 	"max_full_access_holders": 3,
 	# Minimum retention (object lock or lifecycle expiration) of the log bucket, in days.
 	"min_bucket_retention_days": 365,
+	# ARN patterns (* and ? match anything, / and : included) of the principals allowed
+	# to blind the trail (break-glass roles), e.g. "arn:aws:iam::*:role/BreakGlass".
+	"blinding_allowed_principals": [],
 }
 
 # value returns the threshold name, from data.params when set, else its default.
