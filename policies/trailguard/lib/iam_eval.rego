@@ -66,6 +66,28 @@ compute_services := {
 
 _assume_actions := {"sts:assumerole"}
 
+# _extra: the actions of the role and escalation steps, asked about with every question.
+_extra := (object.keys(escalation_actions) | _assume_actions) | {a | some a in compute_services}
+
+# _extra_index is _extra by service. (A literal: a comprehension would be rebuilt at
+# every evaluation; iam_eval_test checks that it agrees with _extra.)
+_extra_index := {
+	"cloudformation": ["cloudformation:createstack"],
+	"codebuild": ["codebuild:createproject"],
+	"ec2": ["ec2:runinstances"],
+	"ecs": ["ecs:runtask"],
+	"glue": ["glue:createdevendpoint"],
+	"iam": [
+		"iam:addusertogroup", "iam:attachgrouppolicy", "iam:attachrolepolicy", "iam:attachuserpolicy",
+		"iam:createaccesskey", "iam:createloginprofile", "iam:createpolicyversion", "iam:passrole",
+		"iam:putgrouppolicy", "iam:putrolepolicy", "iam:putuserpolicy", "iam:setdefaultpolicyversion",
+		"iam:updateassumerolepolicy", "iam:updateloginprofile",
+	],
+	"lambda": ["lambda:createfunction"],
+	"sagemaker": ["sagemaker:createnotebookinstance"],
+	"sts": ["sts:assumerole"],
+}
+
 # request(action, resource) asks about action on resource, where no resource policy
 # applies (a trail, a log group, an alarm). resource is an ARN; one ending in "*"
 # stands for every resource under that prefix (e.g. every object of a bucket): an
@@ -146,14 +168,15 @@ _normal(r) := object.union(r, {"action_lc": lower(r.action), "policy": object.ge
 # for the requests and for the actions the escalation and role steps need.
 _context(reqs) := ctx if {
 	req_actions := {r.action_lc | some r in reqs}
-	extra := (object.keys(escalation_actions) | _assume_actions) | {a | some a in compute_services}
-	all := req_actions | extra
+	all := req_actions | _extra
 	ctx := {
 		"reqs": reqs,
 		"by_action": {a: [i | some i, r in reqs; r.action_lc == a] | some a in req_actions},
-		"index": {svc: [a | some a in all; startswith(a, concat("", [svc, ":"]))] | some a in all; svc := split(a, ":")[0]},
+		"index": {svc: array.concat(object.get(_extra_index, svc, []), [a | some a in (req_actions - _extra); startswith(a, concat("", [svc, ":"]))]) |
+			some svc in {split(a, ":")[0] | some a in all}
+		},
 		"all": all,
-		"extra": extra,
+		"extra": _extra,
 		"account": input.account_id,
 		"screen": {a | some a in object.get(input, ["iam", "aws_managed_screen"], [])},
 	}
@@ -467,11 +490,13 @@ _direct(arn, l, id, boundary, rp, scpv, scp, ctx) := {
 	"id": id,
 	"paths": paths,
 	"unknown": unknown,
+	"ceiling": ceiling,
 } if {
 	slr := object.get(l.p, "service_linked", false)
 	cands := [_decide(arn, i, id, boundary, rp, _scp_for(scpv, i, slr), scp, ctx) | some i, _ in ctx.reqs]
 	paths := [p | some c in cands; some p in c.paths]
 	unknown := {u | some c in cands; some u in c.unknown} | id.unknown
+	ceiling := count([1 | some c in cands; c.ceiling]) > 0
 }
 
 _scp_for(_, _, true) := "not applicable (service-linked role)"
@@ -481,15 +506,23 @@ _scp_for(scpv, i, false) := scpv[i]
 _scp_for(scpv, i, false) := "not evaluated" if not scpv[i]
 
 # _decide(arn, i, ...) returns {"paths": [...], "unknown": [...]} for request i.
-_decide(arn, i, id, boundary, rp, scpv, scp, ctx) := {"paths": [], "unknown": []} if {
+# "ceiling" says whether a policy the principal gave itself could grant request i:
+# nothing denies it, the boundary allows it and the resource side lets IAM decide.
+_decide(arn, i, id, boundary, rp, scpv, scp, ctx) := {"paths": [], "unknown": [], "ceiling": false} if {
 	_denied(arn, i, id, boundary, rp, scpv)
-} else := out if {
+} else := object.union(out, {"ceiling": ceiling}) if {
 	req := ctx.reqs[i]
 	grants := [g | some g in id.allow; g.r == i]
 	rpg := object.get(rp.direct_grants, [i, arn], [])
 	bnd := _boundary_verdict(boundary, i)
 	out := _combine(arn, req, grants, rpg, bnd, rp.by_request[i], scpv, scp, ctx)
+	ceiling := _ceiling(bnd, rp.by_request[i], ctx)
 }
+
+_ceiling(bnd, rpi, ctx) if {
+	bnd.ok
+	_resource_side_ok(rpi, "", ctx)
+} else := false
 
 _denied(_, i, id, _, _, _) if i in id.deny
 
@@ -614,7 +647,7 @@ _rp_eval(r, _, ctx) := {"allow_named": [], "deny_rules": [], "outside": [], "del
 		some p in names
 		_local[p]
 	]
-	delegates := _any_names(allows, {root, "*"})
+	delegates := count([n | some [_, _, names] in allows; some n in names; n in {root, "*"}]) > 0
 	deny_rules := [_deny_rule(s) |
 		some [_, s] in stmts
 		s.Effect == "Deny"
@@ -628,12 +661,6 @@ _rp_eval(r, _, ctx) := {"allow_named": [], "deny_rules": [], "outside": [], "del
 		p != root
 		not _rp_denies(deny_rules, p)
 	]
-}
-
-_any_names(allows, wanted) if {
-	some [_, _, names] in allows
-	some p in names
-	p in wanted
 }
 
 # _principal_names(stmt): the principals an Allow statement names, normalised
@@ -734,7 +761,7 @@ _indirect(direct, group_evals) := {arn: {"type": l.type, "paths": paths, "unknow
 	able := _able(direct)
 	able_groups := {g | some g, e in group_evals; count(e.allow) > 0}
 	some arn in ({a | some a, d in direct; count(d.paths) == 0} | (_trust_named(able) - object.keys(direct)))
-	d := object.get(direct, arn, {"id": {"allow": [], "deny": set(), "extra": [], "unknown": set()}})
+	d := object.get(direct, arn, {"id": {"allow": [], "deny": set(), "extra": [], "unknown": set()}, "ceiling": false})
 	l := _local[arn]
 	paths := array.concat(_assumptions(arn, d, able, direct), _escalations(arn, l, d, able, able_groups, direct))
 	count(paths) > 0
@@ -813,7 +840,7 @@ _grant_on(id, action, target) := grants[0] if {
 # _escalations(arn, l, d, able, able_groups, direct): one step that gives arn (or a
 # principal it controls) a permission to blind, each reported with the step.
 _escalations(arn, l, d, able, able_groups, direct) := [p |
-	some [action, target, what, needs] in _escalation_targets(arn, l, able, able_groups)
+	some [action, target, what, needs] in _escalation_targets(arn, l, d, able, able_groups)
 	x := _grant_on(d.id, action, target)
 	_also(d.id, needs)
 	p := _esc_path(arn, action, target, what, x, direct)
@@ -825,8 +852,10 @@ _also(_, "")
 
 _also(id, action) if _grant_on(id, action, "*")
 
-_escalation_targets(arn, l, able, able_groups) := array.concat(
-	array.concat(_self_targets(arn, l), _policy_targets(l)),
+# A step that writes the principal's own policies (itself, its group, its policy)
+# helps only when nothing caps it: no Deny, boundary or SCP stops the new grant.
+_escalation_targets(arn, l, d, able, able_groups) := array.concat(
+	array.concat(_self_targets(arn, l, d.ceiling), _policy_targets(l, d.ceiling)),
 	array.concat(
 		[[a, t, "a user that can", ""] | some a in ["iam:createaccesskey", "iam:createloginprofile", "iam:updateloginprofile"]; some t in able; _local[t].type == "user"; t != arn],
 		array.concat(
@@ -839,11 +868,15 @@ _escalation_targets(arn, l, able, able_groups) := array.concat(
 	),
 )
 
-_self_targets(arn, l) := [[a, arn, "itself", ""] | some a in ["iam:attachuserpolicy", "iam:putuserpolicy"]] if l.type == "user"
+_self_targets(_, _, false) := []
 
-else := [[a, arn, "itself", ""] | some a in ["iam:attachrolepolicy", "iam:putrolepolicy"]]
+_self_targets(arn, l, true) := [[a, arn, "itself", ""] | some a in ["iam:attachuserpolicy", "iam:putuserpolicy"]] if l.type == "user"
 
-_policy_targets(l) := array.concat(
+_self_targets(arn, l, true) := [[a, arn, "itself", ""] | some a in ["iam:attachrolepolicy", "iam:putrolepolicy"]] if l.type == "role"
+
+_policy_targets(_, false) := []
+
+_policy_targets(l, true) := array.concat(
 	[[a, g, "its group", ""] | l.type == "user"; some a in ["iam:attachgrouppolicy", "iam:putgrouppolicy"]; some g in object.get(l.p, "groups", [])],
 	[[a, p, "its customer-managed policy", ""] |
 		some p in object.get(l.p, "attached_policies", [])
@@ -903,6 +936,7 @@ _trusted_outside(direct) := [[n, path] |
 	r := input.iam.roles[role]
 	some j, s in _statements(object.get(r, "trust_policy", {}))
 	s.Effect == "Allow"
+	_assumes(s)
 	some n in _outside_names(s)
 	first := direct[role].paths[0]
 	path := {
@@ -916,6 +950,17 @@ _trusted_outside(direct) := [[n, path] |
 # _outside_names: the principals a trust statement admits that are not this
 # account's users and roles nor its root (whose users are covered by _assumptions),
 # nor compute services (covered by iam:PassRole).
+# _assumes(s): a trust statement allows one of the sts:AssumeRole* actions.
+_assumes(s) if {
+	some a in _list(s.Action)
+	glob.match(lower(a), null, "sts:assumerole*")
+}
+
+_assumes(s) if {
+	some a in _list(s.Action)
+	lower(a) in {"*", "sts:*", "sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity"}
+}
+
 _outside_names(s) := {n |
 	some n in _principal_names(s)
 	not _local[n]
