@@ -17,7 +17,10 @@
 #   One finding per principal, with each path spelled out; severity by how direct the
 #   path is (critical: an unconditional grant; high: behind a condition, through a
 #   role or from outside the account; medium: one escalation step). Principals in
-#   params blinding_allowed_principals (ARN patterns, * and ?: break-glass roles) pass.
+#   params blinding_allowed_principals (ARN patterns, * and ?: break-glass roles) pass,
+#   and so do the reviewed CloudTrail administrators governed by TG-IAM-001..003: users
+#   whose only paths are AWSCloudTrail_FullAccess through a group, with MFA on (turn
+#   this off with params blinding_allow_reviewed_full_access_holders: false).
 #   The account finding fails when any other principal can. What could not be read
 #   (a policy document, a bucket or key policy, the organization's SCPs) is UNKNOWN
 #   with the reason, never PASS. The root user can always act and is covered by
@@ -110,6 +113,28 @@ _allowed(arn) if {
 	glob.match(p, [], arn)
 }
 
+_allowed(arn) if _reviewed(arn)
+
+# _reviewed(arn): a user whose every path is AWSCloudTrail_FullAccess held through a
+# group, with MFA on: the reviewed channel that TG-IAM-001 (no direct holders),
+# TG-IAM-002 (few holders) and TG-IAM-003 (holders use MFA) govern. Allowed unless
+# params blinding_allow_reviewed_full_access_holders is false.
+_reviewed(arn) if {
+	params.value("blinding_allow_reviewed_full_access_holders") == true
+	input.iam.users[arn].mfa_enabled == true
+	paths := _answer.principals[arn].paths
+	count(paths) > 0
+	every p in paths {
+		p.source == "identity"
+		startswith(p.steps[1], "member of group/")
+		p.steps[2] in {"AWS-managed policy AWSCloudTrail_FullAccess", "AWS-managed policy AWSCloudTrailFullAccess"}
+	}
+}
+
+_why_allowed(arn) := "a reviewed CloudTrail administrator: AWSCloudTrail_FullAccess through a group, with MFA" if {
+	_reviewed(arn)
+} else := "params blinding_allowed_principals"
+
 # _certain(paths): the paths that do not depend on unread SCPs.
 _certain(paths) := [p | some p in paths; not p.scp_uncertain]
 
@@ -177,7 +202,7 @@ findings contains f if {
 	f := _principal_finding(arn, a)
 }
 
-_principal_finding(arn, a) := result.pass(arn, "", sprintf("%s can blind the trail and is allowed (params blinding_allowed_principals): %s", [_name(arn), _describe(a.paths)])) if {
+_principal_finding(arn, a) := result.pass(arn, "", sprintf("%s can blind the trail and is allowed (%s): %s", [_name(arn), _why_allowed(arn), _describe(a.paths)])) if {
 	count(a.paths) > 0
 	_allowed(arn)
 } else := result.fail_with_severity(arn, "", sprintf("%s can blind the trail: %s", [_name(arn), _describe(certain)]), _severity(certain)) if {

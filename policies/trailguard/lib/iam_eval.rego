@@ -356,8 +356,11 @@ _policy_label(arn, policy) := sprintf("AWS-managed policy %s", [object.get(polic
 
 # _group_eval: a group's attached and inline policies together.
 _group_eval(arn, group, policy_evals, ctx) := _merge(array.concat(
-	[_attached_eval(p, policy_evals) | some p in object.get(group, "attached_policies", [])],
-	[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) | some name, doc in object.get(group, "inline_policies", {})],
+	array.concat(
+		[_attached_eval(p, policy_evals) | some p in object.get(group, "attached_policies", [])],
+		[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) | some name, doc in object.get(group, "inline_policies", {})],
+	),
+	_missing_lists(arn, group),
 ))
 
 _attached_eval(p, policy_evals) := e if {
@@ -676,7 +679,17 @@ else := {_normal_principal(p) |
 
 _normal_principal(p) := sprintf("arn:%s:iam::%s:root", [snapshot.partition, p]) if regex.match(`^[0-9]{12}$`, p)
 
-else := p
+else := role if {
+	# A session of one of the account's roles stands for the role.
+	parts := split(p, ":")
+	count(parts) == 6
+	parts[2] == "sts"
+	parts[4] == input.account_id
+	startswith(parts[5], "assumed-role/")
+	role := _role_by_name[split(parts[5], "/")[1]]
+} else := p
+
+_role_by_name := {r.name: arn | some arn, r in object.get(input, ["iam", "roles"], {})}
 
 # _deny_rule(s): whom an unconditional Deny statement covers: everyone ("*"),
 # everyone but its NotPrincipal, or the principals it names.
