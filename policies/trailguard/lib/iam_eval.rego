@@ -496,11 +496,23 @@ _direct(arn, l, id, boundary, rp, scpv, scp, ctx) := {
 	"ceiling": ceiling,
 } if {
 	slr := object.get(l.p, "service_linked", false)
-	cands := [_decide(arn, i, id, boundary, rp, _scp_for(scpv, i, slr), scp, ctx) | some i, _ in ctx.reqs]
+
+	# Only the requests an identity or resource policy grants can have a path.
+	granted := {g.r | some g in id.allow} | {i | some i, named in rp.direct_grants; named[arn]}
+	cands := [_decide(arn, i, id, boundary, rp, _scp_for(scpv, i, slr), scp, ctx) | some i in granted]
 	paths := [p | some c in cands; some p in c.paths]
 	unknown := {u | some c in cands; some u in c.unknown} | id.unknown
-	ceiling := count([1 | some c in cands; c.ceiling]) > 0
+	ceiling := _any_ceiling(arn, id, boundary, rp, scpv, slr, scp, ctx)
 }
+
+# _any_ceiling: could a policy the principal writes for itself grant one of the
+# requests? Asked only of principals with an escalation statement.
+_any_ceiling(arn, id, boundary, rp, scpv, slr, scp, ctx) := false if count(id.extra) == 0
+
+else if {
+	some i, _ in ctx.reqs
+	_decide(arn, i, id, boundary, rp, _scp_for(scpv, i, slr), scp, ctx).ceiling
+} else := false
 
 _scp_for(_, _, true) := "not applicable (service-linked role)"
 
