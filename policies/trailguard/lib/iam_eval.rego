@@ -152,7 +152,7 @@ analyze(requests) := result if {
 	rp := _resource_policies(ctx)
 	direct := _direct_all(ctx, policy_evals, group_evals, scp, scpv, rp)
 	result := {
-		"principals": _principals(ctx, direct, group_evals, rp),
+		"principals": _principals(ctx, direct, group_evals, rp, _scp_denied_steps(scp)),
 		"scp": scp.summary,
 		"gaps": _gaps,
 	}
@@ -171,7 +171,7 @@ _context(reqs) := ctx if {
 	all := req_actions | _extra
 	ctx := {
 		"reqs": reqs,
-		"by_action": {a: [i | some i, r in reqs; r.action_lc == a] | some a in req_actions},
+		"by_action": _group([[r.action_lc, i] | some i, r in reqs]),
 		"index": {svc: array.concat(object.get(_extra_index, svc, []), [a | some a in (req_actions - _extra); startswith(a, concat("", [svc, ":"]))]) |
 			some svc in {split(a, ":")[0] | some a in all}
 		},
@@ -181,6 +181,24 @@ _context(reqs) := ctx if {
 		"screen": {a | some a in object.get(input, ["iam", "aws_managed_screen"], [])},
 	}
 }
+
+# _group(pairs) maps each key of the [key, value] pairs to its values, in
+# O(n log n): the pairs are sorted and cut where the key changes (a comprehension
+# per key would be quadratic).
+_group(pairs) := {sorted[start][0]: [p[1] | some p in array.slice(sorted, start, _run_end(starts, j, count(sorted)))] |
+	some j, start in starts
+} if {
+	sorted := sort(pairs)
+	starts := [i | some i, p in sorted; _run_start(sorted, i, p)]
+}
+
+_run_start(_, 0, _)
+
+_run_start(sorted, i, p) if sorted[i - 1][0] != p[0]
+
+_run_end(starts, j, _) := starts[j + 1]
+
+_run_end(starts, j, n) := n if j == count(starts) - 1
 
 # --- one policy document ---------------------------------------------------
 
@@ -494,6 +512,8 @@ _direct(arn, l, id, boundary, rp, scpv, scp, ctx) := {
 	"paths": paths,
 	"unknown": unknown,
 	"ceiling": ceiling,
+	"boundary": boundary,
+	"slr": slr,
 } if {
 	slr := object.get(l.p, "service_linked", false)
 
@@ -768,12 +788,12 @@ else := sprintf("SCPs: %s", [scpv])
 
 # --- the answer: direct paths, role assumption, escalation, outside principals ---------
 
-_principals(ctx, direct, group_evals, rp) := object.union_n([
+_principals(ctx, direct, group_evals, rp, scp_denied) := object.union_n([
 	{arn: {"type": d.type, "paths": d.paths, "unknown": sort(d.unknown)} |
 		some arn, d in direct
 		count(d.paths) + count(d.unknown) > 0
 	},
-	_indirect(direct, group_evals),
+	_indirect(direct, group_evals, scp_denied),
 	_outside(ctx, direct, rp),
 ])
 
@@ -782,13 +802,13 @@ _able(direct) := {arn | some arn, d in direct; count(d.paths) > 0}
 
 # _indirect: principals without a direct path that reach one through a role they can
 # assume or one escalation step.
-_indirect(direct, group_evals) := {arn: {"type": l.type, "paths": paths, "unknown": sort(object.get(direct, [arn, "unknown"], []))} |
+_indirect(direct, group_evals, scp_denied) := {arn: {"type": l.type, "paths": paths, "unknown": sort(object.get(direct, [arn, "unknown"], []))} |
 	able := _able(direct)
 	able_groups := {g | some g, e in group_evals; count(e.allow) > 0}
 	some arn in ({a | some a, d in direct; count(d.paths) == 0} | (_trust_named(able) - object.keys(direct)))
-	d := object.get(direct, arn, {"id": {"allow": [], "deny": set(), "extra": [], "unknown": set()}, "ceiling": false})
+	d := object.get(direct, arn, {"id": {"allow": [], "deny": set(), "extra": [], "unknown": set()}, "ceiling": false, "boundary": {"none": true}, "slr": false})
 	l := _local[arn]
-	paths := array.concat(_assumptions(arn, d, able, direct), _escalations(arn, l, d, able, able_groups, direct))
+	paths := array.concat(_assumptions(arn, d, able, direct), _escalations(arn, l, d, able, able_groups, direct, scp_denied))
 	count(paths) > 0
 }
 
@@ -864,12 +884,40 @@ _grant_on(id, action, target) := grants[0] if {
 
 # _escalations(arn, l, d, able, able_groups, direct): one step that gives arn (or a
 # principal it controls) a permission to blind, each reported with the step.
-_escalations(arn, l, d, able, able_groups, direct) := [p |
+_escalations(arn, l, d, able, able_groups, direct, scp_denied) := [p |
 	some [action, target, what, needs] in _escalation_targets(arn, l, d, able, able_groups)
 	x := _grant_on(d.id, action, target)
+	_step_permitted(d, action, target, scp_denied)
 	_also(d.id, needs)
 	p := _esc_path(arn, action, target, what, x, direct)
 ]
+
+# _step_permitted: the escalation action itself is not denied by an SCP (an
+# unconditional Deny on every resource) and the principal's boundary allows it.
+_step_permitted(d, action, target, scp_denied) if {
+	_scp_spares(d.slr, action, scp_denied)
+	_boundary_permits(d.boundary, action, target)
+}
+
+_scp_spares(true, _, _)
+
+_scp_spares(false, action, scp_denied) if not scp_denied[action]
+
+_boundary_permits(b, _, _) if b.none
+
+_boundary_permits(b, action, target) if _grant_on(b, action, target)
+
+# _scp_denied_steps(scp): the escalation and role actions the SCPs deny on every
+# resource (asked as requests on "*", which only a Deny on "*" covers).
+_scp_denied_steps(scp) := set() if {
+	not scp.applies
+} else := {action |
+	some i, verdict in _scp_verdicts(scp, _steps_ctx)
+	verdict == "denied"
+	action := _steps_ctx.reqs[i].action
+}
+
+_steps_ctx := _context([{"action": x, "resource": "*", "label": "*", "action_lc": x, "policy": {"kind": "none", "state": "none", "owner": ""}} | some x in _extra])
 
 # _also(id, action): the escalation's second action (starting the compute a role is
 # passed to) is allowed on some resource; "" when none is needed.
@@ -934,7 +982,7 @@ _esc_path(arn, action, target, what, x, direct) := {
 	first := direct[target].paths[0]
 } else := {
 	"action": "(any action it grants)", "resource": _short(target), "kind": "escalation",
-	"steps": [_short(arn), x.policy, x.statement, sprintf("escalation: %s on %s (%s), then any action the new policy grants", [action, _short(target), what])],
+	"steps": [_short(arn), x.policy, x.statement, sprintf("escalation: %s on %s (%s), then any action the new policy grants", [action, _short(target), what]), "(any action it grants)", _short(target)],
 	"source": "escalation",
 	"conditions": [c | c := x.condition; c != null],
 	"scp": "the boundary and SCPs of the target are not evaluated for an escalation",
