@@ -169,10 +169,11 @@ _normal(r) := object.union(r, {"action_lc": lower(r.action), "policy": object.ge
 _context(reqs) := ctx if {
 	req_actions := {r.action_lc | some r in reqs}
 	all := req_actions | _extra
+	asked := _group([[split(a, ":")[0], a] | some a in (req_actions - _extra)])
 	ctx := {
 		"reqs": reqs,
 		"by_action": _group([[r.action_lc, i] | some i, r in reqs]),
-		"index": {svc: array.concat(object.get(_extra_index, svc, []), [a | some a in (req_actions - _extra); startswith(a, concat("", [svc, ":"]))]) |
+		"index": {svc: array.concat(object.get(_extra_index, svc, []), object.get(asked, svc, [])) |
 			some svc in {split(a, ":")[0] | some a in all}
 		},
 		"all": all,
