@@ -802,64 +802,127 @@ _principals(ctx, direct, group_evals, rp, scp_denied) := object.union_n([
 _able(direct) := {arn | some arn, d in direct; count(d.paths) > 0}
 
 # _indirect: principals without a direct path that reach one through a role they can
-# assume or one escalation step.
+# assume or one escalation step. Driven by each principal's own role and escalation
+# statements, against target lists computed once (T): an Allow on "*" takes the first
+# target, so the work stays linear in the principals, not principals x targets.
 _indirect(direct, group_evals, scp_denied) := {arn: {"type": l.type, "paths": paths, "unknown": sort(object.get(direct, [arn, "unknown"], []))} |
-	able := _able(direct)
-	able_groups := {g | some g, e in group_evals; count(e.allow) > 0}
-	some arn in ({a | some a, d in direct; count(d.paths) == 0} | (_trust_named(able) - object.keys(direct)))
+	T := _targets(direct, group_evals)
+	some arn in ({a | some a, d in direct; count(d.paths) == 0} | (object.keys(T.named) - object.keys(direct)))
 	d := object.get(direct, arn, {"id": {"allow": [], "deny": set(), "extra": [], "unknown": set()}, "ceiling": false, "boundary": {"none": true}, "slr": false})
 	l := _local[arn]
-	paths := array.concat(_assumptions(arn, d, able, direct), _escalations(arn, l, d, able, able_groups, direct, scp_denied))
+	paths := array.concat(_assumptions(arn, d, T, direct), _escalations(arn, l, d, T, direct, scp_denied))
 	count(paths) > 0
 }
 
-# _trust_named(able): the account's users and roles named by the trust policy of a role that can.
-_trust_named(able) := {n |
-	some role in able
-	some s in _statements(object.get(input.iam.roles[role], "trust_policy", {}))
-	some n in _principal_names(s)
-	_local[n]
+# _targets(direct, group_evals): the principals and groups that can (sorted lists),
+# the able roles whose trust admits the account, and the principals a trust names.
+_targets(direct, group_evals) := {
+	"users": sort([t | some t in able; _local[t].type == "user"]),
+	"roles": sort([t | some t in able; _local[t].type == "role"]),
+	"groups": sort([g | some g, e in group_evals; count(e.allow) > 0]),
+	"root_trusted": sort([[role, j, s] |
+		some role in able
+		_local[role].type == "role"
+		some j, s in _statements(object.get(input.iam.roles[role], "trust_policy", {}))
+		_trust_allows(s)
+		some n in _principal_names(s)
+		n in {_root, "*"}
+	]),
+	"named": {n: [[role, j, s] | some [m, role, j, s] in named; m == n] | some [n, _, _, _] in named},
+	"passrole": sort([[role, svc] |
+		some role in able
+		_local[role].type == "role"
+		some s in _statements(object.get(input.iam.roles[role], "trust_policy", {}))
+		s.Effect == "Allow"
+		some svc in _list(object.get(object.get(s, "Principal", {}), "Service", []))
+		compute_services[svc]
+	]),
+} if {
+	able := _able(direct)
+	named := [[n, role, j, s] |
+		some role in able
+		_local[role].type == "role"
+		some j, s in _statements(object.get(input.iam.roles[role], "trust_policy", {}))
+		_trust_allows(s)
+		some n in _principal_names(s)
+		_local[n]
+		n != role
+	]
 }
 
-# _assumptions: arn may call sts:AssumeRole on an able role whose trust admits it.
-_assumptions(arn, d, able, direct) := [p |
-	some role in able
-	role != arn
-	r := input.iam.roles[role]
-	some j, s in _statements(object.get(r, "trust_policy", {}))
+_root := sprintf("arn:%s:iam::%s:root", [snapshot.partition, input.account_id])
+
+_trust_allows(s) if {
 	s.Effect == "Allow"
 	some a in _list(s.Action)
 	lower(a) in {"sts:assumerole", "sts:*", "*"}
-	_trust_admits(s, arn, d, role)
+}
+
+# _assumptions: arn may assume a role that can: the role's trust names arn, or admits
+# the account (or anyone) and arn's own policies allow sts:AssumeRole on it.
+_assumptions(arn, d, T, direct) := array.concat(
+	[_role_path(arn, role, j, s, direct) | some [role, j, s] in array.slice(object.get(T.named, arn, []), 0, 1)],
+	[_role_path(arn, role, j, s, direct) |
+		some x in array.slice(
+			[x |
+				some x in d.id.extra
+				x.action == "sts:assumerole"
+				x.effect == "Allow"
+			],
+			0, 1,
+		)
+		some [role, j, s] in _pick_triples(d.id, x, T.root_trusted)
+	],
+)
+
+_role_path(arn, role, j, s, direct) := {
+	"action": first.action, "resource": first.resource, "kind": "role",
+	"steps": array.concat([_short(arn), sprintf("sts:AssumeRole %s (trust %s%s)", [_short(role), _sid(s, j), _cond_text(_condition(s))])], array.slice(first.steps, 1, count(first.steps))),
+	"source": "role", "conditions": [c | c := _condition(s); c != null], "scp": first.scp,
+	"scp_uncertain": first.scp_uncertain,
+} if {
 	first := direct[role].paths[0]
-	p := {
-		"action": first.action, "resource": first.resource, "kind": "role",
-		"steps": array.concat([_short(arn), sprintf("sts:AssumeRole %s (trust %s%s)", [_short(role), _sid(s, j), _cond_text(_condition(s))])], array.slice(first.steps, 1, count(first.steps))),
-		"source": "role", "conditions": [c | c := _condition(s); c != null], "scp": first.scp,
-		"scp_uncertain": first.scp_uncertain,
-	}
-]
+}
 
 _cond_text(null) := ""
 
 _cond_text(c) := sprintf(", if %s", [json.marshal(c)]) if c != null
 
-_trust_admits(s, arn, _, _) if arn in _principal_names(s)
+# _pick_triples(id, x, triples): the first [role, ...] whose role x allows and no
+# unconditional Deny of id covers.
+_pick_triples(id, x, triples) := array.slice(
+	[t |
+		some t in triples
+		_res_allow(x.statement_doc, t[0])
+		not _identity_denies_on(id, x.action, t[0])
+	],
+	0, 1,
+) if {
+	not _every_resource(x.statement_doc)
+} else := array.slice([t | some t in triples; not _identity_denies_on(id, x.action, t[0])], 0, 1) if {
+	_has_deny(id, x.action)
+} else := array.slice(triples, 0, 1)
 
-_trust_admits(s, _, d, role) if {
-	some n in _principal_names(s)
-	n in {sprintf("arn:%s:iam::%s:root", [snapshot.partition, input.account_id]), "*"}
-	_identity_allows_on(d.id, "sts:assumerole", role)
-}
+# _pick(id, x, targets): the same for a list of target ARNs.
+_pick(id, x, targets) := array.slice(
+	[t |
+		some t in targets
+		_res_allow(x.statement_doc, t)
+		not _identity_denies_on(id, x.action, t)
+	],
+	0, 1,
+) if {
+	not _every_resource(x.statement_doc)
+} else := array.slice([t | some t in targets; not _identity_denies_on(id, x.action, t)], 0, 1) if {
+	_has_deny(id, x.action)
+} else := array.slice(targets, 0, 1)
 
-# _identity_allows_on(id, action, target): an identity Allow statement for action
-# covers target and no unconditional Deny does.
-_identity_allows_on(id, action, target) if {
-	some x in id.extra
-	x.action == action
-	x.effect == "Allow"
-	_res_allow(x.statement_doc, target)
-	not _identity_denies_on(id, action, target)
+_every_resource(stmt) if "*" in _list(stmt.Resource)
+
+_has_deny(id, action) if {
+	some y in id.extra
+	y.action == action
+	y.effect == "Deny"
 }
 
 _identity_denies_on(id, action, target) if {
@@ -883,14 +946,51 @@ _grant_on(id, action, target) := grants[0] if {
 	count(grants) > 0
 }
 
-# _escalations(arn, l, d, able, able_groups, direct): one step that gives arn (or a
-# principal it controls) a permission to blind, each reported with the step.
-_escalations(arn, l, d, able, able_groups, direct, scp_denied) := [p |
-	some [action, target, what, needs] in _escalation_targets(arn, l, d, able, able_groups)
-	x := _grant_on(d.id, action, target)
-	_step_permitted(d, action, target, scp_denied)
+# _escalations: one step that gives arn (or a principal it controls) a permission
+# to blind, each reported with the step; one target per escalation statement.
+_escalations(arn, l, d, T, direct, scp_denied) := [p |
+	some x in d.id.extra
+	x.effect == "Allow"
+	escalation_actions[x.action]
+	some [target, what, needs] in _step_targets(arn, l, d, T, x)
+	_step_permitted(d, x.action, target, scp_denied)
 	_also(d.id, needs)
-	p := _esc_path(arn, action, target, what, x, direct)
+	p := _esc_path(arn, x.action, target, what, x, direct)
+]
+
+# _step_targets(arn, l, d, T, x): [target, what, second action] for statement x.
+# A step that writes the principal's own policies (itself, its group, its policy)
+# helps only when nothing caps it (d.ceiling: no Deny, boundary or SCP stops the new grant).
+_step_targets(arn, l, d, T, x) := [[arn, "itself", ""] |
+	d.ceiling
+	_res_allow(x.statement_doc, arn)
+	not _identity_denies_on(d.id, x.action, arn)
+] if {
+	x.action in {"iam:attachuserpolicy", "iam:putuserpolicy", "iam:attachrolepolicy", "iam:putrolepolicy"}
+	_self_action(l.type, x.action)
+} else := [[g, "its group", ""] | d.ceiling; some g in _pick(d.id, x, object.get(l.p, "groups", []))] if {
+	x.action in {"iam:attachgrouppolicy", "iam:putgrouppolicy"}
+} else := [[p, "its customer-managed policy", ""] | d.ceiling; some p in _pick(d.id, x, _own_customer_policies(l.p))] if {
+	x.action in {"iam:createpolicyversion", "iam:setdefaultpolicyversion"}
+} else := [[t, "a user that can", ""] | some t in _pick(d.id, x, [u | some u in T.users; u != arn])] if {
+	x.action in {"iam:createaccesskey", "iam:createloginprofile", "iam:updateloginprofile"}
+} else := [[t, "a role that can", ""] | some t in _pick(d.id, x, [r | some r in T.roles; r != arn])] if {
+	x.action == "iam:updateassumerolepolicy"
+} else := [[g, "a group that can", ""] | l.type == "user"; some g in _pick(d.id, x, [g | some g in T.groups; not g in object.get(l.p, "groups", [])])] if {
+	x.action == "iam:addusertogroup"
+} else := [[role, sprintf("a role that can, run by %s", [svc]), compute_services[svc]] |
+	some [role, svc] in _pick_triples(d.id, x, [t | some t in T.passrole; t[0] != arn; _also(d.id, compute_services[t[1]])])
+] if {
+	x.action == "iam:passrole"
+} else := []
+
+_self_action("user", action) if action in {"iam:attachuserpolicy", "iam:putuserpolicy"}
+
+_self_action("role", action) if action in {"iam:attachrolepolicy", "iam:putrolepolicy"}
+
+_own_customer_policies(p) := [a |
+	some a in object.get(p, "attached_policies", [])
+	not object.get(input.iam.policies, [a, "aws_managed"], false)
 ]
 
 # _step_permitted: the escalation action itself is not denied by an SCP (an
@@ -925,49 +1025,6 @@ _steps_ctx := _context([{"action": x, "resource": "*", "label": "*", "action_lc"
 _also(_, "")
 
 _also(id, action) if _grant_on(id, action, "*")
-
-# A step that writes the principal's own policies (itself, its group, its policy)
-# helps only when nothing caps it: no Deny, boundary or SCP stops the new grant.
-_escalation_targets(arn, l, d, able, able_groups) := array.concat(
-	array.concat(_self_targets(arn, l, d.ceiling), _policy_targets(l, d.ceiling)),
-	array.concat(
-		[[a, t, "a user that can", ""] | some a in ["iam:createaccesskey", "iam:createloginprofile", "iam:updateloginprofile"]; some t in able; _local[t].type == "user"; t != arn],
-		array.concat(
-			[["iam:updateassumerolepolicy", t, "a role that can", ""] | some t in able; _local[t].type == "role"; t != arn],
-			array.concat(
-				[["iam:addusertogroup", g, "a group that can", ""] | l.type == "user"; some g in able_groups; not g in object.get(l.p, "groups", [])],
-				_passrole_targets(arn, able),
-			),
-		),
-	),
-)
-
-_self_targets(_, _, false) := []
-
-_self_targets(arn, l, true) := [[a, arn, "itself", ""] | some a in ["iam:attachuserpolicy", "iam:putuserpolicy"]] if l.type == "user"
-
-_self_targets(arn, l, true) := [[a, arn, "itself", ""] | some a in ["iam:attachrolepolicy", "iam:putrolepolicy"]] if l.type == "role"
-
-_policy_targets(_, false) := []
-
-_policy_targets(l, true) := array.concat(
-	[[a, g, "its group", ""] | l.type == "user"; some a in ["iam:attachgrouppolicy", "iam:putgrouppolicy"]; some g in object.get(l.p, "groups", [])],
-	[[a, p, "its customer-managed policy", ""] |
-		some p in object.get(l.p, "attached_policies", [])
-		not object.get(input.iam.policies, [p, "aws_managed"], false)
-		some a in ["iam:createpolicyversion", "iam:setdefaultpolicyversion"]
-	],
-)
-
-_passrole_targets(arn, able) := [["iam:passrole", role, sprintf("a role that can, run by %s", [svc]), compute_services[svc]] |
-	some role in able
-	role != arn
-	_local[role].type == "role"
-	some s in _statements(object.get(input.iam.roles[role], "trust_policy", {}))
-	s.Effect == "Allow"
-	some svc in _list(object.get(object.get(s, "Principal", {}), "Service", []))
-	compute_services[svc]
-]
 
 _esc_path(arn, action, target, what, x, direct) := {
 	"action": first.action, "resource": first.resource, "kind": "escalation",
