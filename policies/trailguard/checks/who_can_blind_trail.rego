@@ -235,13 +235,17 @@ _names(arns) := concat(", ", [_name(a) | some a in array.slice(sort(arns), 0, 10
 
 else := sprintf("%s and %d more", [concat(", ", [_name(a) | some a in array.slice(sort(arns), 0, 10)]), count(arns) - 10])
 
-_account_finding := result.unknown(input.account_id, "", sprintf("who can blind the trail could not be decided: %s", [concat("; ", _answer.gaps)])) if {
-	count(_answer.gaps) > 0
-} else := result.fail_with_severity(input.account_id, "", sprintf("%d principal(s) outside the allowed set can blind the trail: %s%s", [count(_blinders), _names(_blinders), _undecided_text]), _severity([p | some arn in _blinders; some p in _certain(_answer.principals[arn].paths)])) if {
+_account_finding := result.fail_with_severity(input.account_id, "", sprintf("%d principal(s) outside the allowed set can blind the trail: %s%s%s", [count(_blinders), _names(_blinders), _undecided_text, _gaps_text]), _severity([p | some arn in _blinders; some p in _certain(_answer.principals[arn].paths)])) if {
 	count(_blinders) > 0
+} else := result.unknown(input.account_id, "", sprintf("who can blind the trail could not be decided: %s", [concat("; ", sort(_answer.gaps))])) if {
+	count(_answer.gaps) > 0
 } else := result.unknown(input.account_id, "", sprintf("%d principal(s) may blind the trail, which could not be decided: %s", [count(_undecided), _names(_undecided)])) if {
 	count(_undecided) > 0
 } else := result.pass(input.account_id, "", sprintf("only allowed principals can blind the trail (SCPs: %s; the root user always can)", [_answer.scp]))
+
+_gaps_text := sprintf("; and the answer is incomplete: %s", [concat("; ", sort(_answer.gaps))]) if count(_answer.gaps) > 0
+
+else := ""
 
 _undecided_text := sprintf("; %d more could not be decided (see their findings)", [count(_undecided)]) if count(_undecided) > 0
 

@@ -137,3 +137,10 @@ test_outside_account_through_a_role_trust if {
 	o.severity == "high"
 	contains(o.message, "assume role/vendor")
 }
+
+test_unknown_when_the_bucket_policy_was_not_read if {
+	fs := findings with input as fixtures.without(["buckets", fixtures.bucket_name, "policy"])
+	acct := _by_resource(fs, "111122223333")
+	acct.status == "UNKNOWN"
+	contains(acct.message, "it may let other principals in")
+}

@@ -141,7 +141,8 @@ _key_owner(key_arn) := snapshot.account_of_arn(key_arn) if {
 #   {"action", "resource", "kind": "direct" | "conditional" | "role" | "escalation" | "outside",
 #    "steps": [text, ...], "conditions": [condition object, ...], "scp": text}
 # steps spell the path out: principal -> policy -> statement -> action -> resource.
-# gaps are reasons the whole answer is incomplete (IAM not read, principal lists missing).
+# gaps are reasons the whole answer is incomplete (IAM not read, principal lists missing,
+# a bucket or key policy not read: it could name principals this answer cannot see).
 analyze(requests) := result if {
 	reqs := [_normal(r) | some r in requests]
 	ctx := _context(reqs)
@@ -154,7 +155,7 @@ analyze(requests) := result if {
 	result := {
 		"principals": _principals(ctx, direct, group_evals, rp, _scp_denied_steps(scp)),
 		"scp": scp.summary,
-		"gaps": _gaps,
+		"gaps": (_gaps | {sprintf("%s: it may let other principals in", [r.policy.reason]) | some r in reqs; r.policy.state == "unknown"}),
 	}
 }
 
