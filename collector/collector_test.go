@@ -225,6 +225,29 @@ func TestMultiRegion(t *testing.T) {
 	if p := snap.IAM.Policies["arn:aws:iam::111122223333:policy/TrailOps"]; p == nil || !strings.Contains(fmt.Sprint(p.Document), "cloudtrail:UpdateTrail") {
 		t.Errorf("TrailOps must carry its default version's document: %+v", p)
 	}
+	for _, name := range []string{"AdministratorAccess", "PowerUserAccess", "AWSCloudTrail_FullAccess"} {
+		// Policies that can blind the trail are kept with their documents, even
+		// when only used as a permissions boundary (PowerUserAccess, bob's).
+		if p := snap.IAM.Policies["arn:aws:iam::aws:policy/"+name]; p == nil || p.Document == nil {
+			t.Errorf("%s must be kept with its document: %+v", name, p)
+		}
+	}
+	if !slices.Contains(snap.IAM.AWSManagedScreen, "s3:deleteobject") || !slices.Contains(snap.IAM.AWSManagedScreen, "iam:passrole") {
+		t.Errorf("aws_managed_screen must say what the omitted documents were screened for: %v", snap.IAM.AWSManagedScreen)
+	}
+	if b := bob.PermissionsBoundary; b == nil || *b != "arn:aws:iam::aws:policy/PowerUserAccess" {
+		t.Errorf("bob's permissions boundary = %v", b)
+	}
+	if b := carol.PermissionsBoundary; b == nil || *b != "" {
+		t.Errorf("carol has no permissions boundary: it must read \"\" (none), not absent (unknown): %v", b)
+	}
+	ops, orgRole := snap.IAM.Roles["arn:aws:iam::111122223333:role/ops"], snap.IAM.Roles["arn:aws:iam::111122223333:role/OrganizationAccountAccessRole"]
+	if b := ops.PermissionsBoundary; b == nil || *b != "arn:aws:iam::111122223333:policy/TrailOps" {
+		t.Errorf("ops's permissions boundary = %v", b)
+	}
+	if !strings.Contains(fmt.Sprint(ops.TrustPolicy), "aws:MultiFactorAuthPresent") || !strings.Contains(fmt.Sprint(orgRole.TrustPolicy), "arn:aws:iam::999988887777:root") {
+		t.Errorf("trust policies must be decoded from AssumeRolePolicyDocument: ops %v, OrganizationAccountAccessRole %v", ops.TrustPolicy, orgRole.TrustPolicy)
+	}
 	if len(snap.Errors) != 0 {
 		t.Errorf("errors: %+v", snap.Errors)
 	}

@@ -31,6 +31,33 @@ var trailActions = []string{
 	"cloudtrail:deleteeventdatastore", "cloudtrail:stopeventdatastoreingestion", "cloudtrail:updateeventdatastore",
 }
 
+// screenActions are the actions AWS-managed policies are screened for: the
+// actions that blind a trail (stop, delete or weaken it, its bucket, key, log
+// group and alarms), the IAM and STS actions that lead to them in one step
+// (assuming a role, attaching or writing policies, credentials for another
+// user, passing a role) and the compute actions a passed role is used with.
+// An AWS-managed policy is kept with its document when one of its statements,
+// Allow or Deny, may match one of them (AdministratorAccess, PowerUserAccess,
+// AWSCloudTrail_FullAccess, ...); the others (ReadOnlyAccess, large and
+// irrelevant) are listed without it, and the snapshot records this list
+// (iam.aws_managed_screen) so that an analysis knows what their absence means.
+var screenActions = []string{
+	"cloudtrail:stoplogging", "cloudtrail:deletetrail", "cloudtrail:updatetrail", "cloudtrail:puteventselectors",
+	"cloudtrail:deleteeventdatastore", "cloudtrail:stopeventdatastoreingestion", "cloudtrail:updateeventdatastore",
+	"s3:deleteobject", "s3:deleteobjectversion", "s3:putbucketpolicy", "s3:deletebucketpolicy",
+	"s3:putlifecycleconfiguration", "s3:putbucketversioning", "s3:deletebucket",
+	"kms:disablekey", "kms:schedulekeydeletion", "kms:putkeypolicy",
+	"logs:deleteloggroup", "logs:deletemetricfilter", "logs:putretentionpolicy",
+	"cloudwatch:deletealarms", "cloudwatch:disablealarmactions",
+	"sts:assumerole",
+	"iam:attachuserpolicy", "iam:putuserpolicy", "iam:attachrolepolicy", "iam:putrolepolicy",
+	"iam:attachgrouppolicy", "iam:putgrouppolicy", "iam:createpolicyversion", "iam:setdefaultpolicyversion",
+	"iam:addusertogroup", "iam:updateassumerolepolicy", "iam:createaccesskey", "iam:createloginprofile",
+	"iam:updateloginprofile", "iam:passrole",
+	"ec2:runinstances", "lambda:createfunction", "ecs:runtask", "cloudformation:createstack",
+	"codebuild:createproject", "glue:createdevendpoint", "sagemaker:createnotebookinstance",
+}
+
 // iam reads every principal and managed policy in one paginated
 // GetAccountAuthorizationDetails, the root user's MFA, keys and password (see
 // root.go, with the organization's root access features), and the MFA
@@ -67,6 +94,7 @@ func (r *run) iam(ctx context.Context) {
 	users, groups, roles, policies, admins := r.principals(ctx, details)
 	r.locked(func(*snapshot.Snapshot) {
 		account.Users, account.Groups, account.Roles, account.Policies = users, groups, roles, policies
+		account.AWSManagedScreen = slices.Clone(screenActions)
 	})
 	for _, u := range admins {
 		r.spawn(func() { r.userCredentials(ctx, client, u) })
@@ -120,7 +148,7 @@ func (r *run) principals(ctx context.Context, d *iam.GetAccountAuthorizationDeta
 				continue
 			}
 			grants[policyARN] = allowsTrailAction(doc)
-			if !awsManaged || grants[policyARN] {
+			if !awsManaged || mentions(doc, screenActions) {
 				policy.Document = doc
 			}
 		}
@@ -171,6 +199,7 @@ func (r *run) principals(ctx context.Context, d *iam.GetAccountAuthorizationDeta
 		var a, b bool
 		user.AttachedPolicies, a = attached(u.AttachedManagedPolicies)
 		user.InlinePolicies, b = inline(u.UserPolicyList, userARN)
+		user.PermissionsBoundary = boundary(u.PermissionsBoundary)
 		admin := a || b
 		for _, name := range u.GroupList {
 			groupARN, ok := groupARNs[name]
@@ -198,6 +227,14 @@ func (r *run) principals(ctx context.Context, d *iam.GetAccountAuthorizationDeta
 		}
 		rl.AttachedPolicies, _ = attached(role.AttachedManagedPolicies)
 		rl.InlinePolicies, _ = inline(role.RolePolicyList, roleARN)
+		rl.PermissionsBoundary = boundary(role.PermissionsBoundary)
+		if text := aws.ToString(role.AssumeRolePolicyDocument); text != "" {
+			if doc, err := policyDocument(text); err != nil {
+				r.fail(ctx, "iam", "GetAccountAuthorizationDetails", r.cfg.Region, roleARN, err)
+			} else {
+				rl.TrustPolicy = doc
+			}
+		}
 		roles[roleARN] = rl
 	}
 	slices.SortFunc(admins, func(a, b *snapshot.IAMUser) int { return strings.Compare(a.ARN, b.ARN) })
@@ -237,6 +274,14 @@ func policyDocument(text string) (any, error) {
 	return parsePolicy(text)
 }
 
+// boundary returns the ARN of a permissions boundary, "" when there is none.
+func boundary(b *iamtypes.AttachedPermissionsBoundary) *string {
+	if b == nil {
+		return aws.String("")
+	}
+	return aws.String(aws.ToString(b.PermissionsBoundaryArn))
+}
+
 // isFullAccess reports whether a managed policy is AWSCloudTrail_FullAccess
 // (or its deprecated predecessor).
 func isFullAccess(policyARN string) bool {
@@ -270,6 +315,29 @@ func allowsTrailAction(doc any) bool {
 		for _, a := range asList(stmt["Action"]) {
 			pattern, _ := a.(string)
 			for _, action := range trailActions {
+				if wildcardMatch(strings.ToLower(pattern), action) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// mentions reports whether a policy document has a statement, Allow or Deny,
+// whose Action may match one of actions (lower case), or that uses NotAction
+// (which matches all but a few). Conditions and resources are ignored: it only
+// decides which AWS-managed documents are worth keeping.
+func mentions(doc any, actions []string) bool {
+	m, _ := doc.(map[string]any)
+	for _, st := range asList(m["Statement"]) {
+		stmt, _ := st.(map[string]any)
+		if _, ok := stmt["NotAction"]; ok {
+			return true
+		}
+		for _, a := range asList(stmt["Action"]) {
+			pattern, _ := a.(string)
+			for _, action := range actions {
 				if wildcardMatch(strings.ToLower(pattern), action) {
 					return true
 				}

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 
@@ -347,9 +348,15 @@ func arnRegion(s string) string {
 
 // truncate shortens s to at most n runes, ending in "…" when cut.
 func truncate(s string, n int) string {
-	rs := []rune(s)
-	if len(rs) <= n {
+	// The limit is applied to bytes, at a rune boundary: a message full of
+	// multi-byte characters (paths written with "→") must fit too.
+	if len(s) <= n {
 		return s
 	}
-	return string(rs[:n-1]) + "…"
+	const ellipsis = "…"
+	cut := n - len(ellipsis)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + ellipsis
 }

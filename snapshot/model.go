@@ -352,6 +352,12 @@ type IAM struct {
 	Roles    map[string]*IAMRole   `json:"roles,omitzero"`
 	Policies map[string]*IAMPolicy `json:"policies,omitzero"`
 	Root     *Root                 `json:"root,omitempty"`
+	// AWSManagedScreen lists the actions (lower case) the collector screened
+	// AWS-managed policies for: a listed AWS-managed policy without a document
+	// (and without a collection error) has no statement, Allow or Deny, whose
+	// Action or NotAction can match one of them. nil (older snapshots): every
+	// AWS-managed policy without a document is unknown.
+	AWSManagedScreen []string `json:"aws_managed_screen,omitzero"`
 	// OrganizationFeatures is iam:ListOrganizationsFeatures' answer; nil when not read.
 	OrganizationFeatures *OrganizationFeatures `json:"organization_features,omitempty"`
 }
@@ -381,6 +387,8 @@ type IAMUser struct {
 	Groups           []string       `json:"groups"`
 	AttachedPolicies []string       `json:"attached_policies"`
 	InlinePolicies   map[string]any `json:"inline_policies"`
+	// PermissionsBoundary is the ARN of the user's permissions boundary, "" for none.
+	PermissionsBoundary *string `json:"permissions_boundary,omitempty"`
 }
 
 // IAMGroup is an IAM group.
@@ -398,6 +406,10 @@ type IAMRole struct {
 	ServiceLinked    bool           `json:"service_linked"`
 	AttachedPolicies []string       `json:"attached_policies"`
 	InlinePolicies   map[string]any `json:"inline_policies"`
+	// PermissionsBoundary is the ARN of the role's permissions boundary, "" for none.
+	PermissionsBoundary *string `json:"permissions_boundary,omitempty"`
+	// TrustPolicy is the role's trust policy (AssumeRolePolicyDocument).
+	TrustPolicy any `json:"trust_policy,omitempty"`
 }
 
 // IAMPolicy is a managed policy with its default version's document.

@@ -174,3 +174,28 @@ func TestDiffWaivedComparesAsFail(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, stdout)
 	}
 }
+
+// TestEvalBlindingAllowedSetFromConfig: the allowed set of TG-IAM-007 comes from
+// the config file's params, as the README shows.
+func TestEvalBlindingAllowedSetFromConfig(t *testing.T) {
+	const role = "arn:aws:iam::739275412806:role/security-break-glass"
+	status := func(cfg string) findings.Status {
+		t.Helper()
+		_, fs := evalJSON(t, "--config", cfg, "--check", "TG-IAM-007", "../../testdata/compliant.json")
+		for _, f := range fs {
+			if f.CheckID == "TG-IAM-007" && f.Resource == role {
+				return f.Status
+			}
+		}
+		t.Fatalf("no TG-IAM-007 finding for %s in %+v", role, fs)
+		return ""
+	}
+	listed := writeFile(t, "trailguard.yaml", "params:\n  blinding_allowed_principals:\n    - \""+role+"\"\n")
+	if got := status(listed); got != findings.Pass {
+		t.Errorf("break-glass role in the allowed set: %s, want PASS", got)
+	}
+	empty := writeFile(t, "trailguard.yaml", "params:\n  blinding_allowed_principals: []\n")
+	if got := status(empty); got != findings.Fail {
+		t.Errorf("empty allowed set: %s, want FAIL", got)
+	}
+}

@@ -1,0 +1,1112 @@
+# METADATA
+# title: IAM policy evaluation
+# description: |
+#   "Can principal P do action A on resource R, and through what?" for every user
+#   and role of the snapshot and for the outside principals that resource and trust
+#   policies let in, following AWS's policy evaluation logic:
+#
+#   - an explicit Deny (identity, boundary, SCP or resource policy) beats any Allow;
+#     a Deny behind a condition is not counted (it may not apply), an Allow behind one
+#     is a path reported with its condition;
+#   - identity policies: attached managed (AWS-managed included), inline, and the
+#     attached and inline policies of the user's groups;
+#   - permission boundaries and SCPs intersect with identity policies (an SCP must
+#     allow at every level of input.organization.service_control_policies; SCPs do
+#     not apply to the management account nor to service-linked roles);
+#   - resource policies: in the same account an S3 bucket policy naming the principal
+#     is enough; a KMS key policy must allow, either the principal itself or the
+#     account root (delegation to IAM, then the identity policy must allow too);
+#     across accounts both sides must allow;
+#   - Action/NotAction (case-insensitive, `*` and `?`), Resource/NotResource (`*`,
+#     `?`, policy variables read as `*`);
+#   - one role assumption (sts:AssumeRole allowed by the principal's policies and
+#     admitted by the role's trust policy) and one escalation step (see
+#     escalation_actions).
+#
+#   Call analyze(requests) once with every (action, resource) pair of the question
+#   (see request, bucket_request, key_request) and read the answer (see analyze).
+#   Everything is computed once per call by comprehensions over maps (linear in the
+#   number of principals and policies); no partial object rules.
+# schemas:
+#   - input: schema.snapshot
+package trailguard.lib.iam_eval
+
+import data.trailguard.lib.snapshot
+
+# escalation_actions maps each IAM action that gives a principal a permission it
+# does not have in one step to the target it acts on.
+escalation_actions := {
+	"iam:attachuserpolicy": "the user itself",
+	"iam:putuserpolicy": "the user itself",
+	"iam:attachrolepolicy": "the role itself",
+	"iam:putrolepolicy": "the role itself",
+	"iam:attachgrouppolicy": "a group of the user",
+	"iam:putgrouppolicy": "a group of the user",
+	"iam:createpolicyversion": "a customer-managed policy of the principal",
+	"iam:setdefaultpolicyversion": "a customer-managed policy of the principal",
+	"iam:addusertogroup": "a group that has the permission",
+	"iam:updateassumerolepolicy": "a role that has the permission",
+	"iam:createaccesskey": "a user that has the permission",
+	"iam:createloginprofile": "a user that has the permission",
+	"iam:updateloginprofile": "a user that has the permission",
+	"iam:passrole": "a role that has the permission, with a compute service",
+}
+
+# compute_services maps the service principals a passed role is used by to the
+# action that starts the compute (iam:PassRole + this action runs code as the role).
+compute_services := {
+	"ec2.amazonaws.com": "ec2:runinstances",
+	"lambda.amazonaws.com": "lambda:createfunction",
+	"ecs-tasks.amazonaws.com": "ecs:runtask",
+	"cloudformation.amazonaws.com": "cloudformation:createstack",
+	"codebuild.amazonaws.com": "codebuild:createproject",
+	"glue.amazonaws.com": "glue:createdevendpoint",
+	"sagemaker.amazonaws.com": "sagemaker:createnotebookinstance",
+}
+
+_assume_actions := {"sts:assumerole"}
+
+# _extra: the actions of the role and escalation steps, asked about with every question.
+_extra := (object.keys(escalation_actions) | _assume_actions) | {a | some a in compute_services}
+
+# _extra_index is _extra by service. (A literal: a comprehension would be rebuilt at
+# every evaluation; iam_eval_test checks that it agrees with _extra.)
+_extra_index := {
+	"cloudformation": ["cloudformation:createstack"],
+	"codebuild": ["codebuild:createproject"],
+	"ec2": ["ec2:runinstances"],
+	"ecs": ["ecs:runtask"],
+	"glue": ["glue:createdevendpoint"],
+	"iam": [
+		"iam:addusertogroup", "iam:attachgrouppolicy", "iam:attachrolepolicy", "iam:attachuserpolicy",
+		"iam:createaccesskey", "iam:createloginprofile", "iam:createpolicyversion", "iam:passrole",
+		"iam:putgrouppolicy", "iam:putrolepolicy", "iam:putuserpolicy", "iam:setdefaultpolicyversion",
+		"iam:updateassumerolepolicy", "iam:updateloginprofile",
+	],
+	"lambda": ["lambda:createfunction"],
+	"sagemaker": ["sagemaker:createnotebookinstance"],
+	"sts": ["sts:assumerole"],
+}
+
+# request(action, resource) asks about action on resource, where no resource policy
+# applies (a trail, a log group, an alarm). resource is an ARN; one ending in "*"
+# stands for every resource under that prefix (e.g. every object of a bucket): an
+# Allow on part of it is a path, a Deny must cover all of it.
+request(action, resource) := {
+	"action": action, "resource": resource, "label": resource,
+	"policy": {"kind": "none", "state": "none", "owner": _arn_account(resource)},
+}
+
+# _arn_account(arn): the account part of an ARN ("" for S3 and malformed ARNs).
+_arn_account(arn) := split(arn, ":")[4] if count(split(arn, ":")) >= 6
+
+else := ""
+
+# bucket_request(action, name, resource) asks about action on resource (the bucket's
+# ARN or an object prefix) of the bucket input.buckets[name], whose policy decides too.
+bucket_request(action, name, resource) := {
+	"action": action, "resource": resource, "label": resource,
+	"policy": _bucket_policy(name),
+}
+
+_bucket_policy(name) := {"kind": "s3", "state": "read", "document": doc, "owner": _bucket_owner(name), "name": sprintf("bucket policy of %s", [name])} if {
+	doc := input.buckets[name].policy.document
+} else := {"kind": "s3", "state": "none", "owner": _bucket_owner(name), "name": sprintf("bucket policy of %s", [name])} if {
+	input.buckets[name].policy.exists == false
+} else := {"kind": "s3", "state": "unknown", "owner": _bucket_owner(name), "reason": snapshot.missing("bucket policy", name)}
+
+_bucket_owner(name) := object.get(input.buckets, [name, "owner_account_id"], "")
+
+# key_request(action, key_arn) asks about action on the KMS key input.kms_keys[key_arn],
+# whose key policy must allow it.
+key_request(action, key_arn) := {
+	"action": action, "resource": key_arn, "label": key_arn,
+	"policy": _key_policy(key_arn),
+}
+
+_key_policy(key_arn) := {"kind": "kms", "state": "read", "document": doc, "owner": _key_owner(key_arn), "name": sprintf("key policy of %s", [key_arn])} if {
+	doc := input.kms_keys[key_arn].policy
+} else := {"kind": "kms", "state": "unknown", "owner": _key_owner(key_arn), "reason": snapshot.missing("key policy", key_arn)}
+
+_key_owner(key_arn) := snapshot.account_of_arn(key_arn) if {
+	count(split(key_arn, ":")) >= 6
+} else := ""
+
+# analyze(requests) answers the question asked by the array requests. It returns
+#   {"principals": {arn: {"type": "user" | "role" | "outside", "paths": [path], "unknown": [reason]}},
+#    "scp": "applied" | "not read" | "not applicable: ..." | "unknown: ...",
+#    "gaps": [reason]}
+# A principal appears when it has at least one path or its answer could not be
+# decided (unknown lists why). Each path is
+#   {"action", "resource", "kind": "direct" | "conditional" | "role" | "escalation" | "outside",
+#    "steps": [text, ...], "conditions": [condition object, ...], "scp": text}
+# steps spell the path out: principal -> policy -> statement -> action -> resource.
+# gaps are reasons the whole answer is incomplete (IAM not read, principal lists missing,
+# a bucket or key policy not read: it could name principals this answer cannot see).
+analyze(requests) := result if {
+	reqs := [_normal(r) | some r in requests]
+	ctx := _context(reqs)
+	policy_evals := {arn: _managed_eval(arn, p, ctx) | some arn, p in object.get(input, ["iam", "policies"], {})}
+	group_evals := {arn: _group_eval(arn, g, policy_evals, ctx) | some arn, g in object.get(input, ["iam", "groups"], {})}
+	scp := _scp(ctx)
+	scpv := _scp_verdicts(scp, ctx)
+	rp := _resource_policies(ctx)
+	direct := _direct_all(ctx, policy_evals, group_evals, scp, scpv, rp)
+	result := {
+		"principals": _principals(ctx, direct, group_evals, rp, _scp_denied_steps(scp)),
+		"scp": scp.summary,
+		"gaps": (_gaps | {sprintf("%s: it may let other principals in", [r.policy.reason]) | some r in reqs; r.policy.state == "unknown"}),
+	}
+}
+
+# can(principal, action, resource) is the paths through which principal can do action
+# on resource (a request, a bucket_request or a key_request object); undefined when none.
+can(principal, req) := analyze([req]).principals[principal].paths
+
+_normal(r) := object.union(r, {"action_lc": lower(r.action), "policy": object.get(r, "policy", {"kind": "none", "state": "none", "owner": _arn_account(r.resource)})})
+
+# _context indexes the question: request indexes by action and the actions by service,
+# for the requests and for the actions the escalation and role steps need.
+_context(reqs) := ctx if {
+	req_actions := {r.action_lc | some r in reqs}
+	all := req_actions | _extra
+	asked := _group([[split(a, ":")[0], a] | some a in (req_actions - _extra)])
+	ctx := {
+		"reqs": reqs,
+		"by_action": _group([[r.action_lc, i] | some i, r in reqs]),
+		"index": {svc: array.concat(object.get(_extra_index, svc, []), object.get(asked, svc, [])) |
+			some svc in {split(a, ":")[0] | some a in all}
+		},
+		"all": all,
+		"extra": _extra,
+		"account": input.account_id,
+		"screen": {a | some a in object.get(input, ["iam", "aws_managed_screen"], [])},
+	}
+}
+
+# _group(pairs) maps each key of the [key, value] pairs to its values, in
+# O(n log n): the pairs are sorted and cut where the key changes (a comprehension
+# per key would be quadratic).
+_group(pairs) := {sorted[start][0]: [p[1] | some p in array.slice(sorted, start, _run_end(starts, j, count(sorted)))] |
+	some j, start in starts
+} if {
+	sorted := sort(pairs)
+	starts := [i | some i, p in sorted; _run_start(sorted, i, p)]
+}
+
+_run_start(_, 0, _)
+
+_run_start(sorted, i, p) if sorted[i - 1][0] != p[0]
+
+_run_end(starts, j, _) := starts[j + 1]
+
+_run_end(starts, j, n) := n if j == count(starts) - 1
+
+# --- one policy document ---------------------------------------------------
+
+# _doc_eval(doc, label, ctx) evaluates the document's statements against the
+# question: allow lists the requests an Allow statement grants (with the statement
+# and its condition), deny the requests an unconditional Deny covers, and extra the
+# statements about escalation and role actions (kept with their resources, matched
+# later against each principal's own targets).
+_doc_eval(doc, label, ctx) := {"allow": allow, "deny": deny, "extra": extra} if {
+	stmts := [[_sid(s, i), s, acts] |
+		some i, s in _statements(doc)
+		acts := _actions(s, ctx)
+		count(acts) > 0
+	]
+	allow := [{"r": i, "policy": label, "statement": sid, "condition": _condition(s)} |
+		some [sid, s, acts] in stmts
+		s.Effect == "Allow"
+		some a in acts
+		some i in object.get(ctx.by_action, a, [])
+		_res_allow(s, ctx.reqs[i].resource)
+	]
+	deny := {i |
+		some [_, s, acts] in stmts
+		s.Effect == "Deny"
+		_condition(s) == null
+		some a in acts
+		some i in object.get(ctx.by_action, a, [])
+		_res_deny(s, ctx.reqs[i].resource)
+	}
+	extra := [{"action": a, "policy": label, "statement": sid, "effect": s.Effect, "statement_doc": s, "condition": _condition(s)} |
+		some [sid, s, acts] in stmts
+		some a in acts
+		ctx.extra[a]
+	]
+}
+
+_statements(doc) := doc.Statement if is_array(doc.Statement)
+
+else := [doc.Statement] if is_object(doc.Statement)
+
+else := []
+
+_sid(s, i) := sprintf("statement %s", [s.Sid]) if is_string(s.Sid)
+
+else := sprintf("statement %d", [i + 1])
+
+_list(x) := [x] if is_string(x)
+
+else := x if is_array(x)
+
+else := []
+
+# _actions(stmt, ctx) is the set of the question's actions (lower case) stmt's Action
+# or NotAction covers. A pattern is matched only against the actions of its own
+# service (one lookup), except when its service part has a wildcard.
+_actions(stmt, ctx) := {a |
+	some p in _list(stmt.Action)
+	lp := lower(p)
+	some a in _candidates(lp, ctx)
+	glob.match(lp, null, a)
+} if {
+	stmt.Action
+} else := ctx.all - {a |
+	some p in _list(stmt.NotAction)
+	lp := lower(p)
+	some a in _candidates(lp, ctx)
+	glob.match(lp, null, a)
+} if {
+	stmt.NotAction
+} else := set()
+
+_candidates(lp, ctx) := _service_candidates(split(lp, ":")[0], ctx)
+
+_service_candidates(svc, ctx) := ctx.all if contains(svc, "*")
+
+else := ctx.all if contains(svc, "?")
+
+else := object.get(ctx.index, svc, [])
+
+# _condition(stmt) is stmt's Condition block, null when it has none.
+_condition(stmt) := stmt.Condition if count(object.get(stmt, "Condition", {})) > 0
+
+else := null
+
+# _res_allow(stmt, r): an Allow statement applies to (part of) resource r.
+_res_allow(stmt, _) if {
+	not stmt.Resource
+	not stmt.NotResource
+}
+
+_res_allow(stmt, r) if {
+	some p in _list(stmt.Resource)
+	_overlaps(p, r)
+}
+
+_res_allow(stmt, r) if {
+	stmt.NotResource
+	not _any_covers(stmt.NotResource, r)
+}
+
+# _res_deny(stmt, r): a Deny statement applies to all of resource r.
+_res_deny(stmt, _) if {
+	not stmt.Resource
+	not stmt.NotResource
+}
+
+_res_deny(stmt, r) if _any_covers(stmt.Resource, r)
+
+_res_deny(stmt, r) if {
+	stmt.NotResource
+	not _any_overlaps(stmt.NotResource, r)
+}
+
+_any_covers(patterns, r) if {
+	some p in _list(patterns)
+	_covers(p, r)
+}
+
+_any_overlaps(patterns, r) if {
+	some p in _list(patterns)
+	_overlaps(p, r)
+}
+
+# _overlaps(p, r): pattern p matches r or, when r ends in "*" (a prefix), some
+# resource under it.
+_overlaps("*", _)
+
+_overlaps(p, r) if glob.match(_glob(p), null, r)
+
+_overlaps(p, r) if {
+	endswith(r, "*")
+	startswith(p, trim_suffix(r, "*"))
+}
+
+# _covers(p, r): pattern p matches every resource r stands for. A pattern with a
+# policy variable covers nothing for sure.
+_covers("*", _)
+
+_covers(p, r) if {
+	not contains(p, "${")
+	glob.match(_glob(p), null, r)
+}
+
+# _glob(p) turns an IAM resource pattern into a glob: only * and ? are wildcards in
+# IAM, so glob's other special characters are escaped, and a policy variable
+# (${aws:username}) becomes *.
+_glob(p) := p if not regex.match(`[\[\]{}\\$]`, p)
+
+else := replace(regex.replace(regex.replace(p, `\$\{[^}]*\}`, "\u0001"), `([\[\]{}\\])`, `\$1`), "\u0001", "*")
+
+# --- managed policies and groups ----------------------------------------------
+
+# _managed_eval(arn, policy, ctx): the evaluation of a managed policy, or why it is unknown.
+_managed_eval(arn, policy, ctx) := object.union(_doc_eval(policy.document, _policy_label(arn, policy), ctx), {"state": "read"}) if {
+	policy.document
+} else := {"state": "screened", "allow": [], "deny": set(), "extra": []} if {
+	# An AWS-managed policy the collector screened out: none of its statements can
+	# match an action of the screen. It is empty for this question when every
+	# action asked is in the screen.
+	policy.aws_managed == true
+	not snapshot.errors_by_resource[arn]
+	count(ctx.all - ctx.screen) == 0
+} else := {"state": "unknown", "reason": _doc_missing(arn, policy, ctx), "allow": [], "deny": set(), "extra": []}
+
+_doc_missing(arn, policy, ctx) := sprintf("the document of %s was not collected (an older snapshot, or actions outside the collector's screen: %s)", [arn, concat(", ", sort(ctx.all - ctx.screen))]) if {
+	policy.aws_managed == true
+	not snapshot.errors_by_resource[arn]
+} else := snapshot.missing("document", arn)
+
+_policy_label(arn, policy) := sprintf("AWS-managed policy %s", [object.get(policy, "name", arn)]) if {
+	policy.aws_managed == true
+} else := sprintf("policy %s", [arn])
+
+# _group_eval: a group's attached and inline policies together.
+_group_eval(arn, group, policy_evals, ctx) := _merge(array.concat(
+	array.concat(
+		[_attached_eval(p, policy_evals) | some p in object.get(group, "attached_policies", [])],
+		[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) | some name, doc in object.get(group, "inline_policies", {})],
+	),
+	_missing_lists(arn, group),
+))
+
+_attached_eval(p, policy_evals) := e if {
+	e := policy_evals[p]
+} else := {"state": "unknown", "reason": snapshot.missing("managed policy", p), "allow": [], "deny": set(), "extra": []}
+
+# _merge(evals) unions evaluations; unknown collects the reasons of the unknown ones.
+_merge(evals) := {
+	"allow": [a | some e in evals; some a in e.allow],
+	"deny": {d | some e in evals; some d in e.deny},
+	"extra": [x | some e in evals; some x in e.extra],
+	"unknown": {u | some e in evals; some u in _unknowns(e)},
+}
+
+_unknowns(e) := {e.reason} if e.state == "unknown"
+
+else := object.get(e, "unknown", set())
+
+_short(arn) := regex.replace(arn, `^(?:[^:]*:){5}`, "") if is_string(arn)
+
+# --- SCPs --------------------------------------------------------------------
+
+# _scp(ctx): per request index, whether the SCPs allow it ("allow" entries with
+# their conditions), and a summary for the answer.
+_scp(_) := {"applies": false, "summary": "not applicable: the management account is not restricted by SCPs"} if {
+	input.organization.is_management_account == true
+} else := {"applies": false, "summary": "not applicable: the account is not in an organization"} if {
+	input.organization
+	not input.organization.id
+} else := {"applies": false, "summary": "not applicable: SCPs are not enabled in the organization"} if {
+	types := input.organization.policy_types_enabled
+	not "SERVICE_CONTROL_POLICY" in types
+} else := {"applies": true, "summary": "applied", "levels": input.organization.service_control_policies} if {
+	input.organization.service_control_policies
+} else := {"applies": false, "summary": "not read: the account's organization SCPs were not collected, an SCP may deny these paths", "unread": true} if {
+	input.organization
+} else := {"applies": false, "summary": "not read: no organization data in the snapshot (SCPs, if any, were not evaluated)"}
+
+# _scp_verdicts(scp, ctx) maps request index -> "allowed" | "conditional" | "denied" | "unknown: ...".
+_scp_verdicts(scp, ctx) := {i: _scp_verdict(i, level_evals) |
+	scp.applies
+	level_evals := [[_scp_doc_eval(p, ctx) | some p in level.policies] | some level in scp.levels]
+	some i, _ in ctx.reqs
+}
+
+_scp_doc_eval(p, ctx) := object.union(_doc_eval(p.document, sprintf("SCP %s", [object.get(p, "name", p.id)]), ctx), {"state": "read"}) if {
+	p.document
+} else := {"state": "unknown", "reason": sprintf("the document of SCP %s was not collected", [p.id]), "allow": [], "deny": set()}
+
+_scp_verdict(i, level_evals) := "denied" if {
+	some level in level_evals
+	some e in level
+	i in e.deny
+} else := "denied" if {
+	some level in level_evals
+	not _level_allows(level, i)
+	not _level_unknown(level)
+} else := "unknown: an SCP document was not collected" if {
+	some level in level_evals
+	not _level_allows(level, i)
+} else := "allowed"
+
+_level_allows(level, i) if {
+	some e in level
+	some a in e.allow
+	a.r == i
+}
+
+_level_unknown(level) if {
+	some e in level
+	e.state == "unknown"
+}
+
+# --- principals ----------------------------------------------------------------
+
+# _identity(arn, p, ctx, policy_evals, group_evals): every identity policy of a user or role.
+_identity(arn, p, ctx, policy_evals, group_evals) := _merge(array.concat(
+	array.concat(
+		[_attached_eval(a, policy_evals) | some a in object.get(p, "attached_policies", [])],
+		[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) | some name, doc in object.get(p, "inline_policies", {})],
+	),
+	array.concat(
+		[_group_of(g, group_evals) | some g in object.get(p, "groups", [])],
+		_missing_lists(arn, p),
+	),
+))
+
+_group_of(g, group_evals) := object.union(group_evals[g], {"allow": [object.union(a, {"via": g}) | some a in group_evals[g].allow]}) if {
+	group_evals[g]
+} else := {"state": "unknown", "reason": sprintf("its group %s: %s", [g, snapshot.missing("group", g)]), "allow": [], "deny": set(), "extra": []}
+
+_missing_lists(arn, p) := [{"state": "unknown", "reason": snapshot.missing(what, arn), "allow": [], "deny": set(), "extra": []} |
+	some field, what in _lists(arn)
+	object.get(p, field, null) == null
+]
+
+_lists(arn) := {"attached_policies": "attached policies", "inline_policies": "inline policies", "groups": "group memberships"} if {
+	input.iam.users[arn]
+} else := {"attached_policies": "attached policies", "inline_policies": "inline policies"}
+
+# _boundary(p, policy_evals): the principal's permissions boundary evaluation, or none.
+_boundary(p, policy_evals) := {"none": true} if {
+	object.get(p, "permissions_boundary", "") == ""
+} else := object.union(_attached_eval(p.permissions_boundary, policy_evals), {"arn": p.permissions_boundary})
+
+# local_principal(arn) is true for the users and roles of the audited account.
+local_principal(arn) if _local[arn]
+
+_local := object.union(
+	{arn: {"type": "user", "p": u} | some arn, u in object.get(input, ["iam", "users"], {})},
+	{arn: {"type": "role", "p": r} | some arn, r in object.get(input, ["iam", "roles"], {})},
+)
+
+# _direct_all: per user and role, its identity evaluation and its direct paths.
+_direct_all(ctx, policy_evals, group_evals, scp, scpv, rp) := {arn: entry |
+	some arn, l in _local
+	id := _identity(arn, l.p, ctx, policy_evals, group_evals)
+	_relevant(arn, id, rp)
+	entry := _direct(arn, l, id, _boundary(l.p, policy_evals), rp, scpv, scp, ctx)
+}
+
+# _relevant: the principal has a grant, an escalation or role statement, an unknown,
+# or a resource policy names it (cheap test before the detailed evaluation).
+_relevant(_, id, _) if (count(id.allow) + count(id.extra)) + count(id.unknown) > 0
+
+_relevant(arn, _, rp) if rp.named[arn]
+
+_direct(arn, l, id, boundary, rp, scpv, scp, ctx) := {
+	"type": l.type,
+	"id": id,
+	"paths": paths,
+	"unknown": unknown,
+	"ceiling": ceiling,
+	"boundary": boundary,
+	"slr": slr,
+} if {
+	slr := object.get(l.p, "service_linked", false)
+
+	# Only the requests an identity or resource policy grants can have a path.
+	granted := {g.r | some g in id.allow} | {i | some i, named in rp.direct_grants; named[arn]}
+	cands := [_decide(arn, i, id, boundary, rp, _scp_for(scpv, i, slr), scp, ctx) | some i in granted]
+	paths := [p | some c in cands; some p in c.paths]
+	unknown := {u | some c in cands; some u in c.unknown} | id.unknown
+	ceiling := _any_ceiling(arn, id, boundary, rp, scpv, slr, scp, ctx)
+}
+
+# _any_ceiling: could a policy the principal writes for itself grant one of the
+# requests? Asked only of principals with an escalation statement.
+_any_ceiling(arn, id, boundary, rp, scpv, slr, scp, ctx) := false if count(id.extra) == 0
+
+else if {
+	some i, _ in ctx.reqs
+	_decide(arn, i, id, boundary, rp, _scp_for(scpv, i, slr), scp, ctx).ceiling
+} else := false
+
+_scp_for(_, _, true) := "not applicable (service-linked role)"
+
+_scp_for(scpv, i, false) := scpv[i]
+
+_scp_for(scpv, i, false) := "not evaluated" if not scpv[i]
+
+# _decide(arn, i, ...) returns {"paths": [...], "unknown": [...]} for request i.
+# "ceiling" says whether a policy the principal gave itself could grant request i:
+# nothing denies it, the boundary allows it and the resource side lets IAM decide.
+_decide(arn, i, id, boundary, rp, scpv, scp, ctx) := {"paths": [], "unknown": [], "ceiling": false} if {
+	_denied(arn, i, id, boundary, rp, scpv)
+} else := object.union(out, {"ceiling": ceiling}) if {
+	req := ctx.reqs[i]
+	grants := [g | some g in id.allow; g.r == i]
+	rpg := object.get(rp.direct_grants, [i, arn], [])
+	bnd := _boundary_verdict(boundary, i)
+	out := _combine(arn, req, grants, rpg, bnd, rp.by_request[i], scpv, scp, ctx)
+	ceiling := _ceiling(bnd, rp.by_request[i], ctx)
+}
+
+_ceiling(bnd, rpi, ctx) if {
+	bnd.ok
+	_resource_side_ok(rpi, "", ctx)
+} else := false
+
+_denied(_, i, id, _, _, _) if i in id.deny
+
+_denied(_, i, _, boundary, _, _) if i in object.get(boundary, "deny", set())
+
+_denied(arn, i, _, _, rp, _) if _rp_denies(rp.deny_rules[i], arn)
+
+_denied(_, _, _, _, _, "denied")
+
+_boundary_verdict(boundary, i) := {"ok": true} if boundary.none
+
+else := {"ok": true, "conditions": [a.condition | some a in boundary.allow; a.r == i; a.condition != null]} if {
+	some a in boundary.allow
+	a.r == i
+} else := {"ok": false, "unknown": boundary.reason} if {
+	boundary.state == "unknown"
+} else := {"ok": false}
+
+# _combine applies the resource-policy rules to the identity grants of request i.
+_combine(arn, req, grants, rpg, bnd, rpi, scpv, scp, ctx) := {"paths": paths, "unknown": unknown} if {
+	identity_ok := count(grants) > 0
+	bnd_ok := bnd.ok
+	id_paths := [_path(arn, req, "identity", [g.policy, g.statement], _conds(g, bnd), scpv, scp, object.get(g, "via", "")) |
+		identity_ok
+		bnd_ok
+		_resource_side_ok(rpi, arn, ctx)
+		some g in grants
+	]
+
+	# A resource policy naming the principal is enough in the resource's own account
+	# (boundaries do not limit it); across accounts the identity side must allow too.
+	rp_paths := [_path(arn, req, "resource policy", [rpi.name, g.statement], [c | c := g.condition; c != null], scpv, scp, "") |
+		rpi.owner == ctx.account
+		some g in rpg
+	]
+	cross_paths := [_path(arn, req, "resource policy", [rpi.name, g.statement], [c | c := g.condition; c != null], scpv, scp, "") |
+		rpi.owner != ctx.account
+		identity_ok
+		bnd_ok
+		some g in rpg
+	]
+	paths := array.concat(array.concat(id_paths, rp_paths), cross_paths)
+	unknown := [u |
+		count(paths) == 0
+		some u in _why_unknown(identity_ok, bnd, rpi, req, scpv)
+	]
+}
+
+_conds(g, bnd) := array.concat([c | c := g.condition; c != null], object.get(bnd, "conditions", []))
+
+# _resource_side_ok: the identity grant is enough on the resource side.
+# No resource policy applies (trail, log group), or a same-account bucket (identity
+# alone suffices for S3 in the same account), or a policy that lets the account's
+# IAM decide (account root or * named by an Allow: KMS delegation, cross-account).
+_resource_side_ok(rpi, _, ctx) if {
+	rpi.state == "none"
+	rpi.kind != "kms"
+	rpi.owner in {"", ctx.account}
+}
+
+_resource_side_ok(rpi, _, ctx) if {
+	rpi.kind == "none"
+	rpi.owner in {"", ctx.account}
+}
+
+_resource_side_ok(rpi, _, ctx) if {
+	rpi.kind == "s3"
+	rpi.owner == ctx.account
+}
+
+_resource_side_ok(rpi, _, _) if rpi.delegates
+
+_why_unknown(true, bnd, _, _, _) := [bnd.unknown] if bnd.unknown
+
+_why_unknown(true, bnd, rpi, _, _) := [rpi.reason] if {
+	bnd.ok
+	rpi.state == "unknown"
+}
+
+_why_unknown(true, bnd, rpi, _, _) := ["the bucket's owner is unknown (a bucket in another account?) and its policy was not read"] if {
+	bnd.ok
+	rpi.kind == "s3"
+	rpi.owner == ""
+	rpi.state != "unknown"
+	not rpi.delegates
+}
+
+# --- resource policies -------------------------------------------------------------
+
+# _resource_policies(ctx): for each request index, the resource policy's facts:
+# by_request[i] = {kind, state, owner, name, delegates, reason}; direct_grants[i][arn]
+# = Allow statements naming a principal of the account; denied[i][arn]; outside[i] =
+# Allow statements naming anyone else.
+_resource_policies(ctx) := {
+	"by_request": {i: _rp_info(r, e, ctx) | some i, r in ctx.reqs; e := evals[i]},
+	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals},
+	"deny_rules": {i: e.deny_rules | some i, e in evals},
+	"outside": {i: e.outside | some i, e in evals},
+	"named": {p: true | some _, e in evals; some g in e.allow_named; p := g.principal},
+} if {
+	evals := {i: _rp_eval(r, i, ctx) | some i, r in ctx.reqs}
+}
+
+_rp_info(r, e, _) := object.union(
+	{"kind": object.get(r.policy, "kind", "none"), "state": r.policy.state, "owner": object.get(r.policy, "owner", ""), "name": object.get(r.policy, "name", ""), "reason": object.get(r.policy, "reason", "")},
+	{"delegates": e.delegates},
+)
+
+_group_by_principal(grants) := {p: [g | some g in grants; g.principal == p] | some x in grants; p := x.principal}
+
+_rp_eval(r, _, ctx) := {"allow_named": [], "deny_rules": [], "outside": [], "delegates": false} if {
+	r.policy.state != "read"
+} else := {"allow_named": named, "deny_rules": deny_rules, "outside": outside, "delegates": delegates} if {
+	stmts := [[_sid(s, j), s] |
+		some j, s in _statements(r.policy.document)
+		r.action_lc in _actions(s, ctx)
+	]
+	allows := [[sid, s, _principal_names(s)] | some [sid, s] in stmts; s.Effect == "Allow"; _res_allow(s, r.resource)]
+	root := sprintf("arn:%s:iam::%s:root", [snapshot.partition, ctx.account])
+	named := [{"principal": p, "statement": sid, "condition": _condition(s)} |
+		some [sid, s, names] in allows
+		some p in names
+		_local[p]
+	]
+	delegates := count([n | some [_, _, names] in allows; some n in names; n in {root, "*"}]) > 0
+	deny_rules := [_deny_rule(s) |
+		some [_, s] in stmts
+		s.Effect == "Deny"
+		_condition(s) == null
+		_res_deny(s, r.resource)
+	]
+	outside := [{"principal": p, "statement": sid, "condition": _condition(s)} |
+		some [sid, s, names] in allows
+		some p in names
+		not _local[p]
+		p != root
+		not _rp_denies(deny_rules, p)
+	]
+}
+
+# _principal_names(stmt): the principals an Allow statement names, normalised
+# (a bare account id becomes its root ARN). NotPrincipal (everyone but ...) is "*".
+_principal_names(s) := {"*"} if s.Principal == "*"
+
+else := {"*"} if s.NotPrincipal
+
+else := {_normal_principal(p) |
+	some _, v in s.Principal
+	some p in _list(v)
+}
+
+_normal_principal(p) := sprintf("arn:%s:iam::%s:root", [snapshot.partition, p]) if regex.match(`^[0-9]{12}$`, p)
+
+else := role if {
+	# A session of one of the account's roles stands for the role.
+	parts := split(p, ":")
+	count(parts) == 6
+	parts[2] == "sts"
+	parts[4] == input.account_id
+	startswith(parts[5], "assumed-role/")
+	role := _role_by_name[split(parts[5], "/")[1]]
+} else := p
+
+_role_by_name := {r.name: arn | some arn, r in object.get(input, ["iam", "roles"], {})}
+
+# _deny_rule(s): whom an unconditional Deny statement covers: everyone ("*"),
+# everyone but its NotPrincipal, or the principals it names.
+_deny_rule(s) := {"all": true, "except": set()} if s.Principal == "*"
+
+else := {"all": true, "except": set()} if "*" in _list(s.Principal.AWS)
+
+else := {"all": true, "except": _principal_names(object.union(object.remove(s, ["NotPrincipal"]), {"Principal": s.NotPrincipal}))} if {
+	s.NotPrincipal
+} else := {"all": false, "names": _principal_names(s)}
+
+_rp_denies(rules, arn) if {
+	some d in rules
+	d.all
+	not arn in d.except
+	not _account_root(arn) in d.except
+}
+
+_rp_denies(rules, arn) if {
+	some d in rules
+	not d.all
+	arn in d.names
+}
+
+_account_root(arn) := sprintf("arn:%s:iam::%s:root", [snapshot.partition, split(arn, ":")[4]]) if count(split(arn, ":")) >= 6
+
+else := arn
+
+# --- paths -------------------------------------------------------------------------
+
+_path(arn, req, source, through, conditions, scpv, scp, via) := {
+	"action": req.action,
+	"resource": req.resource,
+	"kind": _kind(conditions),
+	"steps": array.concat(array.concat([_display(arn)], _via(via)), array.concat(through, [req.action, req.label])),
+	"source": source,
+	"conditions": conditions,
+	"scp": _scp_note(scpv, scp),
+	"scp_uncertain": _scp_uncertain(scpv, scp),
+}
+
+# _display(arn): "user/alice" for the account's principals, the full ARN (or "*") for others.
+_display(arn) := _short(arn) if _local[arn]
+
+else := arn
+
+_scp_uncertain(scpv, scp) if {
+	scp.unread
+} else if {
+	startswith(scpv, "unknown")
+} else := false
+
+_via("") := []
+
+_via(g) := [sprintf("member of %s", [_short(g)])] if g != ""
+
+_kind([]) := "direct"
+
+_kind(c) := "conditional" if count(c) > 0
+
+_scp_note(scpv, scp) := scp.summary if not scp.applies
+
+else := sprintf("SCPs: %s", [scpv])
+
+# --- the answer: direct paths, role assumption, escalation, outside principals ---------
+
+_principals(ctx, direct, group_evals, rp, scp_denied) := object.union_n([
+	{arn: {"type": d.type, "paths": d.paths, "unknown": sort(d.unknown)} |
+		some arn, d in direct
+		count(d.paths) + count(d.unknown) > 0
+	},
+	_indirect(direct, group_evals, scp_denied),
+	_outside(ctx, direct, rp),
+])
+
+# _able: the users and roles with a direct path (the targets of the one extra step).
+_able(direct) := {arn | some arn, d in direct; count(d.paths) > 0}
+
+# _indirect: principals without a direct path that reach one through a role they can
+# assume or one escalation step. Driven by each principal's own role and escalation
+# statements, against target lists computed once (T): an Allow on "*" takes the first
+# target, so the work stays linear in the principals, not principals x targets.
+_indirect(direct, group_evals, scp_denied) := {arn: {"type": l.type, "paths": paths, "unknown": sort(object.get(direct, [arn, "unknown"], []))} |
+	T := _targets(direct, group_evals)
+	some arn in ({a | some a, d in direct; count(d.paths) == 0} | (object.keys(T.named) - object.keys(direct)))
+	d := object.get(direct, arn, {"id": {"allow": [], "deny": set(), "extra": [], "unknown": set()}, "ceiling": false, "boundary": {"none": true}, "slr": false})
+	l := _local[arn]
+	paths := array.concat(_assumptions(arn, d, T, direct), _escalations(arn, l, d, T, direct, scp_denied))
+	count(paths) > 0
+}
+
+# _targets(direct, group_evals): the principals and groups that can (sorted lists),
+# the able roles whose trust admits the account, and the principals a trust names.
+_targets(direct, group_evals) := {
+	"users": sort([t | some t in able; _local[t].type == "user"]),
+	"roles": sort([t | some t in able; _local[t].type == "role"]),
+	"groups": sort([g | some g, e in group_evals; count(e.allow) > 0]),
+	"root_trusted": sort([[role, j, s] |
+		some role in able
+		_local[role].type == "role"
+		some j, s in _statements(object.get(input.iam.roles[role], "trust_policy", {}))
+		_trust_allows(s)
+		some n in _principal_names(s)
+		n in {_root, "*"}
+	]),
+	"named": {n: [[role, j, s] | some [m, role, j, s] in named; m == n] | some [n, _, _, _] in named},
+	"passrole": sort([[role, svc] |
+		some role in able
+		_local[role].type == "role"
+		some s in _statements(object.get(input.iam.roles[role], "trust_policy", {}))
+		s.Effect == "Allow"
+		some svc in _list(object.get(object.get(s, "Principal", {}), "Service", []))
+		compute_services[svc]
+	]),
+} if {
+	able := _able(direct)
+	named := [[n, role, j, s] |
+		some role in able
+		_local[role].type == "role"
+		some j, s in _statements(object.get(input.iam.roles[role], "trust_policy", {}))
+		_trust_allows(s)
+		some n in _principal_names(s)
+		_local[n]
+		n != role
+	]
+}
+
+_root := sprintf("arn:%s:iam::%s:root", [snapshot.partition, input.account_id])
+
+_trust_allows(s) if {
+	s.Effect == "Allow"
+	some a in _list(s.Action)
+	lower(a) in {"sts:assumerole", "sts:*", "*"}
+}
+
+# _assumptions: arn may assume a role that can: the role's trust names arn, or admits
+# the account (or anyone) and arn's own policies allow sts:AssumeRole on it.
+_assumptions(arn, d, T, direct) := array.concat(
+	[_role_path(arn, role, j, s, direct) | some [role, j, s] in array.slice(object.get(T.named, arn, []), 0, 1)],
+	[_role_path(arn, role, j, s, direct) |
+		some x in array.slice(
+			[x |
+				some x in d.id.extra
+				x.action == "sts:assumerole"
+				x.effect == "Allow"
+			],
+			0, 1,
+		)
+		some [role, j, s] in _pick_triples(d.id, x, T.root_trusted)
+	],
+)
+
+_role_path(arn, role, j, s, direct) := {
+	"action": first.action, "resource": first.resource, "kind": "role",
+	"steps": array.concat([_short(arn), sprintf("sts:AssumeRole %s (trust %s%s)", [_short(role), _sid(s, j), _cond_text(_condition(s))])], array.slice(first.steps, 1, count(first.steps))),
+	"source": "role", "conditions": [c | c := _condition(s); c != null], "scp": first.scp,
+	"scp_uncertain": first.scp_uncertain,
+} if {
+	first := direct[role].paths[0]
+}
+
+_cond_text(null) := ""
+
+_cond_text(c) := sprintf(", if %s", [json.marshal(c)]) if c != null
+
+# _pick_triples(id, x, triples): the first [role, ...] whose role x allows and no
+# unconditional Deny of id covers.
+_pick_triples(id, x, triples) := array.slice(
+	[t |
+		some t in triples
+		_res_allow(x.statement_doc, t[0])
+		not _identity_denies_on(id, x.action, t[0])
+	],
+	0, 1,
+) if {
+	not _every_resource(x.statement_doc)
+} else := array.slice([t | some t in triples; not _identity_denies_on(id, x.action, t[0])], 0, 1) if {
+	_has_deny(id, x.action)
+} else := array.slice(triples, 0, 1)
+
+# _pick(id, x, targets): the same for a list of target ARNs.
+_pick(id, x, targets) := array.slice(
+	[t |
+		some t in targets
+		_res_allow(x.statement_doc, t)
+		not _identity_denies_on(id, x.action, t)
+	],
+	0, 1,
+) if {
+	not _every_resource(x.statement_doc)
+} else := array.slice([t | some t in targets; not _identity_denies_on(id, x.action, t)], 0, 1) if {
+	_has_deny(id, x.action)
+} else := array.slice(targets, 0, 1)
+
+_every_resource(stmt) if "*" in _list(stmt.Resource)
+
+_has_deny(id, action) if {
+	some y in id.extra
+	y.action == action
+	y.effect == "Deny"
+}
+
+_identity_denies_on(id, action, target) if {
+	some x in id.extra
+	x.action == action
+	x.effect == "Deny"
+	x.condition == null
+	_res_deny(x.statement_doc, target)
+}
+
+# _grant_on(id, action, target): the first identity statement that allows action on
+# target (undefined when none does, or an unconditional Deny covers it).
+_grant_on(id, action, target) := grants[0] if {
+	not _identity_denies_on(id, action, target)
+	grants := [x |
+		some x in id.extra
+		x.action == action
+		x.effect == "Allow"
+		_res_allow(x.statement_doc, target)
+	]
+	count(grants) > 0
+}
+
+# _escalations: one step that gives arn (or a principal it controls) a permission
+# to blind, each reported with the step; one target per escalation statement.
+_escalations(arn, l, d, T, direct, scp_denied) := [p |
+	some x in d.id.extra
+	x.effect == "Allow"
+	escalation_actions[x.action]
+	some [target, what, needs] in _step_targets(arn, l, d, T, x)
+	_step_permitted(d, x.action, target, scp_denied)
+	_also(d.id, needs)
+	p := _esc_path(arn, x.action, target, what, x, direct)
+]
+
+# _step_targets(arn, l, d, T, x): [target, what, second action] for statement x.
+# A step that writes the principal's own policies (itself, its group, its policy)
+# helps only when nothing caps it (d.ceiling: no Deny, boundary or SCP stops the new grant).
+_step_targets(arn, l, d, T, x) := [[arn, "itself", ""] |
+	d.ceiling
+	_res_allow(x.statement_doc, arn)
+	not _identity_denies_on(d.id, x.action, arn)
+] if {
+	x.action in {"iam:attachuserpolicy", "iam:putuserpolicy", "iam:attachrolepolicy", "iam:putrolepolicy"}
+	_self_action(l.type, x.action)
+} else := [[g, "its group", ""] | d.ceiling; some g in _pick(d.id, x, object.get(l.p, "groups", []))] if {
+	x.action in {"iam:attachgrouppolicy", "iam:putgrouppolicy"}
+} else := [[p, "its customer-managed policy", ""] | d.ceiling; some p in _pick(d.id, x, _own_customer_policies(l.p))] if {
+	x.action in {"iam:createpolicyversion", "iam:setdefaultpolicyversion"}
+} else := [[t, "a user that can", ""] | some t in _pick(d.id, x, [u | some u in T.users; u != arn])] if {
+	x.action in {"iam:createaccesskey", "iam:createloginprofile", "iam:updateloginprofile"}
+} else := [[t, "a role that can", ""] | some t in _pick(d.id, x, [r | some r in T.roles; r != arn])] if {
+	x.action == "iam:updateassumerolepolicy"
+} else := [[g, "a group that can", ""] | l.type == "user"; some g in _pick(d.id, x, [g | some g in T.groups; not g in object.get(l.p, "groups", [])])] if {
+	x.action == "iam:addusertogroup"
+} else := [[role, sprintf("a role that can, run by %s", [svc]), compute_services[svc]] |
+	some [role, svc] in _pick_triples(d.id, x, [t | some t in T.passrole; t[0] != arn; _also(d.id, compute_services[t[1]])])
+] if {
+	x.action == "iam:passrole"
+} else := []
+
+_self_action("user", action) if action in {"iam:attachuserpolicy", "iam:putuserpolicy"}
+
+_self_action("role", action) if action in {"iam:attachrolepolicy", "iam:putrolepolicy"}
+
+_own_customer_policies(p) := [a |
+	some a in object.get(p, "attached_policies", [])
+	not object.get(input.iam.policies, [a, "aws_managed"], false)
+]
+
+# _step_permitted: the escalation action itself is not denied by an SCP (an
+# unconditional Deny on every resource) and the principal's boundary allows it.
+_step_permitted(d, action, target, scp_denied) if {
+	_scp_spares(d.slr, action, scp_denied)
+	_boundary_permits(d.boundary, action, target)
+}
+
+_scp_spares(true, _, _)
+
+_scp_spares(false, action, scp_denied) if not scp_denied[action]
+
+_boundary_permits(b, _, _) if b.none
+
+_boundary_permits(b, action, target) if _grant_on(b, action, target)
+
+# _scp_denied_steps(scp): the escalation and role actions the SCPs deny on every
+# resource (asked as requests on "*", which only a Deny on "*" covers).
+_scp_denied_steps(scp) := set() if {
+	not scp.applies
+} else := {action |
+	some i, verdict in _scp_verdicts(scp, _steps_ctx)
+	verdict == "denied"
+	action := _steps_ctx.reqs[i].action
+}
+
+_steps_ctx := _context([{"action": x, "resource": "*", "label": "*", "action_lc": x, "policy": {"kind": "none", "state": "none", "owner": ""}} | some x in _extra])
+
+# _also(id, action): the escalation's second action (starting the compute a role is
+# passed to) is allowed on some resource; "" when none is needed.
+_also(_, "")
+
+_also(id, action) if _grant_on(id, action, "*")
+
+_esc_path(arn, action, target, what, x, direct) := {
+	"action": first.action, "resource": first.resource, "kind": "escalation",
+	"steps": array.concat(
+		[_short(arn), x.policy, x.statement, sprintf("escalation: %s on %s (%s)", [action, _short(target), what])],
+		array.slice(first.steps, 1, count(first.steps)),
+	),
+	"source": "escalation",
+	"conditions": [c | c := x.condition; c != null],
+	"scp": first.scp,
+	"scp_uncertain": first.scp_uncertain,
+} if {
+	first := direct[target].paths[0]
+} else := {
+	"action": "(any action it grants)", "resource": _short(target), "kind": "escalation",
+	"steps": [_short(arn), x.policy, x.statement, sprintf("escalation: %s on %s (%s), then any action the new policy grants", [action, _short(target), what]), "(any action it grants)", _short(target)],
+	"source": "escalation",
+	"conditions": [c | c := x.condition; c != null],
+	"scp": "the boundary and SCPs of the target are not evaluated for an escalation",
+	"scp_uncertain": false,
+}
+
+# _outside: principals outside the account let in by a resource policy (bucket, key)
+# or by the trust policy of a role that can.
+_outside(ctx, direct, rp) := {p: {"type": "outside", "paths": paths, "unknown": []} |
+	grants := array.concat(
+		[[g.principal, _path(g.principal, ctx.reqs[i], "resource policy", [rp.by_request[i].name, g.statement], [c | c := g.condition; c != null], "", {"applies": false, "summary": "their own account's policies decide too"}, "")] |
+			some i, list in rp.outside
+			some g in list
+		],
+		_trusted_outside(direct),
+	)
+	some x in grants
+	p := x[0]
+	paths := [y[1] | some y in grants; y[0] == p]
+}
+
+_trusted_outside(direct) := [[n, path] |
+	some role in _able(direct)
+	r := input.iam.roles[role]
+	some j, s in _statements(object.get(r, "trust_policy", {}))
+	s.Effect == "Allow"
+	_assumes(s)
+	some n in _outside_names(s)
+	first := direct[role].paths[0]
+	path := {
+		"action": first.action, "resource": first.resource, "kind": "role",
+		"steps": array.concat([n, sprintf("assume %s (trust %s%s)", [_short(role), _sid(s, j), _cond_text(_condition(s))])], array.slice(first.steps, 1, count(first.steps))),
+		"source": "role", "conditions": [c | c := _condition(s); c != null], "scp": first.scp,
+		"scp_uncertain": first.scp_uncertain,
+	}
+]
+
+# _outside_names: the principals a trust statement admits that are not this
+# account's users and roles nor its root (whose users are covered by _assumptions),
+# nor compute services (covered by iam:PassRole).
+# _assumes(s): a trust statement allows one of the sts:AssumeRole* actions.
+_assumes(s) if {
+	some a in _list(s.Action)
+	glob.match(lower(a), null, "sts:assumerole*")
+}
+
+_assumes(s) if {
+	some a in _list(s.Action)
+	lower(a) in {"*", "sts:*", "sts:assumerole", "sts:assumerolewithsaml", "sts:assumerolewithwebidentity"}
+}
+
+_outside_names(s) := {n |
+	some n in _principal_names(s)
+	not _local[n]
+	n != sprintf("arn:%s:iam::%s:root", [snapshot.partition, input.account_id])
+	not compute_services[n]
+}
+
+# --- gaps ----------------------------------------------------------------------------
+
+# _gaps: why the whole answer may be incomplete.
+_gaps contains "IAM could not be read (see the collection errors)" if not input.iam
+
+_gaps contains sprintf("the IAM %s were not collected", [name]) if {
+	input.iam
+	some name in ["users", "roles", "policies"]
+	object.get(input.iam, name, null) == null
+}
