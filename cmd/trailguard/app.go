@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/compliance"
 	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/internal/suggest"
 	"github.com/trailguard/trailguard/report"
 	"github.com/trailguard/trailguard/schema"
 	"github.com/trailguard/trailguard/snapshot"
@@ -55,14 +57,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
-		Name:            "trailguard",
-		Usage:           "audit how well an AWS account protects its CloudTrail audit trail",
-		Version:         version,
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		HideHelpCommand: true,
-		ExitErrHandler:  func(*cli.Context, error) {}, // run() prints and maps exit codes
+	app := &cli.App{
+		Name:                 "trailguard",
+		Usage:                "audit how well an AWS account protects its CloudTrail audit trail",
+		Version:              buildVersion(),
+		EnableBashCompletion: true,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		HideHelpCommand:      true,
+		ExitErrHandler:       func(*cli.Context, error) {}, // run() prints and maps exit codes
 		Commands: []*cli.Command{
 			evalCommand(),
 			collectCommand(),
@@ -74,6 +77,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			bundleCommand(),
 			newCommand(),
 			docCommand(),
+			completionCommand(),
 			{
 				Name:  "iam-policy",
 				Usage: "print the least-privilege, read-only IAM policy that collect and scan need",
@@ -92,6 +96,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			},
 		},
 	}
+	withUsageErrors(app)
+	return app
 }
 
 // usageError is an error the user can fix by changing the command line or the input.
@@ -131,10 +137,17 @@ func evalFlags() []cli.Flag {
 
 func evalAction(c *cli.Context) error {
 	if c.NArg() != 1 {
-		return usageError("eval takes exactly one snapshot file, got %d arguments (usage: trailguard eval SNAPSHOT.json)", c.NArg())
+		return usageError("eval takes exactly one snapshot file (- for standard input), got %d arguments (usage: trailguard eval SNAPSHOT.json)", c.NArg())
 	}
 	path := c.Args().First()
 	return evaluate(c, func() (snapshot.Document, string, error) {
+		if path == "-" { // collect | eval -
+			doc, err := snapshot.Read(c.App.Reader, "standard input")
+			if err != nil {
+				return nil, "", inputError(err)
+			}
+			return doc, "-", nil
+		}
 		doc, err := snapshot.ReadFile(path)
 		if err != nil {
 			return nil, "", inputError(err)
@@ -203,6 +216,9 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	if err != nil {
 		return err
 	}
+	if err := checkFilter(filter, engine.Checks()); err != nil {
+		return err
+	}
 	all, err := engine.Eval(ctx, doc)
 	if err != nil {
 		return inputError(err)
@@ -230,11 +246,33 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	if err := finish(true); err != nil {
 		return cli.Exit(err.Error(), exitError)
 	}
-	if failOn != "" && len(findings.Failing(shown, failOn)) > 0 {
+	for _, o := range outs {
+		if o.file != "" {
+			fmt.Fprintf(c.App.ErrWriter, "trailguard: wrote the %s report to %s\n", o.format, o.file)
+		}
+	}
+	// --check and --severity choose what is judged; --status only what is shown.
+	judged := filter.Judged().Apply(all)
+	if failOn != "" && len(findings.Failing(judged, failOn)) > 0 {
 		return cli.Exit("", exitFindings)
 	}
-	if failOnUnknown && findings.Summarize(shown).Unknown > 0 {
+	if failOnUnknown && findings.Summarize(judged).Unknown > 0 {
 		return cli.Exit("", exitFindings)
+	}
+	return nil
+}
+
+// checkFilter refuses a --check that matches none of the loaded checks: a
+// typo would otherwise judge nothing and pass.
+func checkFilter(f findings.Filter, checks []findings.Check) error {
+	ids := make([]string, len(checks))
+	for i, ch := range checks {
+		ids[i] = ch.ID
+	}
+	for _, p := range f.Checks {
+		if !slices.ContainsFunc(ids, func(id string) bool { return findings.MatchCheckID(p, id) }) {
+			return usageError("--check: %q matches no check%s (see trailguard policies)", p, suggest.Hint(p, ids))
+		}
 	}
 	return nil
 }
@@ -304,7 +342,15 @@ type target struct{ format, file string }
 // may go to standard output and no file may be named twice.
 func parseTargets(values []string, output string) ([]target, error) {
 	if len(values) == 0 {
-		values = []string{"table"}
+		format := "table"
+		if output != "" && output != "-" {
+			f, err := formatOf(output)
+			if err != nil {
+				return nil, err
+			}
+			format = f
+		}
+		values = []string{format}
 	}
 	var ts []target
 	seen := map[string]bool{}
@@ -337,6 +383,29 @@ func parseTargets(values []string, output string) ([]target, error) {
 		ts = append(ts, target{format: format, file: file})
 	}
 	return ts, nil
+}
+
+// formatByExtension is the format -o FILE writes when no --format is given.
+var formatByExtension = map[string]string{
+	".txt": "table", ".json": "json", ".sarif": "sarif", ".xml": "junit",
+	".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".csv": "csv",
+}
+
+// formatOf is the report format of file, from its extension.
+func formatOf(file string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(file))
+	f, ok := formatByExtension[ext]
+	if ok && slices.Contains(report.Formats(), f) {
+		return f, nil
+	}
+	var known []string
+	for e, f := range formatByExtension {
+		if slices.Contains(report.Formats(), f) {
+			known = append(known, e)
+		}
+	}
+	slices.Sort(known)
+	return "", fmt.Errorf("cannot tell the format of %s from its extension %q (known: %s); name it, e.g. -f sarif -o %s", file, ext, strings.Join(known, " "), file)
 }
 
 type output struct {
