@@ -367,6 +367,7 @@ func parseChecked(srcs []Source) (map[string]*ast.Module, error) {
 				continue
 			}
 			mods[name] = m
+			errs = append(errs, metadataKeyErrors(name, src.Modules[name], m)...)
 		}
 	}
 	if len(errs) > 0 {
