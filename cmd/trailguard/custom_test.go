@@ -21,6 +21,7 @@ const acme = "../../bundles/examples/acme"
 // customCheck is a valid custom check; %s is replaced by its id.
 const customCheck = `# METADATA
 # title: Trails are named
+# description: Every trail has a name.
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -115,13 +116,13 @@ func TestEvalCustomPolicyErrors(t *testing.T) {
 		want  []string // substrings of the one-line error
 	}{
 		{"syntax", map[string]string{"a.rego": "package custom.x\n\nallow if {\n"}, []string{"a.rego:4:", "rego_parse_error"}},
-		{"unknown builtin", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `no.such_builtin(trail.name)`, 1)}, []string{"a.rego:15:", "undefined function no.such_builtin"}},
-		{"sandbox", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `http.send({"method": "GET", "url": trail.name})`, 1)}, []string{"a.rego:15:", "http.send is not allowed"}},
-		{"environment", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `opa.runtime().env.AWS_SECRET_ACCESS_KEY == trail.name`, 1)}, []string{"a.rego:15:", "opa.runtime is not allowed"}},
-		{"missing METADATA", map[string]string{"a.rego": "package trailguard.checks.mine\n\nfindings := set()\n"}, []string{"a.rego:1:", "has no package METADATA"}},
+		{"unknown builtin", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `no.such_builtin(trail.name)`, 1)}, []string{"a.rego:16:", "undefined function no.such_builtin"}},
+		{"sandbox", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `http.send({"method": "GET", "url": trail.name})`, 1)}, []string{"a.rego:16:", "http.send is not allowed"}},
+		{"environment", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `opa.runtime().env.AWS_SECRET_ACCESS_KEY == trail.name`, 1)}, []string{"a.rego:16:", "opa.runtime is not allowed"}},
+		{"missing METADATA", map[string]string{"a.rego": "package trailguard.checks.mine\n\nfindings := set()\n"}, []string{"a.rego:3:", "has no package METADATA"}},
 		{"duplicate id", map[string]string{"a.rego": good, "b.rego": check("CUSTOM-001", "other")}, []string{"b.rego: check id CUSTOM-001 is also used by", "a.rego"}},
 		{"clash with built-in id", map[string]string{"a.rego": check("TG-CT-005", "named")}, []string{"a.rego", "check id TG-CT-005", "log_file_validation.rego"}},
-		{"misspelled field", map[string]string{"a.rego": strings.Replace(good, `trail.name`, `trail.nmae`, 1)}, []string{"a.rego:15:", `has no field "nmae"`}},
+		{"misspelled field", map[string]string{"a.rego": strings.Replace(good, `trail.name`, `trail.nmae`, 1)}, []string{"a.rego:16:", `has no field "nmae"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
