@@ -46,10 +46,12 @@ type Options struct {
 	// Region is the AWS region whose Security Hub receives ASFF findings
 	// (asff only; it goes into ProductArn). Empty means us-east-1.
 	Region string
+	// Width is the number of columns the table fits (table only; 0 means DefaultWidth).
+	Width int
 }
 
 var factories = map[string]func(Options) Writer{
-	"table":    func(o Options) Writer { return NewTable(o.Color) },
+	"table":    func(o Options) Writer { t := NewTable(o.Color); t.Width = o.Width; return t },
 	"json":     func(Options) Writer { return NewJSON() },
 	"sarif":    func(Options) Writer { return NewSARIF() },
 	"junit":    func(Options) Writer { return NewJUnit() },

@@ -10,11 +10,13 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/compliance"
@@ -461,7 +463,7 @@ func openTargets(c *cli.Context, ts []target) ([]output, func(ok bool) error, er
 			files = append(files, pending{f: f, path: t.file})
 			w = f
 		}
-		wr, err := report.New(t.format, report.Options{Color: useColor(c, w), Region: c.String("asff-region")})
+		wr, err := report.New(t.format, report.Options{Color: useColor(c, w), Region: c.String("asff-region"), Width: termWidth(w)})
 		if err != nil {
 			finish(false)
 			return nil, nil, err
@@ -469,6 +471,20 @@ func openTargets(c *cli.Context, ts []target) ([]output, func(ok bool) error, er
 		outs = append(outs, output{target: t, w: w, writer: wr})
 	}
 	return outs, finish, nil
+}
+
+// termWidth is the width of the terminal out writes to, else COLUMNS, else
+// 0 (the table's default).
+func termWidth(out io.Writer) int {
+	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 0
 }
 
 // useColor colours only a terminal, and never when NO_COLOR is set or --no-color given.
