@@ -28,6 +28,11 @@ func FuzzMetricFilterPattern(f *testing.F) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		f.Fatal(err)
 	}
+	// What the alarm checks do not read is dropped (the other checks then
+	// report UNKNOWN), so that each execution is cheap.
+	for _, k := range []string{"iam", "buckets", "kms_keys", "event_data_stores"} {
+		delete(doc, k)
+	}
 	var filter map[string]any // the first metric filter of the first log group
 	for _, lg := range doc["log_groups"].(map[string]any) {
 		filter = lg.(map[string]any)["metric_filters"].([]any)[0].(map[string]any)
