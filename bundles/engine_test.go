@@ -276,3 +276,41 @@ func TestBalancedRuns(t *testing.T) {
 		}
 	}
 }
+
+// The thresholds a --param may set are those the loaded policies read.
+func TestKnownParams(t *testing.T) {
+	const custom = `# METADATA
+# title: Custom
+# description: d
+# scope: package
+# custom:
+#   id: ACME-P
+#   severity: low
+package acme.p
+
+import data.trailguard.lib.params
+import data.trailguard.lib.result
+
+findings contains result.pass("r", "", "ok") if {
+	data.params.acme_min_size > 0
+	params.value("acme_by_helper") != null
+}
+`
+	e, err := New(context.Background(), Options{Data: map[string]any{"params": map[string]any{"acme_from_data": 3}}},
+		Source{Name: "custom", Modules: map[string]string{"custom/p.rego": custom}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.Params()
+	for _, name := range []string{"min_log_retention_days", "acme_min_size", "acme_by_helper", "acme_from_data"} {
+		if _, ok := got[name]; !ok {
+			t.Errorf("threshold %s not known: %v", name, got)
+		}
+	}
+	if got["min_log_retention_days"] == nil || got["acme_from_data"] == nil {
+		t.Errorf("defaults missing: %v", got)
+	}
+	if _, ok := got["acme_unknown"]; ok {
+		t.Error("an unread threshold is known")
+	}
+}

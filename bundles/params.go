@@ -32,11 +32,16 @@ func knownParams(ctx context.Context, c *ast.Compiler, data map[string]any) (map
 					}
 				}
 			case ast.Call:
-				if ref, ok := v[0].Value.(ast.Ref); ok && ref.Equal(paramsValue) && len(v) == 2 {
-					if s, ok := v[1].Value.(ast.String); ok {
-						known[string(s)] = nil
-					}
-				}
+				noteParamCall(known, v[0], v[1:])
+			}
+			return false
+		})
+	}
+	for _, m := range c.Modules {
+		// Compiled calls are expressions: operator first, then the operands.
+		ast.WalkExprs(m, func(x *ast.Expr) bool {
+			if x.IsCall() {
+				noteParamCall(known, ast.NewTerm(x.Operator()), x.Operands())
 			}
 			return false
 		})
@@ -60,3 +65,24 @@ func knownParams(ctx context.Context, c *ast.Compiler, data map[string]any) (map
 // Params returns every threshold name the loaded checks read, with its
 // default value (nil when it has none).
 func (e *Engine) Params() map[string]any { return maps.Clone(e.params) }
+
+// noteParamCall records the threshold a call reads: params.value("NAME") or
+// object.get(data.params, "NAME", default).
+func noteParamCall(known map[string]any, op *ast.Term, args []*ast.Term) {
+	ref, ok := op.Value.(ast.Ref)
+	if !ok {
+		return
+	}
+	switch {
+	case ref.Equal(paramsValue) && len(args) >= 1:
+		if s, ok := args[0].Value.(ast.String); ok {
+			known[string(s)] = nil
+		}
+	case ref.Equal(objectGet) && len(args) >= 2:
+		if root, ok := args[0].Value.(ast.Ref); ok && root.Equal(paramsRoot) {
+			if s, ok := args[1].Value.(ast.String); ok {
+				known[string(s)] = nil
+			}
+		}
+	}
+}
