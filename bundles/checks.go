@@ -53,14 +53,36 @@ func readChecks(c *ast.Compiler) ([]findings.Check, error) {
 		byID[chk.ID] = chk
 		checks = append(checks, chk)
 	}
-	// Packages under the checks namespace without METADATA are errors too.
+	// A package that defines findings is a check: without package METADATA
+	// (or without custom.id in it) it would silently report nothing. Packages
+	// under the checks namespace must be checks.
 	for _, name := range sortedKeys(c.Modules) {
 		m := c.Modules[name]
 		pkg := m.Package.Path.String()
-		if strings.HasPrefix(pkg, checksNamespace) && !seenPkg[pkg] && !strings.HasSuffix(pkg, "_test") {
-			seenPkg[pkg] = true
-			errs = append(errs, fmt.Sprintf("%s:%d: package %s has no package METADATA (title, custom.id, custom.severity)", name, m.Package.Location.Row, pkg))
+		if seenPkg[pkg] || strings.HasSuffix(pkg, "_test") {
+			continue
 		}
+		findingsRule := moduleFindingsRule(m)
+		if findingsRule == nil && !strings.HasPrefix(pkg, checksNamespace) {
+			continue
+		}
+		if findingsRule == nil && definesFindings(c, m.Package.Path) {
+			continue // reported at the module that defines findings
+		}
+		seenPkg[pkg] = true
+		if ann := packageAnnotation(m); ann != nil {
+			errs = append(errs, fmt.Sprintf("%s:%d: METADATA of package %s has no custom.id: a package that defines findings is a check and needs custom.id, custom.severity, title and description", name, ann.Location.Row, pkg))
+			continue
+		}
+		if ra := ruleAnnotation(m); ra != nil {
+			errs = append(errs, fmt.Sprintf("%s:%d: METADATA is on rule %s, not on the package: move the block above `package %s` and give it scope: package", name, ra.Location.Row, ra.GetTargetPath(), strings.TrimPrefix(pkg, "data.")))
+			continue
+		}
+		row := m.Package.Location.Row
+		if findingsRule != nil {
+			row = findingsRule.Location.Row
+		}
+		errs = append(errs, fmt.Sprintf("%s:%d: package %s defines findings but has no package METADATA (a # METADATA block above `package` with title, description, custom.id and custom.severity)", name, row, pkg))
 	}
 	if len(errs) > 0 {
 		return nil, &PolicyError{Msg: errs[0], All: errs}
@@ -105,6 +127,27 @@ func packageAnnotation(m *ast.Module) *ast.Annotations {
 	return nil
 }
 
+// moduleFindingsRule returns the first findings rule of m, or nil.
+func moduleFindingsRule(m *ast.Module) *ast.Rule {
+	for _, r := range m.Rules {
+		if r.Head.Ref().String() == "findings" || r.Head.Name == "findings" {
+			return r
+		}
+	}
+	return nil
+}
+
+// ruleAnnotation returns the first rule-scoped METADATA of m that carries a
+// check's custom.id (the conftest habit of annotating the rule), or nil.
+func ruleAnnotation(m *ast.Module) *ast.Annotations {
+	for _, a := range m.Annotations {
+		if _, ok := a.Custom["id"]; ok && (a.Scope == "rule" || a.Scope == "document") {
+			return a
+		}
+	}
+	return nil
+}
+
 func definesFindings(c *ast.Compiler, pkg ast.Ref) bool {
 	return len(c.GetRules(pkg.Append(ast.StringTerm("findings")))) > 0
 }
@@ -123,6 +166,9 @@ func checkFromAnnotation(file, pkg string, a *ast.Annotations) (findings.Check, 
 	}
 	if chk.Title == "" {
 		return chk, fmt.Errorf("%s: METADATA title is missing for check %s", where, chk.ID)
+	}
+	if chk.Description == "" {
+		return chk, fmt.Errorf("%s: METADATA description is missing for check %s (why it matters, what is checked, when it reports UNKNOWN)", where, chk.ID)
 	}
 	sev, _ := a.Custom["severity"].(string)
 	s, err := findings.ParseSeverity(sev)

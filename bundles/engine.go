@@ -50,6 +50,7 @@ type Engine struct {
 	groups   []group // evaluated concurrently, together covering checks in order
 	compiler *ast.Compiler
 	store    storage.Store
+	params   map[string]any // known thresholds and their defaults
 }
 
 // group is one prepared query for the checks[first:first+n].
@@ -108,8 +109,12 @@ func New(ctx context.Context, opts Options, extra ...Source) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	known, err := knownParams(ctx, compiler, opts.Data)
+	if err != nil {
+		return nil, err
+	}
 	store := inmem.NewFromObject(storeData(opts))
-	e := &Engine{checks: checks, compiler: compiler, store: store}
+	e := &Engine{checks: checks, compiler: compiler, store: store, params: known}
 	// Checks are sorted by id, so a contiguous run keeps a family (TG-S3-*,
 	// TG-CW-*, ...) and the library rules it shares in one query, where they
 	// are computed once. Runs are cut where the checks' sizes (expressions in
@@ -362,6 +367,7 @@ func parseChecked(srcs []Source) (map[string]*ast.Module, error) {
 				continue
 			}
 			mods[name] = m
+			errs = append(errs, metadataKeyErrors(name, src.Modules[name], m)...)
 		}
 	}
 	if len(errs) > 0 {

@@ -104,11 +104,37 @@ func TestPolicyErrors(t *testing.T) {
 			`custom/a.rego:14: s (input.trails[_].status) has no field "is_loging" (fields: is_logging,`},
 		{"misspelled field under every", meta + "package acme.a\nfindings contains 1 if {\n\tevery k in input.kms_keys {\n\t\tk.rotation\n\t}\n}\n",
 			`has no field "rotation"`},
+		{"misspelled field through a helper's map", meta + "package acme.a\nimport data.trailguard.lib.buckets\nfindings contains name if {\n\tsome name, bucket in buckets.evaluated\n\tnot bucket.object_lok.enabled\n}\n",
+			`custom/a.rego:14: bucket (trailguard.lib.buckets.evaluated[_]) has no field "object_lok" (fields: acl, arn,`},
+		{"misspelled field through a helper's object.get", meta + "package acme.a\nimport data.trailguard.lib.snapshot\nfindings contains arn if {\n\tsome arn, trail in snapshot.trails\n\tnot trail.log_file_validation_enabld\n}\n",
+			`custom/a.rego:14: trail (trailguard.lib.snapshot.trails[_]) has no field "log_file_validation_enabld"`},
+		{"misspelled field through a helper function", meta + "package acme.a\nimport data.trailguard.lib.snapshot\nfindings contains arn if {\n\tsome arn, trail in snapshot.trails\n\tk := snapshot.kms_key(trail)\n\tk.rotation_enabld\n}\n",
+			`custom/a.rego:15: k (trailguard.lib.snapshot.kms_key(...)) has no field "rotation_enabld" (fields: account_id,`},
+		{"misspelled field through a helper's set", meta + "package acme.a\nimport data.trailguard.lib.buckets\nfindings contains n if {\n\tsome n, trails in buckets.trails_by_bucket\n\tsome t in trails\n\tt.s3_bucket_nme\n}\n",
+			`custom/a.rego:15: t (`},
+		{"misspelled field through a helper, indexed", meta + "package acme.a\nimport data.trailguard.lib.buckets\nfindings contains n if {\n\tsome n in buckets.trail_buckets\n\tbuckets.evaluated[n].versioning.mfa_delet\n}\n",
+			`custom/a.rego:14: trailguard.lib.buckets.evaluated[n].versioning has no field "mfa_delet"`},
+		{"misspelled field in a check without schemas", strings.Replace(meta, "# schemas:\n#   - input: schema.snapshot\n", "", 1) + "package acme.a\nfindings contains x if { x := input.acount_id }\n",
+			`input has no field "acount_id"`},
 		{"unknown builtin", meta + "package acme.a\nfindings contains x if { x := result.new(\"a\") }\n",
 			"custom/a.rego:11: undefined function result.new"},
 		{"missing severity", strings.Replace(meta, "#   severity: high\n", "", 1) + "package acme.a\nfindings contains 1 if true\n",
 			"custom/a.rego:1: METADATA custom.severity of ACME-1"},
 		{"no findings rule", meta + "package acme.a\nallow := true\n", "check ACME-1 defines no `findings` rule"},
+		{"findings without METADATA", "package acme.a\n\nfindings contains 1 if true\n",
+			"custom/a.rego:3: package data.acme.a defines findings but has no package METADATA"},
+		{"METADATA without custom.id", strings.Replace(meta, "#   id: ACME-1\n", "", 1) + "package acme.a\nfindings contains 1 if true\n",
+			"custom/a.rego:1: METADATA of package data.acme.a has no custom.id"},
+		{"METADATA on the rule (conftest habit)", "package acme.a\n\n" + strings.Replace(meta, "# scope: package\n", "", 1) + "findings contains 1 if true\n",
+			"custom/a.rego:3: METADATA is on rule data.acme.a.findings, not on the package: move the block above `package acme.a`"},
+		{"unknown METADATA key", strings.Replace(meta, "# scope: package\n", "# scope: package\n# remediaton: fix it\n", 1) + "package acme.a\nfindings contains 1 if true\n",
+			`custom/a.rego:5: unknown METADATA key "remediaton" (did you mean custom.remediation? it belongs under custom:)`},
+		{"unknown custom key", strings.Replace(meta, "#   severity: high\n", "#   severity: high\n#   severty: low\n", 1) + "package acme.a\nfindings contains 1 if true\n",
+			`custom/a.rego:10: unknown METADATA key custom.severty (did you mean severity?)`},
+		{"unknown remediation key", strings.Replace(meta, "#   severity: high\n", "#   severity: high\n#   remediation:\n#     consle: x\n", 1) + "package acme.a\nfindings contains 1 if true\n",
+			`custom/a.rego:11: unknown METADATA key custom.remediation.consle (did you mean console?)`},
+		{"missing description", strings.Replace(meta, "# description: d\n", "", 1) + "package acme.a\nfindings contains 1 if true\n",
+			"METADATA description is missing for check ACME-1"},
 		{"duplicate id", strings.Replace(meta, "ACME-1", "TG-CT-005", 1) + "package acme.a\nfindings contains 1 if true\n",
 			"check id TG-CT-005 is also used by"},
 	}
@@ -248,5 +274,43 @@ func TestBalancedRuns(t *testing.T) {
 		if got := balancedRuns(tc.weights, tc.n); !slices.Equal(got, tc.want) {
 			t.Errorf("balancedRuns(%v, %d) = %v, want %v", tc.weights, tc.n, got, tc.want)
 		}
+	}
+}
+
+// The thresholds a --param may set are those the loaded policies read.
+func TestKnownParams(t *testing.T) {
+	const custom = `# METADATA
+# title: Custom
+# description: d
+# scope: package
+# custom:
+#   id: ACME-P
+#   severity: low
+package acme.p
+
+import data.trailguard.lib.params
+import data.trailguard.lib.result
+
+findings contains result.pass("r", "", "ok") if {
+	data.params.acme_min_size > 0
+	params.value("acme_by_helper") != null
+}
+`
+	e, err := New(context.Background(), Options{Data: map[string]any{"params": map[string]any{"acme_from_data": 3}}},
+		Source{Name: "custom", Modules: map[string]string{"custom/p.rego": custom}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.Params()
+	for _, name := range []string{"min_log_retention_days", "acme_min_size", "acme_by_helper", "acme_from_data"} {
+		if _, ok := got[name]; !ok {
+			t.Errorf("threshold %s not known: %v", name, got)
+		}
+	}
+	if got["min_log_retention_days"] == nil || got["acme_from_data"] == nil {
+		t.Errorf("defaults missing: %v", got)
+	}
+	if _, ok := got["acme_unknown"]; ok {
+		t.Error("an unread threshold is known")
 	}
 }

@@ -2,11 +2,13 @@ package bundles
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
@@ -23,12 +25,15 @@ import (
 // TestOptions configure Test.
 type TestOptions struct {
 	Output    io.Writer
-	Verbose   bool    // print every test, and the notes of failing ones
+	Verbose   bool    // print every test, and the notes of failing ones (and, with coverage, each file's)
 	Format    string  // "pretty" (default) or "json"
-	Coverage  bool    // report coverage (JSON) instead of test results
+	Coverage  bool    // also measure coverage: a one-line summary (pretty) or OPA's coverage report (json)
 	Threshold float64 // with coverage: fail below this percentage
 	Run       string  // only tests whose name matches this regular expression
 	Timeout   time.Duration
+	// Builtin also runs the built-in policies' tests when custom policies
+	// are given (without custom policies they are what is tested).
+	Builtin bool
 }
 
 // ErrTestsFailed is returned by Test when a test failed or coverage is below the threshold.
@@ -78,6 +83,29 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 	builtin, data, err := BuiltinTestSource()
 	if err != nil {
 		return fmt.Errorf("reading built-in policies: %w", err)
+	}
+	custom := loaded != nil && len(loaded.Sources) > 0
+	if custom && !opts.Builtin {
+		// The library, checks and fixtures stay (custom policies and tests
+		// use them); the built-in tests do not run.
+		for name := range builtin.Modules {
+			if strings.HasSuffix(name, "_test.rego") {
+				delete(builtin.Modules, name)
+			}
+		}
+	}
+	// Coverage is measured over the files under test: the custom
+	// policies' when there are some, else the built-in ones (tests excluded).
+	measured := map[string]bool{}
+	for _, src := range append([]Source{builtin}, sourcesOf(loaded)...) {
+		if custom && src.Name == builtin.Name {
+			continue
+		}
+		for name := range src.Modules {
+			if !strings.HasSuffix(name, "_test.rego") && !strings.Contains(name, "/fixtures/") {
+				measured[name] = true
+			}
+		}
 	}
 	srcs := []Source{builtin}
 	if loaded != nil {
@@ -149,8 +177,8 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 	}()
 	var reporter tester.Reporter
 	switch {
-	case cov != nil:
-		reporter = tester.JSONCoverageReporter{Cover: cov, Modules: mods, Output: opts.Output, Threshold: opts.Threshold, Verbose: opts.Verbose}
+	case cov != nil && opts.Format == "json":
+		reporter = coverageJSON{cov: cov, mods: measuredModules(mods, measured), measured: measured, opts: opts}
 	case opts.Format == "json":
 		reporter = tester.JSONReporter{Output: opts.Output}
 	default:
@@ -158,6 +186,11 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 	}
 	rerr := reporter.Report(results)
 	for range results { // drain when the reporter stopped early
+	}
+	if cov != nil && opts.Format != "json" && ctx.Err() == nil {
+		if err := coverageSummary(opts, cov.Report(measuredModules(mods, measured)), measured); err != nil && rerr == nil {
+			rerr = err
+		}
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("running tests: %w", ctx.Err())
@@ -170,6 +203,97 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 	}
 	if rerr != nil {
 		return fmt.Errorf("%w: %s", ErrTestsFailed, rerr.Error())
+	}
+	return nil
+}
+
+func sourcesOf(l *Loaded) []Source {
+	if l == nil {
+		return nil
+	}
+	return l.Sources
+}
+
+// measuredModules is the subset of mods whose coverage is reported.
+func measuredModules(mods map[string]*ast.Module, measured map[string]bool) map[string]*ast.Module {
+	out := map[string]*ast.Module{}
+	for name, m := range mods {
+		if measured[name] {
+			out[name] = m
+		}
+	}
+	return out
+}
+
+// coverageJSON writes OPA's coverage report restricted to the measured
+// files, totals included.
+type coverageJSON struct {
+	cov      *cover.Cover
+	mods     map[string]*ast.Module
+	measured map[string]bool
+	opts     TestOptions
+}
+
+func (r coverageJSON) Report(ch chan *tester.Result) error {
+	for range ch {
+	}
+	rep := r.cov.Report(r.mods)
+	rep.CoveredLines, rep.NotCoveredLines = 0, 0
+	for name, fr := range rep.Files {
+		if !r.measured[name] {
+			delete(rep.Files, name)
+			continue
+		}
+		rep.CoveredLines += fr.CoveredLines
+		rep.NotCoveredLines += fr.NotCoveredLines
+	}
+	rep.Coverage = 100
+	if total := rep.CoveredLines + rep.NotCoveredLines; total > 0 {
+		rep.Coverage = 100 * float64(rep.CoveredLines) / float64(total)
+	}
+	enc := json.NewEncoder(r.opts.Output)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rep); err != nil {
+		return err
+	}
+	if rep.Coverage < r.opts.Threshold {
+		return &cover.CoverageThresholdError{Coverage: rep.Coverage, Threshold: r.opts.Threshold}
+	}
+	return nil
+}
+
+// coverageSummary prints one line: the coverage of the measured files
+// (and with Verbose, one line per file), and returns a
+// CoverageThresholdError below the threshold.
+func coverageSummary(opts TestOptions, rep cover.Report, measured map[string]bool) error {
+	covered, notCovered := 0, 0
+	var files []string
+	for name, fr := range rep.Files {
+		if !measured[name] {
+			continue
+		}
+		files = append(files, name)
+		covered += fr.CoveredLines
+		notCovered += fr.NotCoveredLines
+	}
+	pct := 100.0
+	if covered+notCovered > 0 {
+		pct = 100 * float64(covered) / float64(covered+notCovered)
+	}
+	if opts.Verbose {
+		sort.Strings(files)
+		for _, name := range files {
+			fr := rep.Files[name]
+			fmt.Fprintf(opts.Output, "  %6.2f%%  %s (%d of %d lines)\n", fr.Coverage, name, fr.CoveredLines, fr.CoveredLines+fr.NotCoveredLines)
+		}
+	}
+	line := fmt.Sprintf("coverage: %.2f%% (%d of %d lines in %d files)", pct, covered, covered+notCovered, len(measured))
+	if opts.Threshold > 0 {
+		line += fmt.Sprintf(", threshold %.2f%%", opts.Threshold)
+	}
+	fmt.Fprintln(opts.Output, line)
+	if pct < opts.Threshold {
+		return &cover.CoverageThresholdError{Coverage: pct, Threshold: opts.Threshold}
 	}
 	return nil
 }

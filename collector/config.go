@@ -2,9 +2,15 @@ package collector
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -52,10 +58,16 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (cfg aws.Config, customEnd
 			t.MaxIdleConnsPerHost = idle
 		})),
 		config.WithRetryer(func() aws.Retryer {
-			return retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
+			return unreachableNotRetried{retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
 				a.StandardOptions = append(a.StandardOptions, func(s *retry.StandardOptions) { s.MaxAttempts = attempts })
-			})
+			})}
 		}),
+	}
+	if err := checkEndpointURL("--endpoint-url", o.EndpointURL); err != nil {
+		return cfg, false, err
+	}
+	if err := checkEndpointURL("AWS_ENDPOINT_URL", os.Getenv("AWS_ENDPOINT_URL")); err != nil {
+		return cfg, false, err
 	}
 	if o.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
@@ -68,6 +80,14 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (cfg aws.Config, customEnd
 	}
 	cfg, err = config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
+		var missing config.SharedConfigProfileNotExistError
+		if errors.As(err, &missing) {
+			files := strings.Join(missing.Filename, ", ")
+			if files == "" {
+				files = config.DefaultSharedConfigFilename() + ", " + config.DefaultSharedCredentialsFilename()
+			}
+			return cfg, false, fmt.Errorf("AWS profile %q does not exist in the shared config or credentials files (%s): check --profile or AWS_PROFILE, or run aws configure --profile %s", missing.Profile, files, missing.Profile)
+		}
 		return cfg, false, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
@@ -84,4 +104,45 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (cfg aws.Config, customEnd
 	}
 	customEndpoint = cfg.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_S3") != "" || os.Getenv("AWS_ENDPOINT_URL") != ""
 	return cfg, customEndpoint, nil
+}
+
+// checkEndpointURL refuses an endpoint that is not an absolute http(s) URL
+// with a host, before any call is made.
+func checkEndpointURL(what, raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s %q is not a URL: %v", what, raw, errors.Unwrap(err))
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("%s %q is not an http:// or https:// URL (e.g. http://localhost:4566)", what, raw)
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("%s %q names no host (e.g. http://localhost:4566)", what, raw)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%s %q: port %s is not a port number", what, raw, p)
+		}
+	}
+	return nil
+}
+
+// unreachableNotRetried is the SDK's retryer, except that a connection that
+// is refused and a host name that does not resolve are not retried: they do
+// not heal in the seconds the retries wait, and ten attempts with backoff
+// would make a wrong --endpoint-url take 20 s to report. Timeouts, resets,
+// throttling and 5xx are retried as before.
+type unreachableNotRetried struct{ aws.RetryerV2 }
+
+func (r unreachableNotRetried) IsErrorRetryable(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return false
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return false
+	}
+	return r.RetryerV2.IsErrorRetryable(err)
 }

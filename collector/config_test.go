@@ -2,13 +2,17 @@ package collector
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/s3control"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // isolateEnv hides the machine's AWS configuration from LoadConfig.
@@ -33,7 +37,9 @@ func TestLoadConfig(t *testing.T) {
 		t.Errorf("region %q custom endpoint %v; want us-east-1 and no custom endpoint", cfg.Region, custom)
 	}
 	r := cfg.Retryer()
-	if _, ok := r.(*retry.AdaptiveMode); !ok {
+	if w, ok := r.(unreachableNotRetried); !ok {
+		t.Errorf("retryer is %T, want the SDK's adaptive mode wrapped", r)
+	} else if _, ok := w.RetryerV2.(*retry.AdaptiveMode); !ok {
 		t.Errorf("retryer is %T, want the SDK's adaptive mode", r)
 	}
 	if r.MaxAttempts() != 10 {
@@ -84,5 +90,65 @@ func TestS3ControlCustomEndpointHasNoAccountPrefix(t *testing.T) {
 	real, err := unprefixedEndpoint{s3control.NewDefaultEndpointResolverV2()}.ResolveEndpoint(context.Background(), params)
 	if err != nil || real.URI.Host != "111122223333.s3-control.us-east-1.amazonaws.com" {
 		t.Errorf("AWS endpoint %q err %v", real.URI.Host, err)
+	}
+}
+
+func TestLoadConfigRefusesMalformedEndpoint(t *testing.T) {
+	isolateEnv(t)
+	for url, want := range map[string]string{
+		"localhost:4566":      `is not an http:// or https:// URL`,
+		"ftp://example.com":   `is not an http:// or https:// URL`,
+		"http://":             `names no host`,
+		"http://host:99999":   `port 99999 is not a port number`,
+		"http://exa mple.com": `is not a URL`,
+	} {
+		_, _, err := LoadConfig(context.Background(), ConfigOptions{EndpointURL: url})
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "--endpoint-url") {
+			t.Errorf("%q: err = %v, want %q", url, err, want)
+		}
+	}
+	if _, _, err := LoadConfig(context.Background(), ConfigOptions{EndpointURL: "http://localhost:4566"}); err != nil {
+		t.Errorf("a good endpoint is refused: %v", err)
+	}
+}
+
+func TestLoadConfigMissingProfile(t *testing.T) {
+	isolateEnv(t)
+	_, _, err := LoadConfig(context.Background(), ConfigOptions{Profile: "audit"})
+	if err == nil || !strings.Contains(err.Error(), `AWS profile "audit" does not exist`) || !strings.Contains(err.Error(), "--profile") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// A refused connection is reported after one attempt, not after ten with backoff.
+func TestRefusedConnectionIsNotRetried(t *testing.T) {
+	isolateEnv(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there any more: connections are refused
+	cfg, _, err := LoadConfig(context.Background(), ConfigOptions{EndpointURL: "http://" + addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	attempts := 0
+	client := sts.NewFromConfig(cfg, func(o *sts.Options) {
+		o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+			return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("count", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				attempts++
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+		})
+	})
+	_, err = client.GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	if err == nil || !strings.Contains(err.Error(), "connection refused") {
+		t.Fatalf("err = %v", err)
+	}
+	if attempts != 1 {
+		t.Errorf("%d attempts, want 1", attempts)
 	}
 }

@@ -6,6 +6,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/trailguard/trailguard/internal/suggest"
 
 	"github.com/trailguard/trailguard/findings"
 )
@@ -50,7 +53,7 @@ type Config struct {
 	Params  map[string]any
 	Waivers []findings.Waiver
 
-	lines map[string]int // "disable/ID", "severity/ID", "waiver/i" → line
+	lines map[string]int // "disable/ID", "severity/ID", "waiver/i", "params/NAME", "defaults.params/NAME" → line
 }
 
 type rawFile struct {
@@ -168,6 +171,7 @@ func Parse(data []byte) (*Config, error) {
 		return nil, yamlError(err)
 	}
 	cfg := &Config{Defaults: raw.Defaults, Params: raw.Params, Severity: map[string]findings.Severity{}, lines: map[string]int{}}
+	paramLines(data, cfg.lines)
 	if d := raw.Defaults; d.FailOn != "" && !strings.EqualFold(d.FailOn, "none") {
 		if _, err := findings.ParseSeverity(d.FailOn); err != nil {
 			return nil, &Error{Msg: "defaults.fail_on: " + err.Error()}
@@ -301,4 +305,89 @@ func (c *Config) Checks(checks []findings.Check) []findings.Check {
 		out = append(out, ch)
 	}
 	return out
+}
+
+// paramLines records the line of every key under params and defaults.params.
+func paramLines(data []byte, lines map[string]int) {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return
+	}
+	get := func(n *yaml.Node, key string) *yaml.Node {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				return n.Content[i+1]
+			}
+		}
+		return nil
+	}
+	root := doc.Content[0]
+	for prefix, n := range map[string]*yaml.Node{"params": get(root, "params"), "defaults.params": get(get(root, "defaults"), "params")} {
+		if n == nil || n.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			lines[prefix+"/"+n.Content[i].Value] = n.Content[i].Line
+		}
+	}
+}
+
+// CheckParams verifies the thresholds the config sets (params and
+// defaults.params) against known, the thresholds the loaded checks read and
+// their defaults; call it once the policies are loaded.
+func (c *Config) CheckParams(known map[string]any) error {
+	if c == nil {
+		return nil
+	}
+	for _, section := range []struct {
+		name   string
+		params map[string]any
+	}{{"params", c.Params}, {"defaults.params", c.Defaults.Params}} {
+		names := make([]string, 0, len(section.params))
+		for n := range section.params {
+			names = append(names, n)
+		}
+		sort.Slice(names, func(i, j int) bool {
+			return c.lines[section.name+"/"+names[i]] < c.lines[section.name+"/"+names[j]]
+		})
+		for _, n := range names {
+			if err := CheckParam(n, section.params[n], known); err != nil {
+				return &Error{Path: c.Path, Line: c.lines[section.name+"/"+n], Msg: section.name + ": " + err.Error()}
+			}
+		}
+	}
+	return nil
+}
+
+// CheckParam verifies one threshold: its name must be one of known, and its
+// value a number when the default is a number.
+func CheckParam(name string, value any, known map[string]any) error {
+	def, ok := known[name]
+	if !ok {
+		names := make([]string, 0, len(known))
+		for n := range known {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		hint := suggest.Hint(name, names)
+		if hint == "" {
+			hint = " (known: " + strings.Join(names, ", ") + ")"
+		}
+		return fmt.Errorf("unknown threshold %q%s", name, hint)
+	}
+	if isNumber(def) && !isNumber(value) {
+		return fmt.Errorf("%s must be a number (default %v), not %q", name, def, fmt.Sprint(value))
+	}
+	return nil
+}
+
+func isNumber(v any) bool {
+	switch v.(type) {
+	case int, int64, uint64, float64, float32, json.Number:
+		return true
+	}
+	return false
 }

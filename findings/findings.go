@@ -183,6 +183,13 @@ type Filter struct {
 }
 
 // Apply returns the findings of fs that pass the filter.
+// Judged is the part of the filter that chooses what is judged (checks and
+// severities); statuses only choose what is shown and never the exit code.
+func (f Filter) Judged() Filter {
+	f.Statuses = nil
+	return f
+}
+
 func (f Filter) Apply(fs []Finding) []Finding {
 	out := make([]Finding, 0, len(fs))
 	for _, x := range fs {

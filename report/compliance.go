@@ -27,6 +27,12 @@ func (t *Table) writeCompliance(w io.Writer, res *compliance.Result) error {
 		header = append(header, "Waived")
 	}
 	tw.AppendHeader(header)
+	// The checks column takes what the others leave of the width.
+	width := t.Width
+	if width <= 0 {
+		width = DefaultWidth
+	}
+	tw.SetColumnConfigs([]table.ColumnConfig{{Number: 3, WidthMax: max(20, width-62), WidthMaxEnforcer: text.WrapSoft}})
 	for _, c := range res.Controls {
 		row := table.Row{c.ID, t.controlStatus(c.Status), checksCell(c), c.Passed, c.Failed, c.Unknown}
 		if waived {

@@ -62,10 +62,12 @@ type Options struct {
 	// MarkdownLimit is the most characters the Markdown report may have
 	// (markdown only); 0 means GitHub's comment limit, MarkdownCommentLimit.
 	MarkdownLimit int
+	// Width is the number of columns the table fits (table only; 0 means DefaultWidth).
+	Width int
 }
 
 var factories = map[string]func(Options) Writer{
-	"table":    func(o Options) Writer { return NewTable(o.Color) },
+	"table":    func(o Options) Writer { t := NewTable(o.Color); t.Width = o.Width; return t },
 	"json":     func(Options) Writer { return NewJSON() },
 	"sarif":    func(o Options) Writer { return NewSARIF(o.Version) },
 	"junit":    func(Options) Writer { return NewJUnit() },

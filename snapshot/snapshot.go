@@ -37,6 +37,20 @@ func ReadFile(path string) (Document, error) {
 	return doc, nil
 }
 
+// Read reads and validates a snapshot from r (e.g. standard input); name
+// stands for the file in errors.
+func Read(r io.Reader, name string) (Document, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading snapshot from %s: %w", name, err)
+	}
+	doc, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return doc, nil
+}
+
 // Parse decodes and validates a snapshot document.
 func Parse(data []byte) (Document, error) {
 	if len(bytes.TrimSpace(data)) == 0 {

@@ -9,15 +9,19 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/compliance"
 	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/internal/suggest"
 	"github.com/trailguard/trailguard/report"
 	"github.com/trailguard/trailguard/schema"
 	"github.com/trailguard/trailguard/snapshot"
@@ -55,14 +59,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
-		Name:            "trailguard",
-		Usage:           "audit how well an AWS account protects its CloudTrail audit trail",
-		Version:         version,
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		HideHelpCommand: true,
-		ExitErrHandler:  func(*cli.Context, error) {}, // run() prints and maps exit codes
+	app := &cli.App{
+		Name:                 "trailguard",
+		Usage:                "audit how well an AWS account protects its CloudTrail audit trail",
+		Version:              buildVersion(),
+		EnableBashCompletion: true,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		HideHelpCommand:      true,
+		ExitErrHandler:       func(*cli.Context, error) {}, // run() prints and maps exit codes
 		Commands: []*cli.Command{
 			evalCommand(),
 			collectCommand(),
@@ -75,6 +80,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			bundleCommand(),
 			newCommand(),
 			docCommand(),
+			completionCommand(),
 			{
 				Name:  "iam-policy",
 				Usage: "print the least-privilege, read-only IAM policy that collect and scan need",
@@ -93,6 +99,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			},
 		},
 	}
+	withUsageErrors(app)
+	return app
 }
 
 // usageError is an error the user can fix by changing the command line or the input.
@@ -134,10 +142,17 @@ func evalFlags() []cli.Flag {
 
 func evalAction(c *cli.Context) error {
 	if c.NArg() != 1 {
-		return usageError("eval takes exactly one snapshot file, got %d arguments (usage: trailguard eval SNAPSHOT.json)", c.NArg())
+		return usageError("eval takes exactly one snapshot file (- for standard input), got %d arguments (usage: trailguard eval SNAPSHOT.json)", c.NArg())
 	}
 	path := c.Args().First()
 	return evaluate(c, func() (snapshot.Document, string, error) {
+		if path == "-" { // collect | eval -
+			doc, err := snapshot.Read(c.App.Reader, "standard input")
+			if err != nil {
+				return nil, "", inputError(err)
+			}
+			return doc, "-", nil
+		}
 		doc, err := snapshot.ReadFile(path)
 		if err != nil {
 			return nil, "", inputError(err)
@@ -209,6 +224,9 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	if err != nil {
 		return err
 	}
+	if err := checkFilter(filter, engine.Checks()); err != nil {
+		return err
+	}
 	all, err := engine.Eval(ctx, doc)
 	if err != nil {
 		return inputError(err)
@@ -237,6 +255,11 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	if err := finish(true); err != nil {
 		return cli.Exit(err.Error(), exitError)
 	}
+	for _, o := range outs {
+		if o.file != "" {
+			fmt.Fprintf(c.App.ErrWriter, "trailguard: wrote the %s report to %s\n", o.format, o.file)
+		}
+	}
 	if c.Bool("securityhub") {
 		// Security Hub gets every finding of the evaluation: --check,
 		// --severity and --status choose what the reports show, and
@@ -247,11 +270,28 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 			return err
 		}
 	}
-	if failOn != "" && len(findings.Failing(shown, failOn)) > 0 {
+	// --check and --severity choose what is judged; --status only what is shown.
+	judged := filter.Judged().Apply(all)
+	if failOn != "" && len(findings.Failing(judged, failOn)) > 0 {
 		return cli.Exit("", exitFindings)
 	}
-	if failOnUnknown && findings.Summarize(shown).Unknown > 0 {
+	if failOnUnknown && findings.Summarize(judged).Unknown > 0 {
 		return cli.Exit("", exitFindings)
+	}
+	return nil
+}
+
+// checkFilter refuses a --check that matches none of the loaded checks: a
+// typo would otherwise judge nothing and pass.
+func checkFilter(f findings.Filter, checks []findings.Check) error {
+	ids := make([]string, len(checks))
+	for i, ch := range checks {
+		ids[i] = ch.ID
+	}
+	for _, p := range f.Checks {
+		if !slices.ContainsFunc(ids, func(id string) bool { return findings.MatchCheckID(p, id) }) {
+			return usageError("--check: %q matches no check%s (see trailguard policies)", p, suggest.Hint(p, ids))
+		}
 	}
 	return nil
 }
@@ -321,7 +361,15 @@ type target struct{ format, file string }
 // may go to standard output and no file may be named twice.
 func parseTargets(values []string, output string) ([]target, error) {
 	if len(values) == 0 {
-		values = []string{"table"}
+		format := "table"
+		if output != "" && output != "-" {
+			f, err := formatOf(output)
+			if err != nil {
+				return nil, err
+			}
+			format = f
+		}
+		values = []string{format}
 	}
 	var ts []target
 	seen := map[string]bool{}
@@ -354,6 +402,29 @@ func parseTargets(values []string, output string) ([]target, error) {
 		ts = append(ts, target{format: format, file: file})
 	}
 	return ts, nil
+}
+
+// formatByExtension is the format -o FILE writes when no --format is given.
+var formatByExtension = map[string]string{
+	".txt": "table", ".json": "json", ".sarif": "sarif", ".xml": "junit",
+	".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".csv": "csv",
+}
+
+// formatOf is the report format of file, from its extension.
+func formatOf(file string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(file))
+	f, ok := formatByExtension[ext]
+	if ok && slices.Contains(report.Formats(), f) {
+		return f, nil
+	}
+	var known []string
+	for e, f := range formatByExtension {
+		if slices.Contains(report.Formats(), f) {
+			known = append(known, e)
+		}
+	}
+	slices.Sort(known)
+	return "", fmt.Errorf("cannot tell the format of %s from its extension %q (known: %s); name it, e.g. -f sarif -o %s", file, ext, strings.Join(known, " "), file)
 }
 
 type output struct {
@@ -410,7 +481,7 @@ func openTargets(c *cli.Context, ts []target) ([]output, func(ok bool) error, er
 			w = f
 		}
 		wr, err := report.New(t.format, report.Options{Color: useColor(c, w), Region: c.String("asff-region"),
-			Version: version, MarkdownLimit: c.Int("markdown-limit")})
+			Version: version, MarkdownLimit: c.Int("markdown-limit"), Width: termWidth(w)})
 		if err != nil {
 			finish(false)
 			return nil, nil, err
@@ -418,6 +489,20 @@ func openTargets(c *cli.Context, ts []target) ([]output, func(ok bool) error, er
 		outs = append(outs, output{target: t, w: w, writer: wr})
 	}
 	return outs, finish, nil
+}
+
+// termWidth is the width of the terminal out writes to, else COLUMNS, else
+// 0 (the table's default).
+func termWidth(out io.Writer) int {
+	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 0
 }
 
 // useColor colours only a terminal, and never when NO_COLOR is set or --no-color given.

@@ -34,6 +34,7 @@ func setToday(t *testing.T, day string) {
 func TestEvalWaiverApplies(t *testing.T) {
 	snap := noValidationSnapshot(t)
 	cfg := waiverConfig(t, "2999-12-31")
+	t.Setenv("COLUMNS", "250") // wide enough that the waiver's reason is not wrapped
 	code, stdout, stderr := runCLI(t, "eval", "--config", cfg, "--no-color", snap)
 	if code != exitOK {
 		t.Fatalf("exit %d, want 0 (the only failure is waived); stderr %q", code, stderr)

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -41,6 +43,12 @@ func newEngine(ctx context.Context, c *cli.Context, cfg *config.Config, params m
 		if err := checkConfig(cfg, engine.Checks()); err != nil {
 			return nil, err
 		}
+		if err := cfg.CheckParams(engine.Params()); err != nil {
+			return nil, inputError(err)
+		}
+	}
+	if err := checkParamFlags(c, engine.Params()); err != nil {
+		return nil, err
 	}
 	return engine, nil
 }
@@ -66,4 +74,19 @@ func loadCustomWith(c *cli.Context, cfg *config.Config) (*bundles.Loaded, error)
 		return nil, inputError(fmt.Errorf("loading policies: %w", err))
 	}
 	return loaded, nil
+}
+
+// checkParamFlags verifies the --param names and values against the
+// thresholds the loaded checks read.
+func checkParamFlags(c *cli.Context, known map[string]any) error {
+	params, err := parseParams(c.StringSlice("param"))
+	if err != nil {
+		return usageError("--param: %v", err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(params)) {
+		if err := config.CheckParam(name, params[name], known); err != nil {
+			return usageError("--param: %v", err)
+		}
+	}
+	return nil
 }

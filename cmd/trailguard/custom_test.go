@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,7 @@ const acme = "../../bundles/examples/acme"
 // customCheck is a valid custom check; %s is replaced by its id.
 const customCheck = `# METADATA
 # title: Trails are named
+# description: Every trail has a name.
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -115,13 +117,13 @@ func TestEvalCustomPolicyErrors(t *testing.T) {
 		want  []string // substrings of the one-line error
 	}{
 		{"syntax", map[string]string{"a.rego": "package custom.x\n\nallow if {\n"}, []string{"a.rego:4:", "rego_parse_error"}},
-		{"unknown builtin", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `no.such_builtin(trail.name)`, 1)}, []string{"a.rego:15:", "undefined function no.such_builtin"}},
-		{"sandbox", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `http.send({"method": "GET", "url": trail.name})`, 1)}, []string{"a.rego:15:", "http.send is not allowed"}},
-		{"environment", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `opa.runtime().env.AWS_SECRET_ACCESS_KEY == trail.name`, 1)}, []string{"a.rego:15:", "opa.runtime is not allowed"}},
-		{"missing METADATA", map[string]string{"a.rego": "package trailguard.checks.mine\n\nfindings := set()\n"}, []string{"a.rego:1:", "has no package METADATA"}},
+		{"unknown builtin", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `no.such_builtin(trail.name)`, 1)}, []string{"a.rego:16:", "undefined function no.such_builtin"}},
+		{"sandbox", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `http.send({"method": "GET", "url": trail.name})`, 1)}, []string{"a.rego:16:", "http.send is not allowed"}},
+		{"environment", map[string]string{"a.rego": strings.Replace(good, `trail.name != ""`, `opa.runtime().env.AWS_SECRET_ACCESS_KEY == trail.name`, 1)}, []string{"a.rego:16:", "opa.runtime is not allowed"}},
+		{"missing METADATA", map[string]string{"a.rego": "package trailguard.checks.mine\n\nfindings := set()\n"}, []string{"a.rego:3:", "has no package METADATA"}},
 		{"duplicate id", map[string]string{"a.rego": good, "b.rego": check("CUSTOM-001", "other")}, []string{"b.rego: check id CUSTOM-001 is also used by", "a.rego"}},
 		{"clash with built-in id", map[string]string{"a.rego": check("TG-CT-005", "named")}, []string{"a.rego", "check id TG-CT-005", "log_file_validation.rego"}},
-		{"misspelled field", map[string]string{"a.rego": strings.Replace(good, `trail.name`, `trail.nmae`, 1)}, []string{"a.rego:15:", `has no field "nmae"`}},
+		{"misspelled field", map[string]string{"a.rego": strings.Replace(good, `trail.name`, `trail.nmae`, 1)}, []string{"a.rego:16:", `has no field "nmae"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,11 +160,15 @@ func TestTestCommand(t *testing.T) {
 		contains []string
 	}{
 		{"built-in only", nil, exitOK, []string{"PASS: "}},
-		{"acme", []string{acme}, exitOK, []string{"PASS: "}},
+		{"acme: its tests only", []string{acme}, exitOK, []string{"PASS: 12/12"}},
+		{"acme with the built-in tests", []string{"--builtin", acme}, exitOK, []string{"PASS: "}},
 		{"verbose and run", []string{"-v", "--run", "cost_centre", acme}, exitOK, []string{"test_fail_with_unknown_cost_centre: PASS", "PASS: 4/4"}},
 		{"json", []string{"--format", "json", "--run", "trail_bucket_in_log_archive_test", acme}, exitOK, []string{`"name": "test_unknown_when_bucket_owner_missing"`}},
-		{"coverage", []string{"--coverage", acme}, exitOK, []string{`"coverage":`}},
-		{"threshold not met", []string{"--threshold", "100", acme}, exitFindings, []string{"coverage"}},
+		{"coverage: one line over PATH's files", []string{"--coverage", acme}, exitOK, []string{"PASS: 12/12\ncoverage: 98.41% (62 of 63 lines in 3 files)\n"}},
+		{"coverage with -v: each test and each file", []string{"-v", "--coverage", acme}, exitOK, []string{"test_fail_with_unknown_cost_centre: PASS", "100.00%  " + acme + "/checks/trail_cost_centre_tag.rego (19 of 19 lines)", "coverage: 98.41%"}},
+		{"coverage json", []string{"--coverage", "-f", "json", acme}, exitOK, []string{`"coverage": 98.41`}},
+		{"threshold over PATH's files, met", []string{"--threshold", "98", acme}, exitOK, []string{"threshold 98.00%"}},
+		{"threshold over PATH's files, not met", []string{"--threshold", "99", acme}, exitFindings, []string{"coverage threshold not met: got 98.41 instead of 99.00"}},
 		{"failing test", []string{failing}, exitFindings, []string{"test_wrong: FAIL", "FAIL: 1/"}},
 		{"load error", []string{broken}, exitError, []string{"x_test.rego:4:"}},
 		{"missing path", []string{filepath.Join(t.TempDir(), "nope")}, exitError, []string{"no such file"}},
@@ -178,7 +184,16 @@ func TestTestCommand(t *testing.T) {
 					t.Errorf("output does not contain %q:\n%s%s", w, stdout, stderr)
 				}
 			}
+			if len(stdout) > 20000 && !slices.Contains(tt.args, "json") {
+				t.Errorf("%d bytes of output", len(stdout))
+			}
 		})
+	}
+	// PATH's tests only: the built-in ones run only with --builtin.
+	_, only, _ := runCLI(t, "test", "-v", acme)
+	_, with, _ := runCLI(t, "test", "-v", "--builtin", acme)
+	if strings.Contains(only, "policies/trailguard/") || !strings.Contains(with, "policies/trailguard/") {
+		t.Errorf("built-in tests: without --builtin %v, with %v", strings.Contains(only, "policies/trailguard/"), strings.Contains(with, "policies/trailguard/"))
 	}
 }
 

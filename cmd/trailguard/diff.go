@@ -25,6 +25,7 @@ func diffCommand() *cli.Command {
 		ArgsUsage: "OLD.json NEW.json",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: " + strings.Join(report.DiffFormats(), ", ")},
+			&cli.BoolFlag{Name: "different-accounts", Usage: "compare runs of two different accounts (refused otherwise)"},
 			&cli.BoolFlag{Name: "fail-on-worse", Value: true, Usage: "exit 1 when anything got worse (--fail-on-worse=false: never)"},
 			&cli.StringSliceFlag{Name: "param", Aliases: []string{"p"}, Usage: "override a threshold when evaluating a snapshot, `NAME=VALUE`"},
 			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating after this `DURATION`"},
@@ -65,13 +66,16 @@ func diffAction(c *cli.Context) error {
 		return engine, err
 	}
 	oldPath, newPath := c.Args().Get(0), c.Args().Get(1)
-	oldFs, err := readRun(ctx, oldPath, getEngine)
+	oldFs, oldAccount, err := readRun(ctx, oldPath, getEngine)
 	if err != nil {
 		return err
 	}
-	newFs, err := readRun(ctx, newPath, getEngine)
+	newFs, newAccount, err := readRun(ctx, newPath, getEngine)
 	if err != nil {
 		return err
+	}
+	if oldAccount != "" && newAccount != "" && oldAccount != newAccount && !c.Bool("different-accounts") {
+		return usageError("%s is account %s but %s is account %s: a diff of two accounts compares nothing that changed (pass --different-accounts to compare them anyway)", oldPath, oldAccount, newPath, newAccount)
 	}
 	// The config's disabled checks, severity overrides and waivers apply to both sides alike.
 	oldFs, newFs = cfg.Apply(oldFs, today()), cfg.Apply(newFs, today())
@@ -88,36 +92,38 @@ func diffAction(c *cli.Context) error {
 // readRun returns the findings of one side of a diff: a JSON results file
 // (written by eval -f json; it has "findings" and "summary") is read as it is,
 // a snapshot (it has "schema_version") is validated and evaluated.
-func readRun(ctx context.Context, path string, getEngine func() (*bundles.Engine, error)) ([]findings.Finding, error) {
+// It also returns the audited account ("" when the document does not say).
+func readRun(ctx context.Context, path string, getEngine func() (*bundles.Engine, error)) ([]findings.Finding, string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, inputError(fmt.Errorf("reading %s: %w", path, err))
+		return nil, "", inputError(fmt.Errorf("reading %s: %w", path, err))
 	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) == nil {
 		if report.IsJSONResults(top) {
 			rep, err := report.ReadJSON(data)
 			if err != nil {
-				return nil, inputError(fmt.Errorf("%s: %w", path, err))
+				return nil, "", inputError(fmt.Errorf("%s: %w", path, err))
 			}
-			return rep.Findings, nil
+			return rep.Findings, rep.Account, nil
 		}
 		if _, ok := top["schema_version"]; !ok {
-			return nil, inputError(fmt.Errorf(`%s: neither a snapshot (no "schema_version") nor JSON results of eval -f json (no "findings" and "summary")`, path))
+			return nil, "", inputError(fmt.Errorf(`%s: neither a snapshot (no "schema_version") nor JSON results of eval -f json (no "findings" and "summary")`, path))
 		}
 	}
 	// A snapshot, or a document that does not parse: snapshot.ReadFile says where it breaks.
 	doc, err := snapshot.ReadFile(path)
 	if err != nil {
-		return nil, inputError(err)
+		return nil, "", inputError(err)
 	}
 	engine, err := getEngine()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	fs, err := engine.Eval(ctx, doc)
 	if err != nil {
-		return nil, inputError(err)
+		return nil, "", inputError(err)
 	}
-	return fs, nil
+	account, _ := doc["account_id"].(string)
+	return fs, account, nil
 }

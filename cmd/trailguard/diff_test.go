@@ -112,8 +112,13 @@ func TestDiffCommand(t *testing.T) {
 	if c := d.Worse[0]; c.Old.Status != "PASS" || c.New.Status != "FAIL" || !strings.Contains(c.New.Message, "validation") {
 		t.Errorf("change = %+v", c)
 	}
+	// Two different accounts are refused unless asked for.
+	code, stdout, stderr := runCLI(t, "diff", noncompliant, compliantSnapshot)
+	if code != exitError || stdout != "" || !strings.Contains(stderr, "is account 580247316092 but") || !strings.Contains(stderr, "--different-accounts") {
+		t.Errorf("diff of two accounts: exit %d, stderr %q", code, stderr)
+	}
 	// From a neglected account to a compliant one: failures resolved, none worse.
-	code, d := runDiffJSON(t, noncompliant, compliantSnapshot)
+	code, d = runDiffJSON(t, "--different-accounts", noncompliant, compliantSnapshot)
 	if code != exitOK || len(d.Worse) != 0 || len(d.Better)+len(d.Gone) == 0 {
 		t.Errorf("noncompliant → compliant: exit %d, counts %+v", code, d.Counts)
 	}

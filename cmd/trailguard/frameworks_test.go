@@ -230,7 +230,7 @@ func TestPartialCoverage(t *testing.T) {
 	// A custom policy may use either form; a partial entry needs its reason.
 	dir := t.TempDir()
 	write := func(name, frameworks string) {
-		src := "# METADATA\n# title: Trails are tagged with an owner\n# scope: package\n# custom:\n#   id: ACME-" + strings.ToUpper(name) + "\n#   severity: low\n#   frameworks:\n" + frameworks +
+		src := "# METADATA\n# title: Trails are tagged with an owner\n# description: Every trail carries an owner tag.\n# scope: package\n# custom:\n#   id: ACME-" + strings.ToUpper(name) + "\n#   severity: low\n#   frameworks:\n" + frameworks +
 			"package acme." + name + "\n\nimport data.trailguard.lib.result\n\nfindings contains result.pass(input.account_id, \"\", \"ok\")\n"
 		if err := os.WriteFile(filepath.Join(dir, name+".rego"), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
@@ -252,6 +252,7 @@ func TestPartialCoverage(t *testing.T) {
 	if got := controlStatus(res, "A-1"); got != compliance.Pass {
 		t.Errorf("A-1 = %s, want PASS", got)
 	}
+	t.Setenv("COLUMNS", "250") // wide enough that the control's note is not wrapped
 	code, stdout, _ = runCLI(t, "eval", "--framework", "acme-std", "--policy", dir, "-c", "ACME-OLD,ACME-PARTIAL", fixture)
 	if !strings.Contains(stdout, "│ A-3     │ PARTLY COVERED │ ACME-PARTIAL (partly covered: ACME-PARTIAL: only trails, not every resource)") || !strings.Contains(stdout, "1 partly covered") {
 		t.Errorf("eval --framework table: exit %d\n%s", code, stdout)

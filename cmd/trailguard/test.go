@@ -12,13 +12,14 @@ import (
 func testCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "test",
-		Usage:     "run the Rego tests of custom policies together with the built-in bundle, library and fixtures",
+		Usage:     "run the Rego tests of custom policies (PATH...) against the built-in library and fixtures; without PATH, the built-in tests",
 		ArgsUsage: "[PATH...]",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "list every test, and the notes of failing ones"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "pretty", Usage: "pretty or json"},
-			&cli.BoolFlag{Name: "coverage", Usage: "report coverage (JSON) instead of test results"},
-			&cli.Float64Flag{Name: "threshold", Usage: "exit 1 when coverage is below `PERCENT` (implies --coverage)"},
+			&cli.BoolFlag{Name: "coverage", Usage: "also measure the coverage of PATH's policies: one summary line (-v: one per file; -f json: OPA's coverage report)"},
+			&cli.Float64Flag{Name: "threshold", Usage: "exit 1 when the coverage of PATH's policies is below `PERCENT` (implies --coverage)"},
+			&cli.BoolFlag{Name: "builtin", Usage: "also run the built-in policies' tests when PATH is given"},
 			&cli.StringFlag{Name: "run", Aliases: []string{"r"}, Usage: "only run tests whose name matches `REGEX`"},
 			&cli.StringSliceFlag{Name: "data", Aliases: []string{"d"}, Usage: "add JSON or YAML data `FILE` (repeatable)"},
 			&cli.DurationFlag{Name: "timeout", Usage: "stop a test after this `DURATION` (default 5s)"},
@@ -44,6 +45,7 @@ func testCommand() *cli.Command {
 				Threshold: c.Float64("threshold"),
 				Run:       c.String("run"),
 				Timeout:   c.Duration("timeout"),
+				Builtin:   c.Bool("builtin"),
 			})
 			switch {
 			case err == nil:
