@@ -51,6 +51,17 @@ func unknownCommand(path string, cmds []*cli.Command) cli.ActionFunc {
 			}
 		}
 		name := c.Args().First()
+		if name == "help" {
+			// "trailguard help" and "trailguard help eval", as urfave/cli offers them.
+			if c.NArg() == 1 {
+				return cli.ShowSubcommandHelp(c)
+			}
+			topic := c.Args().Get(1)
+			if c.App.Command(topic) == nil {
+				return usageError("unknown command %q%s (see %s --help)", topic, suggest.Hint(topic, names), path)
+			}
+			return cli.ShowCommandHelp(c, topic)
+		}
 		return usageError("unknown command %q%s (see %s --help)", name, suggest.Hint(name, names), path)
 	}
 }

@@ -33,6 +33,7 @@ func TestUsageMistakes(t *testing.T) {
 		{"unknown param in config", []string{"eval", "--config", cfgParam, noncompliant}, []string{cfgParam + `:3: params: unknown threshold "min_log_retention_dayz" (did you mean min_log_retention_days?)`}},
 		{"non-numeric param in config", []string{"eval", "--config", cfgNaN, noncompliant}, []string{cfgNaN + `:3: defaults.params: max_full_access_holders must be a number (default 3), not "three"`}},
 		{"unknown report extension", []string{"eval", "-o", filepath.Join(t.TempDir(), "r.pdf"), noncompliant}, []string{`cannot tell the format of`, `".pdf"`, ".sarif"}},
+		{"help on an unknown command", []string{"help", "evl"}, []string{`unknown command "evl" (did you mean eval?)`, "trailguard --help"}},
 		{"completion of an unknown shell", []string{"completion", "tcsh"}, []string{`unknown shell "tcsh"`}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,5 +220,13 @@ func TestCompletion(t *testing.T) {
 		if !strings.Contains(stdout, cmd+"\n") {
 			t.Errorf("completion words lack %s: %q", cmd, stdout)
 		}
+	}
+}
+
+// "trailguard help eval" shows the command's help, as urfave/cli offers it.
+func TestHelpCommand(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "help", "eval")
+	if code != 0 || !strings.Contains(stdout, "trailguard eval - evaluate a snapshot") {
+		t.Errorf("help eval: exit %d, stdout %.300q, stderr %q", code, stdout, stderr)
 	}
 }
