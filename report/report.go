@@ -28,6 +28,9 @@ type Report struct {
 	// Compliance, when set (eval --framework), is the findings grouped by the
 	// controls of one framework; table, json and markdown show it.
 	Compliance *compliance.Result
+	// Organization, when set, makes this the report of an organization:
+	// findings of many accounts, summarized by account and check (OrgSummary).
+	Organization *Organization
 }
 
 // Summary counts r's findings.

@@ -15,6 +15,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/urfave/cli/v2"
 
+	"github.com/trailguard/trailguard/bundles"
 	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/compliance"
 	"github.com/trailguard/trailguard/findings"
@@ -135,7 +136,7 @@ func evalAction(c *cli.Context) error {
 	}
 	path := c.Args().First()
 	return evaluate(c, func() (snapshot.Document, string, error) {
-		doc, err := snapshot.ReadFile(path)
+		doc, err := snapshot.ReadAnyFile(path)
 		if err != nil {
 			return nil, "", inputError(err)
 		}
@@ -203,7 +204,7 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	if err != nil {
 		return err
 	}
-	all, err := engine.Eval(ctx, doc)
+	all, org, err := evalDocument(ctx, engine, doc)
 	if err != nil {
 		return inputError(err)
 	}
@@ -214,7 +215,7 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	collected, _ := doc["collected_at"].(string)
 	rep := report.Report{
 		Account: account, Snapshot: path, CollectedAt: collected,
-		Checks: cfg.Checks(engine.Checks()), Findings: shown,
+		Checks: cfg.Checks(engine.Checks()), Findings: shown, Organization: org,
 	}
 	if framework != nil {
 		// Controls are judged on every finding, whatever --check, --severity or --status show.
@@ -237,6 +238,55 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 		return cli.Exit("", exitFindings)
 	}
 	return nil
+}
+
+// evalDocument evaluates a single-account snapshot, or every account of an
+// organization snapshot (org is then the organization and its accounts).
+func evalDocument(ctx context.Context, engine *bundles.Engine, doc snapshot.Document) ([]findings.Finding, *report.Organization, error) {
+	if !snapshot.IsOrganization(doc) {
+		fs, err := engine.Eval(ctx, doc)
+		return fs, nil, err
+	}
+	accounts := snapshot.AccountInputs(doc)
+	fs, err := engine.EvalAccounts(ctx, accounts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fs, orgReport(doc, accounts), nil
+}
+
+// orgReport describes the organization and its accounts for the reports.
+func orgReport(doc snapshot.Document, accounts []snapshot.AccountInput) *report.Organization {
+	org, _ := doc["organization"].(map[string]any)
+	units, _ := org["units"].(map[string]any)
+	all, _ := doc["accounts"].(map[string]any)
+	o := &report.Organization{}
+	o.ID, _ = org["id"].(string)
+	o.ManagementAccountID, _ = org["management_account_id"].(string)
+	for _, a := range accounts {
+		ra := report.OrgAccount{ID: a.ID, Name: a.Name, Status: a.Status, Scanned: a.Scanned}
+		if !a.Scanned {
+			ra.Reason = a.NotScannedReason()
+		}
+		acct, _ := all[a.ID].(map[string]any)
+		path, _ := acct["ou_path"].([]any)
+		var names []string
+		for _, p := range path {
+			e, _ := p.(map[string]any)
+			name, _ := e["name"].(string)
+			if name == "" {
+				id, _ := e["id"].(string)
+				u, _ := units[id].(map[string]any)
+				if name, _ = u["name"].(string); name == "" {
+					name = id
+				}
+			}
+			names = append(names, name)
+		}
+		ra.OUPath = strings.Join(names, "/")
+		o.Accounts = append(o.Accounts, ra)
+	}
+	return o
 }
 
 func parseFailOn(s string) (findings.Severity, error) {
