@@ -18,6 +18,9 @@ defaults := {
 	"max_full_access_holders": 3,
 	# Minimum retention (object lock or lifecycle expiration) of the log bucket, in days.
 	"min_bucket_retention_days": 365,
+	# Principal ARN patterns that an SCP protecting the organization trail may
+	# exempt (e.g. the role Control Tower or your pipeline changes trails with).
+	"scp_trail_protection_exceptions": ["arn:aws:iam::*:role/AWSControlTowerExecution"],
 }
 
 # value returns the threshold name, from data.params when set, else its default.
