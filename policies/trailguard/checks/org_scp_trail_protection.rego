@@ -50,7 +50,7 @@ _exception(v) if {
 
 _exception(v) if {
 	some e in _exceptions
-	glob.match(e, [], v)
+	glob.match(e, null, v)
 }
 
 # _extra_exemptions(stmt) lists how stmt's conditions narrow the Deny beyond the named exceptions.

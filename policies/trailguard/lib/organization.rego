@@ -13,6 +13,7 @@ package trailguard.lib.organization
 
 import rego.v1
 
+import data.trailguard.lib.buckets
 import data.trailguard.lib.iam
 import data.trailguard.lib.snapshot
 
@@ -111,7 +112,7 @@ scps_enabled := false if {
 # as IAM does).
 resource_matches(patterns, arn) if {
 	some p in patterns
-	glob.match(p, [], arn)
+	glob.match(p, null, arn)
 }
 
 # covers_resource(stmt, arn) is true when stmt's Resource (or NotResource) covers arn.
@@ -124,3 +125,39 @@ covers_resource(stmt, arn) if {
 
 # snapshot_account(arn) is the account of arn.
 snapshot_account(arn) := snapshot.account_of_arn(arn)
+
+# The condition keys that say on whose behalf CloudTrail writes or encrypts.
+_scoping_keys := {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "kms:encryptioncontext:aws:cloudtrail:arn"}
+
+# cloudtrail_grant_problem(stmt) says what makes a statement granting
+# cloudtrail.amazonaws.com broader than this organization: no condition pins
+# the caller (any account's trail may use it), or it admits another
+# organization by aws:SourceOrgID. Undefined when the grant is scoped.
+cloudtrail_grant_problem(stmt) := "does not say on whose behalf (no aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or encryption-context condition pinned to specific values): any account's trail may use it" if {
+	count(buckets.pinned_keys(stmt) & _scoping_keys) == 0
+} else := sprintf("admits organization %s, not this organization %s", [concat(", ", sort(others)), id]) if {
+	orgs := iam.condition_values(stmt, "aws:SourceOrgID")
+	others := {o | some o in orgs; o != id}
+	count(others) > 0
+}
+
+# admits_organization_trail(stmt, arn) is true when stmt's conditions let the
+# organization trail arn through: its ARN (aws:SourceArn, or the CloudTrail
+# encryption context), its management account or this organization's id.
+admits_organization_trail(stmt, arn) if {
+	some key in {"aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"}
+	some v in iam.condition_values(stmt, key)
+	glob.match(v, null, arn)
+}
+
+admits_organization_trail(stmt, _) if id in iam.condition_values(stmt, "aws:SourceOrgID")
+
+admits_organization_trail(stmt, _) if management_account_id in iam.condition_values(stmt, "aws:SourceAccount")
+
+# cloudtrail_grants(stmts, action) are the Allow statements of stmts that let
+# cloudtrail.amazonaws.com call action, with their labels.
+cloudtrail_grants(stmts, action) := [[buckets.label(stmt, i), stmt] |
+	some i, stmt in stmts
+	iam.service_principal(stmt, "cloudtrail.amazonaws.com")
+	iam.allows_action(stmt, action)
+]
