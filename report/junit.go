@@ -81,7 +81,7 @@ func (JUnit) Write(w io.Writer, r Report) error {
 			})
 			suite = &doc.Suites[len(doc.Suites)-1]
 		}
-		tc := junitTestCase{Name: g.Resource, Classname: g.CheckID, Time: "0"}
+		tc := junitTestCase{Name: r.resourceLabel(g.First()), Classname: g.CheckID, Time: "0"}
 		switch g.Status() {
 		case findings.Fail:
 			for _, f := range g.Findings {

@@ -27,11 +27,7 @@ func (Markdown) Write(w io.Writer, r Report) error {
 	s := r.Summary()
 	checks := r.checksByID()
 
-	account := r.Account
-	if account == "" {
-		account = "unknown account"
-	}
-	fmt.Fprintf(&b, "## trailguard: account %s\n\n", mdText(account))
+	fmt.Fprintf(&b, "## trailguard: %s\n\n", mdText(r.accountLabel()))
 	var about []string
 	if r.Snapshot != "" {
 		about = append(about, "snapshot `"+mdCode(r.Snapshot)+"`")
@@ -73,11 +69,15 @@ func (Markdown) Write(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, " %d |\n", total)
 	}
 
+	if org := r.OrgSummary(); org != nil {
+		writeOrgMarkdown(&b, org)
+	}
+
 	failing := filterStatus(fs, findings.Fail)
 	if len(failing) > 0 {
 		fmt.Fprintf(&b, "\n### Failing checks (%d)\n\n| Severity | Check | Resource | Message |\n|---|---|---|---|\n", len(failing))
 		for _, f := range failing {
-			fmt.Fprintf(&b, "| %s | %s %s | `%s` | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(f.Resource), mdCell(withWaiverNote(f)))
+			fmt.Fprintf(&b, "| %s | %s %s | `%s` | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(r.resourceLabel(f)), mdCell(withWaiverNote(f)))
 		}
 		b.WriteString("\n#### How to fix\n")
 		var seen []string

@@ -151,3 +151,33 @@ func (a OrgAccount) label() string {
 	}
 	return a.ID + " (" + a.Name + ")"
 }
+
+// resourceLabel is how a finding's resource is shown: in an organization
+// report, prefixed with its account ("222233334444: arn:..."), since the same
+// resource (a shared bucket) is judged in many accounts.
+func (r Report) resourceLabel(f findings.Finding) string {
+	if r.Organization == nil || f.Account == "" || f.Resource == f.Account {
+		return f.Resource
+	}
+	return f.Account + ": " + f.Resource
+}
+
+// accountLabel names what the report is about: the account, or the organization.
+func (r Report) accountLabel() string {
+	switch {
+	case r.Organization != nil:
+		return "organization " + r.Organization.ID
+	case r.Account != "":
+		return "account " + r.Account
+	}
+	return "account unknown account"
+}
+
+// groupFingerprint is the stable identity of a check's verdict on a resource;
+// in an organization report, on a resource in one account.
+func (r Report) groupFingerprint(g group) string {
+	if r.Organization != nil {
+		return fingerprint(g.CheckID, g.Resource, g.Account)
+	}
+	return fingerprint(g.CheckID, g.Resource)
+}

@@ -86,7 +86,7 @@ func (SARIF) Write(w io.Writer, r Report) error {
 			WithRuleIndex(ruleIndex[g.CheckID]).
 			WithLevel(sarifLevel(f)).
 			WithMessage(sarif.NewTextMessage(msg)).
-			WithPartialFingerPrints(map[string]any{sarifFingerprintKey: fingerprint(g.CheckID, g.Resource)})
+			WithPartialFingerPrints(map[string]any{sarifFingerprintKey: r.groupFingerprint(g)})
 		location := sarif.NewLocation()
 		if uri != "" {
 			location.WithPhysicalLocation(sarif.NewPhysicalLocation().
@@ -97,6 +97,9 @@ func (SARIF) Write(w io.Writer, r Report) error {
 			WithName(g.Resource).WithFullyQualifiedName(g.Resource).WithKind("resource"))
 		res.AddLocation(location)
 		rp := sarif.Properties{"status": string(g.Status()), "severity": string(f.Severity)}
+		if r.Organization != nil {
+			rp["account"] = g.Account
+		}
 		if f.Region != "" {
 			rp["region"] = f.Region
 		}

@@ -32,7 +32,7 @@ func (t *Table) Write(w io.Writer, r Report) error {
 		if region == "" {
 			region = "-"
 		}
-		tw.AppendRow(table.Row{t.status(f.Status), t.severity(f), f.CheckID, f.Resource, region, withWaiverNote(f)})
+		tw.AppendRow(table.Row{t.status(f.Status), t.severity(f), f.CheckID, r.resourceLabel(f), region, withWaiverNote(f)})
 	}
 	if len(r.Findings) > 0 {
 		tw.Render()
@@ -48,19 +48,23 @@ func (t *Table) Write(w io.Writer, r Report) error {
 	if len(sev) > 0 {
 		failed += " (" + strings.Join(sev, ", ") + ")"
 	}
-	account := r.Account
-	if account == "" {
-		account = "unknown account"
-	}
 	waived := ""
 	if s.Waived > 0 {
 		waived = fmt.Sprintf(", %d waived", s.Waived)
 	}
-	_, err := fmt.Fprintf(w, "\nAccount %s: %d checks on %d resources, %d findings: %s passed, %s, %s unknown%s\n",
-		account, s.ChecksEvaluated, s.ResourcesEvaluated, s.Total,
+	_, err := fmt.Fprintf(w, "\n%s: %d checks on %d resources, %d findings: %s passed, %s, %s unknown%s\n",
+		upperFirst(r.accountLabel()), s.ChecksEvaluated, s.ResourcesEvaluated, s.Total,
 		t.paint(fmt.Sprint(s.Passed), text.FgGreen), t.paint(failed, text.FgRed), t.paint(fmt.Sprint(s.Unknown), text.FgYellow), waived)
-	if err != nil || r.Compliance == nil {
+	if err != nil {
 		return err
+	}
+	if org := r.OrgSummary(); org != nil {
+		if err := t.writeOrgTable(w, org); err != nil {
+			return err
+		}
+	}
+	if r.Compliance == nil {
+		return nil
 	}
 	return t.writeCompliance(w, r.Compliance)
 }

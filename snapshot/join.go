@@ -9,9 +9,11 @@ import (
 
 // AccountInput is one account of an organization snapshot, ready to evaluate.
 type AccountInput struct {
-	ID      string
-	Name    string
-	Status  string
+	ID     string
+	Name   string
+	Status string
+	// OUPath names the account's parents, root first, e.g. "Root/Workloads".
+	OUPath  string
 	Scanned bool
 	// Error is why the account was not scanned (the AWS error), when it was not.
 	Error *CollectionError
@@ -46,7 +48,7 @@ func AccountInputs(org Document) []AccountInput {
 	out := make([]AccountInput, 0, len(accounts))
 	for _, id := range slices.Sorted(maps.Keys(accounts)) {
 		acct, _ := accounts[id].(map[string]any)
-		in := AccountInput{ID: id, Name: str(acct, "name"), Status: str(acct, "status")}
+		in := AccountInput{ID: id, Name: str(acct, "name"), Status: str(acct, "status"), OUPath: j.ouPath(acct)}
 		snap, _ := acct["snapshot"].(map[string]any)
 		if scanned, _ := acct["scanned"].(bool); scanned && snap != nil {
 			in.Scanned = true
@@ -57,6 +59,31 @@ func AccountInputs(org Document) []AccountInput {
 		out = append(out, in)
 	}
 	return out
+}
+
+// ouPath names the parents of acct, root first ("Root/Workloads"); an
+// entry without a name is named after its unit, else its id.
+func (j *joiner) ouPath(acct map[string]any) string {
+	path, _ := acct["ou_path"].([]any)
+	names := make([]string, 0, len(path))
+	for _, p := range path {
+		e, _ := p.(map[string]any)
+		name := str(e, "name")
+		if name == "" {
+			name = str(object(object(j.org, "units"), str(e, "id")), "name")
+		}
+		if name == "" {
+			name = str(e, "id")
+		}
+		names = append(names, name)
+	}
+	return strings.Join(names, "/")
+}
+
+// OrgIdentity returns the organization id and management account of an organization snapshot.
+func OrgIdentity(org Document) (id, managementAccount string) {
+	o := object(org, "organization")
+	return str(o, "id"), str(o, "management_account_id")
 }
 
 // NotScannedReason is the one-line reason an account was not scanned.

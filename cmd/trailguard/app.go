@@ -257,33 +257,13 @@ func evalDocument(ctx context.Context, engine *bundles.Engine, doc snapshot.Docu
 
 // orgReport describes the organization and its accounts for the reports.
 func orgReport(doc snapshot.Document, accounts []snapshot.AccountInput) *report.Organization {
-	org, _ := doc["organization"].(map[string]any)
-	units, _ := org["units"].(map[string]any)
-	all, _ := doc["accounts"].(map[string]any)
 	o := &report.Organization{}
-	o.ID, _ = org["id"].(string)
-	o.ManagementAccountID, _ = org["management_account_id"].(string)
+	o.ID, o.ManagementAccountID = snapshot.OrgIdentity(doc)
 	for _, a := range accounts {
-		ra := report.OrgAccount{ID: a.ID, Name: a.Name, Status: a.Status, Scanned: a.Scanned}
+		ra := report.OrgAccount{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status, Scanned: a.Scanned}
 		if !a.Scanned {
 			ra.Reason = a.NotScannedReason()
 		}
-		acct, _ := all[a.ID].(map[string]any)
-		path, _ := acct["ou_path"].([]any)
-		var names []string
-		for _, p := range path {
-			e, _ := p.(map[string]any)
-			name, _ := e["name"].(string)
-			if name == "" {
-				id, _ := e["id"].(string)
-				u, _ := units[id].(map[string]any)
-				if name, _ = u["name"].(string); name == "" {
-					name = id
-				}
-			}
-			names = append(names, name)
-		}
-		ra.OUPath = strings.Join(names, "/")
 		o.Accounts = append(o.Accounts, ra)
 	}
 	return o
