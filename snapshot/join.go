@@ -32,8 +32,9 @@ type AccountInput struct {
 //     with errors), taken from the organization's shared resources or, failing
 //     that, from the snapshot of the account that owns it; the account's
 //     errors about a resource so filled in are dropped, since the resource is
-//     now known. A log group taken from its owner brings along the owner's
-//     alarms on its metric filters and the SNS topics they notify;
+//     now known. A log group taken from elsewhere brings along its owner's
+//     alarms on its metric filters and the SNS topics they notify (the
+//     shared alarms and topics, else the owner's snapshot's);
 //   - organization: the organization's id and management account, the
 //     account's name and OU path (root first), the policy types enabled, and
 //     the Service and Resource Control Policies in effect on it, one level
@@ -163,8 +164,12 @@ func (j *joiner) join(id string, acct, snap map[string]any) Document {
 		}
 		doc[ref.kind].(map[string]any)[ref.key] = res
 		filled[ref.key] = true
-		if ref.kind == kindLogGroups && owner != nil {
-			j.addAlarms(doc, snap, res, owner)
+		if ref.kind == kindLogGroups {
+			if _, ok := j.shared["alarms"].(map[string]any); ok {
+				j.addAlarms(doc, snap, res, j.shared) // read with the log group, by the organization walk
+			} else if owner != nil {
+				j.addAlarms(doc, snap, res, owner)
+			}
 		}
 	}
 	if len(filled) > 0 {

@@ -85,6 +85,10 @@ type SharedResources struct {
 	Buckets   map[string]*Bucket   `json:"buckets,omitzero"`
 	KMSKeys   map[string]*KMSKey   `json:"kms_keys,omitzero"`
 	LogGroups map[string]*LogGroup `json:"log_groups,omitzero"`
+	// Alarms and SNSTopics are the owner's alarms on the shared log groups'
+	// metric filters and the topics they notify (as in Snapshot).
+	Alarms    map[string]*Alarm    `json:"alarms,omitzero"`
+	SNSTopics map[string]*SNSTopic `json:"sns_topics,omitzero"`
 	// Errors are the failed reads of shared resources.
 	Errors []CollectionError `json:"errors,omitzero"`
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -454,6 +455,29 @@ func TestFailedRunKeepsEarlierReport(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(out); !strings.HasPrefix(string(b), "{") {
 		t.Errorf("the report was not written: %.40q", b)
+	}
+}
+
+// TestEvalCollectedOrganization evaluates what the organization walk
+// (orgscan, branch issue9) wrote for its Control Tower-like fixture: the
+// Control Tower guardrail (an SCP on Workloads whose Resource is
+// arn:aws:cloudtrail:*:*:trail/aws-controltower-*) protects that OU only.
+func TestEvalCollectedOrganization(t *testing.T) {
+	_, fs := evalJSON(t, "--fail-on", "none", "../../testdata/org-collected.json")
+	got := map[string]findings.Status{}
+	for _, f := range fs {
+		if f.CheckID == "TG-ORG-003" {
+			got[f.Account] = f.Status
+		}
+	}
+	want := map[string]findings.Status{
+		"222222222222": findings.Fail, "333333333333": findings.Fail, // Security OU
+		"444444444444": findings.Pass,                                      // Workloads OU
+		"555555555555": findings.Fail,                                      // Sandbox OU
+		"666666666666": findings.Unknown, "777777777777": findings.Unknown, // not scanned
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("TG-ORG-003 by account: got %v, want %v", got, want)
 	}
 }
 
