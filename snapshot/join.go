@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -419,4 +420,15 @@ func (j *joiner) levels(typ, id string, path []any, policies map[string]any) []a
 		out = append(out, level(str(e, "id"), tt))
 	}
 	return append(out, level(id, "ACCOUNT"))
+}
+
+// OrgDocument turns an organization snapshot as the organization walk builds
+// it into the document evaluation reads (validated like a file), so that
+// `scan --org` evaluates exactly what `collect --org` would have written.
+func OrgDocument(s *OrgSnapshot) (Document, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the organization snapshot: %w", err)
+	}
+	return ParseAny(data)
 }

@@ -124,3 +124,26 @@ func TestAccountInputs(t *testing.T) {
 		t.Errorf("suspended: %s", r)
 	}
 }
+
+func TestOrgDocument(t *testing.T) {
+	s := &OrgSnapshot{
+		SchemaVersion: "1", Kind: OrgSnapshotKind, Partition: "aws", CollectedAt: "2026-11-24T06:00:00Z",
+		Organization: &OrgDetails{ID: "o-abcdefghij", ManagementAccountID: "111111111111"},
+		Accounts: map[string]*OrgAccount{"222222222222": {ID: "222222222222", Name: "locked",
+			Error: &CollectionError{Service: "sts", Operation: "AssumeRole", Code: "AccessDenied", Message: "not authorized"}}},
+		Errors: []CollectionError{},
+	}
+	doc, err := OrgDocument(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins := AccountInputs(doc)
+	if !IsOrganization(doc) || len(ins) != 1 || ins[0].Scanned ||
+		ins[0].NotScannedReason() != "account 222222222222 (locked) was not scanned: sts AssumeRole: AccessDenied: not authorized" {
+		t.Errorf("got %+v", ins)
+	}
+	s.Organization.ID = "not-an-org-id"
+	if _, err := OrgDocument(s); err == nil || !strings.Contains(err.Error(), "at /organization/id") {
+		t.Errorf("an invalid organization id: got %v", err)
+	}
+}
