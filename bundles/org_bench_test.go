@@ -36,10 +36,10 @@ func orgOf(tb testing.TB, n int) snapshot.Document {
 	return doc
 }
 
-// BenchmarkEvalOrganization evaluates every account of an organization (the
+// BenchmarkOrganizationEval evaluates every account of an organization (the
 // checks compiled once, outside the loop): joining each account's input and
 // evaluating it. See BENCHMARKS.md.
-func BenchmarkEvalOrganization(b *testing.B) {
+func BenchmarkOrganizationEval(b *testing.B) {
 	e := newEngine(b)
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
@@ -83,11 +83,11 @@ func TestEvalAccountsOrganization(t *testing.T) {
 	}
 }
 
-// BenchmarkEvalOrganizationMember evaluates one joined member account of
-// testdata/org.json: the unit of BenchmarkEvalOrganization, with its
+// BenchmarkOrganizationMember evaluates one joined member account of
+// testdata/org.json: the unit of BenchmarkOrganizationEval, with its
 // deterministic events/op, to compare with BenchmarkEval/typical measured in
 // the same minutes on this shared machine.
-func BenchmarkEvalOrganizationMember(b *testing.B) {
+func BenchmarkOrganizationMember(b *testing.B) {
 	e := newEngine(b)
 	var in snapshot.AccountInput
 	for _, a := range snapshot.AccountInputs(orgOf(b, 7)) {
