@@ -36,6 +36,8 @@ type AccountInput struct {
 //     now known. A log group taken from elsewhere brings along its owner's
 //     alarms on its metric filters and the SNS topics they notify (the
 //     shared alarms and topics, else the owner's snapshot's);
+//   - the fields of another account's trail (the organization trail) that
+//     the account could not read, from the owner's own snapshot;
 //   - organization: the organization's id and management account, the
 //     account's name and OU path (root first), the policy types enabled, and
 //     the Service and Resource Control Policies in effect on it, one level
@@ -173,6 +175,7 @@ func (j *joiner) join(id string, acct, snap map[string]any) Document {
 			}
 		}
 	}
+	j.fillTrails(id, doc, snap, filled)
 	if len(filled) > 0 {
 		errs, _ := snap["errors"].([]any)
 		kept := make([]any, 0, len(errs))
@@ -216,6 +219,47 @@ func usedResources(snap map[string]any) []resourceRef {
 		add(kindKeys, str(s, "kms_key_id"))
 	}
 	return refs
+}
+
+// fillTrails completes the trails of another account that account id sees
+// (the organization trail as a member sees it) but could not read in full
+// (errors recorded about the trail, e.g. ListTags refused to a member): the
+// fields it lacks are taken from the owner's own snapshot when the owner read
+// the trail without errors, and the trail's keys are added to filled.
+func (j *joiner) fillTrails(id string, doc, snap map[string]any, filled map[string]bool) {
+	trails := object(snap, "trails")
+	var out map[string]any
+	for _, arn := range slices.Sorted(maps.Keys(trails)) {
+		t, _ := trails[arn].(map[string]any)
+		owner := cmpOr(str(t, "owner_account_id"), arnAccount(arn))
+		if owner == id || !hasErrorsAbout(snap, arn) {
+			continue
+		}
+		ownerSnap := object(object(j.accounts, owner), "snapshot")
+		full, ok := object(ownerSnap, "trails")[arn].(map[string]any)
+		if !ok || hasErrorsAbout(ownerSnap, arn) {
+			continue
+		}
+		merged := maps.Clone(t)
+		for k, v := range full {
+			if _, has := merged[k]; !has {
+				merged[k] = v
+			}
+		}
+		if out == nil {
+			out = maps.Clone(trails)
+			doc["trails"] = out
+		}
+		out[arn] = merged
+		filled[arn] = true
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // hasErrorsAbout tells whether snap recorded a failed call about resource key.

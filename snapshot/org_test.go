@@ -147,3 +147,29 @@ func TestOrgDocument(t *testing.T) {
 		t.Errorf("an invalid organization id: got %v", err)
 	}
 }
+
+func TestAccountInputsCompleteTheOrganizationTrail(t *testing.T) {
+	// A member may not call ListTags on the organization trail
+	// (CloudTrailARNInvalidException): the management account read it.
+	doc, err := ReadAnyFile("../testdata/org-collected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const trail = "arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"
+	own := object(object(object(object(doc, "accounts"), "444444444444"), "snapshot"), "trails")[trail].(map[string]any)
+	if _, ok := own["tags"]; ok || !hasErrorsAbout(object(object(object(doc, "accounts"), "444444444444"), "snapshot"), trail) {
+		t.Fatal("the fixture changed: the member's copy of the organization trail should lack its tags, with an error")
+	}
+	for _, in := range AccountInputs(doc) {
+		if in.ID != "444444444444" {
+			continue
+		}
+		got := object(in.Doc, "trails")[trail].(map[string]any)
+		if len(object(got, "tags")) == 0 {
+			t.Error("the organization trail's tags were not taken from the management account's snapshot")
+		}
+		if hasErrorsAbout(in.Doc, trail) {
+			t.Error("the member's error about the organization trail is still there")
+		}
+	}
+}
