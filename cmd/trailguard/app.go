@@ -85,9 +85,14 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			},
 			{
 				Name:  "schema",
-				Usage: "print the JSON Schema of the snapshot document",
+				Usage: "print the JSON Schema of the snapshot document (--organization: of the organization snapshot)",
+				Flags: []cli.Flag{&cli.BoolFlag{Name: "organization", Usage: "print the schema of the organization snapshot (collect --org), whose accounts' snapshots follow the snapshot schema"}},
 				Action: func(c *cli.Context) error {
-					_, err := c.App.Writer.Write(schema.Snapshot)
+					doc := schema.Snapshot
+					if c.Bool("organization") {
+						doc = schema.Organization
+					}
+					_, err := c.App.Writer.Write(doc)
 					return err
 				},
 			},

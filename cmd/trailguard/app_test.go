@@ -501,3 +501,10 @@ func TestEvalOrganizationExitCodes(t *testing.T) {
 		t.Errorf("broken organization snapshot: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+func TestSchemaOrganization(t *testing.T) {
+	code, out, _ := runCLI(t, "schema", "--organization")
+	if code != exitOK || !strings.Contains(out, `"$id": "https://trailguard.dev/schema/organization-1.json"`) {
+		t.Errorf("schema --organization: exit %d, %.200s", code, out)
+	}
+}
