@@ -10,7 +10,8 @@
 #   the organization trail to everyone except named principals (parameter
 #   scp_trail_protection_exceptions, by default Control Tower's
 #   AWSControlTowerExecution role), with no other condition.
-#   A Deny in an SCP at any level (root, OU, account) applies. FAIL names the
+#   A Deny in an SCP at any level (root, OU, account) applies, and so does a
+#   level at which no SCP allows the action (allow-list SCPs). FAIL names the
 #   actions no such Deny covers, and the exemptions that go beyond the named
 #   exceptions. FAIL too when SCPs are not enabled in the organization.
 #   UNKNOWN when the SCPs in effect or a policy document could not be read.
@@ -85,6 +86,26 @@ _narrowed contains sprintf("SCP %s at %s exempts %s", [name, target, concat(", "
 	iam.denies_action(stmt, action)
 	extra := _extra_exemptions(stmt)
 	count(extra) > 0
+}
+
+# _denies[action] also holds the levels at which no SCP allows action on the
+# organization trails (an allow-list strategy): there the action is denied to
+# everyone, exceptions included. A level with a policy whose document was not
+# read allows it, as far as is known.
+_denies[action] contains sprintf("no SCP at %s allows it", [level.target_id]) if {
+	some action in _actions
+	some level in organization.scp_levels
+	every policy in level.policies {
+		policy.document
+		not _allows_on_trails(policy.document, action)
+	}
+}
+
+_allows_on_trails(doc, action) if {
+	some stmt in iam.statements(doc)
+	iam.allows_action(stmt, action)
+	some arn, _ in organization.organization_trails
+	organization.covers_resource(stmt, arn)
 }
 
 _unprotected := [a | some a in _actions; not _denies[a]]

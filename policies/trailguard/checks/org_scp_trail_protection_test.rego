@@ -116,3 +116,21 @@ test_nothing_for_the_management_account_nor_outside_an_organization_scan if {
 	count(findings) == 0 with input as json.patch(fixtures.org_member, [{"op": "replace", "path": ["organization", "is_management_account"], "value": true}])
 	count(findings) == 0 with input as fixtures.compliant
 }
+
+test_pass_when_an_allow_list_scp_leaves_the_actions_out if {
+	# The OU's only SCP allows what the workloads need, not CloudTrail changes.
+	allow_list := {"id": "p-allowlist", "name": "AllowList", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:*", "ec2:*", "cloudtrail:Describe*", "cloudtrail:Get*"], "Resource": "*"}]}}
+	levels := [
+		{"target_id": "r-ab12", "target_type": "ROOT", "policies": [fixtures.full_aws_access]},
+		{"target_id": "ou-ab12-11111111", "target_type": "ORGANIZATIONAL_UNIT", "policies": [allow_list]},
+		{"target_id": "111122223333", "target_type": "ACCOUNT", "policies": [fixtures.full_aws_access]},
+	]
+	f := only(json.patch(fixtures.org_member, [{"op": "replace", "path": ["organization", "service_control_policies"], "value": levels}]))
+	f.status == "PASS"
+	contains(f.message, "no SCP at ou-ab12-11111111 allows it")
+
+	# With cloudtrail:* allowed there, nothing protects the trail.
+	wide := json.patch(allow_list, [{"op": "add", "path": ["document", "Statement", 0, "Action", "-"], "value": "cloudtrail:*"}])
+	levels2 := json.patch(levels, [{"op": "replace", "path": [1, "policies", 0], "value": wide}])
+	only(json.patch(fixtures.org_member, [{"op": "replace", "path": ["organization", "service_control_policies"], "value": levels2}])).status == "FAIL"
+}
