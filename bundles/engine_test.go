@@ -9,6 +9,7 @@ import (
 
 	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/internal/snapgen"
+	"github.com/trailguard/trailguard/snapshot"
 )
 
 func newEngine(t testing.TB, extra ...Source) *Engine {
@@ -64,9 +65,35 @@ func TestCompliantFixturePassesEverything(t *testing.T) {
 			t.Errorf("%s: account = %q", f.CheckID, f.Account)
 		}
 	}
+	// The organization checks report only in an organization scan: on a
+	// well-run member of testdata/org.json, joined with the organization's
+	// shared resources and SCPs, they must report, and only PASS.
+	var member map[string]any
+	org, err := snapshot.ReadAnyFile("../testdata/org.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range snapshot.AccountInputs(org) {
+		if a.ID == "222233334444" {
+			member = a.Doc
+		}
+	}
+	orgFs, err := e.Eval(context.Background(), member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range orgFs {
+		if reported[f.CheckID] {
+			continue
+		}
+		if f.Status != findings.Pass {
+			t.Errorf("organization member: %s %s: %s: %s", f.CheckID, f.Resource, f.Status, f.Message)
+		}
+		reported[f.CheckID] = true
+	}
 	for _, c := range e.Checks() {
 		if !reported[c.ID] {
-			t.Errorf("%s reported nothing on the compliant account", c.ID)
+			t.Errorf("%s reported nothing on the compliant account nor on a compliant organization member", c.ID)
 		}
 	}
 }

@@ -41,9 +41,12 @@ type Change struct {
 	CheckID  string `json:"check_id"`
 	Title    string `json:"title,omitempty"`
 	Resource string `json:"resource"`
-	Region   string `json:"region,omitempty"`
-	Old      State  `json:"old"`
-	New      State  `json:"new"`
+	// Account is the resource's account when the runs cover several accounts
+	// (an organization), empty otherwise.
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
+	Old     State  `json:"old"`
+	New     State  `json:"new"`
 }
 
 // Counts sums the comparison.
@@ -56,18 +59,41 @@ type Counts struct {
 	Removed   int `json:"removed"` // check × resource that did not fail and is no longer reported
 }
 
-// Result is the comparison of two runs. Each list is sorted by check id and resource.
+// Result is the comparison of two runs. Each list is sorted by check id,
+// resource and account.
 type Result struct {
 	Worse  []Change `json:"worse"`
 	Better []Change `json:"better"`
 	Gone   []Change `json:"no_longer_reported"`
 	Counts Counts   `json:"counts"`
+	// Accounts, when the runs cover several accounts (an organization), counts
+	// the changes of each account that has any, the accounts that got worse first.
+	Accounts []AccountChanges `json:"accounts,omitempty"`
+}
+
+// AccountChanges counts one account's changes.
+type AccountChanges struct {
+	Account string `json:"account"`
+	Worse   int    `json:"worse"`
+	Better  int    `json:"better"`
+	Gone    int    `json:"no_longer_reported"`
+}
+
+// WorseAccounts lists the accounts in which something got worse.
+func (r Result) WorseAccounts() []string {
+	var out []string
+	for _, a := range r.Accounts {
+		if a.Worse > 0 {
+			out = append(out, a.Account)
+		}
+	}
+	return out
 }
 
 // GotWorse tells whether anything got worse.
 func (r Result) GotWorse() bool { return len(r.Worse) > 0 }
 
-type key struct{ check, resource string }
+type key struct{ check, resource, account string }
 
 type entry struct {
 	state         State
@@ -85,10 +111,13 @@ func failing(s findings.Status) bool { return s == findings.Fail || s == finding
 // merge reduces the findings of each check and resource to one state: the
 // worst status, the highest severity among the findings with that status, and
 // their distinct messages.
-func merge(fs []findings.Finding) map[key]entry {
+func merge(fs []findings.Finding, byAccount bool) map[key]entry {
 	groups := map[key][]findings.Finding{}
 	for _, f := range fs {
-		k := key{f.CheckID, f.Resource}
+		k := key{f.CheckID, f.Resource, ""}
+		if byAccount {
+			k.account = f.Account
+		}
 		groups[k] = append(groups[k], f)
 	}
 	out := make(map[key]entry, len(groups))
@@ -139,9 +168,11 @@ func Classify(old, new State) (Kind, bool) {
 	return "", false
 }
 
-// Compare compares two runs' findings by check id and resource.
+// Compare compares two runs' findings by check id and resource, and by
+// account when the runs cover several accounts (organizations).
 func Compare(oldFs, newFs []findings.Finding) Result {
-	oldM, newM := merge(oldFs), merge(newFs)
+	byAccount := len(accounts(oldFs, newFs)) > 1
+	oldM, newM := merge(oldFs, byAccount), merge(newFs, byAccount)
 	keys := make([]key, 0, len(oldM)+len(newM))
 	for k := range oldM {
 		keys = append(keys, k)
@@ -152,7 +183,7 @@ func Compare(oldFs, newFs []findings.Finding) Result {
 		}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(strings.Compare(a.check, b.check), strings.Compare(a.resource, b.resource))
+		return cmp.Or(strings.Compare(a.check, b.check), strings.Compare(a.resource, b.resource), strings.Compare(a.account, b.account))
 	})
 	res := Result{Worse: []Change{}, Better: []Change{}, Gone: []Change{}}
 	for _, k := range keys {
@@ -169,7 +200,7 @@ func Compare(oldFs, newFs []findings.Finding) Result {
 			}
 			continue
 		}
-		c := Change{Kind: kind, CheckID: k.check, Resource: k.resource,
+		c := Change{Kind: kind, CheckID: k.check, Resource: k.resource, Account: k.account,
 			Title: cmp.Or(n.title, o.title), Region: cmp.Or(n.region, o.region), Old: o.state, New: n.state}
 		switch kind {
 		case Worse:
@@ -181,5 +212,46 @@ func Compare(oldFs, newFs []findings.Finding) Result {
 		}
 	}
 	res.Counts.Worse, res.Counts.Better, res.Counts.Gone = len(res.Worse), len(res.Better), len(res.Gone)
+	if byAccount {
+		res.Accounts = countByAccount(res)
+	}
 	return res
+}
+
+// accounts is the set of accounts the findings belong to.
+func accounts(runs ...[]findings.Finding) map[string]bool {
+	out := map[string]bool{}
+	for _, fs := range runs {
+		for _, f := range fs {
+			out[f.Account] = true
+		}
+	}
+	return out
+}
+
+func countByAccount(r Result) []AccountChanges {
+	m := map[string]*AccountChanges{}
+	get := func(a string) *AccountChanges {
+		if m[a] == nil {
+			m[a] = &AccountChanges{Account: a}
+		}
+		return m[a]
+	}
+	for _, c := range r.Worse {
+		get(c.Account).Worse++
+	}
+	for _, c := range r.Better {
+		get(c.Account).Better++
+	}
+	for _, c := range r.Gone {
+		get(c.Account).Gone++
+	}
+	out := make([]AccountChanges, 0, len(m))
+	for _, a := range m {
+		out = append(out, *a)
+	}
+	slices.SortFunc(out, func(a, b AccountChanges) int {
+		return cmp.Or(b.Worse-a.Worse, strings.Compare(a.Account, b.Account))
+	})
+	return out
 }

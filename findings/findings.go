@@ -98,13 +98,14 @@ type Finding struct {
 	WaiverExpired string `json:"waiver_expired,omitempty"`
 }
 
-// Sort orders findings by check id, resource, status and message, so that
+// Sort orders findings by check id, resource, status, message and account
+// (findings of an organization share resources across accounts), so that
 // every output is deterministic.
 func Sort(fs []Finding) {
 	slices.SortFunc(fs, func(a, b Finding) int {
 		return cmpStrings(
-			[]string{a.CheckID, a.Resource, string(a.Status), a.Message},
-			[]string{b.CheckID, b.Resource, string(b.Status), b.Message})
+			[]string{a.CheckID, a.Resource, string(a.Status), a.Message, a.Account},
+			[]string{b.CheckID, b.Resource, string(b.Status), b.Message, b.Account})
 	})
 }
 

@@ -93,13 +93,35 @@ func writeDiffTable(w io.Writer, d Diff, t *Table) error {
 		tw.AppendHeader(table.Row{"Check", "Resource", "Before", "Now", "Message"})
 		tw.SetColumnConfigs([]table.ColumnConfig{{Number: 5, WidthMax: 70, WidthMaxEnforcer: text.WrapSoft}})
 		for _, c := range sec.changes {
-			tw.AppendRow(table.Row{c.CheckID, c.Resource, stateText(c.Old), stateText(c.New), message(c)})
+			tw.AppendRow(table.Row{c.CheckID, changeResource(c), stateText(c.Old), stateText(c.New), message(c)})
 		}
 		tw.Render()
 		fmt.Fprintln(w)
 	}
+	if worse := d.Result.WorseAccounts(); len(worse) > 0 {
+		fmt.Fprintf(w, "%s: %s\n", t.paint(fmt.Sprintf("Accounts that got worse (%d)", len(worse)), text.FgRed, text.Bold), accountsText(d.Result))
+	}
 	_, err := fmt.Fprintf(w, "%s → %s: %s\n", d.Old, d.New, countsText(d.Result.Counts))
 	return err
+}
+
+// changeResource shows a change's resource, with its account in an organization.
+func changeResource(c diff.Change) string {
+	if c.Account == "" || c.Account == c.Resource {
+		return c.Resource
+	}
+	return c.Account + ": " + c.Resource
+}
+
+// accountsText lists the accounts that got worse with their counts.
+func accountsText(r diff.Result) string {
+	var parts []string
+	for _, a := range r.Accounts {
+		if a.Worse > 0 {
+			parts = append(parts, fmt.Sprintf("%s (%d worse, %d better)", a.Account, a.Worse, a.Better))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func countsText(c diff.Counts) string {
@@ -110,13 +132,16 @@ func countsText(c diff.Counts) string {
 func writeDiffMarkdown(w io.Writer, d Diff) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## trailguard diff\n\n`%s` → `%s`: %s.\n", mdCode(d.Old), mdCode(d.New), countsText(d.Result.Counts))
+	if worse := d.Result.WorseAccounts(); len(worse) > 0 {
+		fmt.Fprintf(&b, "\nAccounts that got worse (%d): %s.\n", len(worse), mdText(accountsText(d.Result)))
+	}
 	for _, sec := range diffSections(d.Result) {
 		if len(sec.changes) == 0 {
 			continue
 		}
 		fmt.Fprintf(&b, "\n### %s (%d)\n\n| Check | Resource | Before | Now | Message |\n|---|---|---|---|---|\n", sec.title, len(sec.changes))
 		for _, c := range sec.changes {
-			fmt.Fprintf(&b, "| %s %s | `%s` | %s | %s | %s |\n", c.CheckID, mdCell(c.Title), mdCode(c.Resource),
+			fmt.Fprintf(&b, "| %s %s | `%s` | %s | %s | %s |\n", c.CheckID, mdCell(c.Title), mdCode(changeResource(c)),
 				stateText(c.Old), stateText(c.New), mdCell(message(c)))
 		}
 	}

@@ -42,17 +42,33 @@ func evaluate(t *testing.T, name string) Report {
 		return r
 	}
 	rel := "testdata/" + name + ".json"
-	doc, err := snapshot.ReadFile("../" + rel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs, err := engine.Eval(context.Background(), doc)
+	doc, err := snapshot.ReadAnyFile("../" + rel)
 	if err != nil {
 		t.Fatal(err)
 	}
 	account, _ := doc["account_id"].(string)
 	collected, _ := doc["collected_at"].(string)
-	r := Report{Account: account, Snapshot: rel, CollectedAt: collected, Checks: engine.Checks(), Findings: fs}
+	r := Report{Account: account, Snapshot: rel, CollectedAt: collected, Checks: engine.Checks()}
+	if snapshot.IsOrganization(doc) {
+		// As the CLI does (cmd/trailguard orgReport).
+		accounts := snapshot.AccountInputs(doc)
+		r.Findings, err = engine.EvalAccounts(context.Background(), accounts)
+		org := &Organization{}
+		org.ID, org.ManagementAccountID = snapshot.OrgIdentity(doc)
+		for _, a := range accounts {
+			oa := OrgAccount{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status, Scanned: a.Scanned}
+			if !a.Scanned {
+				oa.Reason = a.NotScannedReason()
+			}
+			org.Accounts = append(org.Accounts, oa)
+		}
+		r.Organization = org
+	} else {
+		r.Findings, err = engine.Eval(context.Background(), doc)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	reports[name] = r
 	return r
 }
@@ -76,7 +92,7 @@ func render(t *testing.T, format string, r Report) []byte {
 // goldenSnapshots are the shipped example snapshots rendered in every format.
 // The noncompliant one's golden files sit directly in testdata/golden, the
 // others' in testdata/golden/<snapshot>/.
-var goldenSnapshots = []string{"noncompliant", "compliant", "org-member", "access-denied"}
+var goldenSnapshots = []string{"noncompliant", "compliant", "org-member", "access-denied", "org"}
 
 // TestGolden renders every shipped example snapshot in every format and
 // compares with testdata/golden. Run `go test ./report -update` after an intended change.

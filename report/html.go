@@ -84,6 +84,7 @@ type htmlData struct {
 	Compliance                     *compliance.Result
 	ComplianceWaived               bool
 	CheckTitles                    map[string]string
+	Org                            template.HTML // organization section (org_writers.go)
 }
 
 const (
@@ -102,6 +103,14 @@ func (HTML) Write(w io.Writer, r Report) error {
 	d := htmlData{Account: r.Account, Snapshot: r.Snapshot, CollectedAt: r.CollectedAt, Summary: r.Summary(), Compliance: r.Compliance}
 	if d.Account == "" {
 		d.Account = "unknown account"
+	}
+	if org := r.OrgSummary(); org != nil {
+		d.Account = "organization " + org.ID
+		html, err := orgHTML(org, checks)
+		if err != nil {
+			return err
+		}
+		d.Org = html
 	}
 	for _, s := range findings.Severities {
 		d.Severities = append(d.Severities, string(s))
@@ -176,7 +185,7 @@ func (HTML) Write(w io.Writer, r Report) error {
 			fw = checks[f.CheckID].Frameworks
 		}
 		d.Findings[i] = htmlFinding{N: i + 1, CheckID: f.CheckID, Title: f.Title, Status: string(f.Status),
-			StatusClass: statusClass(f.Status), Severity: string(f.Severity), Resource: f.Resource, Region: f.Region,
+			StatusClass: statusClass(f.Status), Severity: string(f.Severity), Resource: r.resourceLabel(f), Region: f.Region,
 			Message: f.Message, Note: waiverNote(f), Waived: f.Status == findings.Waived,
 			Console: rem.Console, CLI: rem.CLI, Controls: controls(fw)}
 	}
@@ -240,7 +249,7 @@ const htmlPage = `<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>trailguard: account {{.Account}}</title>
+<title>trailguard: {{if .Org}}{{.Account}}{{else}}account {{.Account}}{{end}}</title>
 <style>
 *,*::before,*::after{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1240px;padding:16px 20px;color:#1f2328;background:#fff;overflow-wrap:anywhere}
@@ -285,7 +294,7 @@ body{padding:12px 10px}
 </head>
 <body>
 <header>
-<h1>trailguard: account {{.Account}}</h1>
+<h1>trailguard: {{if .Org}}{{.Account}}{{else}}account {{.Account}}{{end}}</h1>
 <p class="meta">{{if .Snapshot}}Snapshot <code>{{.Snapshot}}</code>{{end}}{{if .CollectedAt}} · collected {{.CollectedAt}}{{end}} · {{.Summary.ChecksEvaluated}} checks on {{.Summary.ResourcesEvaluated}} resources</p>
 <div class="counts">
 <div class="count" id="count-total"><b>{{.Summary.Total}}</b>findings</div>
@@ -310,7 +319,7 @@ body{padding:12px 10px}
 {{end}}</svg>{{else}}<p class="note">No findings are mapped to a framework.</p>{{end}}
 </div>
 </section>
-{{with .Compliance}}<section id="compliance">
+{{.Org}}{{with .Compliance}}<section id="compliance">
 <h2>Compliance: {{.Framework}}</h2>
 <p>{{.Summary.Controls}} controls: <b>{{.Summary.Failed}} failed</b>, {{.Summary.Unknown}} unknown, {{if .Summary.Waived}}{{.Summary.Waived}} waived, {{end}}{{.Summary.Passed}} passed, {{if .Summary.PartlyCovered}}{{.Summary.PartlyCovered}} partly covered (what the checks examine passes; the rest of the control is not examined), {{end}}{{.Summary.NotCovered}} not covered.</p>
 <div class="scroll"><table id="controls">

@@ -2,6 +2,7 @@ package report
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/trailguard/trailguard/findings"
@@ -21,6 +22,8 @@ type record struct {
 	// its message with the numbers taken out (timestamps, ages and counts
 	// change from run to run, the problem does not).
 	Key string
+	// Label names the resource, and in an organization report its account.
+	Label string
 	// Index counts the records of one check and resource from 1; Of is how
 	// many there are.
 	Index, Of int
@@ -30,9 +33,9 @@ type record struct {
 // problems with it (JUnit test case names must be unique in a suite).
 func (r record) Name() string {
 	if r.Index > 1 {
-		return r.Resource + " [" + strconv.Itoa(r.Index) + "]"
+		return r.Label + " [" + strconv.Itoa(r.Index) + "]"
 	}
-	return r.Resource
+	return r.Label
 }
 
 // numbers are what messageShape takes out of a message.
@@ -44,22 +47,33 @@ func messageShape(m string) string { return numbers.ReplaceAllString(m, "#") }
 // records gives each finding of fs its identity, ordered by check, resource,
 // then worst status first and message.
 func records(fs []findings.Finding) []record {
+	// In an organization report the same resource (a shared bucket, say) is
+	// judged in several accounts: each account's verdict is its own record.
+	multiAccount := slices.ContainsFunc(fs, func(f findings.Finding) bool { return f.Account != fs[0].Account })
 	var out []record
 	for _, g := range groupByCheckResource(fs) {
 		seen := map[string]bool{}
+		base := []string{g.CheckID, g.Resource}
+		if multiAccount {
+			base = append(base, "account:"+g.Account)
+		}
 		for i, f := range g.Findings {
-			key := fingerprint(g.CheckID, g.Resource)
+			key := fingerprint(base...)
 			if i > 0 {
 				shape := messageShape(f.Message)
 				for n := 2; seen[shape]; n++ {
 					shape = messageShape(f.Message) + "\x00" + strconv.Itoa(n)
 				}
 				seen[shape] = true
-				key = fingerprint(g.CheckID, g.Resource, shape)
+				key = fingerprint(append(slices.Clone(base), shape)...)
 			} else {
 				seen[messageShape(f.Message)] = true
 			}
-			out = append(out, record{Finding: f, Key: key, Index: i + 1, Of: len(g.Findings)})
+			rec := record{Finding: f, Key: key, Index: i + 1, Of: len(g.Findings), Label: f.Resource}
+			if multiAccount {
+				rec.Label = f.Account + ": " + f.Resource
+			}
+			out = append(out, rec)
 		}
 	}
 	return out

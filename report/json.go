@@ -27,6 +27,8 @@ type jsonDoc struct {
 	Summary     findings.Summary   `json:"summary"`
 	Findings    []findings.Finding `json:"findings"`
 	Compliance  *compliance.Result `json:"compliance,omitempty"`
+	// Organization is the accounts × checks summary of an organization report.
+	Organization *OrgSummary `json:"organization,omitempty"`
 }
 
 // Write implements Writer.
@@ -39,13 +41,14 @@ func (JSON) Write(w io.Writer, r Report) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(jsonDoc{
-		Version:     JSONVersion,
-		Account:     r.Account,
-		Snapshot:    r.Snapshot,
-		CollectedAt: r.CollectedAt,
-		Summary:     r.Summary(),
-		Findings:    fs,
-		Compliance:  r.Compliance,
+		Version:      JSONVersion,
+		Account:      r.Account,
+		Snapshot:     r.Snapshot,
+		CollectedAt:  r.CollectedAt,
+		Summary:      r.Summary(),
+		Findings:     fs,
+		Compliance:   r.Compliance,
+		Organization: r.OrgSummary(),
 	})
 }
 

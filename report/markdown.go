@@ -144,11 +144,10 @@ func markdownSections(r Report) []mdSection {
 	s := r.Summary()
 	checks := r.checksByID()
 
-	account := r.Account
-	if account == "" {
-		account = "unknown account"
+	fmt.Fprintf(&b, "## trailguard: %s\n\n", mdText(r.accountLabel()))
+	if org := r.OrgSummary(); org != nil {
+		writeOrgMarkdown(&b, org)
 	}
-	fmt.Fprintf(&b, "## trailguard: account %s\n\n", mdText(account))
 	var about []string
 	if r.Snapshot != "" {
 		about = append(about, "snapshot `"+mdCode(r.Snapshot)+"`")
@@ -199,7 +198,7 @@ func markdownSections(r Report) []mdSection {
 		sec := mdSection{status: findings.Fail,
 			head: fmt.Sprintf("\n### Failing checks (%d)\n\n| Severity | Check | Resource | Message |\n|---|---|---|---|\n", len(failing))}
 		for _, f := range failing {
-			sec.items = append(sec.items, fmt.Sprintf("| %s | %s %s | `%s` | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(f.Resource), mdCell(withWaiverNote(f))))
+			sec.items = append(sec.items, fmt.Sprintf("| %s | %s %s | `%s` | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(r.resourceLabel(f)), mdCell(withWaiverNote(f))))
 		}
 		out = append(out, sec)
 		fix := mdSection{head: "\n#### How to fix\n"}
@@ -237,7 +236,7 @@ func markdownSections(r Report) []mdSection {
 	if unknown := filterStatus(fs, findings.Unknown); len(unknown) > 0 {
 		sec := mdSection{status: findings.Unknown, head: fmt.Sprintf("\n### Could not be evaluated (%d)\n\n", len(unknown))}
 		for _, f := range unknown {
-			sec.items = append(sec.items, fmt.Sprintf("- **%s** (%s) `%s`: %s\n", f.CheckID, f.Severity, mdCode(f.Resource), mdText(withWaiverNote(f))))
+			sec.items = append(sec.items, fmt.Sprintf("- **%s** (%s) `%s`: %s\n", f.CheckID, f.Severity, mdCode(r.resourceLabel(f)), mdText(withWaiverNote(f))))
 		}
 		out = append(out, sec)
 	}
@@ -246,7 +245,7 @@ func markdownSections(r Report) []mdSection {
 		sec := mdSection{status: findings.Waived,
 			head: fmt.Sprintf("\n### Waived (%d)\n\n| Severity | Check | Resource | Reason | Expires |\n|---|---|---|---|---|\n", len(waived))}
 		for _, f := range waived {
-			sec.items = append(sec.items, fmt.Sprintf("| %s | %s %s | `%s` | %s | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(f.Resource), mdCell(f.WaiverReason), mdCell(f.WaiverExpires)))
+			sec.items = append(sec.items, fmt.Sprintf("| %s | %s %s | `%s` | %s | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(r.resourceLabel(f)), mdCell(f.WaiverReason), mdCell(f.WaiverExpires)))
 		}
 		out = append(out, sec)
 	}
@@ -260,7 +259,7 @@ func markdownSections(r Report) []mdSection {
 			head: fmt.Sprintf("\n<details><summary>%s passed (%s)</summary>\n\n| Check | Resource |\n|---|---|\n",
 				plural(len(passing), "finding"), plural(len(ids), "check"))}
 		for _, f := range passing {
-			sec.items = append(sec.items, fmt.Sprintf("| %s %s | `%s` |\n", f.CheckID, mdCell(f.Title), mdCode(f.Resource)))
+			sec.items = append(sec.items, fmt.Sprintf("| %s %s | `%s` |\n", f.CheckID, mdCell(f.Title), mdCode(r.resourceLabel(f))))
 		}
 		out = append(out, sec)
 	}

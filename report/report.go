@@ -31,6 +31,9 @@ type Report struct {
 	// Compliance, when set (eval --framework), is the findings grouped by the
 	// controls of one framework; table, json and markdown show it.
 	Compliance *compliance.Result
+	// Organization, when set, makes this the report of an organization:
+	// findings of many accounts, summarized by account and check (OrgSummary).
+	Organization *Organization
 }
 
 // partition is r's partition, aws when the snapshot did not say.
@@ -117,6 +120,7 @@ var statusRank = map[findings.Status]int{findings.Fail: 0, findings.Unknown: 1, 
 // and resource (a stable id, a test case) merge them.
 type group struct {
 	CheckID, Resource string
+	Account           string             // the findings' account (an organization report has many)
 	Findings          []findings.Finding // sorted worst status first, then by message
 }
 
@@ -137,17 +141,18 @@ func (g group) Messages() []string {
 	return out
 }
 
-// groupByCheckResource groups fs by check id and resource, sorted by both.
+// groupByCheckResource groups fs by check id, resource and account (one
+// account in a single-account report), sorted by the three.
 func groupByCheckResource(fs []findings.Finding) []group {
-	idx := map[[2]string]int{}
+	idx := map[[3]string]int{}
 	var out []group
 	for _, f := range fs {
-		k := [2]string{f.CheckID, f.Resource}
+		k := [3]string{f.CheckID, f.Resource, f.Account}
 		i, ok := idx[k]
 		if !ok {
 			i = len(out)
 			idx[k] = i
-			out = append(out, group{CheckID: f.CheckID, Resource: f.Resource})
+			out = append(out, group{CheckID: f.CheckID, Resource: f.Resource, Account: f.Account})
 		}
 		out[i].Findings = append(out[i].Findings, f)
 	}
@@ -160,7 +165,7 @@ func groupByCheckResource(fs []findings.Finding) []group {
 		})
 	}
 	slices.SortFunc(out, func(a, b group) int {
-		return cmp.Or(strings.Compare(a.CheckID, b.CheckID), strings.Compare(a.Resource, b.Resource))
+		return cmp.Or(strings.Compare(a.CheckID, b.CheckID), strings.Compare(a.Resource, b.Resource), strings.Compare(a.Account, b.Account))
 	})
 	return out
 }

@@ -92,6 +92,9 @@ func (t *Table) Write(w io.Writer, r Report) error {
 		})
 		for _, g := range gs {
 			res, short := displayResource(g.Resource, r.Account)
+			if r.Organization != nil {
+				res = g.Account + ": " + res
+			}
 			shortened = shortened || short
 			region := g.First().Region
 			if region == "" {
@@ -170,12 +173,8 @@ func displayResource(resource, account string) (string, bool) {
 // writeSummary writes the account line and the counts by status and severity.
 func (t *Table) writeSummary(b *strings.Builder, r Report, width int) {
 	s := r.Summary()
-	account := r.Account
-	if account == "" {
-		account = "unknown account"
-	}
-	fmt.Fprintf(b, "%s\n", wrap(fmt.Sprintf("Account %s: %d checks on %d resources, %d findings: %d failed, %d unknown, %d passed, %d waived",
-		account, s.ChecksEvaluated, s.ResourcesEvaluated, s.Total, s.Failed, s.Unknown, s.Passed, s.Waived), width))
+	fmt.Fprintf(b, "%s\n", wrap(fmt.Sprintf("%s: %d checks on %d resources, %d findings: %d failed, %d unknown, %d passed, %d waived",
+		upperFirst(r.accountLabel()), s.ChecksEvaluated, s.ResourcesEvaluated, s.Total, s.Failed, s.Unknown, s.Passed, s.Waived), width))
 	counts := map[findings.Status]map[findings.Severity]int{}
 	for _, f := range r.Findings {
 		if counts[f.Status] == nil {
@@ -208,6 +207,9 @@ func (t *Table) writeSummary(b *strings.Builder, r Report, width int) {
 	tw.SetColumnConfigs(cfg)
 	b.WriteString(tw.Render())
 	b.WriteString("\n")
+	if org := r.OrgSummary(); org != nil {
+		_ = t.writeOrgTable(b, org) // a strings.Builder does not fail
+	}
 }
 
 func (t *Table) status(s findings.Status) string {

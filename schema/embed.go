@@ -11,3 +11,9 @@ const Version = "1"
 //
 //go:embed snapshot.json
 var Snapshot []byte
+
+// Organization is the JSON Schema (draft-07) of the organization snapshot
+// document (kind "organization"); its accounts' snapshots refer to Snapshot.
+//
+//go:embed organization.json
+var Organization []byte

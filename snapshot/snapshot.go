@@ -23,14 +23,30 @@ import (
 // Document is a parsed snapshot: JSON objects as map[string]any, numbers as json.Number.
 type Document = map[string]any
 
-// ReadFile reads and validates the snapshot at path. Errors name the file and,
-// where it applies, the line and column or the JSON pointer of the problem.
+// ReadFile reads and validates the single-account snapshot at path. Errors
+// name the file and, where it applies, the line and column or the JSON pointer
+// of the problem. An organization snapshot is refused with a clear error: use
+// ReadAnyFile where both kinds are accepted.
 func ReadFile(path string) (Document, error) {
+	doc, err := ReadAnyFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if IsOrganization(doc) {
+		return nil, fmt.Errorf("%s: an organization snapshot (kind %q), where a single-account snapshot is expected", path, OrgSnapshotKind)
+	}
+	return doc, nil
+}
+
+// ReadAnyFile reads and validates the snapshot at path, a single-account
+// snapshot or an organization snapshot (IsOrganization tells which), each
+// against its own schema.
+func ReadAnyFile(path string) (Document, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading snapshot: %w", err)
 	}
-	doc, err := Parse(data)
+	doc, err := ParseAny(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -51,8 +67,23 @@ func Read(r io.Reader, name string) (Document, error) {
 	return doc, nil
 }
 
-// Parse decodes and validates a snapshot document.
+// Parse decodes and validates a single-account snapshot document.
 func Parse(data []byte) (Document, error) {
+	doc, err := ParseAny(data)
+	if err != nil {
+		return nil, err
+	}
+	if IsOrganization(doc) {
+		return nil, fmt.Errorf("an organization snapshot (kind %q), where a single-account snapshot is expected", OrgSnapshotKind)
+	}
+	return doc, nil
+}
+
+// IsOrganization tells whether doc is an organization snapshot.
+func IsOrganization(doc Document) bool { return doc["kind"] == OrgSnapshotKind }
+
+// ParseAny decodes and validates a snapshot document of either kind.
+func ParseAny(data []byte) (Document, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("not a snapshot: the file is empty")
 	}
@@ -73,7 +104,15 @@ func Parse(data []byte) (Document, error) {
 	if err := checkVersion(doc); err != nil {
 		return nil, err
 	}
-	if err := Validate(doc); err != nil {
+	validate := Validate
+	switch kind := doc["kind"]; kind {
+	case nil:
+	case OrgSnapshotKind:
+		validate = ValidateOrganization
+	default:
+		return nil, fmt.Errorf("not a trailguard snapshot: kind %v is unknown (want %q, or no kind for a single-account snapshot)", kind, OrgSnapshotKind)
+	}
+	if err := validate(doc); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -99,17 +138,55 @@ var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 var printer = message.NewPrinter(language.English)
 
-var compiled = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema.Snapshot))
-	if err != nil {
-		return nil, err
-	}
+// Schema URLs: each document's $id, so that the organization schema's
+// relative references ("snapshot-1.json#/definitions/...") resolve.
+const (
+	snapshotURL     = "https://trailguard.dev/schema/snapshot-1.json"
+	organizationURL = "https://trailguard.dev/schema/organization-1.json"
+)
+
+var compiledSchemas = sync.OnceValues(func() (map[string]*jsonschema.Schema, error) {
 	c := jsonschema.NewCompiler()
-	if err := c.AddResource("snapshot.json", doc); err != nil {
-		return nil, err
+	for url, raw := range map[string][]byte{snapshotURL: schema.Snapshot, organizationURL: schema.Organization} {
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		if err != nil {
+			return nil, err
+		}
+		if err := c.AddResource(url, doc); err != nil {
+			return nil, err
+		}
 	}
-	return c.Compile("snapshot.json")
+	out := map[string]*jsonschema.Schema{}
+	for _, url := range []string{snapshotURL, organizationURL} {
+		s, err := c.Compile(url)
+		if err != nil {
+			return nil, err
+		}
+		out[url] = s
+	}
+	return out, nil
 })
+
+func compiled() (*jsonschema.Schema, error) {
+	m, err := compiledSchemas()
+	return m[snapshotURL], err
+}
+
+// ValidateOrganization checks doc against the organization snapshot JSON
+// Schema (whose accounts' snapshots follow the snapshot schema) and reports
+// the first problem with its JSON pointer.
+func ValidateOrganization(doc Document) error {
+	m, err := compiledSchemas()
+	if err != nil {
+		return fmt.Errorf("compiling the organization snapshot schema: %w", err)
+	}
+	err = m[organizationURL].Validate(doc)
+	var verr *jsonschema.ValidationError
+	if errors.As(err, &verr) {
+		return fmt.Errorf("does not match the organization snapshot schema: %s", describe(verr))
+	}
+	return err
+}
 
 // Validate checks doc against the snapshot JSON Schema and reports the first
 // problem with its JSON pointer.

@@ -18,6 +18,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/trailguard/trailguard/bundles"
 	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/compliance"
 	"github.com/trailguard/trailguard/findings"
@@ -91,9 +92,14 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			},
 			{
 				Name:  "schema",
-				Usage: "print the JSON Schema of the snapshot document",
+				Usage: "print the JSON Schema of the snapshot document (--organization: of the organization snapshot)",
+				Flags: []cli.Flag{&cli.BoolFlag{Name: "organization", Usage: "print the schema of the organization snapshot (collect --org), whose accounts' snapshots follow the snapshot schema"}},
 				Action: func(c *cli.Context) error {
-					_, err := c.App.Writer.Write(schema.Snapshot)
+					doc := schema.Snapshot
+					if c.Bool("organization") {
+						doc = schema.Organization
+					}
+					_, err := c.App.Writer.Write(doc)
 					return err
 				},
 			},
@@ -153,7 +159,7 @@ func evalAction(c *cli.Context) error {
 			}
 			return doc, "-", nil
 		}
-		doc, err := snapshot.ReadFile(path)
+		doc, err := snapshot.ReadAnyFile(path)
 		if err != nil {
 			return nil, "", inputError(err)
 		}
@@ -227,7 +233,7 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	if err := checkFilter(filter, engine.Checks()); err != nil {
 		return err
 	}
-	all, err := engine.Eval(ctx, doc)
+	all, org, err := evalDocument(ctx, engine, doc)
 	if err != nil {
 		return inputError(err)
 	}
@@ -239,7 +245,7 @@ func evaluate(c *cli.Context, load func() (doc snapshot.Document, label string, 
 	partition, _ := doc["partition"].(string)
 	rep := report.Report{
 		Account: account, Snapshot: path, CollectedAt: collected, Partition: partition,
-		Checks: cfg.Checks(engine.Checks()), Findings: shown,
+		Checks: cfg.Checks(engine.Checks()), Findings: shown, Organization: org,
 	}
 	if framework != nil {
 		// Controls are judged on every finding, whatever --check, --severity or --status show.
@@ -294,6 +300,35 @@ func checkFilter(f findings.Filter, checks []findings.Check) error {
 		}
 	}
 	return nil
+}
+
+// evalDocument evaluates a single-account snapshot, or every account of an
+// organization snapshot (org is then the organization and its accounts).
+func evalDocument(ctx context.Context, engine *bundles.Engine, doc snapshot.Document) ([]findings.Finding, *report.Organization, error) {
+	if !snapshot.IsOrganization(doc) {
+		fs, err := engine.Eval(ctx, doc)
+		return fs, nil, err
+	}
+	accounts := snapshot.AccountInputs(doc)
+	fs, err := engine.EvalAccounts(ctx, accounts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return fs, orgReport(doc, accounts), nil
+}
+
+// orgReport describes the organization and its accounts for the reports.
+func orgReport(doc snapshot.Document, accounts []snapshot.AccountInput) *report.Organization {
+	o := &report.Organization{}
+	o.ID, o.ManagementAccountID = snapshot.OrgIdentity(doc)
+	for _, a := range accounts {
+		ra := report.OrgAccount{ID: a.ID, Name: a.Name, OUPath: a.OUPath, Status: a.Status, Scanned: a.Scanned}
+		if !a.Scanned {
+			ra.Reason = a.NotScannedReason()
+		}
+		o.Accounts = append(o.Accounts, ra)
+	}
+	return o
 }
 
 func parseFailOn(s string) (findings.Severity, error) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,6 +240,9 @@ func TestReadmeCatalogUpToDate(t *testing.T) {
 
 // TestShippedSnapshots runs `eval` end to end on the example snapshots in
 // testdata/ and checks the verdicts they were written to exercise.
+// orgCheck tells whether a built-in check reports only in organization scans.
+func orgCheck(id string) bool { return strings.HasPrefix(id, "TG-ORG-") }
+
 func TestShippedSnapshots(t *testing.T) {
 	byCheck := func(fs []findings.Finding) map[string]map[findings.Status]int {
 		m := map[string]map[findings.Status]int{}
@@ -263,6 +267,12 @@ func TestShippedSnapshots(t *testing.T) {
 		}
 		got := byCheck(fs)
 		for _, c := range catalog {
+			if orgCheck(c.ID) {
+				if len(got[c.ID]) > 0 {
+					t.Errorf("%s: %v on a single-account snapshot, want nothing (organization scans only)", c.ID, got[c.ID])
+				}
+				continue
+			}
 			if got[c.ID][findings.Pass] == 0 || len(got[c.ID]) != 1 {
 				t.Errorf("%s: %v, want only PASS", c.ID, got[c.ID])
 			}
@@ -275,9 +285,52 @@ func TestShippedSnapshots(t *testing.T) {
 		}
 		got := byCheck(fs)
 		for _, c := range catalog {
+			if orgCheck(c.ID) {
+				if len(got[c.ID]) > 0 {
+					t.Errorf("%s: %v on a single-account snapshot, want nothing (organization scans only)", c.ID, got[c.ID])
+				}
+				continue
+			}
 			if got[c.ID][findings.Fail] == 0 {
 				t.Errorf("%s: %v, want a FAIL", c.ID, got[c.ID])
 			}
+		}
+	})
+	t.Run("organization: every account judged, shared bucket and key decided, unscanned accounts unknown", func(t *testing.T) {
+		code, fs := evalJSON(t, "../../testdata/org.json")
+		if code != exitFindings {
+			t.Errorf("exit code %d, want %d (TG-ORG-003 fails in the Security OU)", code, exitFindings)
+		}
+		byAccount := map[string]map[string]map[findings.Status]int{}
+		for _, f := range fs {
+			if byAccount[f.Account] == nil {
+				byAccount[f.Account] = map[string]map[findings.Status]int{}
+			}
+			if byAccount[f.Account][f.CheckID] == nil {
+				byAccount[f.Account][f.CheckID] = map[findings.Status]int{}
+			}
+			byAccount[f.Account][f.CheckID][f.Status]++
+		}
+		for _, c := range catalog {
+			for _, acct := range []string{"777788889999", "888899990000"} {
+				if got := byAccount[acct][c.ID]; got[findings.Unknown] != 1 || len(got) != 1 {
+					t.Errorf("not scanned %s, %s: %v, want one UNKNOWN", acct, c.ID, got)
+				}
+			}
+			member := byAccount["222233334444"][c.ID]
+			if strings.HasPrefix(c.ID, "TG-S3-") || strings.HasPrefix(c.ID, "TG-KMS-") || orgCheck(c.ID) {
+				if member[findings.Pass] == 0 || len(member) != 1 {
+					t.Errorf("member 222233334444, %s: %v, want PASS now that the shared bucket and key are joined", c.ID, member)
+				}
+			}
+		}
+		for acct, want := range map[string]findings.Status{"333344445555": findings.Fail, "555566667777": findings.Fail, "222233334444": findings.Pass, "666677778888": findings.Pass} {
+			if got := byAccount[acct]["TG-ORG-003"]; got[want] != 1 {
+				t.Errorf("TG-ORG-003 in %s: %v, want %s", acct, got, want)
+			}
+		}
+		if got := byAccount["111111111111"]["TG-ORG-003"]; len(got) != 0 {
+			t.Errorf("TG-ORG-003 in the management account: %v, want nothing (SCPs do not apply to it)", got)
 		}
 	})
 	t.Run("organization member: cross-account bucket and key are unknown, never passed", func(t *testing.T) {
@@ -402,5 +455,56 @@ func TestFailedRunKeepsEarlierReport(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(out); !strings.HasPrefix(string(b), "{") {
 		t.Errorf("the report was not written: %.40q", b)
+	}
+}
+
+// TestEvalCollectedOrganization evaluates what the organization walk
+// (orgscan, branch issue9) wrote for its Control Tower-like fixture: the
+// Control Tower guardrail (an SCP on Workloads whose Resource is
+// arn:aws:cloudtrail:*:*:trail/aws-controltower-*) protects that OU only.
+func TestEvalCollectedOrganization(t *testing.T) {
+	_, fs := evalJSON(t, "--fail-on", "none", "../../testdata/org-collected.json")
+	got := map[string]findings.Status{}
+	for _, f := range fs {
+		if f.CheckID == "TG-ORG-003" {
+			got[f.Account] = f.Status
+		}
+	}
+	want := map[string]findings.Status{
+		"222222222222": findings.Fail, "333333333333": findings.Fail, // Security OU
+		"444444444444": findings.Pass,                                      // Workloads OU
+		"555555555555": findings.Fail,                                      // Sandbox OU
+		"666666666666": findings.Unknown, "777777777777": findings.Unknown, // not scanned
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("TG-ORG-003 by account: got %v, want %v", got, want)
+	}
+}
+
+func TestEvalOrganizationExitCodes(t *testing.T) {
+	if code, _, stderr := runCLI(t, "eval", "--fail-on", "none", "../../testdata/org.json"); code != exitOK {
+		t.Errorf("--fail-on none: exit %d (%s)", code, stderr)
+	}
+	// The accounts that could not be scanned are UNKNOWN for every check.
+	if code, _, _ := runCLI(t, "eval", "--fail-on", "none", "--fail-on-unknown", "../../testdata/org.json"); code != exitFindings {
+		t.Errorf("--fail-on-unknown: exit %d, want %d", code, exitFindings)
+	}
+	// A broken account snapshot inside the organization: one line with the JSON pointer, exit 2.
+	data, err := os.ReadFile("../../testdata/org.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(t.TempDir(), "org.json")
+	os.WriteFile(bad, []byte(strings.Replace(string(data), `"is_multi_region": true`, `"is_multi_region": "yes"`, 1)), 0o644)
+	code, stdout, stderr := runCLI(t, "eval", bad)
+	if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "does not match the organization snapshot schema: at /accounts/") {
+		t.Errorf("broken organization snapshot: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestSchemaOrganization(t *testing.T) {
+	code, out, _ := runCLI(t, "schema", "--organization")
+	if code != exitOK || !strings.Contains(out, `"$id": "https://trailguard.dev/schema/organization-1.json"`) {
+		t.Errorf("schema --organization: exit %d, %.200s", code, out)
 	}
 }

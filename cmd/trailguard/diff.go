@@ -111,8 +111,9 @@ func readRun(ctx context.Context, path string, getEngine func() (*bundles.Engine
 			return nil, "", inputError(fmt.Errorf(`%s: neither a snapshot (no "schema_version") nor JSON results of eval -f json (no "findings" and "summary")`, path))
 		}
 	}
-	// A snapshot, or a document that does not parse: snapshot.ReadFile says where it breaks.
-	doc, err := snapshot.ReadFile(path)
+	// A snapshot (one account or an organization), or a document that does
+	// not parse: snapshot.ReadAnyFile says where it breaks.
+	doc, err := snapshot.ReadAnyFile(path)
 	if err != nil {
 		return nil, "", inputError(err)
 	}
@@ -120,7 +121,7 @@ func readRun(ctx context.Context, path string, getEngine func() (*bundles.Engine
 	if err != nil {
 		return nil, "", err
 	}
-	fs, err := engine.Eval(ctx, doc)
+	fs, _, err := evalDocument(ctx, engine, doc)
 	if err != nil {
 		return nil, "", inputError(err)
 	}

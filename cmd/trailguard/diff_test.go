@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -181,5 +182,58 @@ func TestDiffBadInput(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, tt.want)
 			}
 		})
+	}
+}
+
+func TestDiffOrganizationSaysWhichAccountsGotWorse(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/org.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Today the trail-protecting SCP is detached from the Workloads OU.
+	today := strings.Replace(string(data), `"p-7x2kq9tr": [
+        "ou-k3x9-9d1e4c7a"
+      ]`, `"p-7x2kq9tr": []`, 1)
+	if today == string(data) {
+		t.Fatal("the SCP's targets were not found in testdata/org.json")
+	}
+	newPath := filepath.Join(t.TempDir(), "org-today.json")
+	if err := os.WriteFile(newPath, []byte(today), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "diff", "-f", "json", "../../testdata/org.json", newPath)
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d; stderr %s", code, exitFindings, stderr)
+	}
+	var res struct {
+		Worse []struct {
+			CheckID string `json:"check_id"`
+			Account string `json:"account"`
+		} `json:"worse"`
+		Accounts []struct {
+			Account string
+			Worse   int
+		} `json:"accounts"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	var worse []string
+	for _, a := range res.Accounts {
+		if a.Worse > 0 {
+			worse = append(worse, a.Account)
+		}
+	}
+	if got := strings.Join(worse, " "); got != "222233334444 666677778888" {
+		t.Errorf("accounts that got worse: %q, want the two scanned Workloads accounts; %s", got, out)
+	}
+	for _, c := range res.Worse {
+		if c.CheckID != "TG-ORG-003" {
+			t.Errorf("unexpected change %+v", c)
+		}
+	}
+	_, table, _ := runCLI(t, "diff", "../../testdata/org.json", newPath)
+	if !strings.Contains(table, "Accounts that got worse (2): 222233334444 (1 worse, 0 better), 666677778888 (1 worse, 0 better)") {
+		t.Errorf("table output lacks the accounts that got worse:\n%s", table)
 	}
 }

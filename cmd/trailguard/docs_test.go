@@ -167,6 +167,11 @@ func docSandbox(t *testing.T) string {
 	for _, name := range []string{"snapshot.json", "snapshot-yesterday.json", "snapshot-today.json", "old.json", "new.json"} {
 		must(os.WriteFile(filepath.Join(dir, name), snap, 0o644))
 	}
+	org, err := os.ReadFile("../../testdata/org.json")
+	must(err)
+	for _, name := range []string{"org.json", "org-yesterday.json", "org-today.json"} {
+		must(os.WriteFile(filepath.Join(dir, name), org, 0o644))
+	}
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	must(err)
 	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)

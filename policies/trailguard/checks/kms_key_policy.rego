@@ -303,14 +303,16 @@ _open_admin(stmts) := {msg |
 }
 
 # _open_decrypt_stmts(stmts) are the statements that open decryption to everyone
-# without limiting it to the account (nor to an organization, verified or not).
+# without limiting it to the account or to the key's own account (a log-archive
+# account's key seen from a member of its organization), nor to an
+# organization, verified or not.
 # (Computed once per key, for problems and unverified.)
 _open_decrypts := {key: [[s, allowed] |
 	some s in stmts
 	allowed := s.decrypt
 	count(allowed) > 0
 	count(s.admin) == 0
-	not _restricts(s.conds, _caller_keys, {input.account_id})
+	not _restricts(s.conds, _caller_keys, {input.account_id, snapshot.account_of_arn(key)})
 ] |
 	some key, stmts in _statements
 }

@@ -343,3 +343,21 @@ test_pass_message_names_the_accounts if {
 	f.status == "PASS"
 	f.message == "key policy lets CloudTrail use the key only for trails of account 111122223333, and opens neither decryption nor key administration to Principal *"
 }
+
+test_pass_when_decrypt_is_limited_to_the_keys_own_account if {
+	# A member (111122223333) of an organization scan sees the log-archive
+	# account's (333344445555) key: decryption limited to the key's own account
+	# is the log archive's business, not a grant to strangers.
+	archive_key := "arn:aws:kms:us-east-1:333344445555:key/1d7f3b9e-5c2a-4e8d-a6f0-3b9c7e1d5a24"
+	base := with_extra(public_decrypt({"StringEquals": {"kms:CallerAccount": "333344445555"}}))
+	snapshot := json.patch(base, [
+		{"op": "add", "path": ["kms_keys", archive_key], "value": object.union(base.kms_keys[key], {"arn": archive_key, "account_id": "333344445555"})},
+		{"op": "remove", "path": ["kms_keys", key]},
+		{"op": "replace", "path": ["trails", trail, "kms_key_id"], "value": archive_key},
+	])
+	statuses(snapshot) == {"PASS"}
+
+	# ... and still not to a third account.
+	other := json.patch(snapshot, [{"op": "replace", "path": ["kms_keys", archive_key, "policy", "Statement", 3, "Condition", "StringEquals", "kms:CallerAccount"], "value": "444455556666"}])
+	statuses(other) == {"FAIL"}
+}

@@ -25,6 +25,9 @@ defaults := {
 	# Whether users whose only way to blind the trail is AWSCloudTrail_FullAccess through
 	# a group, with MFA on (the channel TG-IAM-001..003 review), are allowed too.
 	"blinding_allow_reviewed_full_access_holders": true,
+	# Principal ARN patterns that an SCP protecting the organization trail may
+	# exempt (e.g. the role Control Tower or your pipeline changes trails with).
+	"scp_trail_protection_exceptions": ["arn:aws:iam::*:role/AWSControlTowerExecution"],
 }
 
 # value returns the threshold name, from data.params when set, else its default.

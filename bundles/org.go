@@ -1,0 +1,89 @@
+package bundles
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/snapshot"
+)
+
+// EvalAccounts evaluates every account of an organization snapshot (see
+// snapshot.AccountInputs) with the checks compiled once, several accounts at
+// a time, and returns all findings, sorted; each carries its account. An
+// account that was not scanned gets one UNKNOWN finding per check, on the
+// account, quoting why: nothing about it can pass.
+func (e *Engine) EvalAccounts(ctx context.Context, accounts []snapshot.AccountInput) ([]findings.Finding, error) {
+	perAccount := make([][]findings.Finding, len(accounts))
+	errs := make([]error, len(accounts))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range max(runtime.GOMAXPROCS(0), 1) {
+		wg.Go(func() {
+			for i := range next {
+				perAccount[i], errs[i] = e.evalAccount(ctx, accounts[i])
+			}
+		})
+	}
+feed:
+	for i := range accounts {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("account %s: %w", accounts[i].ID, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("evaluating policies: %w", err)
+	}
+	n := 0
+	for _, fs := range perAccount {
+		n += len(fs)
+	}
+	out := make([]findings.Finding, 0, n)
+	for _, fs := range perAccount {
+		out = append(out, fs...)
+	}
+	findings.Sort(out)
+	return out, nil
+}
+
+func (e *Engine) evalAccount(ctx context.Context, a snapshot.AccountInput) ([]findings.Finding, error) {
+	if !a.Scanned {
+		return e.NotScanned(a.ID, a.NotScannedReason()), nil
+	}
+	fs, err := e.Eval(ctx, a.Doc)
+	if err != nil {
+		return nil, err
+	}
+	for i := range fs {
+		if fs[i].Account == "" {
+			fs[i].Account = a.ID
+		}
+	}
+	return fs, nil
+}
+
+// NotScanned returns one UNKNOWN finding per check for an account that could
+// not be scanned, on the account, with reason as its message.
+func (e *Engine) NotScanned(account, reason string) []findings.Finding {
+	out := make([]findings.Finding, 0, len(e.checks))
+	for _, c := range e.checks {
+		out = append(out, findings.Finding{
+			CheckID: c.ID, Title: c.Title, Status: findings.Unknown, Severity: c.Severity,
+			Resource: account, Account: account,
+			Message:     reason + "; the check could not be evaluated",
+			Remediation: c.Remediation, Frameworks: c.Frameworks,
+		})
+	}
+	return out
+}

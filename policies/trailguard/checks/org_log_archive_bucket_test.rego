@@ -1,0 +1,85 @@
+package trailguard.checks.org_log_archive_bucket_test
+
+import data.trailguard.checks.org_log_archive_bucket.findings
+import data.trailguard.fixtures
+
+bucket := fixtures.bucket_name
+
+org_trail := fixtures.org_trail_arn
+
+# org_write(condition) lets CloudTrail write the organization's logs under condition.
+org_write(condition) := {
+	"Sid": "AWSCloudTrailOrganizationWrite",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": "s3:PutObject",
+	"Resource": sprintf("arn:aws:s3:::%s/AWSLogs/o-a1b2c3d4e5/*", [bucket]),
+	"Condition": condition,
+}
+
+# with_statements(stmts) is the member of fixtures.org_member whose trail bucket has the policy stmts.
+with_statements(stmts) := json.patch(fixtures.org_member_without_own_trail, [{"op": "replace", "path": ["buckets", bucket, "policy"], "value": {"exists": true, "document": {"Version": "2012-10-17", "Statement": stmts}}}])
+
+only(snapshot) := f if {
+	fs := findings with input as snapshot
+	count(fs) == 1
+	some f in fs
+}
+
+test_pass_when_scoped_to_the_organization_trail_or_organization if {
+	every condition in [
+		{"StringEquals": {"aws:SourceArn": org_trail, "s3:x-amz-acl": "bucket-owner-full-control"}},
+		{"StringEquals": {"AWS:SourceOrgID": "o-a1b2c3d4e5"}},
+		{"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:999988887777:trail/*"}},
+		{"StringEquals": {"aws:SourceAccount": "999988887777"}},
+	] {
+		f := only(with_statements([org_write(condition)]))
+		f.status == "PASS"
+		f.resource == sprintf("arn:aws:s3:::%s", [bucket])
+		contains(f.message, "lets CloudTrail write only for organization o-a1b2c3d4e5")
+	}
+}
+
+test_fail_when_a_grant_is_not_pinned if {
+	f := only(with_statements([
+		org_write({"StringEquals": {"aws:SourceArn": org_trail}}),
+		json.remove(object.union(org_write({}), {"Sid": "Anyone"}), ["Condition"]),
+	]))
+	f.status == "FAIL"
+	contains(f.message, "statement 'Anyone' does not say on whose behalf")
+}
+
+test_fail_when_a_grant_admits_another_organization if {
+	f := only(with_statements([org_write({"StringEquals": {"aws:SourceOrgID": ["o-a1b2c3d4e5", "o-zz9y8x7w6v"]}})]))
+	f.status == "FAIL"
+	contains(f.message, "admits organization o-zz9y8x7w6v, not this organization o-a1b2c3d4e5")
+}
+
+test_fail_when_a_wildcard_account_is_admitted if {
+	f := only(with_statements([org_write({"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/*"}})]))
+	f.status == "FAIL"
+}
+
+test_fail_when_the_organization_trail_cannot_write if {
+	# Only the management account's own prefix: member accounts' logs are refused.
+	stmt := object.union(org_write({"StringEquals": {"aws:SourceArn": org_trail}}), {"Resource": sprintf("arn:aws:s3:::%s/AWSLogs/999988887777/*", [bucket])})
+	f := only(with_statements([stmt]))
+	f.status == "FAIL"
+	contains(f.message, "has no statement letting CloudTrail write the logs of organization trail")
+}
+
+test_unknown_when_the_policy_was_not_read if {
+	snapshot := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["buckets", bucket, "policy"]}])
+	only(snapshot).status == "UNKNOWN"
+}
+
+test_unknown_when_the_bucket_was_not_read if {
+	snapshot := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["buckets", bucket]}])
+	f := only(snapshot)
+	f.status == "UNKNOWN"
+	contains(f.message, "could not be read (not collected)")
+}
+
+test_nothing_reported_outside_an_organization_scan if {
+	count(findings) == 0 with input as fixtures.compliant
+}

@@ -1,0 +1,69 @@
+package trailguard.checks.org_log_archive_key_test
+
+import data.trailguard.checks.org_log_archive_key.findings
+import data.trailguard.fixtures
+
+key := fixtures.key_arn
+
+org_trail := fixtures.org_trail_arn
+
+# encrypt(condition) lets CloudTrail generate data keys under condition.
+encrypt(condition) := {
+	"Sid": "Allow CloudTrail to encrypt logs",
+	"Effect": "Allow",
+	"Principal": {"Service": "cloudtrail.amazonaws.com"},
+	"Action": "kms:GenerateDataKey*",
+	"Resource": "*",
+	"Condition": condition,
+}
+
+with_statements(stmts) := json.patch(fixtures.org_member_without_own_trail, [{"op": "replace", "path": ["kms_keys", key, "policy"], "value": {"Version": "2012-10-17", "Statement": stmts}}])
+
+only(snapshot) := f if {
+	fs := findings with input as snapshot
+	count(fs) == 1
+	some f in fs
+}
+
+test_pass_when_scoped_to_the_organization_trail if {
+	every condition in [
+		{"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:999988887777:trail/*"}},
+		{"StringEquals": {"AWS:SourceArn": org_trail}},
+		{"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}},
+	] {
+		f := only(with_statements([encrypt(condition)]))
+		f.status == "PASS"
+		f.resource == key
+		f.region == "us-east-1"
+	}
+}
+
+test_fail_when_any_account_may_encrypt if {
+	every stmt in [
+		json.remove(encrypt({}), ["Condition"]),
+		encrypt({"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:*:trail/*"}}),
+		encrypt({"StringEquals": {"aws:SourceOrgID": "o-zz9y8x7w6v"}}),
+	] {
+		f := only(with_statements([encrypt({"StringEquals": {"aws:SourceArn": org_trail}}), stmt]))
+		f.status == "FAIL"
+		contains(f.message, "lets CloudTrail encrypt beyond organization o-a1b2c3d4e5")
+	}
+}
+
+test_fail_when_the_organization_trail_cannot_encrypt if {
+	f := only(with_statements([encrypt({"StringEquals": {"aws:SourceAccount": "123456789012"}})]))
+	f.status == "FAIL"
+	contains(f.message, "has no statement letting CloudTrail generate data keys for organization trail")
+}
+
+test_unknown_when_the_key_or_its_policy_was_not_read if {
+	only(json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["kms_keys", key, "policy"]}])).status == "UNKNOWN"
+	f := only(json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["kms_keys", key]}]))
+	f.status == "UNKNOWN"
+	contains(f.message, "the KMS key of")
+}
+
+test_nothing_when_the_organization_trail_uses_no_key if {
+	count(findings) == 0 with input as json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["trails", org_trail, "kms_key_id"]}])
+	count(findings) == 0 with input as fixtures.compliant
+}

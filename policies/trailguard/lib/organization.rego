@@ -1,0 +1,163 @@
+# METADATA
+# title: Organization facts
+# description: |
+#   What an organization scan (eval of an organization snapshot, scan --org)
+#   adds to each account's input: the organization, the account's place in it
+#   and the Service Control Policies in effect on it. The organization checks
+#   (TG-ORG-*) report only in an organization scan: a single-account snapshot
+#   does not say where the account sits in its organization, and its report
+#   stays as it was.
+# schemas:
+#   - input: schema.snapshot
+package trailguard.lib.organization
+
+import rego.v1
+
+import data.trailguard.lib.buckets
+import data.trailguard.lib.iam
+import data.trailguard.lib.snapshot
+
+# scan is true when the input is an account of an organization scan: the
+# organization walk gives every account its OU path (root first).
+scan if input.organization.ou_path
+
+# id is the organization's id.
+id := input.organization.id
+
+# management_account_id is the organization's management account.
+management_account_id := input.organization.management_account_id
+
+# is_management_account is true for the management account.
+is_management_account if input.organization.is_management_account == true
+
+# is_member is true for every account of the organization but the management account.
+is_member if {
+	scan
+	not is_management_account
+}
+
+# label is the audited account with its name, e.g. "222233334444 (workload-prod)".
+label := sprintf("%s (%s)", [input.account_id, input.organization.account_name]) if {
+	snapshot.has_value(input.organization, "account_name")
+} else := input.account_id
+
+# organization_trails maps the ARN of each organization trail of this
+# organization (owned by its management account) to the trail, as the
+# audited account sees it (a member sees the shadow of the management
+# account's trail).
+organization_trails := {arn: trail |
+	some arn, trail in input.trails
+	trail.is_organization_trail == true
+	snapshot.account_of_arn(arn) == management_account_id
+}
+
+# foreign_organization_trails are organization trails of another organization.
+foreign_organization_trails := {arn |
+	some arn, trail in input.trails
+	trail.is_organization_trail == true
+	snapshot.account_of_arn(arn) != management_account_id
+}
+
+# complete_trail(trail) is true when trail is multi-region and logging.
+complete_trail(trail) if {
+	trail.is_multi_region == true
+	trail.status.is_logging == true
+}
+
+# gaps(trail) lists what keeps trail from covering the account everywhere.
+gaps(trail) := [g | some g in [_single_region(trail), _stopped(trail)]; g != ""]
+
+_single_region(trail) := "it is single-region" if trail.is_multi_region == false
+
+else := ""
+
+_stopped(trail) := "it is stopped" if trail.status.is_logging == false
+
+else := ""
+
+# unread(trail) lists what was not read about trail.
+unread(trail) := [g | some g in [_region_unread(trail), _status_unread(trail)]; g != ""]
+
+_region_unread(trail) := "" if is_boolean(trail.is_multi_region)
+
+else := "whether it is multi-region"
+
+_status_unread(trail) := "" if is_boolean(trail.status.is_logging)
+
+else := sprintf("whether it is logging (%s)", [snapshot.why(trail.arn)])
+
+# scp_levels are the SCP levels in effect on the account (root first);
+# undefined when the organization's policies were not read.
+scp_levels := input.organization.service_control_policies
+
+# scp_statements lists [level target, policy name, statement] for every
+# statement of every SCP in effect on the account.
+scp_statements := [[level.target_id, object.get(policy, "name", policy.id), stmt] |
+	some level in scp_levels
+	some policy in level.policies
+	some stmt in iam.statements(policy.document)
+]
+
+# scps_enabled is false when the organization's enabled policy types were read
+# and SCPs are not among them.
+default scps_enabled := true
+
+scps_enabled := false if {
+	types := input.organization.policy_types_enabled
+	not "SERVICE_CONTROL_POLICY" in types
+}
+
+# resource_matches(patterns, arn) is true when one of the IAM resource
+# patterns covers arn ("*" and "?" wildcards; ARNs compared case-sensitively,
+# as IAM does).
+resource_matches(patterns, arn) if {
+	some p in patterns
+	glob.match(p, null, arn)
+}
+
+# covers_resource(stmt, arn) is true when stmt's Resource (or NotResource) covers arn.
+covers_resource(stmt, arn) if resource_matches(iam.values(stmt.Resource), arn)
+
+covers_resource(stmt, arn) if {
+	stmt.NotResource
+	not resource_matches(iam.values(stmt.NotResource), arn)
+}
+
+# snapshot_account(arn) is the account of arn.
+snapshot_account(arn) := snapshot.account_of_arn(arn)
+
+# The condition keys that say on whose behalf CloudTrail writes or encrypts.
+_scoping_keys := {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "kms:encryptioncontext:aws:cloudtrail:arn"}
+
+# cloudtrail_grant_problem(stmt) says what makes a statement granting
+# cloudtrail.amazonaws.com broader than this organization: no condition pins
+# the caller (any account's trail may use it), or it admits another
+# organization by aws:SourceOrgID. Undefined when the grant is scoped.
+cloudtrail_grant_problem(stmt) := "does not say on whose behalf (no aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or encryption-context condition pinned to specific values): any account's trail may use it" if {
+	count(buckets.pinned_keys(stmt) & _scoping_keys) == 0
+} else := sprintf("admits organization %s, not this organization %s", [concat(", ", sort(others)), id]) if {
+	orgs := iam.condition_values(stmt, "aws:SourceOrgID")
+	others := {o | some o in orgs; o != id}
+	count(others) > 0
+}
+
+# admits_organization_trail(stmt, arn) is true when stmt's conditions let the
+# organization trail arn through: its ARN (aws:SourceArn, or the CloudTrail
+# encryption context), its management account or this organization's id.
+admits_organization_trail(stmt, arn) if {
+	some key in {"aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"}
+	some v in iam.condition_values(stmt, key)
+	glob.match(v, null, arn)
+}
+
+admits_organization_trail(stmt, _) if id in iam.condition_values(stmt, "aws:SourceOrgID")
+
+admits_organization_trail(stmt, _) if management_account_id in iam.condition_values(stmt, "aws:SourceAccount")
+
+# cloudtrail_grants(stmts, action) are the Allow statements of stmts that let
+# cloudtrail.amazonaws.com call action, with their labels.
+cloudtrail_grants(stmts, action) := [[buckets.label(stmt, i), stmt] |
+	some i, stmt in stmts
+	iam.service_principal(stmt, "cloudtrail.amazonaws.com")
+	iam.allows_action(stmt, action)
+]
