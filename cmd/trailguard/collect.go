@@ -86,12 +86,18 @@ func scanCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "scan",
 		Usage: "collect a snapshot from AWS and evaluate it in one go (same reports and exit codes as eval)",
-		Flags: append(append(collectFlags(), evalFlags()...),
+		Flags: append(append(append(collectFlags(), orgFlags()...), evalFlags()...),
 			&cli.StringFlag{Name: "save-snapshot", Usage: "also write the collected snapshot to `FILE`"},
 		),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
 				return usageError("scan takes no arguments, got %q", c.Args().Slice())
+			}
+			if err := checkOrgFlags(c); err != nil {
+				return err
+			}
+			if c.Bool("org") {
+				return evaluate(c, func() (snapshot.Document, string, error) { return scanOrg(c) })
 			}
 			return evaluate(c, func() (snapshot.Document, string, error) {
 				var out *snapshotOutput
@@ -319,4 +325,34 @@ func (p *progress) done() {
 	if p.on && p.seen {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
+}
+
+// scanOrg collects the organization (scan --org), saves it with
+// --save-snapshot, and returns it as a document for evaluation.
+func scanOrg(c *cli.Context) (snapshot.Document, string, error) {
+	var out *snapshotOutput
+	if path := c.String("save-snapshot"); path != "" {
+		var err error
+		if out, err = openSnapshot(c, path); err != nil {
+			return nil, "", err
+		}
+		defer out.abort()
+	}
+	snap, err := collectOrg(c)
+	if snap == nil {
+		return nil, "", err
+	}
+	if out != nil {
+		if werr := out.write(snap); werr != nil {
+			return nil, "", werr
+		}
+	}
+	if err != nil {
+		return nil, "", interrupted(err, c.String("save-snapshot"))
+	}
+	doc, err := snapshot.OrgDocument(snap)
+	if err != nil {
+		return nil, "", cli.Exit("the collected organization snapshot does not match the schema (a bug, please report it): "+err.Error(), exitError)
+	}
+	return doc, c.String("save-snapshot"), nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
+	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/internal/awsfake"
 	"github.com/trailguard/trailguard/internal/orgfixture"
 	"github.com/trailguard/trailguard/snapshot"
@@ -288,5 +289,44 @@ func TestCollectOrgUsageErrors(t *testing.T) {
 		if code != exitError || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
 			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, stderr, c.want)
 		}
+	}
+}
+
+// scan --org collects the organization and judges every account in one run:
+// the account that cannot be entered is UNKNOWN for every check, never PASS,
+// and the member's bucket checks are decided with the shared bucket.
+func TestScanOrg(t *testing.T) {
+	srv := fakeOrg(t, orgfixture.Spec{Members: []string{"444444444444", "555555555555"}, NoRole: []string{"555555555555"}})
+	saved := filepath.Join(t.TempDir(), "org.json")
+	code, stdout, stderr := runCLI(t, "scan", "--org", "--endpoint-url", srv.URL(), "--regions", "us-east-1,eu-west-1",
+		"--role-name", "AWSControlTowerExecution", "--exclude-accounts", orgfixture.AuditID,
+		"--save-snapshot", saved, "-f", "json", "--fail-on", "none")
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var rep struct {
+		Findings []findings.Finding
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	byAccount := map[string]findings.Tally{}
+	bucketDecided := false
+	for _, f := range rep.Findings {
+		tl := byAccount[f.Account]
+		tl.Add(f.Status)
+		byAccount[f.Account] = tl
+		if f.Account == "444444444444" && f.CheckID == "TG-CT-004" && f.Status != findings.Unknown {
+			bucketDecided = true
+		}
+	}
+	if tl := byAccount["555555555555"]; tl.Unknown == 0 || tl.Pass+tl.Fail > 0 {
+		t.Errorf("account without the role: %+v, want only UNKNOWN", tl)
+	}
+	if tl := byAccount["444444444444"]; tl.Pass == 0 || !bucketDecided {
+		t.Errorf("member 444444444444: %+v, bucket-exists decided: %v", tl, bucketDecided)
+	}
+	if _, err := os.Stat(saved); err != nil {
+		t.Errorf("--save-snapshot: %v", err)
 	}
 }

@@ -78,10 +78,10 @@ func docCommands(t *testing.T, file string) []docLine {
 // coveredElsewhere matches documented commands that need more of AWS than
 // this test's one-account fake server answers (an organization, Security Hub,
 // signed log files): here only their command path is checked (--help); their
-// behaviour is tested end to end by TestCollectOrg* (orgscan and collect
+// behaviour is tested end to end by TestCollectOrg* and TestScanOrg (orgscan and collect
 // tests), the Security Hub tests (sechub, and the --securityhub CLI tests) and the
 // verify-logs tests (logverify, TestVerifyLogs*).
-var coveredElsewhere = regexp.MustCompile(`trailguard (collect --org|\S+ .*--securityhub|verify-logs)`)
+var coveredElsewhere = regexp.MustCompile(`trailguard ((collect|scan) --org|\S+ .*--securityhub|verify-logs)`)
 
 func TestDocumentedCommandsRun(t *testing.T) {
 	if testing.Short() {
