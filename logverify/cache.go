@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
+
+	"github.com/trailguard/trailguard/internal/atomicfile"
 )
 
 // Cache remembers the digests proven valid, keyed by bucket, key and ETag, so
@@ -90,19 +92,8 @@ func (c *Cache) Save() error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), "."+filepath.Base(c.path)+".*")
+	err = atomicfile.Write(c.path, 0o600, func(w io.Writer) error { _, err := w.Write(raw); return err })
 	if err != nil {
-		return fmt.Errorf("writing the cache: %w", err)
-	}
-	_, err = tmp.Write(raw)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), c.path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
 		return fmt.Errorf("writing the cache %s: %w", c.path, err)
 	}
 	c.dirty = false

@@ -97,43 +97,54 @@ func scanCommand() *cli.Command {
 				return err
 			}
 			if c.Bool("org") {
-				return evaluate(c, func() (snapshot.Document, string, error) { return scanOrg(c) })
+				return evaluate(c, func() (snapshot.Document, string, error) {
+					return scanLoad(c, collectOrg, snapshot.OrgDocument)
+				})
 			}
 			return evaluate(c, func() (snapshot.Document, string, error) {
-				var out *snapshotOutput
-				if path := c.String("save-snapshot"); path != "" {
-					var err error
-					if out, err = openSnapshot(c, path); err != nil {
-						return nil, "", err
+				return scanLoad(c, collect, func(s *snapshot.Snapshot) (snapshot.Document, error) {
+					data, err := json.Marshal(s)
+					if err != nil {
+						return nil, err
 					}
-					defer out.abort()
-				}
-				snap, err := collect(c)
-				if snap == nil {
-					return nil, "", err
-				}
-				if out != nil {
-					if werr := out.write(snap); werr != nil {
-						return nil, "", werr
-					}
-				}
-				if err != nil {
-					return nil, "", interrupted(err, c.String("save-snapshot"))
-				}
-				data, err := json.Marshal(snap)
-				if err != nil {
-					return nil, "", err
-				}
-				doc, err := snapshot.Parse(data)
-				if err != nil {
-					return nil, "", cli.Exit("the collected snapshot does not match the schema (a bug, please report it): "+err.Error(), exitError)
-				}
-				// The report names the snapshot file only when there is one:
-				// SARIF points code scanning at it, and must not invent one.
-				return doc, c.String("save-snapshot"), nil
+					return snapshot.Parse(data)
+				})
 			})
 		},
 	}
+}
+
+// scanLoad collects (one account or an organization), saves what was
+// collected with --save-snapshot (even when interrupted), and returns it as a
+// validated document for evaluation.
+func scanLoad[S any](c *cli.Context, collectFn func(*cli.Context) (*S, error), toDoc func(*S) (snapshot.Document, error)) (snapshot.Document, string, error) {
+	var out *snapshotOutput
+	if path := c.String("save-snapshot"); path != "" {
+		var err error
+		if out, err = openSnapshot(c, path); err != nil {
+			return nil, "", err
+		}
+		defer out.abort()
+	}
+	snap, err := collectFn(c)
+	if snap == nil {
+		return nil, "", err
+	}
+	if out != nil {
+		if werr := out.write(snap); werr != nil {
+			return nil, "", werr
+		}
+	}
+	if err != nil {
+		return nil, "", interrupted(err, c.String("save-snapshot"))
+	}
+	doc, err := toDoc(snap)
+	if err != nil {
+		return nil, "", cli.Exit("the collected snapshot does not match the schema (a bug, please report it): "+err.Error(), exitError)
+	}
+	// The report names the snapshot file only when there is one:
+	// SARIF points code scanning at it, and must not invent one.
+	return doc, c.String("save-snapshot"), nil
 }
 
 // collect runs a collection with the command line's options. It returns a
@@ -325,34 +336,4 @@ func (p *progress) done() {
 	if p.on && p.seen {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
-}
-
-// scanOrg collects the organization (scan --org), saves it with
-// --save-snapshot, and returns it as a document for evaluation.
-func scanOrg(c *cli.Context) (snapshot.Document, string, error) {
-	var out *snapshotOutput
-	if path := c.String("save-snapshot"); path != "" {
-		var err error
-		if out, err = openSnapshot(c, path); err != nil {
-			return nil, "", err
-		}
-		defer out.abort()
-	}
-	snap, err := collectOrg(c)
-	if snap == nil {
-		return nil, "", err
-	}
-	if out != nil {
-		if werr := out.write(snap); werr != nil {
-			return nil, "", werr
-		}
-	}
-	if err != nil {
-		return nil, "", interrupted(err, c.String("save-snapshot"))
-	}
-	doc, err := snapshot.OrgDocument(snap)
-	if err != nil {
-		return nil, "", cli.Exit("the collected organization snapshot does not match the schema (a bug, please report it): "+err.Error(), exitError)
-	}
-	return doc, c.String("save-snapshot"), nil
 }

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/trailguard/trailguard/collector"
+	"github.com/trailguard/trailguard/internal/atomicfile"
 	"github.com/trailguard/trailguard/logverify"
 )
 
@@ -198,21 +197,9 @@ func writeLogReport(stdout io.Writer, t logTarget, res *logverify.Result) error 
 	if t.file == "" {
 		return t.write(stdout, res)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(t.file), "."+filepath.Base(t.file)+".*")
+	err := atomicfile.Write(t.file, 0o644, func(w io.Writer) error { return t.write(w, res) })
 	if err != nil {
-		return fmt.Errorf("--format %s=%s: %v", t.format, t.file, pathCause(err))
-	}
-	tmp.Chmod(0o644)
-	err = t.write(tmp, res)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), t.file)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing the %s report to %s: %v", t.format, t.file, err)
+		return fmt.Errorf("writing the %s report to %s: %v", t.format, t.file, pathCause(err))
 	}
 	return nil
 }
