@@ -34,6 +34,7 @@ func TestUsageMistakes(t *testing.T) {
 		{"non-numeric param in config", []string{"eval", "--config", cfgNaN, noncompliant}, []string{cfgNaN + `:3: defaults.params: max_full_access_holders must be a number (default 3), not "three"`}},
 		{"unknown report extension", []string{"eval", "-o", filepath.Join(t.TempDir(), "r.pdf"), noncompliant}, []string{`cannot tell the format of`, `".pdf"`, ".sarif"}},
 		{"help on an unknown command", []string{"help", "evl"}, []string{`unknown command "evl" (did you mean eval?)`, "trailguard --help"}},
+		{"verify-logs without a trail", []string{"verify-logs"}, []string{"verify-logs needs --trail ARN"}},
 		{"completion of an unknown shell", []string{"completion", "tcsh"}, []string{`unknown shell "tcsh"`}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

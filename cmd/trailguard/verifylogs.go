@@ -27,7 +27,7 @@ func verifyLogsCommand() *cli.Command {
 		}
 	}
 	flags = append(flags,
-		&cli.StringFlag{Name: "trail", Required: true, Usage: "the trail `ARN` (arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME)"},
+		&cli.StringFlag{Name: "trail", Usage: "the trail `ARN` (arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME)"},
 		&cli.StringFlag{Name: "start-time", Usage: "verify from `TIME` (RFC 3339 or YYYY-MM-DD, UTC; default: 24 hours before --end-time)"},
 		&cli.StringFlag{Name: "end-time", Usage: "verify until `TIME` (default: now)"},
 		&cli.StringSliceFlag{Name: "account-id", Usage: "verify the files of these `ACCOUNT`s (an organization trail's member accounts; default: the trail's account)"},
@@ -47,6 +47,10 @@ func verifyLogsCommand() *cli.Command {
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 0 {
 				return usageError("verify-logs takes no arguments, got %q", c.Args().Slice())
+			}
+			// Checked here, not with Required: urfave/cli would print the whole help.
+			if c.String("trail") == "" {
+				return usageError("verify-logs needs --trail ARN (see trailguard verify-logs --help)")
 			}
 			p, err := parseVerifyLogs(c)
 			if err != nil {
