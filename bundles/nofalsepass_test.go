@@ -2,7 +2,11 @@ package bundles
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"flag"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,6 +16,16 @@ import (
 	"github.com/trailguard/trailguard/internal/snapgen"
 	"github.com/trailguard/trailguard/snapshot"
 )
+
+var updateOutputs = flag.Bool("update", false, "rewrite testdata/outputs.sha256 (the digest of every finding for every shipped and mutated snapshot)")
+
+// outputsFile holds, for every shipped snapshot and every mutation of it that
+// TestMissingDataNeverPasses evaluates, a digest of the complete findings
+// (status, message, resource, remediation, frameworks...). A refactoring of
+// the checks must leave it byte-identical; a change of verdict or wording
+// shows here as the exact snapshot and mutation it affects. Regenerate with
+// go test ./bundles -run TestMissingDataNeverPasses -update
+const outputsFile = "testdata/outputs.sha256"
 
 // TestMissingDataNeverPasses removes, one at a time, every piece of collected
 // data from each shipped snapshot — as if the collector had been denied it —
@@ -43,15 +57,17 @@ func TestMissingDataNeverPasses(t *testing.T) {
 		t.Fatal(err)
 	}
 	docs["fixture"] = fixture
-	for name, doc := range docs {
+	var digests []string
+	for _, name := range sortedKeys(docs) {
+		doc := docs[name]
 		t.Run(name, func(t *testing.T) {
-			before := statuses(t, e, doc)
+			before := statuses(t, e, doc, &digests, name, "-")
 			for _, path := range removable(doc, nil) {
 				changed := without(doc, path)
 				if snapshot.Validate(changed) != nil {
 					continue // a required field: the document would be refused before evaluation
 				}
-				after := statuses(t, e, changed)
+				after := statuses(t, e, changed, &digests, name, strings.Join(path, ">"))
 				for key, st := range after {
 					if st == findings.Pass && before[key] != findings.Pass {
 						t.Errorf("removing %s turned %s from %q into PASS", strings.Join(path, " > "), key, before[key])
@@ -60,13 +76,62 @@ func TestMissingDataNeverPasses(t *testing.T) {
 			}
 		})
 	}
+	checkOutputs(t, digests)
 }
 
-func statuses(t *testing.T, e *Engine, doc map[string]any) map[string]findings.Status {
+// checkOutputs compares the digests with outputsFile (or rewrites it with -update).
+func checkOutputs(t *testing.T, digests []string) {
+	t.Helper()
+	got := strings.Join(digests, "\n") + "\n"
+	if *updateOutputs {
+		if err := os.WriteFile(outputsFile, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(outputsFile)
+	if err != nil {
+		t.Fatalf("%v (create it with -update)", err)
+	}
+	wantLines := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(string(want)), "\n") {
+		k, h, _ := strings.Cut(l, " = ")
+		wantLines[k] = h
+	}
+	changed := 0
+	for _, l := range digests {
+		k, h, _ := strings.Cut(l, " = ")
+		if w, ok := wantLines[k]; !ok || w != h {
+			changed++
+			if changed <= 20 {
+				t.Errorf("findings changed for %s (was %q, now %q)", k, w, h)
+			}
+		}
+		delete(wantLines, k)
+	}
+	for k := range wantLines {
+		t.Errorf("no longer evaluated: %s", k)
+	}
+	if changed > 20 {
+		t.Errorf("... %d changed in all; if intended, rerun with -update and review the diff", changed)
+	}
+}
+
+// statuses evaluates doc, appends the digest of its findings to digests (as
+// "name mutation = sha256") and returns the status of every check and resource.
+func statuses(t *testing.T, e *Engine, doc map[string]any, digests *[]string, name, mutation string) map[string]findings.Status {
 	t.Helper()
 	fs, err := e.Eval(context.Background(), doc)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if digests != nil {
+		b, err := json.Marshal(fs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(b)
+		*digests = append(*digests, name+" "+mutation+" = "+hex.EncodeToString(sum[:12]))
 	}
 	out := map[string]findings.Status{}
 	for _, f := range fs {

@@ -90,7 +90,7 @@ func TestVerdictsFollowWhatTheTrailRecords(t *testing.T) {
 func byCheck(t *testing.T, e *Engine, doc map[string]any) map[string]findings.Status {
 	t.Helper()
 	out := map[string]findings.Status{}
-	for key, st := range statuses(t, e, doc) {
+	for key, st := range statuses(t, e, doc, nil, "", "") {
 		id, _, _ := strings.Cut(key, " ")
 		if prev, ok := out[id]; !ok || prev == findings.Pass {
 			out[id] = st
