@@ -336,7 +336,16 @@ func TestInterrupted(t *testing.T) {
 	srv := scenario(t, "multiregion")
 	srv.SetLatency(40 * time.Millisecond)
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(100*time.Millisecond, cancel)
+	defer cancel()
+	// Cancel once the account is known and a few reads have been answered,
+	// not after a fixed time: on a loaded machine a timer can fire before
+	// the first answer and the test would measure nothing.
+	go func() {
+		for ctx.Err() == nil && len(srv.Calls()) < 8 {
+			time.Sleep(2 * time.Millisecond)
+		}
+		cancel()
+	}()
 	snap, err := Collect(ctx, testConfig(t, srv), Options{PathStyle: true})
 	if !errors.Is(err, ErrInterrupted) {
 		t.Fatalf("err = %v, want ErrInterrupted", err)
