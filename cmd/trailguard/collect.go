@@ -97,11 +97,11 @@ func scanCommand() *cli.Command {
 				return err
 			}
 			if c.Bool("org") {
-				return evaluate(c, func() (snapshot.Document, string, error) {
+				return evaluate(c.Context, evalParamsFrom(c), func() (snapshot.Document, string, error) {
 					return scanLoad(c, collectOrg, snapshot.OrgDocument)
-				})
+				}, c.App.Writer, c.App.ErrWriter)
 			}
-			return evaluate(c, func() (snapshot.Document, string, error) {
+			return evaluate(c.Context, evalParamsFrom(c), func() (snapshot.Document, string, error) {
 				return scanLoad(c, collect, func(s *snapshot.Snapshot) (snapshot.Document, error) {
 					data, err := json.Marshal(s)
 					if err != nil {
@@ -109,7 +109,7 @@ func scanCommand() *cli.Command {
 					}
 					return snapshot.Parse(data)
 				})
-			})
+			}, c.App.Writer, c.App.ErrWriter)
 		},
 	}
 }

@@ -18,9 +18,10 @@ func configFlag() cli.Flag {
 // today is the evaluation date against which waivers expire (UTC). Tests replace it.
 var today = func() string { return time.Now().UTC().Format(time.DateOnly) }
 
-// loadConfig reads --config, or the default file; an invalid file is exit 2.
-func loadConfig(c *cli.Context) (*config.Config, error) {
-	cfg, err := config.Load(c.String("config"))
+// loadConfig reads the --config file, or the default file when path is "";
+// an invalid file is exit 2.
+func loadConfig(path string) (*config.Config, error) {
+	cfg, err := config.Load(path)
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -37,14 +38,6 @@ func checkConfig(cfg *config.Config, checks []findings.Check) error {
 		return inputError(err)
 	}
 	return nil
-}
-
-// flagOr returns the flag's values when it was given, else the config's.
-func flagOr[T any](c *cli.Context, name string, flag, fromConfig T) T {
-	if c.IsSet(name) {
-		return flag
-	}
-	return fromConfig
 }
 
 // configParams layers the thresholds: the config's params, then its
