@@ -13,6 +13,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"golang.org/x/term"
 
+	"github.com/trailguard/trailguard/internal/atomicfile"
 	"github.com/trailguard/trailguard/report"
 )
 
@@ -105,56 +106,33 @@ func (o output) where() string {
 
 // outputs are the reports of one evaluation, opened by openTargets.
 type outputs struct {
-	list   []output
-	finish func(ok bool) error
+	list  []output
+	files []*atomicfile.File // of the reports that go to files
 }
 
-// openTargets creates the writers and, for reports that go to files,
-// temporary files beside them, before evaluating, so that a file that cannot
-// be written fails fast. Reports without a file go to stdout; opts are the
-// writers' options but for colour and width, which depend on where each
-// report goes.
+// openTargets creates the writers and, for reports that go to files, the
+// files (atomicfile: nothing is in place until every report was written),
+// before evaluating, so that a file that cannot be written fails fast.
+// Reports without a file go to stdout; opts are the writers' options but for
+// colour and width, which depend on where each report goes.
 func openTargets(ts []target, stdout io.Writer, opts report.Options, noColor bool) (*outputs, error) {
-	type pending struct {
-		f    *os.File
-		path string
-	}
-	var files []pending
-	finish := func(ok bool) error {
-		var first error
-		for _, p := range files {
-			err := p.f.Close()
-			if ok && err == nil {
-				err = os.Rename(p.f.Name(), p.path)
-			}
-			if !ok || err != nil {
-				os.Remove(p.f.Name())
-			}
-			if err != nil && first == nil {
-				first = fmt.Errorf("writing %s: %v", p.path, err)
-			}
-		}
-		files = nil
-		return first
-	}
-	outs := &outputs{finish: finish}
+	outs := &outputs{}
 	for _, t := range ts {
 		w := stdout
 		if t.file != "" {
-			f, err := os.CreateTemp(filepath.Dir(t.file), "."+filepath.Base(t.file)+".*")
+			f, err := atomicfile.Create(t.file, 0o644)
 			if err != nil {
-				finish(false)
-				return nil, fmt.Errorf("--format %s=%s: %v", t.format, t.file, pathCause(err))
+				outs.abort()
+				return nil, fmt.Errorf("--format %s=%s: %v", t.format, t.file, atomicfile.Cause(err))
 			}
-			f.Chmod(0o644) // as os.Create would (CreateTemp makes 0600)
-			files = append(files, pending{f: f, path: t.file})
+			outs.files = append(outs.files, f)
 			w = f
 		}
 		o := opts
 		o.Color, o.Width = useColor(noColor, w), termWidth(w)
 		wr, err := report.New(t.format, o)
 		if err != nil {
-			finish(false)
+			outs.abort()
 			return nil, err
 		}
 		outs.list = append(outs.list, output{target: t, w: w, writer: wr})
@@ -170,8 +148,14 @@ func (outs *outputs) write(rep report.Report, stderr io.Writer) error {
 			return exitWith(exitError, fmt.Sprintf("writing the %s report%s: %v", o.format, o.where(), err))
 		}
 	}
-	if err := outs.finish(true); err != nil {
-		return exitWith(exitError, err.Error())
+	var first error
+	for _, f := range outs.files {
+		if err := f.Commit(); err != nil && first == nil {
+			first = fmt.Errorf("writing %s: %v", f.Path(), err)
+		}
+	}
+	if first != nil {
+		return exitWith(exitError, first.Error())
 	}
 	for _, o := range outs.list {
 		if o.file != "" {
@@ -181,8 +165,12 @@ func (outs *outputs) write(rep report.Report, stderr io.Writer) error {
 	return nil
 }
 
-// abort removes the temporary files of reports not put in place.
-func (outs *outputs) abort() { outs.finish(false) }
+// abort removes the files of reports not put in place.
+func (outs *outputs) abort() {
+	for _, f := range outs.files {
+		f.Abort()
+	}
+}
 
 // termWidth is the width of the terminal out writes to, else COLUMNS, else
 // 0 (the table's default).
