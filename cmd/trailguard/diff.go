@@ -78,7 +78,7 @@ func diffRuns(ctx context.Context, p diffParams, w io.Writer) error {
 		return usageError("--param: %v", err)
 	}
 	params = configParams(cfg, params)
-	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	ctx, cancel := bundles.WithTimeout(ctx, p.timeout)
 	defer cancel()
 
 	// The engine is compiled once, and only when a side is a snapshot.

@@ -80,7 +80,7 @@ func evaluate(ctx context.Context, p evalParams, load loader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	evalCtx, cancel := context.WithTimeout(ctx, p.timeout)
+	evalCtx, cancel := bundles.WithTimeout(ctx, p.timeout)
 	defer cancel()
 	rep, all, err := evalReport(evalCtx, p, cfg, params, judge.filter, doc, label)
 	if err != nil {
