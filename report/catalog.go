@@ -30,10 +30,7 @@ func WriteCatalog(w io.Writer, format string, checks []findings.Check) error {
 	case "markdown":
 		return writeCatalogMarkdown(w, checks)
 	case "table":
-		tw := table.NewWriter()
-		tw.SetOutputMirror(w)
-		tw.SetStyle(table.StyleLight)
-		tw.AppendHeader(table.Row{"ID", "Severity", "Title", "Frameworks"})
+		tw := catalogTable(w, table.Row{"ID", "Severity", "Title", "Frameworks"})
 		for _, chk := range checks {
 			var fw []string
 			for _, name := range slices.Sorted(maps.Keys(chk.Frameworks)) {
@@ -45,6 +42,15 @@ func WriteCatalog(w io.Writer, format string, checks []findings.Check) error {
 		return nil
 	}
 	return fmt.Errorf("unknown format %q (want table, json or markdown)", format)
+}
+
+// catalogTable is a table in the light style, rendered to w, with header.
+func catalogTable(w io.Writer, header table.Row) table.Writer {
+	tw := table.NewWriter()
+	tw.SetOutputMirror(w)
+	tw.SetStyle(table.StyleLight)
+	tw.AppendHeader(header)
+	return tw
 }
 
 // controlIDs lists the check's controls of framework fw, those it covers only
@@ -84,11 +90,8 @@ func WriteFrameworks(w io.Writer, format string, catalog []compliance.Framework)
 	case "json":
 		return writeIndentedJSON(w, catalog)
 	case "table":
-		tw := table.NewWriter()
-		tw.SetOutputMirror(w)
-		tw.SetStyle(table.StyleLight)
+		tw := catalogTable(w, table.Row{"Framework", "Control", "Checks", "Coverage"})
 		tw.Style().Format.Header = text.FormatUpper
-		tw.AppendHeader(table.Row{"Framework", "Control", "Checks", "Coverage"})
 		for _, fw := range catalog {
 			for i, ctrl := range fw.Controls {
 				name := fw.Name // on the framework's first row only (AutoMerge mislays it beside wrapped cells)

@@ -40,6 +40,15 @@ func checkConfig(cfg *config.Config, checks []findings.Check) error {
 	return nil
 }
 
+// thresholds reads the --param pairs and layers them over the config's.
+func thresholds(cfg *config.Config, pairs []string) (map[string]any, error) {
+	flags, err := parseParams(pairs)
+	if err != nil {
+		return nil, usageError("--param: %v", err)
+	}
+	return configParams(cfg, flags), nil
+}
+
 // configParams layers the thresholds: the config's params, then its
 // defaults.params, then --param.
 func configParams(cfg *config.Config, flags map[string]any) map[string]any {

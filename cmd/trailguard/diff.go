@@ -73,11 +73,10 @@ func diffRuns(ctx context.Context, p diffParams, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	params, err := parseParams(p.policy.paramFlags)
+	params, err := thresholds(cfg, p.policy.paramFlags)
 	if err != nil {
-		return usageError("--param: %v", err)
+		return err
 	}
-	params = configParams(cfg, params)
 	ctx, cancel := bundles.WithTimeout(ctx, p.timeout)
 	defer cancel()
 

@@ -56,11 +56,10 @@ func evaluate(ctx context.Context, p evalParams, load loader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	params, err := parseParams(p.policy.paramFlags)
+	params, err := thresholds(cfg, p.policy.paramFlags)
 	if err != nil {
-		return usageError("--param: %v", err)
+		return err
 	}
-	params = configParams(cfg, params)
 	if err := report.ValidateMarkdownLimit(p.markdownLimit); err != nil {
 		return usageError("--markdown-limit: %v", err)
 	}
