@@ -222,14 +222,11 @@ func (e *Engine) EvalValue(ctx context.Context, input ast.Value) ([]findings.Fin
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
+		first := errs[slices.IndexFunc(errs, func(err error) bool { return err != nil })]
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("evaluating policies: timed out (raise --timeout%s): %w", e.slowCheck(input), errs[0])
+			return nil, fmt.Errorf("evaluating policies: timed out (raise --timeout%s): %w", e.slowCheck(ctx, input), first)
 		}
-		for _, err := range errs {
-			if err != nil {
-				return nil, fmt.Errorf("evaluating policies: %w", err)
-			}
-		}
+		return nil, fmt.Errorf("evaluating policies: %w", first)
 	}
 	account := ""
 	if obj, ok := input.(ast.Object); ok {
@@ -275,13 +272,22 @@ func (g group) eval(ctx context.Context, input ast.Value, out []any) error {
 	return nil
 }
 
-// slowCheck runs after a timeout, on the failure path only: it evaluates the
-// checks one by one, each with a short budget, and names the first that does
-// not finish, so that the user knows which policy to fix.
-func (e *Engine) slowCheck(input ast.Value) string {
+// slowCheck runs after ctx timed out, on the failure path only: it evaluates
+// the checks one by one, each with a short budget, and names the first that
+// does not finish, so that the user knows which policy to fix. The probe
+// stops when the context ctx's deadline was set on is cancelled (Ctrl-C),
+// when ctx comes from WithTimeout.
+func (e *Engine) slowCheck(ctx context.Context, input ast.Value) string {
 	const budget = 2 * time.Second
+	parent, ok := ctx.Value(timeoutParentKey{}).(context.Context)
+	if !ok {
+		parent = context.WithoutCancel(ctx)
+	}
 	for _, c := range e.checks {
-		ctx, cancel := context.WithTimeout(context.Background(), budget)
+		if parent.Err() != nil {
+			return ""
+		}
+		ctx, cancel := context.WithTimeout(parent, budget)
 		pq, err := rego.New(rego.Compiler(e.compiler), rego.Store(e.store), rego.Query(c.Package+".findings"),
 			rego.Capabilities(capabilities())).PrepareForEval(ctx)
 		if err == nil {
@@ -294,6 +300,18 @@ func (e *Engine) slowCheck(input ast.Value) string {
 		}
 	}
 	return ""
+}
+
+// timeoutParentKey holds, in a context made by WithTimeout, the context it
+// was made from.
+type timeoutParentKey struct{}
+
+// WithTimeout is context.WithTimeout for an evaluation: when the deadline
+// passes, the probe that names the slow check still stops as soon as parent
+// is cancelled (the interrupt of the command line), instead of running on
+// for its own budget.
+func WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithValue(parent, timeoutParentKey{}, parent), d)
 }
 
 func toFinding(c findings.Check, account string, raw any) (findings.Finding, error) {

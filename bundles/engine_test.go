@@ -3,9 +3,11 @@ package bundles
 import (
 	"context"
 	"errors"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/internal/snapgen"
@@ -240,21 +242,7 @@ findings contains result.pass(arn, t.home_region, "tagged") if {
 }
 
 func TestTimeout(t *testing.T) {
-	src := `# METADATA
-# title: Slow
-# description: Never finishes in time.
-# scope: package
-# custom:
-#   id: ACME-SLOW
-#   severity: low
-package acme.slow
-
-findings contains {"status": "PASS", "resource": sprintf("%d", [n]), "region": "", "message": ""} if {
-	some n in numbers.range(1, 100000000)
-	n < 0
-}
-`
-	e := newEngine(t, Source{Name: "custom", Modules: map[string]string{"acme/slow.rego": src}})
+	e := newEngine(t, slowCheck("ACME-SLOW"))
 	doc, _ := snapgen.Compliant()
 	ctx, cancel := context.WithTimeout(context.Background(), 200e6)
 	defer cancel()
@@ -264,6 +252,65 @@ findings contains {"status": "PASS", "resource": sprintf("%d", [n]), "region": "
 	}
 	if !strings.Contains(err.Error(), "fix check ACME-SLOW in acme/slow.rego") {
 		t.Fatalf("err = %v, want it to name the slow check and its file", err)
+	}
+}
+
+// slowCheck is a custom check that does not finish within a test's timeout.
+func slowCheck(id string) Source {
+	src := `# METADATA
+# title: Slow
+# description: Never finishes in time.
+# scope: package
+# custom:
+#   id: ` + id + `
+#   severity: low
+package acme.slow
+
+findings contains {"status": "PASS", "resource": sprintf("%d", [n]), "region": "", "message": ""} if {
+	some n in numbers.range(1, 100000000)
+	n < 0
+}
+`
+	return Source{Name: "custom", Modules: map[string]string{"acme/slow.rego": src}}
+}
+
+// A timeout in any query but the first still wraps that query's error, not
+// a nil one (which printed as %!w(<nil>)).
+func TestTimeoutInALaterGroup(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2)) // two queries: the TG checks, then ZZ-SLOW
+	e := newEngine(t, slowCheck("ZZ-SLOW"))
+	if len(e.groups) < 2 || e.checks[e.groups[0].n-1].ID == "ZZ-SLOW" {
+		t.Fatalf("want the slow check outside the first of %d queries", len(e.groups))
+	}
+	doc, _ := snapgen.Compliant()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := e.Eval(ctx, doc)
+	if err == nil || !strings.Contains(err.Error(), "timed out") || !strings.Contains(err.Error(), "fix check ZZ-SLOW") {
+		t.Fatalf("err = %v, want a timeout naming ZZ-SLOW", err)
+	}
+	if strings.Contains(err.Error(), "%!") || errors.Unwrap(err) == nil {
+		t.Errorf("err = %q, want it to wrap the query's error", err)
+	}
+}
+
+// Ctrl-C during the probe that looks for the slow check ends it at once,
+// instead of after the probe's budget of 2 s per check.
+func TestSlowCheckProbeStopsOnInterrupt(t *testing.T) {
+	e := newEngine(t, slowCheck("ACME-SLOW"))
+	doc, _ := snapgen.Compliant()
+	interrupt, stop := context.WithCancel(context.Background())
+	defer stop()
+	ctx, cancel := WithTimeout(interrupt, 100*time.Millisecond)
+	defer cancel()
+	time.AfterFunc(500*time.Millisecond, stop) // during the probe
+	start := time.Now()
+	_, err := e.Eval(ctx, doc)
+	if took := time.Since(start); took > 1500*time.Millisecond {
+		t.Errorf("Eval returned %v after the interrupt, want at once", took-500*time.Millisecond)
+	}
+	if err == nil || !strings.Contains(err.Error(), "timed out") {
+		t.Fatalf("err = %v, want a timeout", err)
 	}
 }
 

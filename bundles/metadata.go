@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trailguard/trailguard/internal/suggest"
+	"github.com/trailguard/trailguard/internal/yamlnode"
 )
 
 // OPA reads the METADATA keys it knows and ignores the rest, so a misspelled
@@ -53,8 +54,7 @@ func metadataKeyErrors(file, src string, m *ast.Module) []string {
 			continue
 		}
 		at := func(n *yaml.Node) string { return fmt.Sprintf("%s:%d", file, first+n.Line) }
-		for i := 0; i+1 < len(root.Content); i += 2 {
-			k := root.Content[i]
+		for k := range yamlnode.Keys(root) {
 			if slices.Contains(opaKeys, k.Value) {
 				continue
 			}
@@ -70,20 +70,16 @@ func metadataKeyErrors(file, src string, m *ast.Module) []string {
 		if _, isCheck := a.Custom["id"]; !isCheck {
 			continue
 		}
-		custom := mappingValue(root, "custom")
+		custom := yamlnode.Get(root, "custom")
 		errs = append(errs, unknownKeys(custom, "custom", customKeys[""], at)...)
-		errs = append(errs, unknownKeys(mappingValue(custom, "remediation"), "custom.remediation", customKeys["remediation"], at)...)
+		errs = append(errs, unknownKeys(yamlnode.Get(custom, "remediation"), "custom.remediation", customKeys["remediation"], at)...)
 	}
 	return errs
 }
 
 func unknownKeys(n *yaml.Node, where string, known []string, at func(*yaml.Node) string) []string {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
 	var errs []string
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
+	for k := range yamlnode.Keys(n) {
 		if !slices.Contains(known, k.Value) {
 			hint := suggest.Hint(k.Value, known)
 			if hint == "" {
@@ -93,16 +89,4 @@ func unknownKeys(n *yaml.Node, where string, known []string, at func(*yaml.Node)
 		}
 	}
 	return errs
-}
-
-func mappingValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }

@@ -3,6 +3,7 @@ package bundles
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,7 @@ import (
 	"text/template"
 
 	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/internal/atomicfile"
 )
 
 // ScaffoldOptions configure Scaffold.
@@ -79,8 +81,8 @@ func Scaffold(name string, opts ScaffoldOptions) ([]string, error) {
 		if err := template.Must(template.New("").Parse(f.tmpl)).Execute(&b, vars); err != nil {
 			return written, err
 		}
-		if err := os.WriteFile(f.path, []byte(b.String()), 0o644); err != nil {
-			return written, err
+		if err := atomicfile.Write(f.path, 0o644, func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err }); err != nil {
+			return written, fmt.Errorf("open %s: %w", f.path, atomicfile.Cause(err))
 		}
 		written = append(written, f.path)
 	}

@@ -91,12 +91,12 @@ func (r *run) iam(ctx context.Context) {
 		r.fail(ctx, "iam", "GetAccountAuthorizationDetails", r.cfg.Region, r.snap.AccountID, err)
 		return
 	}
-	users, groups, roles, policies, admins := r.principals(ctx, details)
+	p := r.principals(ctx, details)
 	r.locked(func(*snapshot.Snapshot) {
-		account.Users, account.Groups, account.Roles, account.Policies = users, groups, roles, policies
+		account.Users, account.Groups, account.Roles, account.Policies = p.users, p.groups, p.roles, p.policies
 		account.AWSManagedScreen = slices.Clone(screenActions)
 	})
-	for _, u := range admins {
+	for _, u := range p.admins {
 		r.spawn(func() { r.userCredentials(ctx, client, u) })
 	}
 }
@@ -124,17 +124,52 @@ func (r *run) authorizationDetails(ctx context.Context, client iamAPI) (*iam.Get
 	return all, nil
 }
 
+// principals are the account's IAM entities as the snapshot records them,
+// keyed by ARN, and the users that can switch CloudTrail off (whose
+// credentials are read next), sorted by ARN.
+type principals struct {
+	users    map[string]*snapshot.IAMUser
+	groups   map[string]*snapshot.IAMGroup
+	roles    map[string]*snapshot.IAMRole
+	policies map[string]*snapshot.IAMPolicy
+	admins   []*snapshot.IAMUser
+}
+
 // principals converts the authorization details into the snapshot's maps and
-// returns the users that can switch CloudTrail off. Customer-managed policies
+// finds the users that can switch CloudTrail off. Customer-managed policies
 // are kept with their documents; AWS-managed ones with their documents only
 // when they allow a CloudTrail action that switches logging off (the others,
 // such as ReadOnlyAccess, are large and say nothing about CloudTrail).
-func (r *run) principals(ctx context.Context, d *iam.GetAccountAuthorizationDetailsOutput) (
-	map[string]*snapshot.IAMUser, map[string]*snapshot.IAMGroup, map[string]*snapshot.IAMRole, map[string]*snapshot.IAMPolicy, []*snapshot.IAMUser,
-) {
+func (r *run) principals(ctx context.Context, d *iam.GetAccountAuthorizationDetailsOutput) principals {
+	c := &principalConverter{r: r, ctx: ctx, grants: map[string]bool{}, groupARNs: map[string]string{}, groupAdmin: map[string]bool{}}
+	var p principals
+	p.policies = c.managedPolicies(d.Policies)
+	p.groups = c.groups(d.GroupDetailList)
+	p.users, p.admins = c.users(d.UserDetailList)
+	p.roles = c.roles(d.RoleDetailList)
+	return p
+}
+
+// principalConverter converts authorization details, remembering what the
+// later entities need of the earlier: which managed policies allow a trail
+// action (for groups, users), and the groups (for their users).
+type principalConverter struct {
+	r          *run
+	ctx        context.Context
+	grants     map[string]bool   // managed policy ARN -> allows a trail action
+	groupARNs  map[string]string // group name -> ARN
+	groupAdmin map[string]bool   // group ARN -> its policies allow a trail action
+}
+
+// fail records a policy document of owner that does not parse.
+func (c *principalConverter) fail(owner string, err error) {
+	c.r.fail(c.ctx, "iam", "GetAccountAuthorizationDetails", c.r.cfg.Region, owner, err)
+}
+
+// managedPolicies converts the managed policies, with their default versions.
+func (c *principalConverter) managedPolicies(list []iamtypes.ManagedPolicyDetail) map[string]*snapshot.IAMPolicy {
 	policies := map[string]*snapshot.IAMPolicy{}
-	grants := map[string]bool{} // managed policy ARN -> allows a trail action
-	for _, p := range d.Policies {
+	for _, p := range list {
 		policyARN := aws.ToString(p.Arn)
 		awsManaged := accountOf(policyARN) == "aws"
 		policy := &snapshot.IAMPolicy{ARN: policyARN, Name: aws.ToString(p.PolicyName), AWSManaged: awsManaged}
@@ -144,72 +179,86 @@ func (r *run) principals(ctx context.Context, d *iam.GetAccountAuthorizationDeta
 			}
 			doc, err := policyDocument(aws.ToString(v.Document))
 			if err != nil {
-				r.fail(ctx, "iam", "GetAccountAuthorizationDetails", r.cfg.Region, policyARN, err)
+				c.fail(policyARN, err)
 				continue
 			}
-			grants[policyARN] = allowsTrailAction(doc)
+			c.grants[policyARN] = allowsTrailAction(doc)
 			if !awsManaged || mentions(doc, screenActions) {
 				policy.Document = doc
 			}
 		}
 		policies[policyARN] = policy
 	}
-	inline := func(list []iamtypes.PolicyDetail, owner string) (map[string]any, bool) {
-		out, allows := map[string]any{}, false
-		for _, p := range list {
-			doc, err := policyDocument(aws.ToString(p.PolicyDocument))
-			if err != nil {
-				r.fail(ctx, "iam", "GetAccountAuthorizationDetails", r.cfg.Region, owner, err)
-				continue
-			}
-			out[aws.ToString(p.PolicyName)] = doc
-			allows = allows || allowsTrailAction(doc)
-		}
-		return out, allows
-	}
-	attached := func(list []iamtypes.AttachedPolicy) ([]string, bool) {
-		out, allows := []string{}, false
-		for _, p := range list {
-			a := aws.ToString(p.PolicyArn)
-			out = append(out, a)
-			allows = allows || grants[a] || isFullAccess(a)
-		}
-		sort.Strings(out)
-		return out, allows
-	}
+	return policies
+}
 
+// inline converts an entity's inline policies and tells whether any allows a
+// trail action.
+func (c *principalConverter) inline(list []iamtypes.PolicyDetail, owner string) (map[string]any, bool) {
+	out, allows := map[string]any{}, false
+	for _, p := range list {
+		doc, err := policyDocument(aws.ToString(p.PolicyDocument))
+		if err != nil {
+			c.fail(owner, err)
+			continue
+		}
+		out[aws.ToString(p.PolicyName)] = doc
+		allows = allows || allowsTrailAction(doc)
+	}
+	return out, allows
+}
+
+// attached lists an entity's managed policies, sorted, and tells whether any
+// allows a trail action.
+func (c *principalConverter) attached(list []iamtypes.AttachedPolicy) ([]string, bool) {
+	out, allows := []string{}, false
+	for _, p := range list {
+		a := aws.ToString(p.PolicyArn)
+		out = append(out, a)
+		allows = allows || c.grants[a] || isFullAccess(a)
+	}
+	sort.Strings(out)
+	return out, allows
+}
+
+// groups converts the groups.
+func (c *principalConverter) groups(list []iamtypes.GroupDetail) map[string]*snapshot.IAMGroup {
 	groups := map[string]*snapshot.IAMGroup{}
-	groupARNs := map[string]string{} // name -> ARN
-	groupAdmin := map[string]bool{}
-	for _, g := range d.GroupDetailList {
+	for _, g := range list {
 		groupARN := aws.ToString(g.Arn)
 		group := &snapshot.IAMGroup{ARN: groupARN, Name: aws.ToString(g.GroupName)}
 		var a, b bool
-		group.AttachedPolicies, a = attached(g.AttachedManagedPolicies)
-		group.InlinePolicies, b = inline(g.GroupPolicyList, groupARN)
+		group.AttachedPolicies, a = c.attached(g.AttachedManagedPolicies)
+		group.InlinePolicies, b = c.inline(g.GroupPolicyList, groupARN)
 		groups[groupARN] = group
-		groupARNs[group.Name] = groupARN
-		groupAdmin[groupARN] = a || b
+		c.groupARNs[group.Name] = groupARN
+		c.groupAdmin[groupARN] = a || b
 	}
+	return groups
+}
+
+// users converts the users and returns those whose own or groups' policies
+// allow a trail action, sorted by ARN.
+func (c *principalConverter) users(list []iamtypes.UserDetail) (map[string]*snapshot.IAMUser, []*snapshot.IAMUser) {
 	users := map[string]*snapshot.IAMUser{}
 	var admins []*snapshot.IAMUser
-	for _, u := range d.UserDetailList {
+	for _, u := range list {
 		userARN := aws.ToString(u.Arn)
 		user := &snapshot.IAMUser{ARN: userARN, Name: aws.ToString(u.UserName), Groups: []string{}}
 		var a, b bool
-		user.AttachedPolicies, a = attached(u.AttachedManagedPolicies)
-		user.InlinePolicies, b = inline(u.UserPolicyList, userARN)
+		user.AttachedPolicies, a = c.attached(u.AttachedManagedPolicies)
+		user.InlinePolicies, b = c.inline(u.UserPolicyList, userARN)
 		user.PermissionsBoundary = boundary(u.PermissionsBoundary)
 		admin := a || b
 		for _, name := range u.GroupList {
-			groupARN, ok := groupARNs[name]
+			groupARN, ok := c.groupARNs[name]
 			if !ok {
 				// Not in the listing (it changed while it was read): build the
 				// ARN from the user's own path-free account ARN.
 				groupARN = groupARNFor(userARN, name)
 			}
 			user.Groups = append(user.Groups, groupARN)
-			admin = admin || groupAdmin[groupARN]
+			admin = admin || c.groupAdmin[groupARN]
 		}
 		sort.Strings(user.Groups)
 		users[userARN] = user
@@ -217,28 +266,33 @@ func (r *run) principals(ctx context.Context, d *iam.GetAccountAuthorizationDeta
 			admins = append(admins, user)
 		}
 	}
+	slices.SortFunc(admins, func(a, b *snapshot.IAMUser) int { return strings.Compare(a.ARN, b.ARN) })
+	return users, admins
+}
+
+// roles converts the roles, with their trust policies.
+func (c *principalConverter) roles(list []iamtypes.RoleDetail) map[string]*snapshot.IAMRole {
 	roles := map[string]*snapshot.IAMRole{}
-	for _, role := range d.RoleDetailList {
+	for _, role := range list {
 		roleARN := aws.ToString(role.Arn)
 		rl := &snapshot.IAMRole{
 			ARN:           roleARN,
 			Name:          aws.ToString(role.RoleName),
 			ServiceLinked: strings.HasPrefix(aws.ToString(role.Path), "/aws-service-role/"),
 		}
-		rl.AttachedPolicies, _ = attached(role.AttachedManagedPolicies)
-		rl.InlinePolicies, _ = inline(role.RolePolicyList, roleARN)
+		rl.AttachedPolicies, _ = c.attached(role.AttachedManagedPolicies)
+		rl.InlinePolicies, _ = c.inline(role.RolePolicyList, roleARN)
 		rl.PermissionsBoundary = boundary(role.PermissionsBoundary)
 		if text := aws.ToString(role.AssumeRolePolicyDocument); text != "" {
 			if doc, err := policyDocument(text); err != nil {
-				r.fail(ctx, "iam", "GetAccountAuthorizationDetails", r.cfg.Region, roleARN, err)
+				c.fail(roleARN, err)
 			} else {
 				rl.TrustPolicy = doc
 			}
 		}
 		roles[roleARN] = rl
 	}
-	slices.SortFunc(admins, func(a, b *snapshot.IAMUser) int { return strings.Compare(a.ARN, b.ARN) })
-	return users, groups, roles, policies, admins
+	return roles
 }
 
 // userCredentials reads whether a user has MFA devices and a console password.

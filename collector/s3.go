@@ -45,14 +45,22 @@ func globalRegion(partition, fallback string) string {
 func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 	b := &snapshot.Bucket{Name: name, ARN: "arn:" + r.snap.Partition + ":s3:::" + name}
 	r.locked(func(s *snapshot.Snapshot) { s.Buckets[name] = b })
+	region, exists := r.locateBucket(ctx, b, trailRegion)
+	if exists {
+		r.bucketSettings(ctx, b, region)
+	}
+}
 
+// locateBucket records whether the bucket exists, its region and (in the
+// background) its owner, and returns the region to send its calls to.
+func (r *run) locateBucket(ctx context.Context, b *snapshot.Bucket, trailRegion string) (region string, exists bool) {
 	owner := make(chan string, 1)
 	r.spawn(func() {
 		id := ""
 		defer func() { owner <- id }() // also if bucketOwner panics: the reader below must not wait forever
-		id = r.bucketOwner(ctx, name)
+		id = r.bucketOwner(ctx, b.Name)
 	})
-	region, exists, ok := r.bucketRegion(ctx, name)
+	region, exists, ok := r.bucketRegion(ctx, b.Name)
 	r.spawn(func() {
 		if id := <-owner; id != "" && exists {
 			r.locked(func(*snapshot.Snapshot) { b.OwnerAccountID = id })
@@ -60,32 +68,62 @@ func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 	})
 	if !exists {
 		r.locked(func(*snapshot.Snapshot) { b.Exists = aws.Bool(false) })
-		return
+		return "", false
 	}
 	if !ok {
 		// Unknown region: the trail's home region is the best guess; a wrong
 		// guess makes every call fail with a redirect, recorded as an error.
-		region = trailRegion
-	} else {
-		r.locked(func(*snapshot.Snapshot) { b.Region = region; b.Exists = aws.Bool(true) })
+		return trailRegion, true
 	}
-	client := r.clients.s3(region)
-	in := aws.String(name)
-	get := func(op string, fn func(ctx context.Context) error, missing map[string]func()) {
-		r.spawn(func() {
-			err := r.call(ctx, fn)
-			if err == nil {
+	r.locked(func(*snapshot.Snapshot) { b.Region = region; b.Exists = aws.Bool(true) })
+	return region, true
+}
+
+// bucketSettings reads the bucket's settings in parallel, each call in its
+// own goroutine: who may reach the bucket, then how its objects are kept.
+func (r *run) bucketSettings(ctx context.Context, b *snapshot.Bucket, region string) {
+	br := bucketReads{r: r, ctx: ctx, b: b, region: region, client: r.clients.s3(region), in: aws.String(b.Name)}
+	br.access()
+	br.protection()
+}
+
+// bucketReads are the calls that read one bucket's settings.
+type bucketReads struct {
+	r      *run
+	ctx    context.Context
+	b      *snapshot.Bucket
+	region string
+	client s3API
+	in     *string // the bucket name, as the SDK takes it
+}
+
+// get runs fn in its own goroutine. A setting that is not configured (S3
+// answers with one of the error codes of missing, such as
+// NoSuchBucketPolicy) is recorded as absent by that code's function; any
+// other error is recorded as a failed call, leaving the setting unknown.
+func (br bucketReads) get(op string, fn func(ctx context.Context) error, missing map[string]func()) {
+	br.r.spawn(func() {
+		err := br.r.call(br.ctx, fn)
+		if err == nil {
+			return
+		}
+		for code, set := range missing {
+			if isCode(err, code) {
+				br.r.locked(func(*snapshot.Snapshot) { set() })
 				return
 			}
-			for code, set := range missing {
-				if isCode(err, code) {
-					r.locked(func(*snapshot.Snapshot) { set() })
-					return
-				}
-			}
-			r.fail(ctx, "s3", op, region, name, err)
-		})
-	}
+		}
+		br.r.fail(br.ctx, "s3", op, br.region, br.b.Name, err)
+	})
+}
+
+// set records a setting read from a successful call.
+func (br bucketReads) set(fn func()) { br.r.locked(func(*snapshot.Snapshot) { fn() }) }
+
+// access reads who may reach the bucket: its policy, whether that makes it
+// public, its ACL and its public access block.
+func (br bucketReads) access() {
+	get, set, client, in, b := br.get, br.set, br.client, br.in, br.b
 	get("GetBucketPolicy", func(ctx context.Context) error {
 		out, err := client.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: in})
 		if err == nil {
@@ -93,37 +131,22 @@ func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 			if perr != nil {
 				return perr
 			}
-			r.locked(func(*snapshot.Snapshot) { b.Policy = &snapshot.BucketPolicy{Exists: true, Document: doc} })
+			set(func() { b.Policy = &snapshot.BucketPolicy{Exists: true, Document: doc} })
 		}
 		return err
 	}, map[string]func(){"NoSuchBucketPolicy": func() { b.Policy = &snapshot.BucketPolicy{Exists: false} }})
 	get("GetBucketPolicyStatus", func(ctx context.Context) error {
 		out, err := client.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: in})
 		if err == nil && out.PolicyStatus != nil {
-			r.locked(func(*snapshot.Snapshot) {
-				b.PolicyStatus = &snapshot.PolicyStatus{IsPublic: aws.ToBool(out.PolicyStatus.IsPublic)}
-			})
+			set(func() { b.PolicyStatus = &snapshot.PolicyStatus{IsPublic: aws.ToBool(out.PolicyStatus.IsPublic)} })
 		}
 		return err
 	}, map[string]func(){"NoSuchBucketPolicy": func() { b.PolicyStatus = &snapshot.PolicyStatus{IsPublic: false} }})
 	get("GetBucketAcl", func(ctx context.Context) error {
 		out, err := client.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: in})
 		if err == nil {
-			acl := &snapshot.ACL{Grants: []snapshot.Grant{}}
-			if out.Owner != nil {
-				acl.OwnerID = aws.ToString(out.Owner.ID)
-			}
-			for _, g := range out.Grants {
-				grant := snapshot.Grant{Permission: string(g.Permission)}
-				if g.Grantee != nil {
-					grant.GranteeType = string(g.Grantee.Type)
-					grant.GranteeID = aws.ToString(g.Grantee.ID)
-					grant.GranteeURI = aws.ToString(g.Grantee.URI)
-					grant.GranteeEmail = aws.ToString(g.Grantee.EmailAddress)
-				}
-				acl.Grants = append(acl.Grants, grant)
-			}
-			r.locked(func(*snapshot.Snapshot) { b.ACL = acl })
+			acl := bucketACL(out)
+			set(func() { b.ACL = acl })
 		}
 		return err
 	}, nil)
@@ -132,14 +155,20 @@ func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 		if err == nil && out.PublicAccessBlockConfiguration != nil {
 			c := out.PublicAccessBlockConfiguration
 			pab := publicAccessBlock(c.BlockPublicAcls, c.IgnorePublicAcls, c.BlockPublicPolicy, c.RestrictPublicBuckets)
-			r.locked(func(*snapshot.Snapshot) { b.PublicAccessBlock = pab })
+			set(func() { b.PublicAccessBlock = pab })
 		}
 		return err
 	}, map[string]func(){"NoSuchPublicAccessBlockConfiguration": func() { b.PublicAccessBlock = &snapshot.PublicAccessBlock{} }})
+}
+
+// protection reads how the bucket keeps its objects: versioning, default
+// encryption, server access logging, Object Lock and lifecycle rules.
+func (br bucketReads) protection() {
+	get, set, client, in, b := br.get, br.set, br.client, br.in, br.b
 	get("GetBucketVersioning", func(ctx context.Context) error {
 		out, err := client.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: in})
 		if err == nil {
-			r.locked(func(*snapshot.Snapshot) {
+			set(func() {
 				b.Versioning = &snapshot.Versioning{Status: string(out.Status), MFADelete: string(out.MFADelete)}
 			})
 		}
@@ -148,18 +177,8 @@ func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 	get("GetBucketEncryption", func(ctx context.Context) error {
 		out, err := client.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: in})
 		if err == nil {
-			enc := &snapshot.Encryption{Rules: []snapshot.EncryptionRule{}}
-			if out.ServerSideEncryptionConfiguration != nil {
-				for _, rule := range out.ServerSideEncryptionConfiguration.Rules {
-					er := snapshot.EncryptionRule{BucketKeyEnabled: rule.BucketKeyEnabled}
-					if d := rule.ApplyServerSideEncryptionByDefault; d != nil {
-						er.SSEAlgorithm = string(d.SSEAlgorithm)
-						er.KMSMasterKeyID = aws.ToString(d.KMSMasterKeyID)
-					}
-					enc.Rules = append(enc.Rules, er)
-				}
-			}
-			r.locked(func(*snapshot.Snapshot) { b.Encryption = enc })
+			enc := bucketEncryption(out)
+			set(func() { b.Encryption = enc })
 		}
 		return err
 	}, map[string]func(){"ServerSideEncryptionConfigurationNotFoundError": func() { b.Encryption = &snapshot.Encryption{Rules: []snapshot.EncryptionRule{}} }})
@@ -170,22 +189,15 @@ func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 			if le := out.LoggingEnabled; le != nil {
 				l = &snapshot.BucketLogging{Enabled: true, TargetBucket: aws.ToString(le.TargetBucket), TargetPrefix: aws.ToString(le.TargetPrefix)}
 			}
-			r.locked(func(*snapshot.Snapshot) { b.Logging = l })
+			set(func() { b.Logging = l })
 		}
 		return err
 	}, nil)
 	get("GetObjectLockConfiguration", func(ctx context.Context) error {
 		out, err := client.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: in})
 		if err == nil {
-			lock := &snapshot.ObjectLock{}
-			if c := out.ObjectLockConfiguration; c != nil {
-				lock.Enabled = c.ObjectLockEnabled == s3types.ObjectLockEnabledEnabled
-				if c.Rule != nil && c.Rule.DefaultRetention != nil {
-					d := c.Rule.DefaultRetention
-					lock.Mode, lock.Days, lock.Years = string(d.Mode), d.Days, d.Years
-				}
-			}
-			r.locked(func(*snapshot.Snapshot) { b.ObjectLock = lock })
+			lock := bucketObjectLock(out)
+			set(func() { b.ObjectLock = lock })
 		}
 		return err
 	}, map[string]func(){"ObjectLockConfigurationNotFoundError": func() { b.ObjectLock = &snapshot.ObjectLock{Enabled: false} }})
@@ -196,10 +208,59 @@ func (r *run) bucket(ctx context.Context, name, trailRegion string) {
 			for _, rule := range out.Rules {
 				lc.Rules = append(lc.Rules, lifecycleRule(rule))
 			}
-			r.locked(func(*snapshot.Snapshot) { b.Lifecycle = lc })
+			set(func() { b.Lifecycle = lc })
 		}
 		return err
 	}, map[string]func(){"NoSuchLifecycleConfiguration": func() { b.Lifecycle = &snapshot.Lifecycle{Rules: []snapshot.LifecycleRule{}} }})
+}
+
+// bucketACL is the bucket's ACL as the snapshot records it.
+func bucketACL(out *s3.GetBucketAclOutput) *snapshot.ACL {
+	acl := &snapshot.ACL{Grants: []snapshot.Grant{}}
+	if out.Owner != nil {
+		acl.OwnerID = aws.ToString(out.Owner.ID)
+	}
+	for _, g := range out.Grants {
+		grant := snapshot.Grant{Permission: string(g.Permission)}
+		if g.Grantee != nil {
+			grant.GranteeType = string(g.Grantee.Type)
+			grant.GranteeID = aws.ToString(g.Grantee.ID)
+			grant.GranteeURI = aws.ToString(g.Grantee.URI)
+			grant.GranteeEmail = aws.ToString(g.Grantee.EmailAddress)
+		}
+		acl.Grants = append(acl.Grants, grant)
+	}
+	return acl
+}
+
+// bucketEncryption is the bucket's default encryption as the snapshot records it.
+func bucketEncryption(out *s3.GetBucketEncryptionOutput) *snapshot.Encryption {
+	enc := &snapshot.Encryption{Rules: []snapshot.EncryptionRule{}}
+	if out.ServerSideEncryptionConfiguration == nil {
+		return enc
+	}
+	for _, rule := range out.ServerSideEncryptionConfiguration.Rules {
+		er := snapshot.EncryptionRule{BucketKeyEnabled: rule.BucketKeyEnabled}
+		if d := rule.ApplyServerSideEncryptionByDefault; d != nil {
+			er.SSEAlgorithm = string(d.SSEAlgorithm)
+			er.KMSMasterKeyID = aws.ToString(d.KMSMasterKeyID)
+		}
+		enc.Rules = append(enc.Rules, er)
+	}
+	return enc
+}
+
+// bucketObjectLock is the bucket's Object Lock configuration as the snapshot records it.
+func bucketObjectLock(out *s3.GetObjectLockConfigurationOutput) *snapshot.ObjectLock {
+	lock := &snapshot.ObjectLock{}
+	if c := out.ObjectLockConfiguration; c != nil {
+		lock.Enabled = c.ObjectLockEnabled == s3types.ObjectLockEnabledEnabled
+		if c.Rule != nil && c.Rule.DefaultRetention != nil {
+			d := c.Rule.DefaultRetention
+			lock.Mode, lock.Days, lock.Years = string(d.Mode), d.Days, d.Years
+		}
+	}
+	return lock
 }
 
 // bucketOwner returns the audited account's id when it owns the bucket:

@@ -21,6 +21,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/trailguard/trailguard/internal/yamlnode"
+
 	"github.com/trailguard/trailguard/internal/suggest"
 
 	"github.com/trailguard/trailguard/findings"
@@ -82,8 +84,8 @@ func (w *rawWaiverNode) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
 		return fmt.Errorf("line %d: a waiver is a mapping with check, resource, reason and expires", n.Line)
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		switch k := n.Content[i]; k.Value {
+	for k := range yamlnode.Keys(n) {
+		switch k.Value {
 		case "check", "resource", "reason", "expires":
 		default:
 			return fmt.Errorf("line %d: unknown key %q in a waiver (want check, resource, reason, expires)", k.Line, k.Value)
@@ -313,24 +315,10 @@ func paramLines(data []byte, lines map[string]int) {
 	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
 		return
 	}
-	get := func(n *yaml.Node, key string) *yaml.Node {
-		if n == nil || n.Kind != yaml.MappingNode {
-			return nil
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				return n.Content[i+1]
-			}
-		}
-		return nil
-	}
 	root := doc.Content[0]
-	for prefix, n := range map[string]*yaml.Node{"params": get(root, "params"), "defaults.params": get(get(root, "defaults"), "params")} {
-		if n == nil || n.Kind != yaml.MappingNode {
-			continue
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			lines[prefix+"/"+n.Content[i].Value] = n.Content[i].Line
+	for prefix, n := range map[string]*yaml.Node{"params": yamlnode.Get(root, "params"), "defaults.params": yamlnode.Get(yamlnode.Get(root, "defaults"), "params")} {
+		for k := range yamlnode.Keys(n) {
+			lines[prefix+"/"+k.Value] = k.Line
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package logverify
 
 import (
-	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/trailguard/trailguard/internal/sarifdoc"
 )
 
 // A Writer renders a Result in one format.
@@ -173,11 +174,10 @@ var sarifRules = []struct {
 // WriteSARIF writes one SARIF result per object that is altered, deleted,
 // slipped in or could not be verified.
 func WriteSARIF(w io.Writer, r *Result) error {
-	log, err := sarif.New(sarif.Version210)
+	log, run, err := sarifdoc.New("")
 	if err != nil {
 		return err
 	}
-	run := sarif.NewRunWithInformationURI("trailguard", "https://github.com/trailguard/trailguard")
 	index := map[Status]int{}
 	for i, rule := range sarifRules {
 		index[rule.status] = i
@@ -204,16 +204,7 @@ func WriteSARIF(w io.Writer, r *Result) error {
 		res.Properties = sarif.Properties{"account": e.Account, "region": e.Region, "status": string(e.Status)}
 		run.AddResult(res)
 	}
-	log.AddRun(run)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
-		return err
-	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	return sarifdoc.Write(w, log, run)
 }
 
 // WriteJUnit writes one test suite per account and region and one test case

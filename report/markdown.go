@@ -135,15 +135,48 @@ func mdOmitted(omitted map[findings.Status]int, limit int) string {
 	return fmt.Sprintf("\n---\n\n%s: this summary is limited to %d characters (GitHub's comment limit is %d; set another with --markdown-limit). Write the full report with `-f markdown=FILE --markdown-limit -1`, or `-f html=FILE`.\n", what, limit, MarkdownCommentLimit)
 }
 
-// markdownSections builds the report, in the order it is cut from the end.
+// markdownSections builds the report, in the order it is cut from the end:
+// the summary (never cut), the failing findings and how to fix them, those
+// that could not be evaluated, the waived, the passed, and the compliance.
 func markdownSections(r Report) []mdSection {
-	var b strings.Builder
 	fs := slices.Clone(r.Findings)
 	findings.Sort(fs)
 	fs = byImportance(fs)
-	s := r.Summary()
-	checks := r.checksByID()
+	out := []mdSection{{head: mdSummary(r, fs), required: true}}
+	if failing := filterStatus(fs, findings.Fail); len(failing) > 0 {
+		out = append(out, mdFailing(r, failing), mdHowToFix(failing, r.checksByID()))
+	}
+	if unknown := filterStatus(fs, findings.Unknown); len(unknown) > 0 {
+		sec := mdSection{status: findings.Unknown, head: fmt.Sprintf("\n### Could not be evaluated (%d)\n\n", len(unknown))}
+		for _, f := range unknown {
+			sec.items = append(sec.items, fmt.Sprintf("- **%s** (%s) `%s`: %s\n", f.CheckID, f.Severity, mdCode(r.resourceLabel(f)), mdText(withWaiverNote(f))))
+		}
+		out = append(out, sec)
+	}
+	if waived := filterStatus(fs, findings.Waived); len(waived) > 0 {
+		sec := mdSection{status: findings.Waived,
+			head: fmt.Sprintf("\n### Waived (%d)\n\n| Severity | Check | Resource | Reason | Expires |\n|---|---|---|---|---|\n", len(waived))}
+		for _, f := range waived {
+			sec.items = append(sec.items, fmt.Sprintf("| %s | %s %s | `%s` | %s | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(r.resourceLabel(f)), mdCell(f.WaiverReason), mdCell(f.WaiverExpires)))
+		}
+		out = append(out, sec)
+	}
+	if passing := filterStatus(fs, findings.Pass); len(passing) > 0 {
+		out = append(out, mdPassed(r, passing))
+	}
+	if r.Compliance != nil {
+		var cb strings.Builder
+		writeComplianceMarkdown(&cb, r.Compliance)
+		out = append(out, mdSection{items: []string{cb.String()}})
+	}
+	return out
+}
 
+// mdSummary is the head of the report: the account (and organization), what
+// was evaluated, and the counts of fs by status and severity.
+func mdSummary(r Report, fs []findings.Finding) string {
+	var b strings.Builder
+	s := r.Summary()
 	fmt.Fprintf(&b, "## trailguard: %s\n\n", mdText(r.accountLabel()))
 	if org := r.OrgSummary(); org != nil {
 		writeOrgMarkdown(&b, org)
@@ -162,17 +195,25 @@ func markdownSections(r Report) []mdSection {
 	about = append(about, fmt.Sprintf("%d checks on %d resources: **%d failed**, %d unknown%s, %d passed",
 		s.ChecksEvaluated, s.ResourcesEvaluated, s.Failed, s.Unknown, waived, s.Passed))
 	b.WriteString(upperFirst(strings.Join(about, ", ")) + ".\n\n")
+	statuses := []findings.Status{findings.Fail, findings.Unknown, findings.Pass}
+	if s.Waived > 0 {
+		statuses = []findings.Status{findings.Fail, findings.Unknown, findings.Waived, findings.Pass}
+	}
+	writeMdCounts(&b, fs, statuses)
+	if len(fs) == 0 {
+		b.WriteString("\nNo findings.\n")
+	}
+	return b.String()
+}
 
-	// Counts by severity and status.
+// writeMdCounts writes the table of fs counted by status (a row each of
+// statuses) and severity.
+func writeMdCounts(b *strings.Builder, fs []findings.Finding, statuses []findings.Status) {
 	b.WriteString("| Status |")
 	for _, sev := range findings.Severities {
 		b.WriteString(" " + upperFirst(string(sev)) + " |")
 	}
 	b.WriteString(" Total |\n|---|" + strings.Repeat("---:|", len(findings.Severities)+1) + "\n")
-	statuses := []findings.Status{findings.Fail, findings.Unknown, findings.Pass}
-	if s.Waived > 0 {
-		statuses = []findings.Status{findings.Fail, findings.Unknown, findings.Waived, findings.Pass}
-	}
 	for _, st := range statuses {
 		counts := map[findings.Severity]int{}
 		total := 0
@@ -182,93 +223,72 @@ func markdownSections(r Report) []mdSection {
 				total++
 			}
 		}
-		fmt.Fprintf(&b, "| %s |", st)
+		fmt.Fprintf(b, "| %s |", st)
 		for _, sev := range findings.Severities {
-			fmt.Fprintf(&b, " %d |", counts[sev])
+			fmt.Fprintf(b, " %d |", counts[sev])
 		}
-		fmt.Fprintf(&b, " %d |\n", total)
+		fmt.Fprintf(b, " %d |\n", total)
 	}
-	if len(fs) == 0 {
-		b.WriteString("\nNo findings.\n")
-	}
-	out := []mdSection{{head: b.String(), required: true}}
+}
 
-	failing := filterStatus(fs, findings.Fail)
-	if len(failing) > 0 {
-		sec := mdSection{status: findings.Fail,
-			head: fmt.Sprintf("\n### Failing checks (%d)\n\n| Severity | Check | Resource | Message |\n|---|---|---|---|\n", len(failing))}
-		for _, f := range failing {
-			sec.items = append(sec.items, fmt.Sprintf("| %s | %s %s | `%s` | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(r.resourceLabel(f)), mdCell(withWaiverNote(f))))
-		}
-		out = append(out, sec)
-		fix := mdSection{head: "\n#### How to fix\n"}
-		var seen []string
-		for _, f := range failing {
-			if slices.Contains(seen, f.CheckID) {
-				continue
-			}
-			seen = append(seen, f.CheckID)
-			n := 0
-			for _, x := range failing {
-				if x.CheckID == f.CheckID {
-					n++
-				}
-			}
-			rem := f.Remediation
-			if rem.Console == "" && rem.CLI == "" {
-				rem = checks[f.CheckID].Remediation
-			}
-			var it strings.Builder
-			fmt.Fprintf(&it, "\n<details><summary><b>%s</b> %s (%s, %s)</summary>\n\n", mdHTML.Replace(f.CheckID), mdHTML.Replace(f.Title), f.Severity, plural(n, "resource"))
-			if rem.Console != "" {
-				it.WriteString("**Console:** " + mdText(rem.Console) + "\n\n")
-			}
-			if rem.CLI != "" {
-				fence := mdFence(rem.CLI)
-				it.WriteString("**CLI:**\n\n" + fence + "sh\n" + rem.CLI + "\n" + fence + "\n\n")
-			}
-			it.WriteString("</details>\n")
-			fix.items = append(fix.items, it.String())
-		}
-		out = append(out, fix)
+// mdFailing is the table of failing findings.
+func mdFailing(r Report, failing []findings.Finding) mdSection {
+	sec := mdSection{status: findings.Fail,
+		head: fmt.Sprintf("\n### Failing checks (%d)\n\n| Severity | Check | Resource | Message |\n|---|---|---|---|\n", len(failing))}
+	for _, f := range failing {
+		sec.items = append(sec.items, fmt.Sprintf("| %s | %s %s | `%s` | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(r.resourceLabel(f)), mdCell(withWaiverNote(f))))
 	}
+	return sec
+}
 
-	if unknown := filterStatus(fs, findings.Unknown); len(unknown) > 0 {
-		sec := mdSection{status: findings.Unknown, head: fmt.Sprintf("\n### Could not be evaluated (%d)\n\n", len(unknown))}
-		for _, f := range unknown {
-			sec.items = append(sec.items, fmt.Sprintf("- **%s** (%s) `%s`: %s\n", f.CheckID, f.Severity, mdCode(r.resourceLabel(f)), mdText(withWaiverNote(f))))
+// mdHowToFix is the remediation of each failing check, once per check, in
+// the order the checks first fail.
+func mdHowToFix(failing []findings.Finding, checks map[string]findings.Check) mdSection {
+	fix := mdSection{head: "\n#### How to fix\n"}
+	var seen []string
+	for _, f := range failing {
+		if slices.Contains(seen, f.CheckID) {
+			continue
 		}
-		out = append(out, sec)
+		seen = append(seen, f.CheckID)
+		n := 0
+		for _, x := range failing {
+			if x.CheckID == f.CheckID {
+				n++
+			}
+		}
+		rem := f.Remediation
+		if rem.Console == "" && rem.CLI == "" {
+			rem = checks[f.CheckID].Remediation
+		}
+		var it strings.Builder
+		fmt.Fprintf(&it, "\n<details><summary><b>%s</b> %s (%s, %s)</summary>\n\n", mdHTML.Replace(f.CheckID), mdHTML.Replace(f.Title), f.Severity, plural(n, "resource"))
+		if rem.Console != "" {
+			it.WriteString("**Console:** " + mdText(rem.Console) + "\n\n")
+		}
+		if rem.CLI != "" {
+			fence := mdFence(rem.CLI)
+			it.WriteString("**CLI:**\n\n" + fence + "sh\n" + rem.CLI + "\n" + fence + "\n\n")
+		}
+		it.WriteString("</details>\n")
+		fix.items = append(fix.items, it.String())
 	}
+	return fix
+}
 
-	if waived := filterStatus(fs, findings.Waived); len(waived) > 0 {
-		sec := mdSection{status: findings.Waived,
-			head: fmt.Sprintf("\n### Waived (%d)\n\n| Severity | Check | Resource | Reason | Expires |\n|---|---|---|---|---|\n", len(waived))}
-		for _, f := range waived {
-			sec.items = append(sec.items, fmt.Sprintf("| %s | %s %s | `%s` | %s | %s |\n", f.Severity, f.CheckID, mdCell(f.Title), mdCode(r.resourceLabel(f)), mdCell(f.WaiverReason), mdCell(f.WaiverExpires)))
-		}
-		out = append(out, sec)
+// mdPassed is the folded list of passed findings.
+func mdPassed(r Report, passing []findings.Finding) mdSection {
+	ids := map[string]bool{}
+	for _, f := range passing {
+		ids[f.CheckID] = true
 	}
-
-	if passing := filterStatus(fs, findings.Pass); len(passing) > 0 {
-		ids := map[string]bool{}
-		for _, f := range passing {
-			ids[f.CheckID] = true
-		}
-		sec := mdSection{status: findings.Pass, tail: "\n</details>\n",
-			head: fmt.Sprintf("\n<details><summary>%s passed (%s)</summary>\n\n| Check | Resource |\n|---|---|\n",
-				plural(len(passing), "finding"), plural(len(ids), "check"))}
-		for _, f := range passing {
-			sec.items = append(sec.items, fmt.Sprintf("| %s %s | `%s` |\n", f.CheckID, mdCell(f.Title), mdCode(r.resourceLabel(f))))
-		}
-		out = append(out, sec)
+	sec := mdSection{status: findings.Pass, tail: "\n</details>\n",
+		head: fmt.Sprintf("\n<details><summary>%s passed (%s)</summary>\n\n| Check | Resource |\n|---|---|\n",
+			plural(len(passing), "finding"), plural(len(ids), "check"))}
+	for _, f := range passing {
+		sec.items = append(sec.items, fmt.Sprintf("| %s %s | `%s` |\n", f.CheckID, mdCell(f.Title), mdCode(r.resourceLabel(f))))
 	}
-	if r.Compliance != nil {
-		var cb strings.Builder
-		writeComplianceMarkdown(&cb, r.Compliance)
-		out = append(out, mdSection{items: []string{cb.String()}})
-	}
-	return out
+	return sec
 }
 
 // mdFence is a code fence longer than any run of backticks in code.

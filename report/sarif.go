@@ -1,20 +1,18 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/internal/sarifdoc"
 )
 
 // SARIF writes a SARIF 2.1.0 log for GitHub code scanning and other SARIF
@@ -36,8 +34,6 @@ type SARIF struct{ version string }
 func NewSARIF(version string) *SARIF { return &SARIF{version: version} }
 
 const (
-	sarifToolName = "trailguard"
-	sarifToolURI  = "https://github.com/trailguard/trailguard"
 	// sarifFingerprintKey names trailguard's partial fingerprint: sha256 of
 	// check id and resource, so an alert keeps its identity across runs.
 	sarifFingerprintKey = "trailguard/v1"
@@ -60,13 +56,9 @@ var securitySeverity = map[findings.Severity]string{
 
 // Write implements Writer.
 func (s SARIF) Write(w io.Writer, r Report) error {
-	log, err := sarif.New(sarif.Version210)
+	log, run, err := sarifdoc.New(s.version)
 	if err != nil {
 		return fmt.Errorf("sarif: %w", err)
-	}
-	run := sarif.NewRunWithInformationURI(sarifToolName, sarifToolURI)
-	if s.version != "" {
-		run.Tool.Driver.WithVersion(s.version)
 	}
 	checks := r.checksByID()
 	recs := records(r.Findings)
@@ -145,16 +137,7 @@ func (s SARIF) Write(w io.Writer, r Report) error {
 		}
 		run.AddResult(res)
 	}
-	log.AddRun(run)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
-		return err
-	}
-	_, err = w.Write(sarifNullSuppressionFields.ReplaceAll(buf.Bytes(), []byte("$1")))
-	return err
+	return sarifdoc.Write(w, log, run)
 }
 
 // sarifUnknownRule is the rule of a check's UNKNOWN results: the check could
@@ -174,11 +157,6 @@ func sarifUnknownRule(c findings.Check) *sarif.ReportingDescriptor {
 			"problem.severity": "recommendation",
 		})
 }
-
-// sarifNullSuppressionFields matches the members go-sarif v2 writes as null in
-// every suppression (its Suppression struct has no omitempty); SARIF allows
-// none of them to be null, so Write drops them.
-var sarifNullSuppressionFields = regexp.MustCompile(`("kind": "external",\n)\s*"status": null,\n\s*"location": null,\n\s*"guid": null,\n`)
 
 func sarifRule(c findings.Check) *sarif.ReportingDescriptor {
 	rule := sarif.NewRule(c.ID).

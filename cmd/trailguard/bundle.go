@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/trailguard/trailguard/bundles"
+	"github.com/trailguard/trailguard/internal/atomicfile"
 )
 
 func bundleCommand() *cli.Command {
@@ -37,10 +38,9 @@ func bundleCommand() *cli.Command {
 					}
 				}
 				out := c.String("output")
-				tmp := out + ".tmp"
-				f, err := os.Create(tmp)
+				f, err := atomicfile.Create(out, 0o644)
 				if err != nil {
-					return usageError("--output: %v", err)
+					return usageError("--output: open %s: %v", out, atomicfile.Cause(err))
 				}
 				err = bundles.Build(c.Args().First(), f, bundles.BuildOptions{
 					Revision:   c.String("revision"),
@@ -48,14 +48,11 @@ func bundleCommand() *cli.Command {
 					SigningAlg: c.String("signing-alg"),
 					KeyID:      c.String("key-id"),
 				})
-				if cerr := f.Close(); err == nil {
-					err = cerr
-				}
 				if err == nil {
-					err = os.Rename(tmp, out)
+					err = f.Commit()
 				}
 				if err != nil {
-					os.Remove(tmp)
+					f.Abort()
 					return inputError(fmt.Errorf("building the bundle: %w", err))
 				}
 				fmt.Fprintf(c.App.ErrWriter, "wrote %s\n", out)

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/trailguard/trailguard/collector"
+	"github.com/trailguard/trailguard/internal/atomicfile"
 	"github.com/trailguard/trailguard/snapshot"
 )
 
@@ -97,11 +96,11 @@ func scanCommand() *cli.Command {
 				return err
 			}
 			if c.Bool("org") {
-				return evaluate(c, func() (snapshot.Document, string, error) {
+				return evaluate(c.Context, evalParamsFrom(c), func() (snapshot.Document, string, error) {
 					return scanLoad(c, collectOrg, snapshot.OrgDocument)
-				})
+				}, c.App.Writer, c.App.ErrWriter)
 			}
-			return evaluate(c, func() (snapshot.Document, string, error) {
+			return evaluate(c.Context, evalParamsFrom(c), func() (snapshot.Document, string, error) {
 				return scanLoad(c, collect, func(s *snapshot.Snapshot) (snapshot.Document, error) {
 					data, err := json.Marshal(s)
 					if err != nil {
@@ -109,7 +108,7 @@ func scanCommand() *cli.Command {
 					}
 					return snapshot.Parse(data)
 				})
-			})
+			}, c.App.Writer, c.App.ErrWriter)
 		},
 	}
 }
@@ -224,14 +223,14 @@ func interrupted(err error, path string) error {
 }
 
 // snapshotOutput is where a snapshot goes: standard output ("" or "-"), or a
-// temporary file beside the path, created before collecting (a path that
-// cannot be written fails at once, not after a long collection) and renamed
-// into place when the document is written, so that an existing snapshot is
-// never left half-written.
+// file (atomicfile) created before collecting, so that a path that cannot be
+// written fails at once, not after a long collection, and put in place when
+// the document is written, so that an existing snapshot is never left
+// half-written.
 type snapshotOutput struct {
 	c    *cli.Context
 	path string
-	tmp  *os.File
+	file *atomicfile.File
 }
 
 func openSnapshot(c *cli.Context, path string) (*snapshotOutput, error) {
@@ -239,11 +238,11 @@ func openSnapshot(c *cli.Context, path string) (*snapshotOutput, error) {
 	if path == "" || path == "-" {
 		return o, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	f, err := atomicfile.Create(path, 0o600)
 	if err != nil {
-		return nil, cli.Exit(fmt.Sprintf("cannot write the snapshot to %s: %v", path, pathCause(err)), exitError)
+		return nil, cli.Exit(fmt.Sprintf("cannot write the snapshot to %s: %v", path, atomicfile.Cause(err)), exitError)
 	}
-	o.tmp = tmp
+	o.file = f
 	return o, nil
 }
 
@@ -255,42 +254,27 @@ func (o *snapshotOutput) write(snap any) error {
 		return err
 	}
 	data = append(data, '\n')
-	if o.tmp == nil {
+	if o.file == nil {
 		_, err := o.c.App.Writer.Write(data)
 		return err
 	}
-	tmp := o.tmp
-	o.tmp = nil
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+	f := o.file
+	o.file = nil
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return cli.Exit(fmt.Sprintf("writing the snapshot to %s: %v", o.path, err), exitError)
 	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), o.path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := f.Commit(); err != nil {
 		return cli.Exit(fmt.Sprintf("writing the snapshot to %s: %v", o.path, err), exitError)
 	}
 	return nil
 }
 
-// pathCause is the cause of a file error without the file name (which would
-// be the temporary file's, not the one the user gave).
-func pathCause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// abort removes the temporary file if nothing was written.
+// abort removes the file if nothing was written.
 func (o *snapshotOutput) abort() {
-	if o.tmp != nil {
-		o.tmp.Close()
-		os.Remove(o.tmp.Name())
-		o.tmp = nil
+	if o.file != nil {
+		o.file.Abort()
+		o.file = nil
 	}
 }
 

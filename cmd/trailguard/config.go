@@ -18,9 +18,10 @@ func configFlag() cli.Flag {
 // today is the evaluation date against which waivers expire (UTC). Tests replace it.
 var today = func() string { return time.Now().UTC().Format(time.DateOnly) }
 
-// loadConfig reads --config, or the default file; an invalid file is exit 2.
-func loadConfig(c *cli.Context) (*config.Config, error) {
-	cfg, err := config.Load(c.String("config"))
+// loadConfig reads the --config file, or the default file when path is "";
+// an invalid file is exit 2.
+func loadConfig(path string) (*config.Config, error) {
+	cfg, err := config.Load(path)
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -39,12 +40,13 @@ func checkConfig(cfg *config.Config, checks []findings.Check) error {
 	return nil
 }
 
-// flagOr returns the flag's values when it was given, else the config's.
-func flagOr[T any](c *cli.Context, name string, flag, fromConfig T) T {
-	if c.IsSet(name) {
-		return flag
+// thresholds reads the --param pairs and layers them over the config's.
+func thresholds(cfg *config.Config, pairs []string) (map[string]any, error) {
+	flags, err := parseParams(pairs)
+	if err != nil {
+		return nil, usageError("--param: %v", err)
 	}
-	return fromConfig
+	return configParams(cfg, flags), nil
 }
 
 // configParams layers the thresholds: the config's params, then its

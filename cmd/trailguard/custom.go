@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,70 +20,19 @@ func customPolicyFlags() []cli.Flag {
 	}
 }
 
-// loadCustom reads the --policy and --data paths of c.
-func loadCustom(c *cli.Context) (*bundles.Loaded, error) { return loadCustomWith(c, nil) }
+// policyParamsFrom reads the custom policy flags and --param of c.
+func policyParamsFrom(c *cli.Context) policyParams {
+	return policyParams{
+		policies:        optional[[]string]{c.StringSlice("policy"), c.IsSet("policy")},
+		data:            optional[[]string]{c.StringSlice("data"), c.IsSet("data")},
+		verificationKey: c.String("verification-key"),
+		keyID:           c.String("key-id"),
+		alg:             c.String("verification-alg"),
+		paramFlags:      c.StringSlice("param"),
+	}
+}
 
-// newEngine compiles the built-in checks with the --policy and --data of c
-// (the config's defaults standing in when given) and checks the config's
-// check ids against the result. Every command that evaluates or lists checks
-// goes through it.
+// newEngine is buildEngine with the flags of c.
 func newEngine(ctx context.Context, c *cli.Context, cfg *config.Config, params map[string]any) (*bundles.Engine, error) {
-	custom, err := loadCustomWith(c, cfg)
-	if err != nil {
-		return nil, err
-	}
-	engine, err := bundles.New(ctx, bundles.Options{Params: params, Data: custom.Data}, custom.Sources...)
-	if err != nil {
-		return nil, inputError(fmt.Errorf("loading policies: %w", err))
-	}
-	if cfg != nil {
-		if err := checkConfig(cfg, engine.Checks()); err != nil {
-			return nil, err
-		}
-		if err := cfg.CheckParams(engine.Params()); err != nil {
-			return nil, inputError(err)
-		}
-	}
-	if err := checkParamFlags(c, engine.Params()); err != nil {
-		return nil, err
-	}
-	return engine, nil
-}
-
-// loadCustomWith reads the --policy and --data paths of c; when a flag is not
-// given, the config file's defaults.policy and defaults.data stand in.
-func loadCustomWith(c *cli.Context, cfg *config.Config) (*bundles.Loaded, error) {
-	policies, data := c.StringSlice("policy"), c.StringSlice("data")
-	if cfg != nil {
-		policies = flagOr(c, "policy", policies, cfg.Defaults.Policy)
-		data = flagOr(c, "data", data, cfg.Defaults.Data)
-	}
-	key := c.String("verification-key")
-	if key != "" && len(policies) == 0 {
-		return nil, usageError("--verification-key: no --policy bundle to verify")
-	}
-	loaded, err := bundles.Load(policies, data, bundles.LoadOptions{
-		VerificationKey: key,
-		KeyID:           c.String("key-id"),
-		Algorithm:       c.String("verification-alg"),
-	})
-	if err != nil {
-		return nil, inputError(fmt.Errorf("loading policies: %w", err))
-	}
-	return loaded, nil
-}
-
-// checkParamFlags verifies the --param names and values against the
-// thresholds the loaded checks read.
-func checkParamFlags(c *cli.Context, known map[string]any) error {
-	params, err := parseParams(c.StringSlice("param"))
-	if err != nil {
-		return usageError("--param: %v", err)
-	}
-	for _, name := range slices.Sorted(maps.Keys(params)) {
-		if err := config.CheckParam(name, params[name], known); err != nil {
-			return usageError("--param: %v", err)
-		}
-	}
-	return nil
+	return buildEngine(ctx, policyParamsFrom(c), cfg, params)
 }

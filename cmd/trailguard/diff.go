@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -39,92 +39,85 @@ func diffAction(c *cli.Context) error {
 	if c.NArg() != 2 {
 		return usageError("diff takes two files, got %d arguments (usage: trailguard diff OLD.json NEW.json)", c.NArg())
 	}
-	format := strings.ToLower(c.String("format"))
+	return diffRuns(c.Context, diffParams{
+		oldPath: c.Args().Get(0), newPath: c.Args().Get(1),
+		format:            c.String("format"),
+		config:            c.String("config"),
+		differentAccounts: c.Bool("different-accounts"),
+		failOnWorse:       c.Bool("fail-on-worse"),
+		timeout:           c.Duration("timeout"),
+		noColor:           c.Bool("no-color"),
+		policy:            policyParamsFrom(c),
+	}, c.App.Writer)
+}
+
+// diffParams are the command line of diff.
+type diffParams struct {
+	oldPath, newPath  string
+	format, config    string
+	differentAccounts bool
+	failOnWorse       bool
+	timeout           time.Duration
+	noColor           bool
+	policy            policyParams
+}
+
+// diffRuns compares two runs and writes the diff to w; its error carries the
+// exit code (exitFindings when something got worse and --fail-on-worse).
+func diffRuns(ctx context.Context, p diffParams, w io.Writer) error {
+	format := strings.ToLower(p.format)
 	if !slices.Contains(report.DiffFormats(), format) {
-		return usageError("--format: unknown format %q (want one of %s)", c.String("format"), strings.Join(report.DiffFormats(), ", "))
+		return usageError("--format: unknown format %q (want one of %s)", p.format, strings.Join(report.DiffFormats(), ", "))
 	}
-	cfg, err := loadConfig(c)
+	cfg, err := loadConfig(p.config)
 	if err != nil {
 		return err
 	}
-	params, err := parseParams(c.StringSlice("param"))
+	params, err := thresholds(cfg, p.policy.paramFlags)
 	if err != nil {
-		return usageError("--param: %v", err)
+		return err
 	}
-	params = configParams(cfg, params)
-	ctx, cancel := context.WithTimeout(c.Context, c.Duration("timeout"))
+	ctx, cancel := bundles.WithTimeout(ctx, p.timeout)
 	defer cancel()
 
 	// The engine is compiled once, and only when a side is a snapshot.
 	var engine *bundles.Engine
-	getEngine := func() (*bundles.Engine, error) {
-		if engine != nil {
-			return engine, nil
-		}
-		var err error
-		engine, err = newEngine(ctx, c, cfg, params)
-		return engine, err
+	sources := diff.Sources{
+		IsResults: report.IsJSONResults[json.RawMessage],
+		Results: func(data []byte) (diff.Run, error) {
+			rep, err := report.ReadJSON(data)
+			return diff.Run{Findings: rep.Findings, Account: rep.Account}, err
+		},
+		Eval: func(doc snapshot.Document) ([]findings.Finding, error) {
+			if engine == nil {
+				var err error
+				if engine, err = buildEngine(ctx, p.policy, cfg, params); err != nil {
+					return nil, err
+				}
+			}
+			fs, _, err := evalDocument(ctx, engine, doc)
+			return fs, err
+		},
 	}
-	oldPath, newPath := c.Args().Get(0), c.Args().Get(1)
-	oldFs, oldAccount, err := readRun(ctx, oldPath, getEngine)
+	oldRun, err := sources.Read(p.oldPath)
 	if err != nil {
-		return err
+		return inputError(err)
 	}
-	newFs, newAccount, err := readRun(ctx, newPath, getEngine)
+	newRun, err := sources.Read(p.newPath)
 	if err != nil {
-		return err
+		return inputError(err)
 	}
-	if oldAccount != "" && newAccount != "" && oldAccount != newAccount && !c.Bool("different-accounts") {
-		return usageError("%s is account %s but %s is account %s: a diff of two accounts compares nothing that changed (pass --different-accounts to compare them anyway)", oldPath, oldAccount, newPath, newAccount)
+	if oldRun.Account != "" && newRun.Account != "" && oldRun.Account != newRun.Account && !p.differentAccounts {
+		return usageError("%s is account %s but %s is account %s: a diff of two accounts compares nothing that changed (pass --different-accounts to compare them anyway)", p.oldPath, oldRun.Account, p.newPath, newRun.Account)
 	}
 	// The config's disabled checks, severity overrides and waivers apply to both sides alike.
-	oldFs, newFs = cfg.Apply(oldFs, today()), cfg.Apply(newFs, today())
-	d := report.Diff{Old: oldPath, New: newPath, Result: diff.Compare(oldFs, newFs)}
-	if err := report.WriteDiff(c.App.Writer, format, d, format == "table" && useColor(c, c.App.Writer)); err != nil {
-		return cli.Exit(fmt.Sprintf("writing the diff: %v", err), exitError)
+	oldFs, newFs := cfg.Apply(oldRun.Findings, today()), cfg.Apply(newRun.Findings, today())
+	d := report.Diff{Old: p.oldPath, New: p.newPath, Result: diff.Compare(oldFs, newFs)}
+	if err := report.WriteDiff(w, format, d, format == "table" && useColor(p.noColor, w)); err != nil {
+		return exitWith(exitError, fmt.Sprintf("writing the diff: %v", err))
 	}
-	if c.Bool("fail-on-worse") && d.Result.GotWorse() {
-		return cli.Exit("", exitFindings)
+	if p.failOnWorse && d.Result.GotWorse() {
+		return exitWith(exitFindings, "")
 	}
 	return nil
-}
-
-// readRun returns the findings of one side of a diff: a JSON results file
-// (written by eval -f json; it has "findings" and "summary") is read as it is,
-// a snapshot (it has "schema_version") is validated and evaluated.
-// It also returns the audited account ("" when the document does not say).
-func readRun(ctx context.Context, path string, getEngine func() (*bundles.Engine, error)) ([]findings.Finding, string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, "", inputError(fmt.Errorf("reading %s: %w", path, err))
-	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) == nil {
-		if report.IsJSONResults(top) {
-			rep, err := report.ReadJSON(data)
-			if err != nil {
-				return nil, "", inputError(fmt.Errorf("%s: %w", path, err))
-			}
-			return rep.Findings, rep.Account, nil
-		}
-		if _, ok := top["schema_version"]; !ok {
-			return nil, "", inputError(fmt.Errorf(`%s: neither a snapshot (no "schema_version") nor JSON results of eval -f json (no "findings" and "summary")`, path))
-		}
-	}
-	// A snapshot (one account or an organization), or a document that does
-	// not parse: snapshot.ReadAnyFile says where it breaks.
-	doc, err := snapshot.ReadAnyFile(path)
-	if err != nil {
-		return nil, "", inputError(err)
-	}
-	engine, err := getEngine()
-	if err != nil {
-		return nil, "", err
-	}
-	fs, _, err := evalDocument(ctx, engine, doc)
-	if err != nil {
-		return nil, "", inputError(err)
-	}
-	account, _ := doc["account_id"].(string)
-	return fs, account, nil
 }

@@ -2,10 +2,11 @@ package main
 
 import (
 	"bytes"
-	"os"
+	"io"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/trailguard/trailguard/internal/atomicfile"
 	"github.com/trailguard/trailguard/internal/docgen"
 	"github.com/trailguard/trailguard/schema"
 )
@@ -40,8 +41,8 @@ func docCommand() *cli.Command {
 				}
 			}
 			if out := c.String("output"); out != "" && out != "-" {
-				if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-					return usageError("--output: %v", err)
+				if err := atomicfile.Write(out, 0o644, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+					return usageError("--output: open %s: %v", out, atomicfile.Cause(err))
 				}
 				return nil
 			}

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"encoding/json"
+	"slices"
 	"strings"
 
-	"github.com/jedib0t/go-pretty/v6/table"
-	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/urfave/cli/v2"
 
 	"github.com/trailguard/trailguard/compliance"
 	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/report"
 )
 
 func frameworksCommand() *cli.Command {
@@ -21,49 +20,16 @@ func frameworksCommand() *cli.Command {
 		}, customPolicyFlags()...),
 		Action: func(c *cli.Context) error {
 			format := strings.ToLower(c.String("format"))
-			if format != "table" && format != "json" {
+			if !slices.Contains(report.FrameworkFormats(), format) {
 				return usageError("--format: unknown format %q (want table or json)", c.String("format"))
 			}
 			engine, err := newEngine(c.Context, c, nil, nil)
 			if err != nil {
 				return err
 			}
-			catalog := compliance.Catalog(engine.Checks())
-			if format == "json" {
-				enc := json.NewEncoder(c.App.Writer)
-				enc.SetIndent("", "  ")
-				return enc.Encode(catalog)
-			}
-			tw := table.NewWriter()
-			tw.SetOutputMirror(c.App.Writer)
-			tw.SetStyle(table.StyleLight)
-			tw.Style().Format.Header = text.FormatUpper
-			tw.AppendHeader(table.Row{"Framework", "Control", "Checks", "Coverage"})
-			for _, fw := range catalog {
-				for i, ctrl := range fw.Controls {
-					name := fw.Name // on the framework's first row only (AutoMerge mislays it beside wrapped cells)
-					if i > 0 {
-						name = ""
-					}
-					tw.AppendRow(table.Row{name, ctrl.ID, strings.Join(ctrl.Checks, ", "), coverage(ctrl)})
-				}
-			}
-			tw.SetColumnConfigs([]table.ColumnConfig{{Number: 4, WidthMax: 80, WidthMaxEnforcer: text.WrapSoft}})
-			tw.Render()
-			return nil
+			return report.WriteFrameworks(c.App.Writer, format, compliance.Catalog(engine.Checks()))
 		},
 	}
-}
-
-// coverage says whether the checks cover a control whole, or what they leave out.
-func coverage(ctrl compliance.Control) string {
-	switch {
-	case ctrl.Partial:
-		return "partly: " + strings.Join(ctrl.Notes, "; ")
-	case len(ctrl.Notes) > 0:
-		return "whole (" + strings.Join(ctrl.Notes, "; ") + ")"
-	}
-	return "whole"
 }
 
 // lookupFramework finds the framework named by --framework among the checks'

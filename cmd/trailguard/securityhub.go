@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/securityhub"
@@ -31,12 +33,18 @@ type securityHubParams struct {
 	checks                                            []string // the checks that ran
 }
 
-func securityHubParamsFrom(c *cli.Context, checks []findings.Check) securityHubParams {
+func securityHubParamsFrom(c *cli.Context) securityHubParams {
 	p := securityHubParams{profile: c.String("profile"), region: c.String("region"), roleARN: c.String("role-arn"),
 		externalID: c.String("external-id"), endpointURL: c.String("endpoint-url")}
 	if p.region == "" && c.IsSet("asff-region") {
 		p.region = c.String("asff-region")
 	}
+	return p
+}
+
+// forChecks is p for a run of checks.
+func (p securityHubParams) forChecks(checks []findings.Check) securityHubParams {
+	p.checks = nil
 	for _, ch := range checks {
 		p.checks = append(p.checks, ch.ID)
 	}
@@ -46,15 +54,15 @@ func securityHubParamsFrom(c *cli.Context, checks []findings.Check) securityHubP
 // sendToSecurityHub imports rep's findings into the Security Hub of the
 // account's region and partition, says on standard error what it did, and
 // fails (exit 2) when any finding was refused, naming each one.
-func sendToSecurityHub(c *cli.Context, rep report.Report, p securityHubParams) error {
+func sendToSecurityHub(ctx context.Context, stderr io.Writer, rep report.Report, p securityHubParams) error {
 	if rep.Account == "" || rep.CollectedAt == "" {
-		return cli.Exit("--securityhub: the snapshot has no account_id or collected_at, which Security Hub findings need", exitError)
+		return exitWith(exitError, "--securityhub: the snapshot has no account_id or collected_at, which Security Hub findings need")
 	}
-	cfg, _, err := collector.LoadConfig(c.Context, collector.ConfigOptions{
+	cfg, _, err := collector.LoadConfig(ctx, collector.ConfigOptions{
 		Profile: p.profile, Region: p.region, RoleARN: p.roleARN, ExternalID: p.externalID, EndpointURL: p.endpointURL,
 	})
 	if err != nil {
-		return cli.Exit("--securityhub: "+err.Error(), exitError)
+		return exitWith(exitError, "--securityhub: "+err.Error())
 	}
 	if awsConfigHook != nil {
 		awsConfigHook(&cfg)
@@ -64,25 +72,25 @@ func sendToSecurityHub(c *cli.Context, rep report.Report, p securityHubParams) e
 		partition = "aws"
 	}
 	if got := report.PartitionOfRegion(cfg.Region); got != partition {
-		return cli.Exit(fmt.Sprintf("--securityhub: the snapshot is of partition %s, but Security Hub region %s is in %s; give --region a region of %s",
-			partition, cfg.Region, got, partition), exitError)
+		return exitWith(exitError, fmt.Sprintf("--securityhub: the snapshot is of partition %s, but Security Hub region %s is in %s; give --region a region of %s",
+			partition, cfg.Region, got, partition))
 	}
 	fs := report.NewASFF(cfg.Region).Findings(rep)
-	res, err := sechub.Sync(c.Context, securityhub.NewFromConfig(cfg), fs, sechub.Options{
+	res, err := sechub.Sync(ctx, securityhub.NewFromConfig(cfg), fs, sechub.Options{
 		ProductArn: report.ASFFProductArn(partition, cfg.Region, rep.Account), Account: rep.Account,
 		Checks: p.checks, Now: time.Now(),
 	})
 	if err != nil {
-		return cli.Exit("--securityhub: "+err.Error(), exitError)
+		return exitWith(exitError, "--securityhub: "+err.Error())
 	}
-	w := c.App.ErrWriter
+	w := stderr
 	fmt.Fprintf(w, "Security Hub (%s): %d findings imported, %d of earlier runs archived, %d suppressed by waivers, %d reopened\n",
 		cfg.Region, res.Imported, res.Archived, res.Suppressed, res.Reopened)
 	for _, f := range res.Failed {
 		fmt.Fprintln(w, "Security Hub: "+f.String())
 	}
 	if len(res.Failed) > 0 {
-		return cli.Exit(fmt.Sprintf("--securityhub: %d findings were not sent (listed above); the reports were written", len(res.Failed)), exitError)
+		return exitWith(exitError, fmt.Sprintf("--securityhub: %d findings were not sent (listed above); the reports were written", len(res.Failed)))
 	}
 	return nil
 }

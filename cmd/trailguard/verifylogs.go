@@ -203,7 +203,7 @@ func writeLogReport(stdout io.Writer, t logTarget, res *logverify.Result) error 
 	}
 	err := atomicfile.Write(t.file, 0o644, func(w io.Writer) error { return t.write(w, res) })
 	if err != nil {
-		return fmt.Errorf("writing the %s report to %s: %v", t.format, t.file, pathCause(err))
+		return fmt.Errorf("writing the %s report to %s: %v", t.format, t.file, atomicfile.Cause(err))
 	}
 	return nil
 }
