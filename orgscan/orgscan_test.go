@@ -449,6 +449,15 @@ func TestShardsPartitionTheAccounts(t *testing.T) {
 		for id := range snap.Accounts {
 			seen[id]++
 		}
+		// Each shard says which it is, and lists every account of the
+		// organization, its own or not (eval merges the shards; a policy
+		// naming an account is judged against the whole organization).
+		if s := snap.Shard; s == nil || s.Index != k || s.Count != 4 {
+			t.Errorf("shard %d/4 says it is %+v", k, s)
+		}
+		if n := len(snap.Organization.AccountIDs); n != 10 {
+			t.Errorf("shard %d/4: organization.account_ids lists %d accounts, want the organization's 10", k, n)
+		}
 	}
 	if len(seen) != 10 {
 		t.Errorf("the shards hold %d accounts, want all 10", len(seen))

@@ -417,9 +417,15 @@ func (j *joiner) organization(id string, acct, own map[string]any) map[string]an
 	return o
 }
 
-// accountIDs lists the accounts of the organization snapshot, sorted, computed once.
+// accountIDs lists every account of the organization, sorted, computed
+// once: the organization walk's list (in scope or not), else (older
+// snapshots) the accounts of the snapshot.
 func (j *joiner) accountIDs() []any {
 	j.idsOnce.Do(func() {
+		if all, ok := j.org["account_ids"].([]any); ok {
+			j.ids = all
+			return
+		}
 		ids := slices.Sorted(maps.Keys(j.accounts))
 		j.ids = make([]any, len(ids))
 		for i, id := range ids {
