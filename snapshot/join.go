@@ -287,7 +287,8 @@ func usedResources(snap map[string]any) []resourceRef {
 
 // fillTrails completes the trails of another account that account id sees
 // (the organization trail as a member sees it) but could not read in full
-// (errors recorded about the trail, e.g. ListTags refused to a member): the
+// (errors recorded about the trail, e.g. ListTags refused to a member by
+// older collectors, or tags_from_owner: the tags are the owner's to read): the
 // fields it lacks are taken from the owner's own snapshot when the owner read
 // the trail without errors, and the trail's keys are added to filled.
 func (j *joiner) fillTrails(id string, doc, snap map[string]any, filled map[string]bool) {
@@ -296,7 +297,7 @@ func (j *joiner) fillTrails(id string, doc, snap map[string]any, filled map[stri
 	for _, arn := range slices.Sorted(maps.Keys(trails)) {
 		t, _ := trails[arn].(map[string]any)
 		owner := cmpOr(str(t, "owner_account_id"), arnAccount(arn))
-		if owner == id || !hasErrorsAbout(snap, arn) {
+		if fromOwner, _ := t["tags_from_owner"].(bool); owner == id || !fromOwner && !hasErrorsAbout(snap, arn) {
 			continue
 		}
 		ownerSnap := object(object(j.accounts, owner), "snapshot")

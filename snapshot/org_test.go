@@ -216,3 +216,40 @@ func TestAccountInputsOrganizationFeatures(t *testing.T) {
 		})
 	}
 }
+
+// A member's collector leaves the organization trail's tags to its owner
+// (tags_from_owner, no ListTags call, no error): the join takes them from
+// the owner's snapshot.
+func TestAccountInputsTagsFromOwner(t *testing.T) {
+	doc, err := ReadAnyFile("../testdata/org-collected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const member, trailARN = "444444444444", "arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"
+	snap := object(object(object(doc, "accounts"), member), "snapshot")
+	var kept []any
+	for _, e := range list(snap, "errors") {
+		if str(asObject(e), "operation") != "ListTags" {
+			kept = append(kept, e)
+		}
+	}
+	snap["errors"] = kept
+	trail := object(object(snap, "trails"), trailARN)
+	if _, has := trail["tags"]; has {
+		t.Fatal("the member's trail already has tags")
+	}
+	for _, fromOwner := range []bool{false, true} {
+		if fromOwner {
+			trail["tags_from_owner"] = true
+		}
+		for _, in := range AccountInputs(doc) {
+			if in.ID != member {
+				continue
+			}
+			tags := object(object(object(in.Doc, "trails"), trailARN), "tags")
+			if got := tags != nil; got != fromOwner {
+				t.Errorf("tags_from_owner %v: tags joined %v (%v), want %v", fromOwner, got, tags, fromOwner)
+			}
+		}
+	}
+}
