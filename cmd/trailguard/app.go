@@ -155,8 +155,8 @@ func evalAction(c *cli.Context) error {
 		return usageError("eval reads standard input (-) only as its one snapshot, not among %d files", len(paths))
 	}
 	return evaluate(c, func() (snapshot.Document, string, error) {
-		if paths[0] == "-" { // collect | eval -
-			doc, err := snapshot.Read(c.App.Reader, "standard input")
+		if paths[0] == "-" { // collect [--org] | eval -
+			doc, err := snapshot.ReadAny(c.App.Reader, "standard input")
 			if err != nil {
 				return nil, "", inputError(err)
 			}
