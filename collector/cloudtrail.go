@@ -78,6 +78,12 @@ func (r *run) trail(ctx context.Context, t cttypes.Trail, seenIn string) {
 	if a, err := arn.Parse(trailARN); err == nil {
 		tr.OwnerAccountID = a.AccountID
 	}
+	// Only a trail's owner may read its tags: ListTags refuses another
+	// account's trail (the organization trail seen from a member) with
+	// CloudTrailARNInvalidException. Such a trail's tags are not asked for;
+	// the snapshot says they are its owner's to read.
+	foreign := tr.OwnerAccountID != "" && r.snap.AccountID != "" && tr.OwnerAccountID != r.snap.AccountID
+	tr.TagsFromOwner = foreign
 	r.locked(func(s *snapshot.Snapshot) { s.Trails[trailARN] = tr })
 
 	if tr.S3BucketName != "" {
@@ -91,7 +97,9 @@ func (r *run) trail(ctx context.Context, t cttypes.Trail, seenIn string) {
 	}
 	// Tags are read in one call per home region and owner: they wait for the
 	// region's listing, so that all its trails go in the same call.
-	r.once("tags:"+home+":"+tr.OwnerAccountID, func() { r.tags(ctx, home, tr.OwnerAccountID) })
+	if !foreign {
+		r.once("tags:"+home+":"+tr.OwnerAccountID, func() { r.tags(ctx, home, tr.OwnerAccountID) })
+	}
 
 	client := r.clients.cloudtrail(home)
 	r.spawn(func() {

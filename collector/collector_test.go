@@ -275,11 +275,18 @@ func TestMember(t *testing.T) {
 		if strings.HasPrefix(op, "logs:") || strings.HasPrefix(op, "cloudwatch:") {
 			t.Errorf("%s called for a log group in another account", op)
 		}
+		// Only the owner may read a trail's tags: asking for the
+		// management account's trail would only record a refusal.
+		if op == "cloudtrail:ListTags" {
+			t.Errorf("%s called for the management account's trail", op)
+		}
+	}
+	if !trail.TagsFromOwner || trail.Tags != nil {
+		t.Errorf("the organization trail's tags must be left to its owner: tags_from_owner %v, tags %v", trail.TagsFromOwner, trail.Tags)
 	}
 	want := map[string]string{
 		"s3 GetBucketPolicy org-cloudtrail-logs-111111111111":                                                  "AccessDenied",
 		"kms DescribeKey arn:aws:kms:us-east-1:111111111111:key/3f9b2d71-8c4e-4a06-b5d2-91e7c0a4f6b8":          "AccessDeniedException",
-		"cloudtrail ListTags arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail":                        "CloudTrailARNInvalidException",
 		"logs DescribeLogGroups arn:aws:logs:us-east-1:111111111111:log-group:aws-controltower/CloudTrailLogs": "OtherAccount",
 	}
 	assertErrors(t, snap, want)

@@ -27,6 +27,7 @@ type tree struct {
 	accounts map[string]*snapshot.OrgAccount // every account, with its parent in parent
 	parent   map[string]string               // account or OU id -> parent id
 	typeRead map[string]bool                 // policy type -> every policy and target of it was read
+	partial  bool                            // some OU or account listing failed: accounts may be missing
 }
 
 // path returns the parents of an account or OU, root first.
@@ -130,6 +131,9 @@ func (w *walk) readOrganization(ctx context.Context, t *tree, found func(id stri
 				out, err := nextPage(w, ctx, p.NextPage)
 				if err != nil {
 					w.fail(ctx, "organizations", "ListOrganizationalUnitsForParent", parent, err)
+					mu.Lock()
+					t.partial = true
+					mu.Unlock()
 					return
 				}
 				for _, u := range out.OrganizationalUnits {
@@ -148,6 +152,9 @@ func (w *walk) readOrganization(ctx context.Context, t *tree, found func(id stri
 				out, err := nextPage(w, ctx, p.NextPage)
 				if err != nil {
 					w.fail(ctx, "organizations", "ListAccountsForParent", parent, err)
+					mu.Lock()
+					t.partial = true
+					mu.Unlock()
 					return
 				}
 				for _, a := range out.Accounts {

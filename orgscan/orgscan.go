@@ -464,6 +464,14 @@ func (w *walk) finish(t *tree) {
 		org.ResourceControlPolicies = t.levels(id, "RESOURCE_CONTROL_POLICY")
 		snap.Organization = org
 	}
+	if !t.partial && t.org.AccountIDs == nil {
+		// Every account of the organization, in scope or not: a policy
+		// naming an account outside this list names a stranger.
+		t.org.AccountIDs = slices.Sorted(maps.Keys(t.accounts))
+	}
+	if w.opts.Shards > 0 {
+		w.snap.Shard = &snapshot.ShardInfo{Index: w.opts.Shard, Count: w.opts.Shards}
+	}
 	sortErrors(w.snap.Errors)
 	if w.snap.Shared != nil {
 		sortErrors(w.snap.Shared.Errors)

@@ -449,6 +449,15 @@ func TestShardsPartitionTheAccounts(t *testing.T) {
 		for id := range snap.Accounts {
 			seen[id]++
 		}
+		// Each shard says which it is, and lists every account of the
+		// organization, its own or not (eval merges the shards; a policy
+		// naming an account is judged against the whole organization).
+		if s := snap.Shard; s == nil || s.Index != k || s.Count != 4 {
+			t.Errorf("shard %d/4 says it is %+v", k, s)
+		}
+		if n := len(snap.Organization.AccountIDs); n != 10 {
+			t.Errorf("shard %d/4: organization.account_ids lists %d accounts, want the organization's 10", k, n)
+		}
 	}
 	if len(seen) != 10 {
 		t.Errorf("the shards hold %d accounts, want all 10", len(seen))
@@ -501,5 +510,28 @@ func TestBucketOwnedOutsideTheOrganization(t *testing.T) {
 	}
 	if n := countBy(srv, fx.LogArchiveID, "s3:GetBucketPolicy"); n != 0 {
 		t.Errorf("%d GetBucketPolicy calls by the log archive account for a bucket it does not own", n)
+	}
+}
+
+// organization.account_ids lists every account of the organization, the
+// ones out of scope too, and only when the whole OU tree was listed: an
+// account missing from a partial list would read as a stranger.
+func TestAccountIDsListTheWholeOrganization(t *testing.T) {
+	srv := awsfake.New(t)
+	srv.SetOrganization(controlTower.Organization())
+	srv.Add(controlTower.Routes()...)
+	snap := collectOrg(t, srv, Options{RoleName: "AWSControlTowerExecution", Accounts: []string{workloadMember}})
+	if len(snap.Accounts) != 1 || len(snap.Organization.AccountIDs) != len(controlTower.Organization().Accounts) {
+		t.Errorf("one account in scope: %d accounts, account_ids %v", len(snap.Accounts), snap.Organization.AccountIDs)
+	}
+
+	srv = awsfake.New(t)
+	srv.SetOrganization(controlTower.Organization())
+	srv.Add(awsfake.Route{Service: "organizations", Operation: "ListAccountsForParent", Match: map[string]string{"ParentId": fx.SandboxOU},
+		Error: &awsfake.ErrorSpec{Status: 400, Code: "AccessDeniedException", Message: "You don't have permissions to access this resource."}})
+	srv.Add(controlTower.Routes()...)
+	snap = collectOrg(t, srv, Options{RoleName: "AWSControlTowerExecution", Accounts: []string{workloadMember}})
+	if snap.Organization.AccountIDs != nil || snap.Complete {
+		t.Errorf("a listing failed: account_ids %v, complete %v; want no list, incomplete", snap.Organization.AccountIDs, snap.Complete)
 	}
 }

@@ -255,7 +255,9 @@ func problemSeverity(s findings.Severity) string {
 // viewers resolve it against the repository root). An absolute path keeps
 // only its file name. Characters that URIs do not allow are percent-encoded.
 func artifactURI(p string) string {
-	if p == "" || p == "-" {
+	// "" or "-": no file; "a.json, b.json": several shard files merged
+	// (eval SHARD.json...), which no single artifact stands for.
+	if p == "" || p == "-" || strings.Contains(p, ", ") {
 		return ""
 	}
 	p = filepath.ToSlash(filepath.Clean(p))

@@ -39,6 +39,11 @@ type AccountInput struct {
 //     shared alarms and topics, else the owner's snapshot's);
 //   - the fields of another account's trail (the organization trail) that
 //     the account could not read, from the owner's own snapshot;
+//   - iam.organization_features (whether the organization manages its
+//     members' root credentials centrally), when the account could not read
+//     it, from the account of the organization that did (the management
+//     account, else a delegated administrator); the account's error about
+//     iam:ListOrganizationsFeatures is then dropped;
 //   - organization: the organization's id and management account, the
 //     account's name and OU path (root first), the policy types enabled, and
 //     the Service and Resource Control Policies in effect on it, one level
@@ -127,11 +132,14 @@ func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 func object(m map[string]any, k string) map[string]any { o, _ := m[k].(map[string]any); return o }
 
 type joiner struct {
-	org      map[string]any // the "organization" object
-	idsOnce  sync.Once
-	ids      []any // accountIDs
-	shared   map[string]any
-	accounts map[string]any
+	org     map[string]any // the "organization" object
+	idsOnce sync.Once
+	ids     []any // accountIDs
+	// featuresOnce guards features, organizationFeatures' answer.
+	featuresOnce sync.Once
+	features     map[string]any
+	shared       map[string]any
+	accounts     map[string]any
 }
 
 func newJoiner(doc Document) *joiner {
@@ -179,13 +187,16 @@ func (j *joiner) join(id string, acct, snap map[string]any) Document {
 		}
 	}
 	j.fillTrails(id, doc, snap, filled)
-	if len(filled) > 0 {
+	featuresFilled := j.fillOrganizationFeatures(doc, snap)
+	if len(filled) > 0 || featuresFilled {
 		errs, _ := snap["errors"].([]any)
 		kept := make([]any, 0, len(errs))
 		for _, e := range errs {
-			if m, ok := e.(map[string]any); !ok || !filled[str(m, "resource")] {
-				kept = append(kept, e)
+			m, ok := e.(map[string]any)
+			if ok && (filled[str(m, "resource")] || featuresFilled && str(m, "service") == "iam" && str(m, "operation") == opListOrganizationsFeatures) {
+				continue
 			}
+			kept = append(kept, e)
 		}
 		doc["errors"] = kept
 	}
@@ -193,6 +204,56 @@ func (j *joiner) join(id string, acct, snap map[string]any) Document {
 		doc["organization"] = j.organization(id, acct, object(snap, "organization"))
 	}
 	return doc
+}
+
+// opListOrganizationsFeatures is the IAM call that says whether the
+// organization manages its members' root credentials centrally.
+const opListOrganizationsFeatures = "ListOrganizationsFeatures"
+
+// fillOrganizationFeatures gives an account that could not read its
+// organization's centralized root access features (iam:ListOrganizationsFeatures
+// answers only the management account and IAM's delegated administrator) the
+// answer another account of the same organization read in the scan: the
+// management account's, else a delegated administrator's whose answer names
+// this organization. The root user checks of every member then know whether
+// root credentials are managed centrally. Nothing is filled when the
+// account's IAM was not read, or when no account of the organization read the
+// features (the checks stay UNKNOWN). It reports whether doc was changed.
+func (j *joiner) fillOrganizationFeatures(doc, snap map[string]any) bool {
+	iam := object(snap, "iam")
+	if iam == nil {
+		return false
+	}
+	if _, ok := iam["organization_features"]; ok {
+		return false
+	}
+	f := j.organizationFeatures()
+	if f == nil {
+		return false
+	}
+	filled := maps.Clone(iam)
+	filled["organization_features"] = f
+	doc["iam"] = filled
+	return true
+}
+
+// organizationFeatures is the organization's answer to
+// iam:ListOrganizationsFeatures as read by one of its accounts in the scan
+// (the management account first), computed once; nil when none read it.
+func (j *joiner) organizationFeatures() map[string]any {
+	j.featuresOnce.Do(func() {
+		orgID, mgmt := str(j.org, "id"), str(j.org, "management_account_id")
+		ids := slices.Sorted(maps.Keys(j.accounts))
+		ids = slices.DeleteFunc(ids, func(id string) bool { return id == mgmt })
+		for _, id := range append([]string{mgmt}, ids...) {
+			f := object(object(object(object(j.accounts, id), "snapshot"), "iam"), "organization_features")
+			if f != nil && orgID != "" && str(f, "organization_id") == orgID {
+				j.features = f
+				return
+			}
+		}
+	})
+	return j.features
 }
 
 type resourceRef struct{ kind, key string }
@@ -226,7 +287,8 @@ func usedResources(snap map[string]any) []resourceRef {
 
 // fillTrails completes the trails of another account that account id sees
 // (the organization trail as a member sees it) but could not read in full
-// (errors recorded about the trail, e.g. ListTags refused to a member): the
+// (errors recorded about the trail, e.g. ListTags refused to a member by
+// older collectors, or tags_from_owner: the tags are the owner's to read): the
 // fields it lacks are taken from the owner's own snapshot when the owner read
 // the trail without errors, and the trail's keys are added to filled.
 func (j *joiner) fillTrails(id string, doc, snap map[string]any, filled map[string]bool) {
@@ -235,7 +297,7 @@ func (j *joiner) fillTrails(id string, doc, snap map[string]any, filled map[stri
 	for _, arn := range slices.Sorted(maps.Keys(trails)) {
 		t, _ := trails[arn].(map[string]any)
 		owner := cmpOr(str(t, "owner_account_id"), arnAccount(arn))
-		if owner == id || !hasErrorsAbout(snap, arn) {
+		if fromOwner, _ := t["tags_from_owner"].(bool); owner == id || !fromOwner && !hasErrorsAbout(snap, arn) {
 			continue
 		}
 		ownerSnap := object(object(j.accounts, owner), "snapshot")
@@ -417,9 +479,15 @@ func (j *joiner) organization(id string, acct, own map[string]any) map[string]an
 	return o
 }
 
-// accountIDs lists the accounts of the organization snapshot, sorted, computed once.
+// accountIDs lists every account of the organization, sorted, computed
+// once: the organization walk's list (in scope or not), else (older
+// snapshots) the accounts of the snapshot.
 func (j *joiner) accountIDs() []any {
 	j.idsOnce.Do(func() {
+		if all, ok := j.org["account_ids"].([]any); ok {
+			j.ids = all
+			return
+		}
 		ids := slices.Sorted(maps.Keys(j.accounts))
 		j.ids = make([]any, len(ids))
 		for i, id := range ids {

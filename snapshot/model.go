@@ -96,6 +96,11 @@ type Trail struct {
 	AdvancedEventSelectors     []AdvancedEventSelector `json:"advanced_event_selectors,omitzero"`
 	InsightSelectors           []InsightSelector       `json:"insight_selectors,omitzero"`
 	Tags                       map[string]string       `json:"tags,omitzero"`
+	// TagsFromOwner is true for another account's trail (the organization
+	// trail seen from a member): only its owner may read its tags
+	// (ListTags), so they were not read; an organization scan takes them
+	// from the owner's snapshot.
+	TagsFromOwner bool `json:"tags_from_owner,omitempty"`
 }
 
 // TrailStatus is GetTrailStatus's answer.

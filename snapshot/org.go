@@ -28,6 +28,9 @@ type OrgSnapshot struct {
 	Organization *OrgDetails            `json:"organization"`
 	Accounts     map[string]*OrgAccount `json:"accounts"`
 	Shared       *SharedResources       `json:"shared,omitempty"`
+	// Shard is set when the collection was one shard of N (--shard K/N):
+	// eval merges the N files (MergeShards).
+	Shard *ShardInfo `json:"shard,omitempty"`
 	// Errors are the failed organization-level calls (Organizations, STS
 	// AssumeRole, shared resources); each account's own failures stay in its snapshot.
 	Errors []CollectionError `json:"errors"`
@@ -36,10 +39,13 @@ type OrgSnapshot struct {
 // OrgDetails describes the organization as its management account (or a
 // delegated administrator) sees it.
 type OrgDetails struct {
-	ID                      string                `json:"id"`
-	ARN                     string                `json:"arn,omitempty"`
-	ManagementAccountID     string                `json:"management_account_id"`
-	RootID                  string                `json:"root_id,omitempty"`
+	ID                  string `json:"id"`
+	ARN                 string `json:"arn,omitempty"`
+	ManagementAccountID string `json:"management_account_id"`
+	RootID              string `json:"root_id,omitempty"`
+	// AccountIDs lists every account of the organization, in scope of the
+	// scan or not; nil when the OU tree could not be read in full.
+	AccountIDs              []string              `json:"account_ids,omitzero"`
 	PolicyTypesEnabled      []string              `json:"policy_types_enabled,omitzero"`
 	DelegatedAdministrators []DelegatedAdmin      `json:"delegated_administrators,omitzero"`
 	Units                   map[string]*OrgUnit   `json:"units,omitzero"`

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,6 +171,85 @@ func TestAccountInputsCompleteTheOrganizationTrail(t *testing.T) {
 		}
 		if hasErrorsAbout(in.Doc, trail) {
 			t.Error("the member's error about the organization trail is still there")
+		}
+	}
+}
+
+// A member that could not read the organization's root access features gets
+// the management account's answer, only when it names this organization,
+// and never in place of its own answer.
+func TestAccountInputsOrganizationFeatures(t *testing.T) {
+	const mgmt, member, own = "111111111111", "222233334444", "333344445555"
+	for _, c := range []struct {
+		name, orgID string
+		want        bool
+	}{
+		{"the organization's answer", "o-7h2kq9x4mz", true},
+		{"another organization's answer", "o-zzzzzzzzzz", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			doc := readOrg(t)
+			snap := func(id string) map[string]any {
+				return object(object(object(doc, "accounts"), id), "snapshot")
+			}
+			object(snap(mgmt), "iam")["organization_features"] = map[string]any{"organization_id": c.orgID, "enabled_features": []any{"RootCredentialsManagement"}}
+			object(snap(own), "iam")["organization_features"] = map[string]any{"organization_id": c.orgID, "enabled_features": []any{}}
+			snap(member)["errors"] = append(list(snap(member), "errors"), map[string]any{"service": "iam", "operation": "ListOrganizationsFeatures", "resource": member, "code": "AccountNotManagementOrDelegatedAdministratorException"})
+			ins := map[string]Document{}
+			for _, in := range AccountInputs(doc) {
+				ins[in.ID] = in.Doc
+			}
+			f := object(object(ins[member], "iam"), "organization_features")
+			if got := f != nil; got != c.want {
+				t.Fatalf("member's organization_features %v, want filled: %v", f, c.want)
+			}
+			if c.want && fmt.Sprint(f["enabled_features"]) != "[RootCredentialsManagement]" {
+				t.Errorf("member's organization_features %v, want the management account's", f)
+			}
+			stillErr := strings.Contains(fmt.Sprint(ins[member]["errors"]), "ListOrganizationsFeatures")
+			if stillErr == c.want {
+				t.Errorf("member's ListOrganizationsFeatures error kept: %v (features filled: %v)", stillErr, c.want)
+			}
+			if got := fmt.Sprint(object(object(ins[own], "iam"), "organization_features")["enabled_features"]); got != "[]" {
+				t.Errorf("an account's own answer was replaced: %s", got)
+			}
+		})
+	}
+}
+
+// A member's collector leaves the organization trail's tags to its owner
+// (tags_from_owner, no ListTags call, no error): the join takes them from
+// the owner's snapshot.
+func TestAccountInputsTagsFromOwner(t *testing.T) {
+	doc, err := ReadAnyFile("../testdata/org-collected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const member, trailARN = "444444444444", "arn:aws:cloudtrail:us-east-1:111111111111:trail/aws-controltower-BaselineCloudTrail"
+	snap := object(object(object(doc, "accounts"), member), "snapshot")
+	var kept []any
+	for _, e := range list(snap, "errors") {
+		if str(asObject(e), "operation") != "ListTags" {
+			kept = append(kept, e)
+		}
+	}
+	snap["errors"] = kept
+	trail := object(object(snap, "trails"), trailARN)
+	if _, has := trail["tags"]; has {
+		t.Fatal("the member's trail already has tags")
+	}
+	for _, fromOwner := range []bool{false, true} {
+		if fromOwner {
+			trail["tags_from_owner"] = true
+		}
+		for _, in := range AccountInputs(doc) {
+			if in.ID != member {
+				continue
+			}
+			tags := object(object(object(in.Doc, "trails"), trailARN), "tags")
+			if got := tags != nil; got != fromOwner {
+				t.Errorf("tags_from_owner %v: tags joined %v (%v), want %v", fromOwner, got, tags, fromOwner)
+			}
 		}
 	}
 }

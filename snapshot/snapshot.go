@@ -67,6 +67,20 @@ func Read(r io.Reader, name string) (Document, error) {
 	return doc, nil
 }
 
+// ReadAny reads and validates a snapshot of either kind from r (e.g.
+// `collect --org | eval -`); name stands for the file in errors.
+func ReadAny(r io.Reader, name string) (Document, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading snapshot from %s: %w", name, err)
+	}
+	doc, err := ParseAny(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return doc, nil
+}
+
 // Parse decodes and validates a single-account snapshot document.
 func Parse(data []byte) (Document, error) {
 	doc, err := ParseAny(data)

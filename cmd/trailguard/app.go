@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,8 +123,8 @@ func inputError(err error) error { return exitWith(exitError, err.Error()) }
 func evalCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "eval",
-		Usage:     "evaluate a snapshot document against the checks",
-		ArgsUsage: "SNAPSHOT.json",
+		Usage:     "evaluate a snapshot document (or the shard files of one organization, merged) against the checks",
+		ArgsUsage: "SNAPSHOT.json [SHARD.json...]",
 		Flags:     append(evalFlags(), securityHubFlags()...),
 		Action:    evalAction,
 	}
@@ -150,24 +151,42 @@ func evalFlags() []cli.Flag {
 }
 
 func evalAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return usageError("eval takes exactly one snapshot file (- for standard input), got %d arguments (usage: trailguard eval SNAPSHOT.json)", c.NArg())
+	paths := c.Args().Slice()
+	if len(paths) == 0 {
+		return usageError("eval takes a snapshot file (- for standard input), or the shard files of one organization, got no arguments (usage: trailguard eval SNAPSHOT.json [SHARD.json...])")
 	}
-	path := c.Args().First()
+	if len(paths) > 1 && slices.Contains(paths, "-") {
+		return usageError("eval reads standard input (-) only as its one snapshot, not among %d files", len(paths))
+	}
 	return evaluate(c.Context, evalParamsFrom(c), func() (snapshot.Document, string, error) {
-		if path == "-" { // collect | eval -
-			doc, err := snapshot.Read(c.App.Reader, "standard input")
+		if paths[0] == "-" { // collect [--org] | eval -
+			doc, err := snapshot.ReadAny(c.App.Reader, "standard input")
 			if err != nil {
 				return nil, "", inputError(err)
 			}
 			return doc, "-", nil
 		}
-		doc, err := snapshot.ReadAnyFile(path)
+		return loadSnapshots(paths)
+	}, c.App.Writer, c.App.ErrWriter)
+}
+
+// loadSnapshots reads one snapshot file, or the shard files of one
+// organization (collect --org --shard K/N on N machines) merged into one
+// organization snapshot. The label names every file.
+func loadSnapshots(paths []string) (snapshot.Document, string, error) {
+	docs := make([]snapshot.Document, len(paths))
+	for i, p := range paths {
+		doc, err := snapshot.ReadAnyFile(p)
 		if err != nil {
 			return nil, "", inputError(err)
 		}
-		return doc, path, nil
-	}, c.App.Writer, c.App.ErrWriter)
+		docs[i] = doc
+	}
+	doc, err := snapshot.MergeShards(docs, paths)
+	if err != nil {
+		return nil, "", inputError(err)
+	}
+	return doc, strings.Join(paths, ", "), nil
 }
 
 // evalParamsFrom reads the flags of evalFlags (and, with --securityhub,

@@ -4,11 +4,15 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
+	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -202,6 +206,24 @@ func docSandbox(t *testing.T) string {
 	must(err)
 	for _, name := range []string{"org.json", "org-yesterday.json", "org-today.json"} {
 		must(os.WriteFile(filepath.Join(dir, name), org, 0o644))
+	}
+	// org-1.json … org-3.json: the README's shards (collect --org --shard K/3).
+	var whole map[string]any
+	must(json.Unmarshal(org, &whole))
+	accounts := whole["accounts"].(map[string]any)
+	ids := slices.Sorted(maps.Keys(accounts))
+	for k := range 3 {
+		shard := maps.Clone(whole)
+		part := map[string]any{}
+		for i, id := range ids {
+			if i%3 == k {
+				part[id] = accounts[id]
+			}
+		}
+		shard["accounts"], shard["shard"] = part, map[string]any{"index": k + 1, "count": 3}
+		data, err := json.Marshal(shard)
+		must(err)
+		must(os.WriteFile(filepath.Join(dir, fmt.Sprintf("org-%d.json", k+1)), data, 0o644))
 	}
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	must(err)

@@ -126,6 +126,17 @@ func TestEvalStdin(t *testing.T) {
 	if !strings.Contains(string(out), `"account": "580247316092"`) {
 		t.Errorf("eval - did not evaluate standard input: %.200s", out)
 	}
+	// An organization snapshot too (collect --org | eval -).
+	org, err := os.Open("../../testdata/org.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer org.Close()
+	cmd = exec.Command(bin, "eval", "-f", "json", "--fail-on", "none", "-")
+	cmd.Stdin = org
+	if out, err = cmd.Output(); err != nil || !strings.Contains(string(out), `"account": "222233334444"`) {
+		t.Errorf("eval - of an organization snapshot: %v %.200s", err, out)
+	}
 	cmd = exec.Command(bin, "eval", "-")
 	cmd.Stdin = strings.NewReader(`{"schema_version": "1", "trails": `)
 	msg, err := cmd.CombinedOutput()

@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -61,6 +62,13 @@ type Spec struct {
 	PageSize int
 	// ListRegions makes every account answer account:ListRegions with Regions.
 	ListRegions bool
+	// NoRootMFA are accounts whose root user has no MFA (it has no password
+	// and no access keys, as in every account of the fixture).
+	NoRootMFA []string
+	// RootManagementOff: the organization does not manage root credentials
+	// centrally (the management account's iam:ListOrganizationsFeatures lists
+	// no feature); RootFeaturesRefused: that call is refused.
+	RootManagementOff, RootFeaturesRefused bool
 }
 
 func MemberID(i int) string { return fmt.Sprintf("%012d", 500000000000+i) }
@@ -178,16 +186,26 @@ func (s Spec) Routes() []awsfake.Route {
 			Body: xmlDoc(`<PublicAccessBlockConfiguration xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>`)})
 		add(awsfake.Route{Service: "iam", Account: id, Operation: "GetAccountAuthorizationDetails",
 			Body: `<GetAccountAuthorizationDetailsResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountAuthorizationDetailsResult><IsTruncated>false</IsTruncated><UserDetailList/><GroupDetailList/><RoleDetailList/><Policies/></GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000001</RequestId></ResponseMetadata></GetAccountAuthorizationDetailsResponse>`})
+		mfa := "1"
+		if slices.Contains(s.NoRootMFA, id) {
+			mfa = "0"
+		}
 		add(awsfake.Route{Service: "iam", Account: id, Operation: "GetAccountSummary",
-			Body: `<GetAccountSummaryResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountSummaryResult><SummaryMap><entry><key>AccountMFAEnabled</key><value>1</value></entry><entry><key>AccountAccessKeysPresent</key><value>0</value></entry></SummaryMap></GetAccountSummaryResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000002</RequestId></ResponseMetadata></GetAccountSummaryResponse>`})
+			Body: `<GetAccountSummaryResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetAccountSummaryResult><SummaryMap><entry><key>AccountMFAEnabled</key><value>` + mfa + `</value></entry><entry><key>AccountAccessKeysPresent</key><value>0</value></entry></SummaryMap></GetAccountSummaryResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000002</RequestId></ResponseMetadata></GetAccountSummaryResponse>`})
 		add(awsfake.Route{Service: "iam", Account: id, Operation: "GenerateCredentialReport",
 			Body: `<GenerateCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GenerateCredentialReportResult><State>COMPLETE</State><Description>Report generated</Description></GenerateCredentialReportResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000003</RequestId></ResponseMetadata></GenerateCredentialReportResponse>`})
 		add(awsfake.Route{Service: "iam", Account: id, Operation: "GetCredentialReport",
 			Body: `<GetCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GetCredentialReportResult><Content>` +
 				credentialReport(id) + `</Content><ReportFormat>text/csv</ReportFormat><GeneratedTime>2026-11-24T06:00:12Z</GeneratedTime></GetCredentialReportResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000004</RequestId></ResponseMetadata></GetCredentialReportResponse>`})
-		if id == MgmtID {
+		features := `<member>RootCredentialsManagement</member><member>RootSessions</member>`
+		if s.RootManagementOff {
+			features = ""
+		}
+		if id == MgmtID && s.RootFeaturesRefused {
+			add(awsfake.Route{Service: "iam", Account: id, Operation: "ListOrganizationsFeatures", Error: denied(403, "AccessDenied")})
+		} else if id == MgmtID {
 			add(awsfake.Route{Service: "iam", Account: id, Operation: "ListOrganizationsFeatures",
-				Body: `<ListOrganizationsFeaturesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListOrganizationsFeaturesResult><OrganizationId>` + OrgID + `</OrganizationId><EnabledFeatures><member>RootCredentialsManagement</member><member>RootSessions</member></EnabledFeatures></ListOrganizationsFeaturesResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000005</RequestId></ResponseMetadata></ListOrganizationsFeaturesResponse>`})
+				Body: `<ListOrganizationsFeaturesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListOrganizationsFeaturesResult><OrganizationId>` + OrgID + `</OrganizationId><EnabledFeatures>` + features + `</EnabledFeatures></ListOrganizationsFeaturesResult><ResponseMetadata><RequestId>5f1b2c3d-0000-4000-8000-000000000005</RequestId></ResponseMetadata></ListOrganizationsFeaturesResponse>`})
 		} else {
 			add(awsfake.Route{Service: "iam", Account: id, Operation: "ListOrganizationsFeatures",
 				Error: &awsfake.ErrorSpec{Status: 400, Code: "AccountNotManagementOrDelegatedAdministratorException",

@@ -8,10 +8,14 @@
 #   s3:PutObject must be pinned by aws:SourceArn (the organization trail),
 #   aws:SourceAccount or aws:SourceOrgID (this organization). A grant pinned
 #   to nobody lets any AWS account's trail write forged logs into the archive;
-#   one pinned to another organization hands it the archive.
-#   FAIL names each broader grant, or says that no grant lets the
-#   organization trail write. UNKNOWN when the bucket or its policy could not
-#   be read. Reported only in an organization scan, once per organization
+#   one pinned to another organization hands it the archive, and so does one
+#   naming an account outside the organization (an AWS principal, an
+#   aws:SourceAccount value, or the account of an aws:SourceArn) -- judged
+#   against every account the organization scan listed.
+#   FAIL names each broader grant (and the stranger account), or says that
+#   no grant lets the organization trail write. UNKNOWN when the bucket or its
+#   policy could not be read, or when a grant names an account and the
+#   organization's accounts were not listed. Reported only in an organization scan, once per organization
 #   trail's bucket in each account.
 # scope: package
 # schemas:
@@ -73,6 +77,10 @@ _judged(name, arns, stmts) := result.fail(buckets.arn(name), buckets.region(inpu
 	}
 	count(missing) > 0
 	msg := sprintf("bucket %s has no statement letting CloudTrail write the logs of organization trail %s (s3:PutObject on %s/AWSLogs/%s/* for this trail or organization): the organization's logs cannot be delivered", [name, concat(", ", sort(missing)), buckets.arn(name), organization.id])
+} else := result.unknown(buckets.arn(name), buckets.region(input.buckets[name]), msg) if {
+	unlisted := organization.unlisted_accounts(stmts, "s3:PutObject")
+	count(unlisted) > 0
+	msg := sprintf("bucket %s lets CloudTrail write for account %s, but the organization's accounts were not listed: whether they belong to organization %s is not known", [name, concat(", ", sort(unlisted)), organization.id])
 } else := result.pass(buckets.arn(name), buckets.region(input.buckets[name]), msg) if {
 	msg := sprintf("bucket %s lets CloudTrail write only for organization %s (organization trail %s)", [name, organization.id, concat(", ", sort(arns))])
 }

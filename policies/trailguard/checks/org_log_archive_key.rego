@@ -7,9 +7,15 @@
 #   trails: each statement granting cloudtrail.amazonaws.com
 #   kms:GenerateDataKey* must be pinned by aws:SourceArn or the
 #   kms:EncryptionContext:aws:cloudtrail:arn context (trails of the management
-#   account), aws:SourceAccount or aws:SourceOrgID (this organization).
-#   FAIL names each broader grant, or says that no grant lets the organization
-#   trail encrypt. UNKNOWN when the key or its policy could not be read.
+#   account), aws:SourceAccount or aws:SourceOrgID (this organization), and
+#   name no account outside the organization (an AWS principal, an
+#   aws:SourceAccount value, or the account of an aws:SourceArn or
+#   encryption-context ARN), judged against every account the organization
+#   scan listed.
+#   FAIL names each broader grant (and the stranger account), or says that no
+#   grant lets the organization trail encrypt. UNKNOWN when the key or its
+#   policy could not be read, or when a grant names an account and the
+#   organization's accounts were not listed.
 #   Reported only in an organization scan, for organization trails that use a
 #   KMS key.
 # scope: package
@@ -64,6 +70,10 @@ _judged(key, arns, stmts) := result.fail(key, _region(key), msg) if {
 	}
 	count(missing) > 0
 	msg := sprintf("key %s has no statement letting CloudTrail generate data keys for organization trail %s: the organization's logs cannot be encrypted and delivered", [key, concat(", ", sort(missing))])
+} else := result.unknown(key, _region(key), msg) if {
+	unlisted := organization.unlisted_accounts(stmts, "kms:GenerateDataKey")
+	count(unlisted) > 0
+	msg := sprintf("key %s lets CloudTrail encrypt for account %s, but the organization's accounts were not listed: whether they belong to organization %s is not known", [key, concat(", ", sort(unlisted)), organization.id])
 } else := result.pass(key, _region(key), msg) if {
 	msg := sprintf("key %s lets CloudTrail encrypt only for organization %s (organization trail %s)", [key, organization.id, concat(", ", sort(arns))])
 }

@@ -41,3 +41,16 @@ test_unknown_when_tags_not_collected if {
 	f.status == "UNKNOWN"
 	contains(f.message, "ListTags: AccessDeniedException")
 }
+
+# A member sees the organization trail but may not read its tags: the
+# collector leaves them to the owner, and the finding says whose they are.
+test_unknown_names_owner_when_tags_are_the_owners_to_read if {
+	snapshot := fixtures.patched([
+		{"op": "replace", "path": ["account_id"], "value": "444455556666"},
+		{"op": "remove", "path": ["trails", fixtures.trail_arn, "tags"]},
+		{"op": "add", "path": ["trails", fixtures.trail_arn, "tags_from_owner"], "value": true},
+	])
+	f := only(snapshot)
+	f.status == "UNKNOWN"
+	contains(f.message, "only account 111122223333 may call ListTags on it")
+}

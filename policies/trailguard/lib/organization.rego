@@ -131,14 +131,73 @@ _scoping_keys := {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "kms:
 
 # cloudtrail_grant_problem(stmt) says what makes a statement granting
 # cloudtrail.amazonaws.com broader than this organization: no condition pins
-# the caller (any account's trail may use it), or it admits another
-# organization by aws:SourceOrgID. Undefined when the grant is scoped.
+# the caller (any account's trail may use it), it admits another
+# organization by aws:SourceOrgID, or it names an account outside the
+# organization. Undefined when the grant is scoped.
 cloudtrail_grant_problem(stmt) := "does not say on whose behalf (no aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or encryption-context condition pinned to specific values): any account's trail may use it" if {
 	count(buckets.pinned_keys(stmt) & _scoping_keys) == 0
 } else := sprintf("admits organization %s, not this organization %s", [concat(", ", sort(others)), id]) if {
 	orgs := iam.condition_values(stmt, "aws:SourceOrgID")
 	others := {o | some o in orgs; o != id}
 	count(others) > 0
+} else := sprintf("names account %s, which is not an account of organization %s: its trails may use it", [concat(", ", sort(outsiders)), id]) if {
+	accounts_listed
+	outsiders := {a | some a in named_accounts(stmt); not a in _known_accounts}
+	count(outsiders) > 0
+}
+
+# named_accounts(stmt) are the accounts a statement names as who may use
+# it: the accounts of its AWS principals, its aws:SourceAccount values and
+# the account of each aws:SourceArn or CloudTrail encryption-context ARN,
+# under an operator that admits (StringEquals, ArnLike, ...; a negated
+# operator names who may not). Only literal 12-digit accounts: a wildcard
+# account is judged by the pinning rule above.
+named_accounts(stmt) := {a |
+	some a in _named(stmt)
+	regex.match(`^[0-9]{12}$`, a)
+}
+
+_named(stmt) := ({_principal_account(p) | some p in _aws_principals(stmt)} | _admitted_values(stmt, "aws:SourceAccount")) | {snapshot.account_of_arn(v) |
+	some key in {"aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"}
+	some v in _admitted_values(stmt, key)
+	count(split(v, ":")) > 4
+}
+
+_aws_principals(stmt) := {p |
+	is_object(stmt.Principal)
+	some p in iam.values(object.get(stmt.Principal, "AWS", []))
+}
+
+# _principal_account(p) is the account of an AWS principal: an account id or an ARN.
+_principal_account(p) := snapshot.account_of_arn(p) if count(split(p, ":")) > 4
+
+else := p
+
+_admitting_operators := {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
+
+_admitted_values(stmt, key) := {v |
+	some op in _admitting_operators
+	some v in iam.condition_operator_values(stmt, op, key)
+}
+
+# _known_accounts are the accounts known to be in the organization: every
+# account an organization scan listed (organization.account_ids), the
+# management account and the audited account.
+_known_accounts := ({a | some a in input.organization.account_ids} | {management_account_id}) | {input.account_id}
+
+# accounts_listed is true when the organization scan listed every account
+# of the organization (organization.account_ids).
+accounts_listed if is_array(input.organization.account_ids)
+
+# unlisted_accounts(stmts, action) are the accounts named by the CloudTrail
+# grants of stmts (see named_accounts) that cannot be placed inside or
+# outside the organization because its accounts were not listed; empty when
+# they were.
+unlisted_accounts(stmts, action) := {a |
+	not accounts_listed
+	some [_, stmt] in cloudtrail_grants(stmts, action)
+	some a in named_accounts(stmt)
+	not a in {management_account_id, input.account_id}
 }
 
 # admits_organization_trail(stmt, arn) is true when stmt's conditions let the

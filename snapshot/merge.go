@@ -1,0 +1,246 @@
+package snapshot
+
+import (
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// Merging shards. A large organization is collected on N machines, each with
+// `collect --org --shard K/N`, each writing an organization snapshot of its
+// share of the accounts. MergeShards puts them back together into the one
+// organization snapshot that an unsharded collection would have written, so
+// that evaluation, reports and --fail-on see the whole organization.
+//
+// The files must be organization snapshots of the same organization (same id
+// and management account, same partition) that saw the organization alike
+// (the same OU tree, accounts, policies and targets: a change between the
+// shards' collections would give accounts judged against different SCPs).
+// When one of them says it is a shard, all must, of the same N, with every
+// shard from 1 to N exactly once. An account may appear in several files
+// only with the same content (the same file given twice); different content
+// means the shards overlap, and is refused. A single-account snapshot cannot
+// be merged with anything.
+//
+// The merged document has every account of every file; the shared resources
+// of all files (a resource read by several shards is taken from the most
+// recently collected one, later files winning ties), with the errors about
+// resources that no file could read; every organization-level error;
+// complete only when every file is; and collected_at of the earliest file
+// (its data is at least that old).
+
+// ShardInfo says which shard of a sharded organization collection a snapshot is.
+type ShardInfo struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+}
+
+// MergeShards merges the organization snapshots docs, read from the files
+// names (same order, for errors), into one. One document is returned as it
+// is, whatever its kind. Errors are one line naming the files.
+func MergeShards(docs []Document, names []string) (Document, error) {
+	if len(docs) == 1 {
+		return docs[0], nil
+	}
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("no snapshot to merge")
+	}
+	for i, d := range docs {
+		if !IsOrganization(d) {
+			return nil, fmt.Errorf("%s is a single-account snapshot: several snapshot files must all be shards of one organization snapshot (collect --org --shard K/N); evaluate a single-account snapshot on its own", names[i])
+		}
+	}
+	first := docs[0]
+	orgID, mgmt := OrgIdentity(first)
+	for i, d := range docs[1:] {
+		id, m := OrgIdentity(d)
+		if id != orgID || m != mgmt {
+			return nil, fmt.Errorf("%s is a snapshot of organization %s (management account %s) but %s of organization %s (management account %s): shards must come from one organization", names[0], orgID, mgmt, names[i+1], id, m)
+		}
+		if p, q := str(first, "partition"), str(d, "partition"); p != q {
+			return nil, fmt.Errorf("%s was collected in partition %q but %s in %q: shards must come from one organization", names[0], p, names[i+1], q)
+		}
+		if !reflect.DeepEqual(first["organization"], d["organization"]) {
+			return nil, fmt.Errorf("%s and %s saw organization %s differently (its OU tree, accounts, policies or their targets changed between the two collections): collect every shard again", names[0], names[i+1], orgID)
+		}
+	}
+	if err := checkShards(docs, names); err != nil {
+		return nil, err
+	}
+
+	merged := Document{}
+	for k, v := range first {
+		merged[k] = v
+	}
+	delete(merged, "shard")
+	accounts := map[string]any{}
+	from := map[string]int{} // account id -> index of the file it came from
+	var errs []any
+	complete := true
+	earliest := str(first, "collected_at")
+	for i, d := range docs {
+		for id, a := range object(d, "accounts") {
+			if j, seen := from[id]; seen {
+				if !reflect.DeepEqual(accounts[id], a) {
+					return nil, fmt.Errorf("account %s is in both %s and %s with different contents: the shards overlap (collect them with the same --shard N and the same filters)", id, names[j], names[i])
+				}
+				continue
+			}
+			accounts[id], from[id] = a, i
+		}
+		for _, e := range list(d, "errors") {
+			if !slices.ContainsFunc(errs, func(x any) bool { return reflect.DeepEqual(x, e) }) {
+				errs = append(errs, e)
+			}
+		}
+		if c, _ := d["complete"].(bool); !c {
+			complete = false
+		}
+		if at := str(d, "collected_at"); at != "" && (earliest == "" || at < earliest) {
+			earliest = at
+		}
+	}
+	merged["accounts"] = accounts
+	if errs == nil {
+		errs = []any{}
+	}
+	merged["errors"] = errs
+	if _, ok := first["complete"]; ok || !complete {
+		merged["complete"] = complete
+	}
+	if earliest != "" {
+		merged["collected_at"] = earliest
+	}
+	if shared := mergeShared(docs); shared != nil {
+		merged["shared"] = shared
+	} else {
+		delete(merged, "shared")
+	}
+	return merged, nil
+}
+
+// checkShards checks the shard numbers: none, or all of one N, each of 1..N once.
+func checkShards(docs []Document, names []string) error {
+	shards := make([]*ShardInfo, len(docs))
+	some := -1
+	for i, d := range docs {
+		s := object(d, "shard")
+		if s == nil {
+			continue
+		}
+		shards[i] = &ShardInfo{Index: integer(s["index"]), Count: integer(s["count"])}
+		if some < 0 {
+			some = i
+		}
+	}
+	if some < 0 {
+		return nil
+	}
+	n := shards[some].Count
+	seen := map[int]int{}
+	for i, s := range shards {
+		switch {
+		case s == nil:
+			return fmt.Errorf("%s is shard %d/%d but %s is not a shard (collected without --shard): merge only the N files of one sharded collection", names[some], shards[some].Index, n, names[i])
+		case s.Count != n:
+			return fmt.Errorf("%s is shard %d/%d but %s is shard %d/%d: the shards must be collected with the same N", names[some], shards[some].Index, n, names[i], s.Index, s.Count)
+		}
+		if j, dup := seen[s.Index]; dup {
+			return fmt.Errorf("%s and %s are both shard %d/%d", names[j], names[i], s.Index, n)
+		}
+		seen[s.Index] = i
+	}
+	var missing []string
+	for k := 1; k <= n; k++ {
+		if _, ok := seen[k]; !ok {
+			missing = append(missing, fmt.Sprintf("%d/%d", k, n))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("shard %s is missing: evaluating the organization needs every shard (collect it with --shard %s), or evaluate each shard file on its own", strings.Join(missing, ", "), missing[0])
+	}
+	return nil
+}
+
+// mergeShared merges the shared resources of docs: a resource read by
+// several shards is taken from the most recently collected one (later files
+// winning ties); errors about a resource some shard read are dropped.
+func mergeShared(docs []Document) map[string]any {
+	order := make([]int, len(docs))
+	for i := range order {
+		order[i] = i
+	}
+	// Oldest first, so that the newest reading is written last and wins.
+	slices.SortStableFunc(order, func(a, b int) int {
+		return strings.Compare(str(docs[a], "collected_at"), str(docs[b], "collected_at"))
+	})
+	out := map[string]any{}
+	var errs []any
+	found := false
+	for _, i := range order {
+		s := object(docs[i], "shared")
+		if s == nil {
+			continue
+		}
+		found = true
+		for kind, v := range s {
+			m, ok := v.(map[string]any)
+			if kind == "errors" || !ok {
+				continue
+			}
+			dst, _ := out[kind].(map[string]any)
+			if dst == nil {
+				dst = map[string]any{}
+				out[kind] = dst
+			}
+			maps.Copy(dst, m)
+		}
+		for _, e := range list(s, "errors") {
+			if !slices.ContainsFunc(errs, func(x any) bool { return reflect.DeepEqual(x, e) }) {
+				errs = append(errs, e)
+			}
+		}
+	}
+	if !found {
+		return nil
+	}
+	if errs != nil {
+		kept := []any{}
+		for _, e := range errs {
+			res := str(asObject(e), "resource")
+			read := false
+			for kind, v := range out {
+				if m, ok := v.(map[string]any); ok && kind != "errors" {
+					if _, ok := m[res]; ok && res != "" {
+						read = true
+					}
+				}
+			}
+			if !read {
+				kept = append(kept, e)
+			}
+		}
+		out["errors"] = kept
+	}
+	return out
+}
+
+func list(m map[string]any, k string) []any { l, _ := m[k].([]any); return l }
+
+func asObject(v any) map[string]any { m, _ := v.(map[string]any); return m }
+
+// integer reads a JSON number (json.Number or float64) as an int; 0 if not one.
+func integer(v any) int {
+	switch n := v.(type) {
+	case interface{ Int64() (int64, error) }:
+		i, _ := n.Int64()
+		return int(i)
+	case float64:
+		return int(n)
+	case int:
+		return n
+	}
+	return 0
+}
