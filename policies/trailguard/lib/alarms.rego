@@ -28,6 +28,7 @@ import data.trailguard.lib.metric_filter
 import data.trailguard.lib.result
 import data.trailguard.lib.selectors
 import data.trailguard.lib.snapshot
+import data.trailguard.lib.text
 
 # requirements lists, per kind of change, the CloudTrail events (eventSource,
 # eventName) a metric filter must catch.
@@ -293,9 +294,7 @@ _finding(req, verdicts) := result.pass(input.account_id, "", sprintf("an alarm n
 } else := result.fail(input.account_id, "", sprintf("no alarm notifies anyone of %s: no trail sends its events to CloudWatch Logs", [req.label]))
 
 # _summary joins at most 5 messages, so that 10,000 trails do not make a 10,000-line finding.
-_summary(msgs) := concat("; ", msgs) if {
-	count(msgs) <= 5
-} else := sprintf("%s; and %d more", [concat("; ", array.slice(msgs, 0, 5)), count(msgs) - 5])
+_summary(msgs) := text.first(msgs, 5)
 
 # --- Link 1: the trail ---
 

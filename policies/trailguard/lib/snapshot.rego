@@ -42,6 +42,14 @@ bucket(trail) := input.buckets[trail.s3_bucket_name]
 # kms_key(trail) returns the trail's KMS key, when collected.
 kms_key(trail) := input.kms_keys[trail.kms_key_id]
 
+# kms_key_region(key) is the region of the KMS key whose ARN is key: the collected
+# key's region, else the region in its ARN, else "".
+kms_key_region(key) := input.kms_keys[key].region if {
+	has_value(input.kms_keys[key], "region")
+} else := region_of_arn(key) if {
+	region_of_arn(key)
+} else := ""
+
 # log_group_key(arn) normalises a log group ARN to the key of input.log_groups.
 log_group_key(arn) := trim_suffix(arn, ":*")
 
