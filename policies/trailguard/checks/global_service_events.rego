@@ -6,6 +6,10 @@
 #   such a trail, creating an IAM user, attaching an admin policy or minting
 #   access keys leaves no record. At least one logging multi-region trail
 #   must include global service events and record management events.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
+#     description: >-
+#       CloudTrail: global service events
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -14,7 +18,10 @@
 #   severity: medium
 #   resource_type: AwsAccount
 #   remediation:
-#     console: CloudTrail console > Trails > Create trail (trails created in the console apply to all regions and include global service events) with management events recorded, and make sure its status is Logging; an existing trail can be changed only with the CLI.
+#     console: >-
+#       CloudTrail console > Trails > Create trail (trails created in the console apply to all regions and include
+#       global service events) with management events recorded, and make sure its status is Logging; an existing trail
+#       can be changed only with the CLI.
 #     cli: aws cloudtrail update-trail --name <trail-arn> --is-multi-region-trail --include-global-service-events
 package trailguard.checks.global_service_events
 
@@ -49,15 +56,17 @@ gaps(trail) := union({
 
 findings contains _finding
 
-_finding := covering.pass(arn, "is multi-region, logging and includes global service events (IAM, STS, CloudFront)") if {
+_finding := covering.pass(arn, _pass_text) if {
 	arn := sort(qualifying)[0]
 } else := covering.not_covered(_judged, _wording)
+
+_pass_text := "is multi-region, logging and includes global service events (IAM, STS, CloudFront)"
 
 _judged := {arn: {"shortfalls": shortfalls(trail), "gaps": gaps(trail)} | some arn, trail in input.trails}
 
 _wording := {
 	"undecided": "no trail is known to record global service events",
-	"list_incomplete": "no collected trail records global service events",
+	"incomplete": "no collected trail records global service events",
 	"ruled_out": "no trail records global service events",
 	"no_trail": "no trail exists: IAM, STS and other global API calls are not recorded",
 }

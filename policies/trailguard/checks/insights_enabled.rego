@@ -10,6 +10,10 @@
 #   Insights measures write management calls only: on a trail that records
 #   only read-only events, or no management events, it detects nothing); the
 #   message says whether ApiErrorRateInsight is on.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-insights-events-with-cloudtrail.html
+#     description: >-
+#       CloudTrail: working with CloudTrail Insights
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -18,8 +22,12 @@
 #   severity: low
 #   resource_type: AwsAccount
 #   remediation:
-#     console: CloudTrail console > Trails > choose a trail that logs management events > Insights events > Edit > select API call rate and API error rate > Save changes.
-#     cli: aws cloudtrail put-insight-selectors --trail-name <trail-arn> --insight-selectors '[{"InsightType":"ApiCallRateInsight"},{"InsightType":"ApiErrorRateInsight"}]'
+#     console: >-
+#       CloudTrail console > Trails > choose a trail that logs management events > Insights events > Edit > select API
+#       call rate and API error rate > Save changes.
+#     cli: >-
+#       aws cloudtrail put-insight-selectors --trail-name <trail-arn> --insight-selectors
+#       '[{"InsightType":"ApiCallRateInsight"},{"InsightType":"ApiErrorRateInsight"}]'
 package trailguard.checks.insights_enabled
 
 import data.trailguard.lib.covering_trail as covering
@@ -69,7 +77,8 @@ _finding := covering.pass(arn, _pass_text(input.trails[arn])) if {
 	arn := sort(qualifying)[0]
 } else := covering.not_covered(_judged, _wording)
 
-_pass_text(trail) := sprintf("is logging write management events with API call rate Insights (ApiCallRateInsight); %s", [
+_pass_text(trail) := concat("; ", [
+	"is logging write management events with API call rate Insights (ApiCallRateInsight)",
 	_error_rate_note(trail),
 ])
 
@@ -81,7 +90,7 @@ _judged := {arn: {"shortfalls": shortfalls(trail), "gaps": gaps(trail)} | some a
 
 _wording := {
 	"undecided": "no trail is known to be logging with API call rate Insights (ApiCallRateInsight)",
-	"list_incomplete": "no collected trail is logging with API call rate Insights (ApiCallRateInsight)",
+	"incomplete": "no collected trail is logging with API call rate Insights (ApiCallRateInsight)",
 	"ruled_out": "no trail is logging with API call rate Insights (ApiCallRateInsight)",
 	"no_trail": "no trail exists: unusual API activity is not detected",
 }

@@ -103,3 +103,46 @@ test_insights_need_write_management_events if {
 		contains(f.message, c.says)
 	}
 }
+
+# exact_cases: the whole finding (status, resource, region and message) for the
+# compliant account and for one change to it. (<trail> stands for the trail's ARN.)
+test_exact_finding[note] if {
+	some note, case in exact_cases
+	only(case.snapshot) == {
+		"status": case.status,
+		"resource": "111122223333",
+		"region": "",
+		"message": replace(case.message, "<trail>", fixtures.trail_arn),
+	}
+}
+
+no_trail := fixtures.with_value(["trails"], {})
+
+list_incomplete := fixtures.patched([
+	{"op": "replace", "path": ["trails"], "value": {}},
+	{"op": "replace", "path": ["complete"], "value": false},
+])
+
+unread_status := fixtures.without(["trails", fixtures.trail_arn, "status"])
+
+single_region := fixtures.with_value(["trails", fixtures.trail_arn, "is_multi_region"], false)
+
+exact_cases := {
+	"pass": {"snapshot": fixtures.compliant, "status": "PASS", "message": concat("", [
+		"trail <trail> is logging write management events with API call rate Insights (ApiCallRateInsight); ",
+		"API error rate Insights (ApiErrorRateInsight) is on too",
+	])},
+	"insights off": {"snapshot": fixtures.with_value(path("insight_selectors"), []), "status": "FAIL", "message": concat("", [
+		"no trail is logging with API call rate Insights (ApiCallRateInsight): ",
+		"trail <trail> has no ApiCallRateInsight insight selector",
+	])},
+	"no trail": {"snapshot": no_trail, "status": "FAIL", "message": "no trail exists: unusual API activity is not detected"},
+	"insight selectors not read": {"snapshot": fixtures.without(path("insight_selectors")), "status": "UNKNOWN", "message": concat("", [
+		"no trail is known to be logging with API call rate Insights (ApiCallRateInsight): ",
+		"insight selectors of <trail> could not be read (not collected)",
+	])},
+	"trail list incomplete": {"snapshot": list_incomplete, "status": "UNKNOWN", "message": concat("", [
+		"no collected trail is logging with API call rate Insights (ApiCallRateInsight), ",
+		"but the list of trails may be incomplete (the collection was interrupted)",
+	])},
+}

@@ -9,6 +9,17 @@
 #   or an advanced selector on eventCategory = Data and resources.type =
 #   AWS::S3::Object without any resources.ARN, eventName or other narrowing
 #   field selector.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html
+#     description: >-
+#       CloudTrail: logging data events
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-cloudtrail-logging-for-s3.html
+#     description: >-
+#       Amazon S3: enabling CloudTrail event logging for S3 buckets and objects
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: >-
+#       CIS AWS Foundations Benchmark v3.0.0 3.9 (v1.4.0 3.11): Ensure that Object-level logging for read events is
+#       enabled for S3 bucket
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -17,8 +28,15 @@
 #   severity: low
 #   resource_type: AwsAccount
 #   remediation:
-#     console: CloudTrail console > Trails > choose a multi-region trail > Data events > Edit > Add data event type > Data event type S3 > Log selector template "Log all events" (or "Log readOnly events") > Save changes. With the CLI, put-event-selectors replaces all of the trail's selectors, so add its other selectors to the list.
-#     cli: aws cloudtrail put-event-selectors --trail-name <trail-arn> --advanced-event-selectors '[{"Name":"Management events","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]},{"Name":"S3 object-level events, all buckets","FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::S3::Object"]}]}]'
+#     console: >-
+#       CloudTrail console > Trails > choose a multi-region trail > Data events > Edit > Add data event type > Data
+#       event type S3 > Log selector template "Log all events" (or "Log readOnly events") > Save changes. With the
+#       CLI, put-event-selectors replaces all of the trail's selectors, so add its other selectors to the list.
+#     cli: >-
+#       aws cloudtrail put-event-selectors --trail-name <trail-arn> --advanced-event-selectors '[{"Name":"Management
+#       events","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]},{"Name":"S3 object-level events,
+#       all
+#       buckets","FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::S3::Object"]}]}]'
 #   frameworks:
 #     cis-aws-v3.0.0: ["3.9"]
 #     cis-aws-v1.4.0: ["3.11"]
@@ -54,15 +72,17 @@ gaps(trail) := union({
 
 findings contains _finding
 
-_finding := covering.pass(arn, "is multi-region, logging and records S3 object-level read events for all buckets") if {
+_finding := covering.pass(arn, _pass_text) if {
 	arn := sort(qualifying)[0]
 } else := covering.not_covered(_judged, _wording)
+
+_pass_text := "is multi-region, logging and records S3 object-level read events for all buckets"
 
 _judged := {arn: {"shortfalls": shortfalls(trail), "gaps": gaps(trail)} | some arn, trail in input.trails}
 
 _wording := {
 	"undecided": "no trail is known to be multi-region, logging and record S3 object-level read events for all buckets",
-	"list_incomplete": "no collected trail is multi-region, logging and records S3 object-level read events for all buckets",
+	"incomplete": "no collected trail is multi-region, logging and records S3 object-level read events for all buckets",
 	"ruled_out": "no trail is multi-region, logging and records S3 object-level read events for all buckets",
 	"no_trail": "no trail exists: S3 object-level read events are not recorded",
 }

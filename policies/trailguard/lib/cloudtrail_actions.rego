@@ -12,7 +12,12 @@
 package trailguard.lib.cloudtrail_actions
 
 # trail_actions stop a trail, delete it or narrow what it records.
-trail_actions := ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"]
+trail_actions := [
+	"cloudtrail:StopLogging",
+	"cloudtrail:DeleteTrail",
+	"cloudtrail:UpdateTrail",
+	"cloudtrail:PutEventSelectors",
+]
 
 # event_data_store_actions do the same to a CloudTrail Lake event data store.
 event_data_store_actions := [

@@ -37,7 +37,9 @@ import data.trailguard.lib.text
 
 # pass(arn, does) is the account's PASS finding, naming the qualifying trail arn and
 # what it does: "trail <arn> is multi-region, ...".
-pass(arn, does) := result.pass(input.account_id, "", sprintf("trail %s%s %s", [arn, _owner_note(input.trails[arn]), does]))
+pass(arn, does) := result.pass(input.account_id, "", msg) if {
+	msg := sprintf("trail %s%s %s", [arn, _owner_note(input.trails[arn]), does])
+}
 
 _owner_note(trail) := sprintf(" (organization trail owned by account %s)", [trail.owner_account_id]) if {
 	snapshot.foreign(trail)
@@ -47,7 +49,7 @@ _owner_note(trail) := sprintf(" (organization trail owned by account %s)", [trai
 # judged maps every trail's ARN to {"shortfalls": set, "gaps": set}; wording has the
 # start of each message:
 #   "undecided":       "no trail is known to be <X>" (followed by the gaps),
-#   "list_incomplete": "no collected trail is <X>" (followed by the reason),
+#   "incomplete":      "no collected trail is <X>" (followed by the reason),
 #   "ruled_out":       "no trail is <X>" (followed by every trail's shortfalls),
 #   "no_trail":        the whole message when there is no trail.
 not_covered(judged, wording) := result.unknown(input.account_id, "", msg) if {
@@ -58,7 +60,7 @@ not_covered(judged, wording) := result.unknown(input.account_id, "", msg) if {
 } else := result.unknown(input.account_id, "", msg) if {
 	selectors.trail_list_incomplete
 	msg := sprintf("%s, but the list of trails may be incomplete (%s)", [
-		wording.list_incomplete,
+		wording.incomplete,
 		selectors.trail_list_incomplete_reason,
 	])
 } else := result.fail(input.account_id, "", wording.no_trail) if {

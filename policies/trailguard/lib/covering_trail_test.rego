@@ -9,7 +9,7 @@ other_arn := "arn:aws:cloudtrail:eu-west-1:111122223333:trail/regional"
 
 wording := {
 	"undecided": "no trail is known to do X",
-	"list_incomplete": "no collected trail does X",
+	"incomplete": "no collected trail does X",
 	"ruled_out": "no trail does X",
 	"no_trail": "no trail exists: X is not done",
 }

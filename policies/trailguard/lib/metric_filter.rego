@@ -126,7 +126,9 @@ _clause(text) := {split(field, "."): {ms[i][2] | some i}} if {
 	field := ms[0][1]
 	strings.count(text, "\u0001") == strings.count(text, concat("", ["\u0001", field, "\u0002"]))
 } else := {split(field, "."): object.keys(values) |
-	some field, values in object.union_n([{m[1]: {m[2]: true}} | some m in regex.find_all_string_submatch_n(_cnf_t_captured, text, -1)])
+	some field, values in object.union_n([{m[1]: {m[2]: true}} |
+		some m in regex.find_all_string_submatch_n(_cnf_t_captured, text, -1)
+	])
 }
 
 # matches(pattern, event) is true when the metric filter pattern matches the
@@ -199,7 +201,10 @@ _body(t) := concat("", ["(", substring(s, 1, count(s) - 2), ")"]) if {
 	s := regex.replace(t, _tidy_re, _tidy)
 }
 
-_inexact(pattern) := [{"token": concat("", ["\u0001", m[1], m[2], m[3], m[4], "\u0002"]), "field": m[2], "op": m[3], "value": m[4]} |
+_inexact(pattern) := [{
+	"token": concat("", ["\u0001", m[1], m[2], m[3], m[4], "\u0002"]),
+	"field": m[2], "op": m[3], "value": m[4],
+} |
 	some m in regex.find_all_string_submatch_n(_term_re, pattern, -1)
 ]
 
