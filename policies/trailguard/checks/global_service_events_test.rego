@@ -35,7 +35,10 @@ test_fail_when_trail_stopped if {
 test_fail_when_trail_records_only_data_events if {
 	snapshot := fixtures.with_value(path("advanced_event_selectors"), [{
 		"name": "S3 only",
-		"field_selectors": [{"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]}],
+		"field_selectors": [
+			{"field": "eventCategory", "equals": ["Data"]},
+			{"field": "resources.type", "equals": ["AWS::S3::Object"]},
+		],
 	}])
 	f := only(snapshot)
 	f.status == "FAIL"
@@ -46,7 +49,10 @@ test_pass_when_only_write_management_events if {
 	# Write-only management events still record IAM changes.
 	snapshot := fixtures.with_value(path("advanced_event_selectors"), [{
 		"name": "write",
-		"field_selectors": [{"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["false"]}],
+		"field_selectors": [
+			{"field": "eventCategory", "equals": ["Management"]},
+			{"field": "readOnly", "equals": ["false"]},
+		],
 	}])
 	only(snapshot).status == "PASS"
 }
@@ -95,7 +101,10 @@ test_fail_message_lists_at_most_five_trails if {
 	trails := {arn: t |
 		some i in numbers.range(1, 6)
 		arn := sprintf("arn:aws:cloudtrail:us-east-1:111122223333:trail/t%d", [i])
-		t := object.union(fixtures.compliant.trails[fixtures.trail_arn], {"arn": arn, "include_global_service_events": false})
+		t := object.union(
+			fixtures.compliant.trails[fixtures.trail_arn],
+			{"arn": arn, "include_global_service_events": false},
+		)
 	}
 	f := only(fixtures.with_value(["trails"], trails))
 	f.status == "FAIL"

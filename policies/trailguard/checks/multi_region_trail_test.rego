@@ -56,7 +56,10 @@ test_fail_when_no_trail_exists if {
 test_fail_when_only_write_management_events if {
 	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "advanced_event_selectors"], [{
 		"name": "Write-only management events",
-		"field_selectors": [{"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["false"]}],
+		"field_selectors": [
+			{"field": "eventCategory", "equals": ["Management"]},
+			{"field": "readOnly", "equals": ["false"]},
+		],
 	}])
 	f := only(snapshot)
 	f.status == "FAIL"
@@ -107,7 +110,10 @@ test_pass_with_organization_trail_seen_from_member_account if {
 }
 
 test_one_good_trail_is_enough if {
-	regional := object.union(trail, {"arn": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/local", "is_multi_region": false})
+	regional := object.union(trail, {
+		"arn": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/local",
+		"is_multi_region": false,
+	})
 	snapshot := fixtures.with_value(["trails", regional.arn], regional)
 	statuses(snapshot) == {"PASS"}
 }
@@ -152,7 +158,10 @@ test_fail_not_unknown_when_missing_data_cannot_help if {
 test_unknown_when_trail_list_incomplete if {
 	snapshot := fixtures.patched([
 		{"op": "replace", "path": ["trails"], "value": {}},
-		{"op": "add", "path": ["errors"], "value": [{"service": "cloudtrail", "operation": "DescribeTrails", "region": "eu-west-1", "code": "AccessDenied"}]},
+		{"op": "add", "path": ["errors"], "value": [{
+			"service": "cloudtrail", "operation": "DescribeTrails",
+			"region": "eu-west-1", "code": "AccessDenied",
+		}]},
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"

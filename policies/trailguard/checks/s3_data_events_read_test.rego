@@ -104,7 +104,10 @@ test_unknown_when_status_not_collected if {
 test_unknown_when_trail_list_incomplete if {
 	snapshot := fixtures.patched([
 		{"op": "replace", "path": path("advanced_event_selectors"), "value": [management]},
-		{"op": "add", "path": ["errors"], "value": [{"service": "cloudtrail", "operation": "DescribeTrails", "region": "eu-west-1", "code": "AccessDenied"}]},
+		{"op": "add", "path": ["errors"], "value": [{
+			"service": "cloudtrail", "operation": "DescribeTrails",
+			"region": "eu-west-1", "code": "AccessDenied",
+		}]},
 	])
 	only(snapshot).status == "UNKNOWN"
 }
@@ -116,7 +119,10 @@ test_pass_with_organization_trail_seen_from_member_account if {
 }
 
 test_pass_when_a_second_trail_logs_data_events if {
-	second := object.union(fixtures.compliant.trails[fixtures.trail_arn], {"arn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/data-events"})
+	second := object.union(
+		fixtures.compliant.trails[fixtures.trail_arn],
+		{"arn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/data-events"},
+	)
 	snapshot := fixtures.patched([
 		{"op": "replace", "path": path("advanced_event_selectors"), "value": [management]},
 		{"op": "add", "path": ["trails", second.arn], "value": second},

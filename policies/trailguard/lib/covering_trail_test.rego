@@ -39,7 +39,10 @@ test_unknown_when_a_trail_is_not_ruled_out if {
 	f := covering_trail.not_covered(judged, wording) with input as two_trails
 	f.status == "UNKNOWN"
 	f.resource == "111122223333"
-	f.message == sprintf("no trail is known to do X: event selectors, logging status of %s could not be read (not collected)", [fixtures.trail_arn])
+	f.message == sprintf(
+		"no trail is known to do X: event selectors, logging status of %s could not be read (not collected)",
+		[fixtures.trail_arn],
+	)
 }
 
 test_fail_lists_every_trail_with_its_shortfalls if {
@@ -50,7 +53,10 @@ test_fail_lists_every_trail_with_its_shortfalls if {
 	f := covering_trail.not_covered(judged, wording) with input as two_trails
 	f.status == "FAIL"
 	f.resource == "111122223333"
-	f.message == sprintf("no trail does X: trail %s is not logging; trail %s is not logging and is not multi-region", [other_arn, fixtures.trail_arn])
+	f.message == sprintf(
+		"no trail does X: trail %s is not logging; trail %s is not logging and is not multi-region",
+		[other_arn, fixtures.trail_arn],
+	)
 }
 
 test_unknown_when_every_trail_is_ruled_out_but_the_list_may_be_incomplete if {
@@ -69,7 +75,10 @@ test_fail_when_there_is_no_trail if {
 test_fail_lists_at_most_five_trails if {
 	judged := {sprintf("t%d", [i]): {"shortfalls": {"is not logging"}, "gaps": set()} | some i in numbers.range(1, 7)}
 	f := covering_trail.not_covered(judged, wording) with input as fixtures.compliant
-	f.message == "no trail does X: trail t1 is not logging; trail t2 is not logging; trail t3 is not logging; trail t4 is not logging; trail t5 is not logging; and 2 more"
+	f.message == concat("", [
+		"no trail does X: trail t1 is not logging; trail t2 is not logging; trail t3 is not logging; ",
+		"trail t4 is not logging; trail t5 is not logging; and 2 more",
+	])
 }
 
 test_shared_requirements if {

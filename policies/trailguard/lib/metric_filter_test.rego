@@ -11,7 +11,9 @@ cloudtrail(name) := {"eventSource": "cloudtrail.amazonaws.com", "eventName": nam
 
 s3(name) := {"eventSource": "s3.amazonaws.com", "eventName": name}
 
-trail_events := [cloudtrail(n) | some n in ["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]]
+trail_events := [cloudtrail(n) |
+	some n in ["CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging"]
+]
 
 bucket_events := [s3(n) | some n in [
 	"PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
@@ -45,7 +47,8 @@ pattern_cases := {
 		"pattern": concat("", [
 			"{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ",
 			"($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ",
-			"($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle) || ",
+			"($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ",
+			"($.eventName = DeleteBucketLifecycle) || ",
 			"($.eventName = DeleteBucketReplication)) }",
 		]),
 		"matches": bucket_events,
@@ -74,7 +77,10 @@ pattern_cases := {
 		"misses": [cloudtrail("LookupEvents")],
 	},
 	"quoted values": {
-		"pattern": `{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) }`,
+		"pattern": concat("", [
+			`{ ($.eventSource = "kms.amazonaws.com") && `,
+			`(($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) }`,
+		]),
 		"matches": [kms("DisableKey"), kms("ScheduleKeyDeletion")],
 		"misses": [kms("EnableKey")],
 	},
@@ -95,9 +101,11 @@ pattern_cases := {
 	},
 	"nested parentheses": {
 		"pattern": concat("", [
-			"{ ((($.eventSource = s3.amazonaws.com))) && ((($.eventName = PutBucketAcl) || (($.eventName = PutBucketPolicy) || ",
+			"{ ((($.eventSource = s3.amazonaws.com))) && ",
+			"((($.eventName = PutBucketAcl) || (($.eventName = PutBucketPolicy) || ",
 			"($.eventName = PutBucketCors))) || ($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ",
-			"($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle) || ",
+			"($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ",
+			"($.eventName = DeleteBucketLifecycle) || ",
 			"($.eventName = DeleteBucketReplication)) }",
 		]),
 		"matches": bucket_events,
@@ -295,16 +303,20 @@ test_substitute_shows_the_reduced_form if {
 
 # --- The fast path (clauses of exact terms) agrees with the general reduction ---
 
-general(pattern) := {"ok": true, "body": metric_filter._body(regex.replace(pattern, metric_filter._term_re, metric_filter._term_token)), "inexact": metric_filter._inexact(pattern)}
+general(pattern) := {
+	"ok": true,
+	"body": metric_filter._body(regex.replace(pattern, metric_filter._term_re, metric_filter._term_token)),
+	"inexact": metric_filter._inexact(pattern),
+}
 
 verdict(c, e) if metric_filter.matches_compiled(c, e)
 
 else := false
 
 cnf_patterns := [
-	"{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
+	pattern_cases["CIS CloudTrail changes pattern matches every trail change"].pattern,
 	"{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion))}",
-	`{ ($.eventSource = "kms.amazonaws.com") && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) }`,
+	pattern_cases["quoted values"].pattern,
 	"{ $.eventSource = kms.amazonaws.com && $.eventName = DisableKey }",
 	"{ ($.userIdentity.type = Root) && (($.eventName = CreateTrail) || ($.eventName = DeleteTrail)) }",
 	"{ ($.eventSource = kms.amazonaws.com) || ($.eventName = DeleteTrail) }",

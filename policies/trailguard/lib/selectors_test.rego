@@ -271,19 +271,29 @@ test_trail_list_incomplete_when_interrupted if {
 }
 
 test_trail_list_incomplete_when_describe_trails_failed if {
-	snap := {"complete": true, "errors": [{"service": "cloudtrail", "operation": "DescribeTrails", "region": "eu-west-1", "code": "AccessDenied"}]}
+	snap := {"complete": true, "errors": [{
+		"service": "cloudtrail", "operation": "DescribeTrails",
+		"region": "eu-west-1", "code": "AccessDenied",
+	}]}
 	selectors.trail_list_incomplete with input as snap
 	selectors.trail_list_incomplete_reason == "cloudtrail DescribeTrails: AccessDenied" with input as snap
 }
 
 test_trail_list_incomplete_when_regions_could_not_be_listed if {
-	snap := {"complete": true, "errors": [{"service": "account", "operation": "ListRegions", "region": "us-east-1", "code": "AccessDeniedException"}]}
+	snap := {"complete": true, "errors": [{
+		"service": "account", "operation": "ListRegions",
+		"region": "us-east-1", "code": "AccessDeniedException",
+	}]}
 	selectors.trail_list_incomplete with input as snap
 	selectors.trail_list_incomplete_reason == "account ListRegions: AccessDeniedException" with input as snap
 }
 
 test_advanced_operators_starts_with if {
-	t := adv([data_category, {"field": "resources.type", "starts_with": ["AWS::S3::Obj"], "not_starts_with": ["AWS::DynamoDB"]}])
+	t := adv([data_category, {
+		"field": "resources.type",
+		"starts_with": ["AWS::S3::Obj"],
+		"not_starts_with": ["AWS::DynamoDB"],
+	}])
 	selectors.s3_data_events(t, "read") with input as aws
 	t2 := adv([data_category, {"field": "resources.type", "not_starts_with": ["AWS::S3::"]}])
 	not selectors.s3_data_events(t2, "read") with input as aws
