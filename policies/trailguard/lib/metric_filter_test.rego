@@ -250,11 +250,12 @@ pattern_cases := {
 
 test_pattern[note] if {
 	some note, case in pattern_cases
+	c := metric_filter.compile(case.pattern) # matches(pattern, e), compiled once for all of e
 	every e in case.matches {
-		matches(case.pattern, e)
+		metric_filter.matches_compiled(c, e)
 	}
 	every e in case.misses {
-		not matches(case.pattern, e)
+		not metric_filter.matches_compiled(c, e)
 	}
 }
 
