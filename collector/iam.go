@@ -26,6 +26,9 @@ type iamAPI interface {
 // trailActions are the CloudTrail actions that stop, delete or narrow what a
 // trail records. A user allowed any of them (or holding AWSCloudTrail_FullAccess)
 // is a CloudTrail administrator whose MFA and console access are read.
+// The checks' list is policies/trailguard/lib/cloudtrail_actions.rego
+// (trail_actions, then event_data_store_actions); the collector knows nothing of
+// Rego, so it keeps this lower-cased copy, which TestTrailActionsMatchRego keeps equal.
 var trailActions = []string{
 	"cloudtrail:stoplogging", "cloudtrail:deletetrail", "cloudtrail:updatetrail", "cloudtrail:puteventselectors",
 	"cloudtrail:deleteeventdatastore", "cloudtrail:stopeventdatastoreingestion", "cloudtrail:updateeventdatastore",

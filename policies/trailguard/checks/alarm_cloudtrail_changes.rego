@@ -14,6 +14,20 @@
 #   confirmed subscription. Fails naming the missing link; unknown when no chain
 #   is complete and a link (log group, metric filters, alarms, topic
 #   subscriptions) could not be read.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+#     description: >-
+#       CloudTrail: sending events to CloudWatch Logs
+#   - ref: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html
+#     description: >-
+#       CloudWatch Logs: filter pattern syntax
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-5
+#     description: >-
+#       Security Hub CloudWatch.5: A log metric filter and alarm should exist for CloudTrail configuration changes
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: >-
+#       CIS AWS Foundations Benchmark v3.0.0 and v1.4.0 4.5: Ensure a log metric filter and alarm exist for CloudTrail
+#       configuration changes
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -22,8 +36,20 @@
 #   severity: medium
 #   resource_type: AwsAccount
 #   remediation:
-#     console: CloudWatch console > Log groups > choose the trail's log group > Metric filters > Create metric filter, pattern { ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }, namespace CISBenchmark, metric CloudTrailConfigChangeCount, value 1; then Create alarm on the metric (Sum >= 1 over 5 minutes) notifying an SNS topic, and confirm a subscription to that topic.
-#     cli: aws logs put-metric-filter --log-group-name <log-group-name> --filter-name CloudTrailConfigChanges --filter-pattern '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }' --metric-transformations metricName=CloudTrailConfigChangeCount,metricNamespace=CISBenchmark,metricValue=1 && aws cloudwatch put-metric-alarm --alarm-name cis-cloudtrail-config-changes --metric-name CloudTrailConfigChangeCount --namespace CISBenchmark --statistic Sum --period 300 --evaluation-periods 1 --threshold 1 --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>
+#     console: >-
+#       CloudWatch console > Log groups > choose the trail's log group > Metric filters > Create metric filter,
+#       pattern { ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) ||
+#       ($.eventName = StartLogging) || ($.eventName = StopLogging) }, namespace CISBenchmark, metric
+#       CloudTrailConfigChangeCount, value 1; then Create alarm on the metric (Sum >= 1 over 5 minutes) notifying an
+#       SNS topic, and confirm a subscription to that topic.
+#     cli: >-
+#       aws logs put-metric-filter --log-group-name <log-group-name> --filter-name CloudTrailConfigChanges
+#       --filter-pattern '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail)
+#       || ($.eventName = StartLogging) || ($.eventName = StopLogging) }' --metric-transformations
+#       metricName=CloudTrailConfigChangeCount,metricNamespace=CISBenchmark,metricValue=1 && aws cloudwatch
+#       put-metric-alarm --alarm-name cis-cloudtrail-config-changes --metric-name CloudTrailConfigChangeCount
+#       --namespace CISBenchmark --statistic Sum --period 300 --evaluation-periods 1 --threshold 1
+#       --comparison-operator GreaterThanOrEqualToThreshold --alarm-actions <sns-topic-arn>
 #   frameworks:
 #     cis-aws-v3.0.0: ["4.5"]
 #     cis-aws-v1.4.0: ["4.5"]

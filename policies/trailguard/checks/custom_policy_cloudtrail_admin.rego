@@ -24,34 +24,21 @@
 #     cli: aws iam create-policy-version --policy-arn <policy-arn> --policy-document file://<restricted-policy.json> --set-as-default  (inline policy - aws iam put-user-policy --user-name <user-name> --policy-name <policy-name> --policy-document file://<restricted-policy.json>)
 package trailguard.checks.custom_policy_cloudtrail_admin
 
+import data.trailguard.lib.cloudtrail_actions
 import data.trailguard.lib.cloudtrail_admins as admins
 import data.trailguard.lib.iam
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-# The CloudTrail actions that stop, delete or narrow what is recorded, with the kind
-# of resource they act on.
-sensitive_actions := {
-	"cloudtrail:StopLogging": "trail",
-	"cloudtrail:DeleteTrail": "trail",
-	"cloudtrail:UpdateTrail": "trail",
-	"cloudtrail:PutEventSelectors": "trail",
-	"cloudtrail:DeleteEventDataStore": "eventdatastore",
-	"cloudtrail:StopEventDataStoreIngestion": "eventdatastore",
-	"cloudtrail:UpdateEventDataStore": "eventdatastore",
-}
+# The CloudTrail actions that stop, delete or narrow what is recorded (lib/cloudtrail_actions),
+# with the kind of resource they act on.
+sensitive_actions := object.union(
+	{action: "trail" | some action in cloudtrail_actions.trail_actions},
+	{action: "eventdatastore" | some action in cloudtrail_actions.event_data_store_actions},
+)
 
 # _sensitive_lower maps each sensitive action, lower-cased, to its name.
-# (A literal: a comprehension would be rebuilt at every evaluation.)
-_sensitive_lower := {
-	"cloudtrail:stoplogging": "cloudtrail:StopLogging",
-	"cloudtrail:deletetrail": "cloudtrail:DeleteTrail",
-	"cloudtrail:updatetrail": "cloudtrail:UpdateTrail",
-	"cloudtrail:puteventselectors": "cloudtrail:PutEventSelectors",
-	"cloudtrail:deleteeventdatastore": "cloudtrail:DeleteEventDataStore",
-	"cloudtrail:stopeventdatastoreingestion": "cloudtrail:StopEventDataStoreIngestion",
-	"cloudtrail:updateeventdatastore": "cloudtrail:UpdateEventDataStore",
-}
+_sensitive_lower := {lower(action): action | some action, _ in sensitive_actions}
 
 # granted(doc) is the sorted list of sensitive actions doc allows on every resource
 # without a condition, less those doc denies on every resource without a condition.

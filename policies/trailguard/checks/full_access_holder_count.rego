@@ -27,6 +27,7 @@ import data.trailguard.lib.cloudtrail_admins as admins
 import data.trailguard.lib.params
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
+import data.trailguard.lib.text
 
 _max := params.value("max_full_access_holders")
 
@@ -44,9 +45,7 @@ _count := count(_holders)
 _gap_count := count(admins.missing_collections) + count(admins.unresolved)
 
 # _gap_text explains the first three gaps (messages are built for those only).
-_gap_text := concat("; ", _first_gaps) if {
-	_gap_count <= 3
-} else := sprintf("%s; and %d more", [concat("; ", _first_gaps), _gap_count - 3])
+_gap_text := text.and_more(_first_gaps, _gap_count)
 
 _first_gaps := array.slice(array.concat(_collection_gaps, _principal_gaps), 0, 3)
 

@@ -35,7 +35,10 @@ test_fail_when_trail_stopped if {
 test_fail_when_trail_records_only_data_events if {
 	snapshot := fixtures.with_value(path("advanced_event_selectors"), [{
 		"name": "S3 only",
-		"field_selectors": [{"field": "eventCategory", "equals": ["Data"]}, {"field": "resources.type", "equals": ["AWS::S3::Object"]}],
+		"field_selectors": [
+			{"field": "eventCategory", "equals": ["Data"]},
+			{"field": "resources.type", "equals": ["AWS::S3::Object"]},
+		],
 	}])
 	f := only(snapshot)
 	f.status == "FAIL"
@@ -46,7 +49,10 @@ test_pass_when_only_write_management_events if {
 	# Write-only management events still record IAM changes.
 	snapshot := fixtures.with_value(path("advanced_event_selectors"), [{
 		"name": "write",
-		"field_selectors": [{"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["false"]}],
+		"field_selectors": [
+			{"field": "eventCategory", "equals": ["Management"]},
+			{"field": "readOnly", "equals": ["false"]},
+		],
 	}])
 	only(snapshot).status == "PASS"
 }
@@ -95,9 +101,64 @@ test_fail_message_lists_at_most_five_trails if {
 	trails := {arn: t |
 		some i in numbers.range(1, 6)
 		arn := sprintf("arn:aws:cloudtrail:us-east-1:111122223333:trail/t%d", [i])
-		t := object.union(fixtures.compliant.trails[fixtures.trail_arn], {"arn": arn, "include_global_service_events": false})
+		t := object.union(
+			fixtures.compliant.trails[fixtures.trail_arn],
+			{"arn": arn, "include_global_service_events": false},
+		)
 	}
 	f := only(fixtures.with_value(["trails"], trails))
 	f.status == "FAIL"
 	contains(f.message, "and 1 more")
+}
+
+# exact_cases: the whole finding (status, resource, region and message) for the
+# compliant account and for one change to it. (<trail> stands for the trail's ARN.)
+test_exact_finding[note] if {
+	some note, case in exact_cases
+	only(case.snapshot) == {
+		"status": case.status,
+		"resource": "111122223333",
+		"region": "",
+		"message": replace(case.message, "<trail>", fixtures.trail_arn),
+	}
+}
+
+no_trail := fixtures.with_value(["trails"], {})
+
+list_incomplete := fixtures.patched([
+	{"op": "replace", "path": ["trails"], "value": {}},
+	{"op": "replace", "path": ["complete"], "value": false},
+])
+
+unread_status := fixtures.without(["trails", fixtures.trail_arn, "status"])
+
+single_region := fixtures.with_value(["trails", fixtures.trail_arn, "is_multi_region"], false)
+
+exact_cases := {
+	"pass": {"snapshot": fixtures.compliant, "status": "PASS", "message": concat("", [
+		"trail <trail> is multi-region, logging and includes global service events (IAM, STS, CloudFront)",
+	])},
+	"global service events excluded": {
+		"snapshot": fixtures.with_value(path("include_global_service_events"), false),
+		"status": "FAIL",
+		"message": "no trail records global service events: trail <trail> does not include global service events",
+	},
+	"single-region trail": {"snapshot": single_region, "status": "FAIL", "message": concat("", [
+		"no trail records global service events: trail <trail> is not multi-region",
+	])},
+	"no trail": {"snapshot": no_trail, "status": "FAIL", "message": concat("", [
+		"no trail exists: IAM, STS and other global API calls are not recorded",
+	])},
+	"setting not read": {
+		"snapshot": fixtures.without(path("include_global_service_events")),
+		"status": "UNKNOWN",
+		"message": concat("", [
+			"no trail is known to record global service events: ",
+			"global service events setting of <trail> could not be read (not collected)",
+		]),
+	},
+	"trail list incomplete": {"snapshot": list_incomplete, "status": "UNKNOWN", "message": concat("", [
+		"no collected trail records global service events, ",
+		"but the list of trails may be incomplete (the collection was interrupted)",
+	])},
 }

@@ -382,12 +382,8 @@ _cloudtrail_can_use(key) if {
 
 _trails_using(key) := {arn | some arn, trail in input.trails; trail.kms_key_id == key}
 
-# _region(key) is the key's region, from the key or its ARN.
-_region(key) := input.kms_keys[key].region if {
-	snapshot.has_value(input.kms_keys[key], "region")
-} else := snapshot.region_of_arn(key) if {
-	snapshot.region_of_arn(key)
-} else := ""
+# _region(key) is the key's region (lib/snapshot).
+_region(key) := snapshot.kms_key_region(key)
 
 # _why_unreadable(key) says why the key policy cannot be judged.
 _why_unreadable(key) := sprintf("key policy of %s has no Statement", [key]) if {

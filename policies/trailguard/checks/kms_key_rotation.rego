@@ -68,12 +68,8 @@ _finding(key) := result.pass(key, _region(key), "automatic key rotation is enabl
 	msg := _why_unreadable(key)
 }
 
-# _region(key) is the key's region, from the key or its ARN.
-_region(key) := input.kms_keys[key].region if {
-	snapshot.has_value(input.kms_keys[key], "region")
-} else := snapshot.region_of_arn(key) if {
-	snapshot.region_of_arn(key)
-} else := ""
+# _region(key) is the key's region (lib/snapshot).
+_region(key) := snapshot.kms_key_region(key)
 
 # _why_unreadable(key) says why the key is not in the snapshot.
 _why_unreadable(key) := sprintf("rotation status of key %s could not be read: the key lives in account %s, not the audited account %s (%s)", [key, owner, input.account_id, snapshot.why(key)]) if {

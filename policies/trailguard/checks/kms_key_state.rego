@@ -63,12 +63,8 @@ _deletion_date(k) := sprintf(" on %s", [k.deletion_date]) if {
 	snapshot.has_value(k, "deletion_date")
 } else := " (deletion date not collected)"
 
-# _region(key) is the key's region, from the key or its ARN.
-_region(key) := input.kms_keys[key].region if {
-	snapshot.has_value(input.kms_keys[key], "region")
-} else := snapshot.region_of_arn(key) if {
-	snapshot.region_of_arn(key)
-} else := ""
+# _region(key) is the key's region (lib/snapshot).
+_region(key) := snapshot.kms_key_region(key)
 
 # _users_text(key) names the first few users of key.
 _users_text(key) := concat(", ", names) if {

@@ -13,6 +13,23 @@
 #   must include a selector on eventCategory = Management with no readOnly
 #   filter and no eventSource exclusion. An organization trail seen from a
 #   member account counts.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html
+#     description: >-
+#       CloudTrail: receiving log files from multiple Regions
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html
+#     description: >-
+#       CloudTrail: logging management events
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-1
+#     description: >-
+#       Security Hub CloudTrail.1: CloudTrail should be enabled and configured with at least one multi-Region trail
+#       that includes read and write management events
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-3
+#     description: >-
+#       Security Hub CloudTrail.3: At least one CloudTrail trail should be enabled
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: >-
+#       CIS AWS Foundations Benchmark v3.0.0 and v1.4.0 3.1: Ensure CloudTrail is enabled in all regions
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -21,92 +38,64 @@
 #   severity: high
 #   resource_type: AwsAccount
 #   remediation:
-#     console: CloudTrail console > Trails > Create trail (trails created in the console apply to all regions), or choose an existing multi-region trail > Management events > Edit > API activity Read and Write, clear "Exclude AWS KMS events" and "Exclude Amazon RDS Data API events" > Save changes; make sure the trail's status is Logging. A single-region trail can be made multi-region only with the CLI, whose put-event-selectors replaces all of the trail's selectors, so add its other selectors to the list.
-#     cli: aws cloudtrail update-trail --name <trail-arn> --is-multi-region-trail --include-global-service-events && aws cloudtrail put-event-selectors --trail-name <trail-arn> --advanced-event-selectors '[{"Name":"Management events","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}]' && aws cloudtrail start-logging --name <trail-arn>
+#     console: >-
+#       CloudTrail console > Trails > Create trail (trails created in the console apply to all regions), or choose an
+#       existing multi-region trail > Management events > Edit > API activity Read and Write, clear "Exclude AWS KMS
+#       events" and "Exclude Amazon RDS Data API events" > Save changes; make sure the trail's status is Logging. A
+#       single-region trail can be made multi-region only with the CLI, whose put-event-selectors replaces all of the
+#       trail's selectors, so add its other selectors to the list.
+#     cli: >-
+#       aws cloudtrail update-trail --name <trail-arn> --is-multi-region-trail --include-global-service-events && aws
+#       cloudtrail put-event-selectors --trail-name <trail-arn> --advanced-event-selectors '[{"Name":"Management
+#       events","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}]' && aws cloudtrail
+#       start-logging --name <trail-arn>
 #   frameworks:
 #     cis-aws-v3.0.0: ["3.1"]
 #     cis-aws-v1.4.0: ["3.1"]
 #     securityhub: ["CloudTrail.1", "CloudTrail.3"]
 package trailguard.checks.multi_region_trail
 
-import data.trailguard.lib.result
+import data.trailguard.lib.covering_trail as covering
 import data.trailguard.lib.selectors
-import data.trailguard.lib.snapshot
 
 # qualifying are the trails proven multi-region, logging and recording all
-# management events.
+# management events. (lib/covering_trail turns these rules into the verdict.)
 qualifying contains arn if {
 	some arn, trail in input.trails
-	trail.is_multi_region == true
-	trail.status.is_logging == true
+	covering.multi_region_and_logging(trail)
 	selectors.all_management_events(trail)
 }
 
-# undecided are the trails that might qualify: no collected fact rules them
-# out, but something needed was not collected.
-undecided contains arn if {
-	some arn, trail in input.trails
-	not qualifying[arn]
-	count(shortfalls(trail)) == 0
-}
-
 # shortfalls(trail) are the collected facts that rule the trail out.
-shortfalls(trail) := {s | some s in ["is not multi-region", "is not logging", "does not record all read and write management events"]; shortfall(trail, s)}
+shortfalls(trail) := union({
+	covering.multi_region_and_logging_shortfalls(trail),
+	{_no_management |
+		selectors.selectors_known(trail)
+		not selectors.all_management_events(trail)
+	},
+})
 
-shortfall(trail, "is not multi-region") if trail.is_multi_region == false
-
-shortfall(trail, "is not logging") if trail.status.is_logging == false
-
-shortfall(trail, "does not record all read and write management events") if {
-	selectors.selectors_known(trail)
-	not selectors.all_management_events(trail)
-}
+_no_management := "does not record all read and write management events"
 
 # gaps(trail) are the things needed to judge the trail that were not collected.
-gaps(trail) := {g | some g in ["multi-region setting", "logging status", "event selectors"]; gap(trail, g)}
+gaps(trail) := union({
+	covering.multi_region_and_logging_gaps(trail),
+	covering.selectors_gaps(trail),
+})
 
-gap(trail, "multi-region setting") if not is_boolean(object.get(trail, "is_multi_region", null))
-
-gap(trail, "logging status") if not is_boolean(object.get(object.get(trail, "status", {}), "is_logging", null))
-
-gap(trail, "event selectors") if not selectors.selectors_known(trail)
-
-owner_note(trail) := sprintf(" (organization trail owned by account %s)", [trail.owner_account_id]) if {
-	snapshot.foreign(trail)
-} else := ""
-
-# first(set, n) lists at most n elements of a set of strings, then how many more.
-first(strings, n) := concat("; ", sorted) if {
-	count(strings) <= n
-	sorted := sort(strings)
-} else := sprintf("%s; and %d more", [concat("; ", array.slice(sort(strings), 0, n)), count(strings) - n])
-
-# The account-level finding: the cases are exclusive, so they are tried in turn,
-# the usual one first (an else chain stops at the first that holds).
 findings contains _finding
 
-_finding := result.pass(input.account_id, "", msg) if {
+_finding := covering.pass(arn, _pass_text) if {
 	arn := sort(qualifying)[0]
-	msg := sprintf("trail %s%s is multi-region, logging and records all read and write management events", [arn, owner_note(input.trails[arn])])
-} else := result.unknown(input.account_id, "", msg) if {
-	count(qualifying) == 0
-	count(undecided) > 0
-	reasons := {snapshot.missing(concat(", ", sort(gaps(input.trails[arn]))), arn) | some arn in undecided}
-	msg := sprintf("no trail is known to be multi-region, logging and recording all management events: %s", [first(reasons, 5)])
-} else := result.unknown(input.account_id, "", msg) if {
-	count(qualifying) == 0
-	count(undecided) == 0
-	selectors.trail_list_incomplete
-	msg := sprintf("no collected trail is multi-region, logging and recording all management events, but the list of trails may be incomplete (%s)", [selectors.trail_list_incomplete_reason])
-} else := result.fail(input.account_id, "", msg) if {
-	count(qualifying) == 0
-	count(undecided) == 0
-	not selectors.trail_list_incomplete
-	msg := fail_message
-}
+} else := covering.not_covered(_judged, _wording)
 
-fail_message := "no trail exists: API activity in this account is not recorded" if {
-	count(input.trails) == 0
-} else := sprintf("no trail is multi-region, logging and recording all read and write management events: %s", [first(reasons, 5)]) if {
-	reasons := {sprintf("trail %s %s", [arn, concat(" and ", sort(shortfalls(trail)))]) | some arn, trail in input.trails}
+_pass_text := "is multi-region, logging and records all read and write management events"
+
+_judged := {arn: {"shortfalls": shortfalls(trail), "gaps": gaps(trail)} | some arn, trail in input.trails}
+
+_wording := {
+	"undecided": "no trail is known to be multi-region, logging and recording all management events",
+	"incomplete": "no collected trail is multi-region, logging and recording all management events",
+	"ruled_out": "no trail is multi-region, logging and recording all read and write management events",
+	"no_trail": "no trail exists: API activity in this account is not recorded",
 }

@@ -56,7 +56,10 @@ test_fail_when_no_trail_exists if {
 test_fail_when_only_write_management_events if {
 	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "advanced_event_selectors"], [{
 		"name": "Write-only management events",
-		"field_selectors": [{"field": "eventCategory", "equals": ["Management"]}, {"field": "readOnly", "equals": ["false"]}],
+		"field_selectors": [
+			{"field": "eventCategory", "equals": ["Management"]},
+			{"field": "readOnly", "equals": ["false"]},
+		],
 	}])
 	f := only(snapshot)
 	f.status == "FAIL"
@@ -107,7 +110,10 @@ test_pass_with_organization_trail_seen_from_member_account if {
 }
 
 test_one_good_trail_is_enough if {
-	regional := object.union(trail, {"arn": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/local", "is_multi_region": false})
+	regional := object.union(trail, {
+		"arn": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/local",
+		"is_multi_region": false,
+	})
 	snapshot := fixtures.with_value(["trails", regional.arn], regional)
 	statuses(snapshot) == {"PASS"}
 }
@@ -152,7 +158,10 @@ test_fail_not_unknown_when_missing_data_cannot_help if {
 test_unknown_when_trail_list_incomplete if {
 	snapshot := fixtures.patched([
 		{"op": "replace", "path": ["trails"], "value": {}},
-		{"op": "add", "path": ["errors"], "value": [{"service": "cloudtrail", "operation": "DescribeTrails", "region": "eu-west-1", "code": "AccessDenied"}]},
+		{"op": "add", "path": ["errors"], "value": [{
+			"service": "cloudtrail", "operation": "DescribeTrails",
+			"region": "eu-west-1", "code": "AccessDenied",
+		}]},
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
@@ -174,4 +183,48 @@ test_unknown_when_multi_region_setting_not_collected if {
 	f := only(fixtures.without(["trails", fixtures.trail_arn, "is_multi_region"]))
 	f.status == "UNKNOWN"
 	contains(f.message, "multi-region setting")
+}
+
+# exact_cases: the whole finding (status, resource, region and message) for the
+# compliant account and for one change to it. (<trail> stands for the trail's ARN.)
+test_exact_finding[note] if {
+	some note, case in exact_cases
+	only(case.snapshot) == {
+		"status": case.status,
+		"resource": "111122223333",
+		"region": "",
+		"message": replace(case.message, "<trail>", fixtures.trail_arn),
+	}
+}
+
+no_trail := fixtures.with_value(["trails"], {})
+
+list_incomplete := fixtures.patched([
+	{"op": "replace", "path": ["trails"], "value": {}},
+	{"op": "replace", "path": ["complete"], "value": false},
+])
+
+unread_status := fixtures.without(["trails", fixtures.trail_arn, "status"])
+
+single_region := fixtures.with_value(["trails", fixtures.trail_arn, "is_multi_region"], false)
+
+exact_cases := {
+	"pass": {"snapshot": fixtures.compliant, "status": "PASS", "message": concat("", [
+		"trail <trail> is multi-region, logging and records all read and write management events",
+	])},
+	"single-region trail": {"snapshot": single_region, "status": "FAIL", "message": concat("", [
+		"no trail is multi-region, logging and recording all read and write management events: ",
+		"trail <trail> is not multi-region",
+	])},
+	"no trail": {"snapshot": no_trail, "status": "FAIL", "message": concat("", [
+		"no trail exists: API activity in this account is not recorded",
+	])},
+	"status not read": {"snapshot": unread_status, "status": "UNKNOWN", "message": concat("", [
+		"no trail is known to be multi-region, logging and recording all management events: ",
+		"logging status of <trail> could not be read (not collected)",
+	])},
+	"trail list incomplete": {"snapshot": list_incomplete, "status": "UNKNOWN", "message": concat("", [
+		"no collected trail is multi-region, logging and recording all management events, ",
+		"but the list of trails may be incomplete (the collection was interrupted)",
+	])},
 }

@@ -29,13 +29,14 @@
 #     cli: aws organizations create-policy --type SERVICE_CONTROL_POLICY --name ProtectOrganizationTrail --description "Deny changes to CloudTrail" --content file://protect-trail.json && aws organizations attach-policy --policy-id <policy-id> --target-id <root-or-ou-id>
 package trailguard.checks.org_scp_trail_protection
 
+import data.trailguard.lib.cloudtrail_actions
 import data.trailguard.lib.iam
 import data.trailguard.lib.organization
 import data.trailguard.lib.params
 import data.trailguard.lib.result
 
 # The calls that stop, delete or narrow a trail.
-_actions := ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"]
+_actions := cloudtrail_actions.trail_actions
 
 # Condition operators and key with which a Deny exempts named principals.
 _exempting_operators := {"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals"}

@@ -104,7 +104,10 @@ test_unknown_when_status_not_collected if {
 test_unknown_when_trail_list_incomplete if {
 	snapshot := fixtures.patched([
 		{"op": "replace", "path": path("advanced_event_selectors"), "value": [management]},
-		{"op": "add", "path": ["errors"], "value": [{"service": "cloudtrail", "operation": "DescribeTrails", "region": "eu-west-1", "code": "AccessDenied"}]},
+		{"op": "add", "path": ["errors"], "value": [{
+			"service": "cloudtrail", "operation": "DescribeTrails",
+			"region": "eu-west-1", "code": "AccessDenied",
+		}]},
 	])
 	only(snapshot).status == "UNKNOWN"
 }
@@ -116,7 +119,10 @@ test_pass_with_organization_trail_seen_from_member_account if {
 }
 
 test_pass_when_a_second_trail_logs_data_events if {
-	second := object.union(fixtures.compliant.trails[fixtures.trail_arn], {"arn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/data-events"})
+	second := object.union(
+		fixtures.compliant.trails[fixtures.trail_arn],
+		{"arn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/data-events"},
+	)
 	snapshot := fixtures.patched([
 		{"op": "replace", "path": path("advanced_event_selectors"), "value": [management]},
 		{"op": "add", "path": ["trails", second.arn], "value": second},
@@ -139,4 +145,48 @@ test_fail_message_lists_at_most_five_trails if {
 	f := only(fixtures.with_value(["trails"], trails))
 	f.status == "FAIL"
 	contains(f.message, "and 1 more")
+}
+
+# exact_cases: the whole finding (status, resource, region and message) for the
+# compliant account and for one change to it. (<trail> stands for the trail's ARN.)
+test_exact_finding[note] if {
+	some note, case in exact_cases
+	only(case.snapshot) == {
+		"status": case.status,
+		"resource": "111122223333",
+		"region": "",
+		"message": replace(case.message, "<trail>", fixtures.trail_arn),
+	}
+}
+
+no_trail := fixtures.with_value(["trails"], {})
+
+list_incomplete := fixtures.patched([
+	{"op": "replace", "path": ["trails"], "value": {}},
+	{"op": "replace", "path": ["complete"], "value": false},
+])
+
+unread_status := fixtures.without(["trails", fixtures.trail_arn, "status"])
+
+single_region := fixtures.with_value(["trails", fixtures.trail_arn, "is_multi_region"], false)
+
+exact_cases := {
+	"pass": {"snapshot": fixtures.compliant, "status": "PASS", "message": concat("", [
+		"trail <trail> is multi-region, logging and records S3 object-level write events for all buckets",
+	])},
+	"single-region trail": {"snapshot": single_region, "status": "FAIL", "message": concat("", [
+		"no trail is multi-region, logging and records S3 object-level write events for all buckets: ",
+		"trail <trail> is not multi-region",
+	])},
+	"no trail": {"snapshot": no_trail, "status": "FAIL", "message": concat("", [
+		"no trail exists: S3 object-level write events are not recorded",
+	])},
+	"status not read": {"snapshot": unread_status, "status": "UNKNOWN", "message": concat("", [
+		"no trail is known to be multi-region, logging and record S3 object-level write events for all buckets: ",
+		"logging status of <trail> could not be read (not collected)",
+	])},
+	"trail list incomplete": {"snapshot": list_incomplete, "status": "UNKNOWN", "message": concat("", [
+		"no collected trail is multi-region, logging and records S3 object-level write events for all buckets, ",
+		"but the list of trails may be incomplete (the collection was interrupted)",
+	])},
 }

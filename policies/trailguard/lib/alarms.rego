@@ -22,12 +22,11 @@
 #   - input: schema.snapshot
 package trailguard.lib.alarms
 
-import rego.v1
-
 import data.trailguard.lib.metric_filter
 import data.trailguard.lib.result
 import data.trailguard.lib.selectors
 import data.trailguard.lib.snapshot
+import data.trailguard.lib.text
 
 # requirements lists, per kind of change, the CloudTrail events (eventSource,
 # eventName) a metric filter must catch.
@@ -252,8 +251,9 @@ _covering_filters(filters) := merged if {
 # chains through the alarms on that metric (those with actions enabled,
 # notifying a topic with confirmed subscriptions), end reading "alarm ... -> SNS
 # topic ... (n confirmed subscription(s))". Whether the alarm fires on one event
-# depends on the filter's metric value too: _link checks it (_fires). (Each alarm's SNS actions are read in the same pass:
-# every alarm is on one metric, so a map of them would be built for one lookup.)
+# depends on the filter's metric value too: _link checks it (_fires). (Each
+# alarm's SNS actions are read in the same pass: every alarm is on one metric,
+# so a map of them would be built for one lookup.)
 _chain_ends := {metric: ends |
 	some metric, arns in _alarms_by_metric
 	ends := {[sprintf("alarm %s -> SNS topic %s (%d confirmed subscription(s))", [arn, topic, n]), arn] |
@@ -282,20 +282,30 @@ _verdicts(kind) := {v |
 
 _messages(verdicts, status) := sort([v.message | some v in verdicts; v.status == status])
 
-_finding(req, verdicts) := result.pass(input.account_id, "", sprintf("an alarm notifies subscribers of %s: %s", [req.label, _summary(passes)])) if {
+_finding(req, verdicts) := result.pass(input.account_id, "", sprintf(
+	"an alarm notifies subscribers of %s: %s",
+	[req.label, _summary(passes)],
+)) if {
 	passes := _messages(verdicts, "PASS")
 	count(passes) > 0
-} else := result.unknown(input.account_id, "", sprintf("no complete alarm chain for %s was found, and part of the data needed was not collected: %s", [req.label, _summary(unknowns)])) if {
+} else := result.unknown(input.account_id, "", sprintf(
+	"no complete alarm chain for %s was found, and part of the data needed was not collected: %s",
+	[req.label, _summary(unknowns)],
+)) if {
 	unknowns := _messages(verdicts, "UNKNOWN")
 	count(unknowns) > 0
-} else := result.fail(input.account_id, "", sprintf("no alarm notifies anyone of %s: %s", [req.label, _summary(_messages(verdicts, "FAIL"))])) if {
+} else := result.fail(input.account_id, "", sprintf(
+	"no alarm notifies anyone of %s: %s",
+	[req.label, _summary(_messages(verdicts, "FAIL"))],
+)) if {
 	count(verdicts) > 0
-} else := result.fail(input.account_id, "", sprintf("no alarm notifies anyone of %s: no trail sends its events to CloudWatch Logs", [req.label]))
+} else := result.fail(input.account_id, "", sprintf(
+	"no alarm notifies anyone of %s: no trail sends its events to CloudWatch Logs",
+	[req.label],
+))
 
 # _summary joins at most 5 messages, so that 10,000 trails do not make a 10,000-line finding.
-_summary(msgs) := concat("; ", msgs) if {
-	count(msgs) <= 5
-} else := sprintf("%s; and %d more", [concat("; ", array.slice(msgs, 0, 5)), count(msgs) - 5])
+_summary(msgs) := text.first(msgs, 5)
 
 # --- Link 1: the trail ---
 
@@ -309,10 +319,16 @@ _trail_verdict(arn, trail, kind) := _unknown(snapshot.missing("the logging statu
 	trail.is_multi_region == false
 } else := _unknown(snapshot.missing("the event selectors", arn)) if {
 	not selectors.selectors_known(trail)
-} else := _fail(sprintf("trail %s does not record the events of %s: %s, so no metric filter on its log group can match them", [arn, requirements[kind].label, gap])) if {
+} else := _fail(sprintf(
+	"trail %s does not record the events of %s: %s, so no metric filter on its log group can match them",
+	[arn, requirements[kind].label, gap],
+)) if {
 	gap := selectors.write_events_gap(trail, events(kind))
 	gap != ""
-} else := _prefixed(sprintf("trail %s", [arn]), _log_group_verdict(snapshot.log_group_key(trail.cloudwatch_logs_log_group_arn), kind))
+} else := _prefixed(
+	sprintf("trail %s", [arn]),
+	_log_group_verdict(snapshot.log_group_key(trail.cloudwatch_logs_log_group_arn), kind),
+)
 
 _prefixed(prefix, verdict) := {"status": verdict.status, "message": sprintf("%s: %s", [prefix, verdict.message])}
 
@@ -327,7 +343,10 @@ _log_group_verdict(key, kind) := _unknown(snapshot.missing("the metric filters",
 } else := _filters_verdict(key, kind, _filters(input.log_groups[key], kind))
 
 # (each link's data is computed once and handed on to the next link)
-_filters_verdict(key, kind, filters) := _fail(sprintf("no metric filter on log group %s matches all of %s%s", [key, concat(", ", requirements[kind].names), _partial(input.log_groups[key], kind)])) if {
+_filters_verdict(key, kind, filters) := _fail(sprintf(
+	"no metric filter on log group %s matches all of %s%s",
+	[key, concat(", ", requirements[kind].names), _partial(input.log_groups[key], kind)],
+)) if {
 	count(filters) == 0
 } else := _alarm_verdict(key, filters)
 
@@ -356,15 +375,24 @@ _alarm_verdict(key, filters) := _unknown(snapshot.missing("the CloudWatch alarms
 	not input.alarms
 } else := _watching_verdict(key, _filter_metrics(filters), _watching(key, filters))
 
-_watching_verdict(key, metrics, watching) := _fail(sprintf("no CloudWatch alarm watches the metric of filter %s on log group %s", [metrics, key])) if {
+_watching_verdict(key, metrics, watching) := _fail(sprintf(
+	"no CloudWatch alarm watches the metric of filter %s on log group %s",
+	[metrics, key],
+)) if {
 	count(watching) == 0
 } else := _usable_verdict(key, metrics, watching, _usable(watching))
 
-_usable_verdict(key, metrics, watching, usable) := _unknown(sprintf("no alarm on the metric of filter %s is known to notify an SNS topic on a single matching event: %s", [metrics, concat("; ", undecided)])) if {
+_usable_verdict(key, metrics, watching, usable) := _unknown(sprintf(
+	"no alarm on the metric of filter %s is known to notify an SNS topic on a single matching event: %s",
+	[metrics, concat("; ", undecided)],
+)) if {
 	count(usable) == 0
 	undecided := _undecided(watching)
 	count(undecided) > 0
-} else := _fail(sprintf("no alarm on the metric of filter %s notifies an SNS topic on a single matching event: %s", [metrics, concat("; ", _unusable(watching))])) if {
+} else := _fail(sprintf(
+	"no alarm on the metric of filter %s notifies an SNS topic on a single matching event: %s",
+	[metrics, concat("; ", _unusable(watching))],
+)) if {
 	count(usable) == 0
 } else := _topic_verdict(key, metrics, usable)
 
@@ -428,21 +456,48 @@ _fires(arn, t) if fire(input.alarms[arn], t).status == "PASS"
 # a "less than" comparison, several breaching periods needed); UNKNOWN when
 # the alarm or the value cannot be judged (fields not collected, metric math,
 # percentile or anomaly detection alarms, a value read from the event).
-fire(alarm, t) := _unknown(sprintf("alarm %s: its statistic, comparison, threshold or evaluation periods were not collected (or it is a metric math alarm)", [alarm.arn])) if {
+fire(alarm, t) := _unknown(sprintf(
+	concat("", [
+		"alarm %s: its statistic, comparison, threshold or evaluation periods were not collected ",
+		"(or it is a metric math alarm)",
+	]),
+	[alarm.arn],
+)) if {
 	not _fire_fields_known(alarm)
-} else := _fail(sprintf("alarm %s fires when the metric is %s %v: a matching event raises the metric, it never lowers it", [alarm.arn, _comparison_words[alarm.comparison_operator], alarm.threshold])) if {
+} else := _fail(sprintf(
+	"alarm %s fires when the metric is %s %v: a matching event raises the metric, it never lowers it",
+	[alarm.arn, _comparison_words[alarm.comparison_operator], alarm.threshold],
+)) if {
 	alarm.comparison_operator in {"LessThanThreshold", "LessThanOrEqualToThreshold"}
-} else := _unknown(sprintf("alarm %s uses comparison %s, which trailguard does not judge", [alarm.arn, alarm.comparison_operator])) if {
+} else := _unknown(sprintf(
+	"alarm %s uses comparison %s, which trailguard does not judge",
+	[alarm.arn, alarm.comparison_operator],
+)) if {
 	not alarm.comparison_operator in {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold"}
-} else := _fail(sprintf("alarm %s needs %d breaching periods to fire: a single matching event breaches one", [alarm.arn, n])) if {
+} else := _fail(sprintf(
+	"alarm %s needs %d breaching periods to fire: a single matching event breaches one",
+	[alarm.arn, n],
+)) if {
 	n := _datapoints_needed(alarm)
 	n > 1
-} else := _unknown(sprintf("alarm %s: the value one event gives its statistic %s is unknown (metric filter value %s%s)", [alarm.arn, alarm.statistic, _quoted(object.get(t, "metric_value", "")), _default_note(t)])) if {
+} else := _unknown(sprintf(
+	"alarm %s: the value one event gives its statistic %s is unknown (metric filter value %s%s)",
+	[alarm.arn, alarm.statistic, _quoted(object.get(t, "metric_value", "")), _default_note(t)],
+)) if {
 	not _value_known(alarm.statistic, t)
-} else := _pass(sprintf("alarm %s fires when %s of one event (%v) is %s %v", [alarm.arn, alarm.statistic, v, _comparison_words[alarm.comparison_operator], alarm.threshold])) if {
+} else := _pass(sprintf(
+	"alarm %s fires when %s of one event (%v) is %s %v",
+	[alarm.arn, alarm.statistic, v, _comparison_words[alarm.comparison_operator], alarm.threshold],
+)) if {
 	v := _one_event_value(alarm.statistic, t)
 	_crosses(alarm.comparison_operator, v, alarm.threshold)
-} else := _fail(sprintf("alarm %s fires only when %s is %s %v, but one matching event makes it %v", [alarm.arn, alarm.statistic, _comparison_words[alarm.comparison_operator], alarm.threshold, _one_event_value(alarm.statistic, t)]))
+} else := _fail(sprintf(
+	"alarm %s fires only when %s is %s %v, but one matching event makes it %v",
+	[
+		alarm.arn, alarm.statistic, _comparison_words[alarm.comparison_operator], alarm.threshold,
+		_one_event_value(alarm.statistic, t),
+	],
+))
 
 _fire_fields_known(alarm) if {
 	snapshot.has_value(alarm, "statistic")
@@ -502,7 +557,10 @@ _sns_actions(arn) := {action |
 # --- Link 4: the SNS topics and their subscribers ---
 
 _topic_verdict(key, metrics, alarm_arns) := _pass(msg) if {
-	chains := sort([sprintf("log group %s -> filter %s -> alarm %s -> SNS topic %s (%d confirmed subscription(s))", [key, metrics, arn, topic, n]) |
+	chains := sort([sprintf(
+		"log group %s -> filter %s -> alarm %s -> SNS topic %s (%d confirmed subscription(s))",
+		[key, metrics, arn, topic, n],
+	) |
 		some arn in alarm_arns
 		some topic in _sns_actions(arn)
 		n := count(_confirmed(topic))
@@ -518,10 +576,13 @@ _topic_verdict(key, metrics, alarm_arns) := _pass(msg) if {
 	some arn in alarm_arns
 	some topic in _sns_actions(arn)
 	not is_array(object.get(object.get(input, ["sns_topics", topic], {}), "subscriptions", null))
-} else := _fail(sprintf("no SNS topic notified by the alarms on filter %s has a confirmed subscriber (%s)", [metrics, concat(", ", sort([topic |
-	some arn in alarm_arns
-	some topic in _sns_actions(arn)
-]))]))
+} else := _fail(sprintf(
+	"no SNS topic notified by the alarms on filter %s has a confirmed subscriber (%s)",
+	[metrics, concat(", ", sort([topic |
+		some arn in alarm_arns
+		some topic in _sns_actions(arn)
+	]))],
+))
 
 # _confirmed(topic) are the confirmed subscriptions of topic (an unconfirmed
 # one has the ARN "PendingConfirmation" and notifies nobody).

@@ -8,93 +8,127 @@
 #   quoted or unquoted values, `*` wildcards ("Put*", "*Bucket*"), `%regex%`
 #   values, `=` and `!=`, nested parentheses, && binding tighter than ||.
 #
-#   Technique (stock Rego, no recursion, a fixed number of builtin calls per
-#   pattern and per event, no call per term in the common case):
-#   1. compile: one regular expression cuts the pattern into terms
-#      `$.field op value`, `&&`, `||`, parentheses, braces, whitespace and
-#      anything else. A pattern with anything else, or without exactly one
-#      pair of braces around everything, is unparseable. Otherwise its body
-#      (between the braces, whitespace dropped, wrapped in parentheses) keeps
-#      the operators and parentheses, and every term as a token
-#      \x01$.field op value\x02 (a quoted value without wildcard or escape is
-#      unquoted, so that `"DisableKey"` and `DisableKey` read the same).
-#   2. substitute: an event makes true exactly the tokens \x01$.path=value\x02
-#      of its own string fields, so one strings.replace_n per event, over the
-#      bodies of all patterns at once, puts "true" in place of the exact terms
-#      that hold. Terms that are not exact (`*` wildcards, %regex%, `!=`,
-#      escaped quotes) are evaluated one by one for the patterns that have
-#      them. Every token left becomes "false".
-#   3. reduce: the substituted bodies of all (pattern, event) pairs, one per
-#      line, are reduced together by a fixed chain of regular-expression
-#      rewrites (literal && pairs, parenthesised groups of literals joined by
-#      ||); a body without any "true" left is false at once (after
-#      substitution the expression is monotone). A pair matches when its body
-#      reduces to exactly "true".
-#
 #   Anything that cannot be parsed (text patterns, space-delimited patterns,
 #   numeric comparisons, IS NULL, EXISTS, unbalanced parentheses, an empty
 #   pattern) never matches: a check built on this can report a false FAIL on
 #   exotic spellings, never a false PASS.
+#
+#   The method. Rego has no recursion, so a pattern is not parsed into a tree:
+#   it is rewritten as text by regular expressions (the named pieces below).
+#   1. compile(pattern), once per pattern. One regex.replace turns every term
+#      `$.field op value` into a token \x01$.field op value\x02, and one
+#      regex.match checks that only tokens, &&, ||, parentheses and one pair of
+#      braces are left. Usual case (every CIS pattern): a conjunction of clauses,
+#      each an exact term or a parenthesised disjunction of exact terms, is kept
+#      as its clauses {path: set of values} (the fast path). Otherwise it is kept
+#      as its body: braces turned into parentheses, whitespace dropped.
+#   2. matches_compiled(c, event). Fast path: every clause has a path at which
+#      the event has one of the values. Otherwise:
+#      substitute: one strings.replace_n writes "true" over the tokens of the
+#      exact terms the event makes true (wildcard, %regex% and != terms are
+#      judged one by one), and every token left becomes "false";
+#      reduce: each round replaces every innermost parenthesised group of
+#      literals by its value; the pattern matches when exactly "true" is left.
+#
+#   Worked example: { $.eventSource = kms.amazonaws.com && ($.eventName = Disable* || $.eventName = X) }
+#   (a wildcard: no fast path) for {"eventSource": "kms.amazonaws.com", "eventName": "DisableKey"}:
+#     body         (\x01$.eventSource=kms.amazonaws.com\x02&&(\x01$.eventName=Disable*\x02||\x01$.eventName=X\x02))
+#     substituted  (true&&(true||false))
+#     round 1      (true&&true)
+#     round 2      true                  the pattern matches the event
 package trailguard.lib.metric_filter
 
-import rego.v1
+# --- Pieces of the regular expressions --------------------------------------
 
-# One term: 1: "$.", 2: field path (eventName, userIdentity.type), 3: operator,
-# 4: value ("quoted", %regex% or bare).
-_term_re := `(\$\.)([A-Za-z0-9_.\[\]-]+)\s*(!=|=)\s*("(?:[^"\\]|\\.)*"|%[^%]*%|[^\s()&|{}"=<>!%]+)`
+# A field path after "$.": eventName, userIdentity.type, resources[0].ARN.
+_path := `[A-Za-z0-9_.\[\]-]+`
+
+# A value: "quoted" (escapes allowed), %regex%, or bare.
+_value := `"(?:[^"\\]|\\.)*"|%[^%]*%|[^\s()&|{}"=<>!%]+`
+
+# One term: 1: "$.", 2: field path, 3: operator, 4: value.
+_term_re := concat("", [`(\$\.)(`, _path, `)\s*(!=|=)\s*(`, _value, `)`])
 
 # A term rewritten as a token: \x01$.field op value\x02.
 _term_token := "\u0001${1}${2}${3}${4}\u0002"
 
-# Parseable patterns, once terms are tokens: one pair of braces around
-# whitespace, parentheses, && and || and terms only. The first form only
-# allows exact `=` terms (bare or quoted value without wildcard, escape or
-# %regex%); the second any term.
-_exact_re := `^\s*\{(?:\s|[()]|&&|\|\||\x01\$\.[A-Za-z0-9_.\[\]-]+=(?:"[^"\\*\x01\x02]*"|[^"%*\x01\x02]+)\x02)*\}\s*$`
+# _braced(token) matches a pattern whose terms are tokens of the form token: one
+# pair of braces around whitespace, parentheses, && and || and tokens only.
+_braced(token) := concat("", [`^\s*\{(?:\s|[()]|&&|\|\||`, token, `)*\}\s*$`])
 
-_valid_re := `^\s*\{(?:\s|[()]|&&|\|\||\x01\$\.[^\x01\x02]*\x02)*\}\s*$`
+# Parseable patterns: any term (_valid_re), or only exact `=` terms, whose value
+# is bare or quoted without wildcard, escape or %regex% (_exact_re).
+_valid_re := _braced(`\x01\$\.[^\x01\x02]*\x02`)
 
-# Drops whitespace between tokens, unquotes quoted values without wildcard
-# or escape (so that `"DisableKey"` and `DisableKey` read the same), and drops
-# the parentheses around a single term.
-_tidy_re := `\(\s*(\x01\$\.[A-Za-z0-9_.\[\]-]+=)"([^"\\*\x02]*)"(\x02)\s*\)|(\x01\$\.[A-Za-z0-9_.\[\]-]+=)"([^"\\*\x02]*)"(\x02)|\(\s*(\x01[^\x02]*\x02)\s*\)|(\x01[^\x02]*\x02)|\s+`
+_exact_re := _braced(concat("", [`\x01\$\.`, _path, `=(?:"[^"\\*\x01\x02]*"|[^"%*\x01\x02]+)\x02`]))
+
+# A token with a quoted value without wildcard or escape (1: "\x01$.field=",
+# 2: the value unquoted, 3: "\x02"), and any token (1: all of it).
+_quoted_token := concat("", [`(\x01\$\.`, _path, `=)"([^"\\*\x02]*)"(\x02)`])
+
+_any_token := `(\x01[^\x02]*\x02)`
+
+# _unquote_re drops whitespace between tokens and unquotes quoted values without
+# wildcard or escape (so that `"DisableKey"` and `DisableKey` read the same);
+# _tidy_re also drops the parentheses around a single token.
+_unquote_re := concat("|", [_quoted_token, _any_token, `\s+`])
+
+_unquoted := "${1}${2}${3}${4}"
+
+_tidy_re := concat("|", [
+	concat("", [`\(\s*`, _quoted_token, `\s*\)`]),
+	_quoted_token,
+	concat("", [`\(\s*`, _any_token, `\s*\)`]),
+	_any_token,
+	`\s+`,
+])
 
 _tidy := "${1}${2}${3}${4}${5}${6}${7}${8}"
 
-# Fast path: most patterns are a conjunction of clauses, each one exact term
+# --- Fast path: a conjunction of clauses of exact terms ---------------------
+# Most patterns are a conjunction of clauses, each one exact term
 # `$.field = value` or a parenthesised disjunction of exact terms (every
 # pattern of the CIS benchmark is). Such a pattern is compiled into its
 # clauses, each an object {path: set of values}, and matches an event when
 # every clause has a path at which the event has one of the values: a few
 # lookups, no text to rewrite.
-_cnf_term := `\$\.([A-Za-z0-9_.\[\]-]+)\s*=\s*(?:"([^"\\*&|\x01-\x03]*)"|([^\s()&|{}"=<>!%*\x01-\x03]+))`
+
+# An exact term (1: field path, 2: quoted value unquoted, or 3: bare value).
+_cnf_term := concat("", [
+	`\$\.(`, _path, `)\s*=\s*`,
+	`(?:"([^"\\*&|\x01-\x03]*)"|([^\s()&|{}"=<>!%*\x01-\x03]+))`,
+])
 
 # An exact term rewritten as \x01field\x02value\x03 (value unquoted).
 _cnf_token := "\u0001${1}\u0002${2}${3}\u0003"
 
 _cnf_t := `\x01[^\x02]*\x02[^\x03]*\x03`
 
+# The same, capturing 1: the field path, 2: the value.
+_cnf_t_captured := `\x01([^\x02]*)\x02([^\x03]*)\x03`
+
+# An exact term in up to two pairs of parentheses.
 _cnf_pterm := concat("", [`(?:`, _cnf_t, `|\(\s*`, _cnf_t, `\s*\)|\(\s*\(\s*`, _cnf_t, `\s*\)\s*\))`])
 
+# A disjunction of such terms.
 _cnf_or := concat("", [_cnf_pterm, `(?:\s*\|\|\s*`, _cnf_pterm, `)*`])
 
+# A clause: a parenthesised disjunction, or one term.
 _cnf_clause := concat("", [`(?:\(\s*`, _cnf_or, `\s*\)|`, _cnf_pterm, `)`])
 
 # The whole pattern: one disjunction, or a conjunction of clauses.
-_cnf_re_composed := concat("", [`^\s*\{\s*(?:`, _cnf_or, `|`, _cnf_clause, `(?:\s*&&\s*`, _cnf_clause, `)*)\s*\}\s*$`])
-
-# _cnf_re is _cnf_re_composed written out. (A literal, kept equal to the
-# composition by a test: composed, it would be rebuilt at every evaluation.)
-_cnf_re := `^\s*\{\s*(?:(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\))(?:\s*\|\|\s*(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\)))*|(?:\(\s*(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\))(?:\s*\|\|\s*(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\)))*\s*\)|(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\)))(?:\s*&&\s*(?:\(\s*(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\))(?:\s*\|\|\s*(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\)))*\s*\)|(?:\x01[^\x02]*\x02[^\x03]*\x03|\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)|\(\s*\(\s*\x01[^\x02]*\x02[^\x03]*\x03\s*\)\s*\))))*)\s*\}\s*$`
+_cnf_re := concat("", [`^\s*\{\s*(?:`, _cnf_or, `|`, _cnf_clause, `(?:\s*&&\s*`, _cnf_clause, `)*)\s*\}\s*$`])
 
 # _clause(text) is the clause of the exact terms in text: {path: set of values}.
 # (Usual case, every term of the clause on one field: no grouping needed.)
 _clause(text) := {split(field, "."): {ms[i][2] | some i}} if {
-	ms := regex.find_all_string_submatch_n(`\x01([^\x02]*)\x02([^\x03]*)\x03`, text, -1)
+	ms := regex.find_all_string_submatch_n(_cnf_t_captured, text, -1)
 	field := ms[0][1]
 	strings.count(text, "\u0001") == strings.count(text, concat("", ["\u0001", field, "\u0002"]))
 } else := {split(field, "."): object.keys(values) |
-	some field, values in object.union_n([{m[1]: {m[2]: true}} | some m in regex.find_all_string_submatch_n(`\x01([^\x02]*)\x02([^\x03]*)\x03`, text, -1)])
+	some field, values in object.union_n([{m[1]: {m[2]: true}} |
+		some m in regex.find_all_string_submatch_n(_cnf_t_captured, text, -1)
+	])
 }
 
 # matches(pattern, event) is true when the metric filter pattern matches the
@@ -167,7 +201,10 @@ _body(t) := concat("", ["(", substring(s, 1, count(s) - 2), ")"]) if {
 	s := regex.replace(t, _tidy_re, _tidy)
 }
 
-_inexact(pattern) := [{"token": concat("", ["\u0001", m[1], m[2], m[3], m[4], "\u0002"]), "field": m[2], "op": m[3], "value": m[4]} |
+_inexact(pattern) := [{
+	"token": concat("", ["\u0001", m[1], m[2], m[3], m[4], "\u0002"]),
+	"field": m[2], "op": m[3], "value": m[4],
+} |
 	some m in regex.find_all_string_submatch_n(_term_re, pattern, -1)
 ]
 
@@ -194,7 +231,7 @@ _event_keys(event) := {concat("", ["\u0001$.", concat(".", segs), "=", v, "\u000
 substitute(pattern, event) := regex.replace(strings.replace_n(truths, s), `\x01[^\x02]*\x02`, "false") if {
 	t := regex.replace(pattern, _term_re, _term_token)
 	regex.match(_valid_re, t)
-	s := regex.replace(t, `(\x01\$\.[A-Za-z0-9_.\[\]-]+=)"([^"\\*\x02]*)"(\x02)|(\x01[^\x02]*\x02)|\s+`, "${1}${2}${3}${4}")
+	s := regex.replace(t, _unquote_re, _unquoted)
 	truths := object.union(_event_keys(event), {x.token: _truth(x, event) | some x in _inexact(pattern)})
 } else := regex.replace(regex.replace(pattern, `\s+`, ""), `[^(){}&|]`, "?")
 
@@ -252,68 +289,36 @@ _unquote(value) := replace(replace(trim_suffix(trim_prefix(value, `"`), `"`), `\
 # `*` is the only wildcard of filter patterns; every other glob character is literal.
 _wildcard_match(value, actual) if glob.match(replace(glob.quote_meta(value), `\*`, "*"), null, actual)
 
-# Reduction: a parenthesised group of literals joined by && and || (no
-# parenthesis inside) is replaced by its value, the literal captured from
-# the group itself: "true" when one of its && chains is all true, "false"
-# when every chain has a false. So a body (always wrapped in parentheses)
-# that ends as exactly "true" was a well-formed expression that evaluates to
-# true; each round removes one level of parentheses. The rule never reads a
-# newline, so the lines are reduced independently.
+# --- Reduction ----------------------------------------------------------------
+# A round replaces every parenthesised group of literals joined by && and ||
+# (no parenthesis inside) by its value, the literal captured from the group
+# itself: "true" when one of its && chains is all true, "false" when every
+# chain has a false. A body (always wrapped in parentheses) that ends as
+# exactly "true" was a well-formed expression that evaluates to true.
 _lit := `(?:true|false)`
 
 _chain := concat("", [_lit, `(?:&&`, _lit, `)*`])
 
 _false_chain := concat("", [`(?:true&&)*false(?:&&`, _lit, `)*`])
 
+# 1: "true" for a group with an all-true chain; 2: "false" for a group whose
+# every chain has a false.
 _group_re := concat("", [
 	`\((?:`, _chain, `\|\|)*(?:true&&)*(true)(?:&&true)*(?:\|\|`, _chain, `)*\)`,
 	`|\((?:true&&)*(false)(?:&&`, _lit, `)*(?:\|\|`, _false_chain, `)*\)`,
 ])
 
-# Once no parenthesis is left, every line is a literal (or stuck: malformed).
+# Once no parenthesis is left, the body is a literal (or stuck: malformed).
 _round(s) := s if {
 	not contains(s, "(")
 } else := regex.replace(s, _group_re, "${1}${2}")
 
-_round4(s) := _round(_round(_round(_round(s))))
+# _reduce(s) applies up to 36 rounds: enough for 35 levels of parentheses (a
+# deeper pattern never matches). Rego has no recursion, so the rounds are a
+# fixed nest of calls, 9 of _round4; each returns at once when no parenthesis
+# is left (common patterns are literals after 2 rounds).
+_reduce(s) := _round4(_round4(_round4(_round4(_round4(_round4(_round4(_round4(_round4(s)))))))))
 
-# _reduce applies up to 36 rounds, 4 at a time, and stops as soon as 4
-# rounds change nothing: enough for 35 levels of parentheses. Common
-# patterns are literals after 2 rounds.
-_reduce(s) := _reduce1(s, _round4(s))
-
-_done(before, after) if before == after
-
-_done(_, after) if not contains(after, "(")
-
-_reduce1(before, s) := s if _done(before, s)
-
-else := _reduce2(s, _round4(s))
-
-_reduce2(before, s) := s if _done(before, s)
-
-else := _reduce3(s, _round4(s))
-
-_reduce3(before, s) := s if _done(before, s)
-
-else := _reduce4(s, _round4(s))
-
-_reduce4(before, s) := s if _done(before, s)
-
-else := _reduce5(s, _round4(s))
-
-_reduce5(before, s) := s if _done(before, s)
-
-else := _reduce6(s, _round4(s))
-
-_reduce6(before, s) := s if _done(before, s)
-
-else := _reduce7(s, _round4(s))
-
-_reduce7(before, s) := s if _done(before, s)
-
-else := _reduce8(s, _round4(s))
-
-_reduce8(before, s) := s if _done(before, s)
-
-else := _round4(s)
+_round4(s) := s if {
+	not contains(s, "(")
+} else := _round(_round(_round(_round(s))))

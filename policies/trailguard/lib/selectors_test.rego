@@ -142,154 +142,116 @@ s3_classic(rw, values) := classic([{
 	"data_resources": [{"type": "AWS::S3::Object", "values": values}],
 }])
 
-test_classic_s3_all_buckets_console_form if {
-	t := s3_classic("All", ["arn:aws:s3"])
-	selectors.s3_data_events(t, "read") with input as aws
-	selectors.s3_data_events(t, "write") with input as aws
+# s3_cases maps what a case shows to a trail's selectors and the modes of S3
+# object-level data events ("read", "write") they record for every bucket.
+s3_cases := {
+	# Classic selectors.
+	"classic, all buckets, console form": {"trail": s3_classic("All", ["arn:aws:s3"]), "modes": {"read", "write"}},
+	"classic, all buckets, CLI form": {"trail": s3_classic("All", ["arn:aws:s3:::"]), "modes": {"read", "write"}},
+	"classic, read only": {"trail": s3_classic("ReadOnly", ["arn:aws:s3:::"]), "modes": {"read"}},
+	"classic, write only": {"trail": s3_classic("WriteOnly", ["arn:aws:s3"]), "modes": {"write"}},
+	"classic, specific buckets are not all": {
+		"trail": s3_classic("All", ["arn:aws:s3:::payroll-data/", "arn:aws:s3:::customer-uploads/"]),
+		"modes": set(),
+	},
+	"classic, Lambda data events are not S3": {
+		"trail": classic([{"read_write_type": "All", "data_resources": [{
+			"type": "AWS::Lambda::Function",
+			"values": ["arn:aws:lambda"],
+		}]}]),
+		"modes": set(),
+	},
+	# Advanced selectors.
+	"advanced, all events": {"trail": adv([data_category, s3_object]), "modes": {"read", "write"}},
+	"advanced, read only": {"trail": adv([data_category, s3_object, read_only("equals", "true")]), "modes": {"read"}},
+	"advanced, write only": {"trail": adv([data_category, s3_object, read_only("equals", "false")]), "modes": {"write"}},
+	"advanced, write only as readOnly not_equals true": {
+		"trail": adv([data_category, s3_object, read_only("not_equals", "true")]),
+		"modes": {"write"},
+	},
+	"advanced, read only with a capitalised value": {
+		"trail": adv([data_category, s3_object, read_only("equals", "True")]),
+		"modes": {"read"},
+	},
+	"advanced, separate read and write selectors": {
+		"trail": advanced([
+			{"name": "r", "field_selectors": [data_category, s3_object, read_only("equals", "true")]},
+			{"name": "w", "field_selectors": [data_category, s3_object, read_only("equals", "false")]},
+		]),
+		"modes": {"read", "write"},
+	},
+	"advanced, one object of a bucket is not all": {
+		"trail": adv([data_category, s3_object, arn_selector({"equals": ["arn:aws:s3:::payroll-data/report.csv"]})]),
+		"modes": set(),
+	},
+	"advanced, the prefix of one bucket is not all": {
+		"trail": adv([data_category, s3_object, arn_selector({"starts_with": ["arn:aws:s3:::payroll-data/"]})]),
+		"modes": set(),
+	},
+	"advanced, a bucket excluded by prefix is not all": {
+		"trail": adv([data_category, s3_object, arn_selector({"not_starts_with": ["arn:aws:s3:::noisy-bucket/"]})]),
+		"modes": set(),
+	},
+	"advanced, an object excluded is not all": {
+		"trail": adv([data_category, s3_object, arn_selector({"not_equals": ["arn:aws:s3:::noisy-bucket/x"]})]),
+		"modes": set(),
+	},
+	"advanced, the prefix of every bucket is all": {
+		"trail": adv([data_category, s3_object, arn_selector({"starts_with": ["arn:aws:s3:::"]})]),
+		"modes": {"read", "write"},
+	},
+	"advanced, the prefix of every bucket with an exclusion is not all": {
+		"trail": adv([data_category, s3_object, arn_selector({
+			"starts_with": ["arn:aws:s3:::"],
+			"not_starts_with": ["arn:aws:s3:::noisy-bucket/"],
+		})]),
+		"modes": set(),
+	},
+	"advanced, an empty exclusion list is all": {
+		"trail": adv([data_category, s3_object, arn_selector({"starts_with": ["arn:aws:s3"], "not_equals": []})]),
+		"modes": {"read", "write"},
+	},
+	"advanced, an eventName restriction is not all": {
+		"trail": adv([data_category, s3_object, {"field": "eventName", "equals": ["PutObject"]}]),
+		"modes": set(),
+	},
+	"advanced, a userIdentity restriction is not all": {
+		"trail": adv([data_category, s3_object, {
+			"field": "userIdentity.arn",
+			"not_starts_with": ["arn:aws:sts::111122223333:assumed-role/Backup"],
+		}]),
+		"modes": set(),
+	},
+	"advanced, another resource type is not S3 objects": {
+		"trail": adv([data_category, {"field": "resources.type", "equals": ["AWS::DynamoDB::Table"]}]),
+		"modes": set(),
+	},
+	"advanced, no resource type is not S3 objects": {"trail": adv([data_category]), "modes": set()},
+	"advanced, a management selector is not S3 data": {"trail": adv([management]), "modes": set()},
+	"advanced, ends_with can narrow resources.type to S3 objects (odd but valid)": {
+		"trail": adv([data_category, {"field": "resources.type", "ends_with": ["::Object"], "not_ends_with": ["::Table"]}]),
+		"modes": {"read", "write"},
+	},
+	"advanced, not_ends_with ::Object is not S3 objects": {
+		"trail": adv([data_category, {"field": "resources.type", "not_ends_with": ["::Object"]}]),
+		"modes": set(),
+	},
 }
 
-test_classic_s3_all_buckets_cli_form if {
-	t := s3_classic("All", ["arn:aws:s3:::"])
-	selectors.s3_data_events(t, "read") with input as aws
-	selectors.s3_data_events(t, "write") with input as aws
+read_only(op, value) := {"field": "readOnly", op: [value]}
+
+arn_selector(ops) := object.union({"field": "resources.ARN"}, ops)
+
+test_s3_data_events[note] if {
+	some note, case in s3_cases
+	recorded := {mode | some mode in ["read", "write"]; selectors.s3_data_events(case.trail, mode)} with input as aws
+	recorded == case.modes
 }
 
-test_classic_s3_read_only if {
-	t := s3_classic("ReadOnly", ["arn:aws:s3:::"])
-	selectors.s3_data_events(t, "read") with input as aws
-	not selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_classic_s3_write_only if {
-	t := s3_classic("WriteOnly", ["arn:aws:s3"])
-	not selectors.s3_data_events(t, "read") with input as aws
-	selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_classic_s3_specific_buckets_are_not_all if {
-	t := s3_classic("All", ["arn:aws:s3:::payroll-data/", "arn:aws:s3:::customer-uploads/"])
-	not selectors.s3_data_events(t, "read") with input as aws
-	not selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_classic_s3_other_partition_value_does_not_match if {
-	t := s3_classic("All", ["arn:aws:s3"])
-	not selectors.s3_data_events(t, "write") with input as {"partition": "aws-us-gov"}
-	selectors.s3_data_events(s3_classic("All", ["arn:aws-us-gov:s3:::"]), "write") with input as {"partition": "aws-us-gov"}
-}
-
-test_classic_lambda_data_events_are_not_s3 if {
-	t := classic([{"read_write_type": "All", "data_resources": [{"type": "AWS::Lambda::Function", "values": ["arn:aws:lambda"]}]}])
-	not selectors.s3_data_events(t, "write") with input as aws
-}
-
-# --- s3_data_events: advanced ------------------------------------------------
-
-test_advanced_s3_all_events if {
-	t := adv([data_category, s3_object])
-	selectors.s3_data_events(t, "read") with input as aws
-	selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_read_only if {
-	t := adv([data_category, s3_object, {"field": "readOnly", "equals": ["true"]}])
-	selectors.s3_data_events(t, "read") with input as aws
-	not selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_write_only if {
-	t := adv([data_category, s3_object, {"field": "readOnly", "equals": ["false"]}])
-	not selectors.s3_data_events(t, "read") with input as aws
-	selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_write_only_as_not_equals_true if {
-	t := adv([data_category, s3_object, {"field": "readOnly", "not_equals": ["true"]}])
-	not selectors.s3_data_events(t, "read") with input as aws
-	selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_read_only_capitalised_value if {
-	t := adv([data_category, s3_object, {"field": "readOnly", "equals": ["True"]}])
-	selectors.s3_data_events(t, "read") with input as aws
-	not selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_separate_read_and_write_selectors if {
-	t := advanced([
-		{"name": "r", "field_selectors": [data_category, s3_object, {"field": "readOnly", "equals": ["true"]}]},
-		{"name": "w", "field_selectors": [data_category, s3_object, {"field": "readOnly", "equals": ["false"]}]},
-	])
-	selectors.s3_data_events(t, "read") with input as aws
-	selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_specific_bucket_equals_is_not_all if {
-	t := adv([data_category, s3_object, {"field": "resources.ARN", "equals": ["arn:aws:s3:::payroll-data/report.csv"]}])
-	not selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_specific_bucket_prefix_is_not_all if {
-	t := adv([data_category, s3_object, {"field": "resources.ARN", "starts_with": ["arn:aws:s3:::payroll-data/"]}])
-	not selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_excluded_bucket_is_not_all if {
-	t := adv([data_category, s3_object, {"field": "resources.ARN", "not_starts_with": ["arn:aws:s3:::noisy-bucket/"]}])
-	not selectors.s3_data_events(t, "write") with input as aws
-	t2 := adv([data_category, s3_object, {"field": "resources.ARN", "not_equals": ["arn:aws:s3:::noisy-bucket/x"]}])
-	not selectors.s3_data_events(t2, "write") with input as aws
-}
-
-test_advanced_s3_prefix_of_every_bucket_is_all if {
-	t := adv([data_category, s3_object, {"field": "resources.ARN", "starts_with": ["arn:aws:s3:::"]}])
-	selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_prefix_of_every_bucket_with_exclusion_is_not_all if {
-	t := adv([data_category, s3_object, {
-		"field": "resources.ARN",
-		"starts_with": ["arn:aws:s3:::"],
-		"not_starts_with": ["arn:aws:s3:::noisy-bucket/"],
-	}])
-	not selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_empty_exclusion_list_is_all if {
-	t := adv([data_category, s3_object, {"field": "resources.ARN", "starts_with": ["arn:aws:s3"], "not_equals": []}])
-	selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_s3_event_name_restriction_is_not_all if {
-	t := adv([data_category, s3_object, {"field": "eventName", "equals": ["PutObject"]}])
-	not selectors.s3_data_events(t, "write") with input as aws
-	not selectors.s3_data_events(t, "read") with input as aws
-}
-
-test_advanced_s3_other_restriction_is_not_all if {
-	t := adv([data_category, s3_object, {"field": "userIdentity.arn", "not_starts_with": ["arn:aws:sts::111122223333:assumed-role/Backup"]}])
-	not selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_other_resource_type_is_not_s3_objects if {
-	t := adv([data_category, {"field": "resources.type", "equals": ["AWS::DynamoDB::Table"]}])
-	not selectors.s3_data_events(t, "write") with input as aws
-}
-
-test_advanced_missing_resource_type_is_not_s3_objects if {
-	not selectors.s3_data_events(adv([data_category]), "write") with input as aws
-}
-
-test_advanced_management_selector_is_not_s3_data if {
-	not selectors.s3_data_events(adv([management]), "write") with input as aws
-}
-
-test_advanced_operators_ends_with if {
-	# ends_with narrows resources.type to S3 objects too (odd but valid).
-	t := adv([data_category, {"field": "resources.type", "ends_with": ["::Object"], "not_ends_with": ["::Table"]}])
-	selectors.s3_data_events(t, "write") with input as aws
-	t2 := adv([data_category, {"field": "resources.type", "not_ends_with": ["::Object"]}])
-	not selectors.s3_data_events(t2, "write") with input as aws
+test_classic_s3_values_name_the_audited_partition if {
+	gov := {"partition": "aws-us-gov"}
+	not selectors.s3_data_events(s3_classic("All", ["arn:aws:s3"]), "write") with input as gov
+	selectors.s3_data_events(s3_classic("All", ["arn:aws-us-gov:s3:::"]), "write") with input as gov
 }
 
 test_compliant_fixture_trail if {
@@ -309,19 +271,29 @@ test_trail_list_incomplete_when_interrupted if {
 }
 
 test_trail_list_incomplete_when_describe_trails_failed if {
-	snap := {"complete": true, "errors": [{"service": "cloudtrail", "operation": "DescribeTrails", "region": "eu-west-1", "code": "AccessDenied"}]}
+	snap := {"complete": true, "errors": [{
+		"service": "cloudtrail", "operation": "DescribeTrails",
+		"region": "eu-west-1", "code": "AccessDenied",
+	}]}
 	selectors.trail_list_incomplete with input as snap
 	selectors.trail_list_incomplete_reason == "cloudtrail DescribeTrails: AccessDenied" with input as snap
 }
 
 test_trail_list_incomplete_when_regions_could_not_be_listed if {
-	snap := {"complete": true, "errors": [{"service": "account", "operation": "ListRegions", "region": "us-east-1", "code": "AccessDeniedException"}]}
+	snap := {"complete": true, "errors": [{
+		"service": "account", "operation": "ListRegions",
+		"region": "us-east-1", "code": "AccessDeniedException",
+	}]}
 	selectors.trail_list_incomplete with input as snap
 	selectors.trail_list_incomplete_reason == "account ListRegions: AccessDeniedException" with input as snap
 }
 
 test_advanced_operators_starts_with if {
-	t := adv([data_category, {"field": "resources.type", "starts_with": ["AWS::S3::Obj"], "not_starts_with": ["AWS::DynamoDB"]}])
+	t := adv([data_category, {
+		"field": "resources.type",
+		"starts_with": ["AWS::S3::Obj"],
+		"not_starts_with": ["AWS::DynamoDB"],
+	}])
 	selectors.s3_data_events(t, "read") with input as aws
 	t2 := adv([data_category, {"field": "resources.type", "not_starts_with": ["AWS::S3::"]}])
 	not selectors.s3_data_events(t2, "read") with input as aws

@@ -7,8 +7,6 @@
 #   - input: schema.snapshot
 package trailguard.lib.snapshot
 
-import rego.v1
-
 # account_id is the audited account.
 account_id := input.account_id
 
@@ -41,6 +39,14 @@ bucket(trail) := input.buckets[trail.s3_bucket_name]
 
 # kms_key(trail) returns the trail's KMS key, when collected.
 kms_key(trail) := input.kms_keys[trail.kms_key_id]
+
+# kms_key_region(key) is the region of the KMS key whose ARN is key: the collected
+# key's region, else the region in its ARN, else "".
+kms_key_region(key) := input.kms_keys[key].region if {
+	has_value(input.kms_keys[key], "region")
+} else := region_of_arn(key) if {
+	region_of_arn(key)
+} else := ""
 
 # log_group_key(arn) normalises a log group ARN to the key of input.log_groups.
 log_group_key(arn) := trim_suffix(arn, ":*")
@@ -87,7 +93,9 @@ _error_run_ends(i) if _sorted_errors[i + 1][0] != _sorted_errors[i][0]
 
 # why(resource) explains why data about resource is missing: the collection
 # errors recorded for it, or a generic reason.
-why(resource) := concat("; ", sort([sprintf("%s %s: %s", [e.service, e.operation, e.code]) | some e in errors_by_resource[resource]])) if {
+why(resource) := concat("; ", sort([sprintf("%s %s: %s", [e.service, e.operation, e.code]) |
+	some e in errors_by_resource[resource]
+])) if {
 	errors_by_resource[resource]
 } else := "not collected"
 
