@@ -14,6 +14,8 @@
 #   field this library does not understand (eventName, eventSource,
 #   userIdentity.arn, errorCode, ...) narrows what is recorded, so it never
 #   counts as "all".
+# schemas:
+#   - input: schema.snapshot
 package trailguard.lib.selectors
 
 import data.trailguard.lib.snapshot
