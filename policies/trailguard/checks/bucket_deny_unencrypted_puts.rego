@@ -22,6 +22,11 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
+#     description: "Encrypting CloudTrail log files with AWS KMS keys (SSE-KMS)"
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+#     description: "Using server-side encryption with AWS KMS keys (SSE-KMS) in Amazon S3"
 # custom:
 #   id: TG-S3-006
 #   severity: medium

@@ -15,6 +15,13 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html
+#     description: "Actions, resources and condition keys for AWS CloudTrail"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_id-based-policy-examples.html
+#     description: "Identity-based policy examples for AWS CloudTrail"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
+#     description: "Security best practices in AWS CloudTrail"
 # custom:
 #   id: TG-IAM-004
 #   severity: medium

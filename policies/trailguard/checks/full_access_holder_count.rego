@@ -14,6 +14,11 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloudTrail_FullAccess.html
+#     description: "AWS managed policy reference: AWSCloudTrail_FullAccess"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security-iam-awsmanpol.html
+#     description: "AWS managed policies for AWS CloudTrail"
 # custom:
 #   id: TG-IAM-002
 #   severity: medium

@@ -14,6 +14,17 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html
+#     description: "AWS Multi-factor authentication in IAM"
+#   - ref: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloudTrail_FullAccess.html
+#     description: "AWS managed policy reference: AWSCloudTrail_FullAccess"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-5
+#     description: "Security Hub control IAM.5: MFA should be enabled for all IAM users that have a console password"
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: "CIS Amazon Web Services Foundations Benchmark, control v3.0.0 1.10; v1.4.0 1.10"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
+#     description: "CIS AWS Foundations Benchmark controls in Security Hub"
 # custom:
 #   id: TG-IAM-003
 #   severity: high

@@ -11,6 +11,17 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloudTrail_FullAccess.html
+#     description: "AWS managed policy reference: AWSCloudTrail_FullAccess"
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html
+#     description: "Security best practices in IAM"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-2
+#     description: "Security Hub control IAM.2: IAM users should not have IAM policies attached"
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: "CIS Amazon Web Services Foundations Benchmark, control v3.0.0 1.15; v1.4.0 1.15"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
+#     description: "CIS AWS Foundations Benchmark controls in Security Hub"
 # custom:
 #   id: TG-IAM-001
 #   severity: medium

@@ -20,6 +20,11 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+#     description: "Configure AWS KMS key policies for CloudTrail"
+#   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+#     description: "Key policies in AWS KMS"
 # custom:
 #   id: TG-KMS-003
 #   severity: high

@@ -11,6 +11,13 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+#     description: "Key states of AWS KMS keys"
+#   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+#     description: "Deleting AWS KMS keys"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
+#     description: "Encrypting CloudTrail log files with AWS KMS keys (SSE-KMS)"
 # custom:
 #   id: TG-KMS-001
 #   severity: critical

@@ -11,6 +11,11 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake.html
+#     description: "Working with AWS CloudTrail Lake"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-10
+#     description: "Security Hub control CloudTrail.10: CloudTrail Lake event data stores should be encrypted with customer managed AWS KMS keys"
 # custom:
 #   id: TG-CT-012
 #   severity: medium

@@ -13,6 +13,11 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html
+#     description: "Working with log groups and log streams (change log data retention)"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+#     description: "Sending events to CloudWatch Logs"
 # custom:
 #   id: TG-CW-001
 #   severity: low

@@ -15,6 +15,11 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+#     description: "Configure AWS KMS key policies for CloudTrail"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
+#     description: "Creating a trail for an organization"
 # custom:
 #   id: TG-ORG-005
 #   severity: high

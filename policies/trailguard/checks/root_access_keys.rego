@@ -8,6 +8,15 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html
+#     description: "AWS account root user"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-4
+#     description: "Security Hub control IAM.4: IAM root user access key should not exist"
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: "CIS Amazon Web Services Foundations Benchmark, control v3.0.0 1.4; v1.4.0 1.4"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
+#     description: "CIS AWS Foundations Benchmark controls in Security Hub"
 # custom:
 #   id: TG-IAM-006
 #   severity: critical

@@ -22,6 +22,15 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-virt-mfa-for-root.html
+#     description: "Enable a virtual MFA device for your AWS account root user"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-9
+#     description: "Security Hub control IAM.9: MFA should be enabled for the root user"
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: "CIS Amazon Web Services Foundations Benchmark, control v3.0.0 1.5; v1.4.0 1.5"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
+#     description: "CIS AWS Foundations Benchmark controls in Security Hub"
 # custom:
 #   id: TG-IAM-005
 #   severity: critical
