@@ -95,5 +95,12 @@ test_unknown_when_trail_list_incomplete if {
 
 test_unknown_when_region_list_not_collected if {
 	snapshot := fixtures.with_value(["regions"], [])
-	{f.status | some f in findings} == {"UNKNOWN"} with input as snapshot
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": concat(" ", [
+			"the regions enabled for the account were not collected (not",
+			"collected): region coverage cannot be judged",
+		]),
+	} with input as snapshot
 }

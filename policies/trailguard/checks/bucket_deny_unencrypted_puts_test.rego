@@ -30,6 +30,7 @@ status(snapshot) := only_finding(snapshot).status
 test_pass_when_policy_denies_puts_without_kms if {
 	f := only_finding(fixtures.compliant)
 	f.status == "PASS"
+	f.resource == fixtures.bucket_arn
 	f.message == "bucket policy statement 'DenyUnencryptedObjectUploads' denies uploads not encrypted with SSE-KMS"
 }
 
@@ -71,25 +72,41 @@ test_fail_for_statements_that_let_unencrypted_puts_through if {
 test_fail_notes_default_kms_encryption_as_mitigation if {
 	f := only_finding(without_deny)
 	f.status == "FAIL"
-	f.message == "no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\") (mitigating: default bucket encryption is aws:kms, so objects uploaded without an encryption header are still encrypted with KMS)"
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals",
+		"s3:x-amz-server-side-encryption \"aws:kms\") (mitigating: default bucket encryption is aws:kms, so",
+		"objects uploaded without an encryption header are still encrypted with KMS)",
+	])
 }
 
 test_fail_without_mitigation_when_default_encryption_is_sse_s3 if {
 	snapshot := json.patch(without_deny, [{"op": "replace", "path": ["buckets", bucket, "encryption"], "value": {"rules": [{"sse_algorithm": "AES256"}]}}])
 	f := only_finding(snapshot)
 	f.status == "FAIL"
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals",
+		"s3:x-amz-server-side-encryption \"aws:kms\")",
+	])
 	not contains(f.message, "mitigating")
 }
 
 test_fail_when_bucket_has_no_policy if {
 	f := only_finding(fixtures.with_value(policy, {"exists": false}))
 	f.status == "FAIL"
-	startswith(f.message, "the bucket has no policy")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"the bucket has no policy, so nothing denies uploads not encrypted with SSE-KMS (mitigating: default",
+		"bucket encryption is aws:kms, so objects uploaded without an encryption header are still encrypted with",
+		"KMS)",
+	])
 }
 
 test_unknown_when_policy_not_read if {
 	f := only_finding(fixtures.without(policy))
 	f.status == "UNKNOWN"
+	f.resource == fixtures.bucket_arn
 	f.message == "the bucket policy of bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 could not be read (not collected)"
 }
 

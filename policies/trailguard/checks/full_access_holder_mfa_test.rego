@@ -68,7 +68,11 @@ test_users_without_the_policy_are_not_judged if {
 		"arn": bob, "name": "bob", "console_access": true, "mfa_enabled": false,
 		"groups": [], "attached_policies": [], "inline_policies": {},
 	}}])
-	{[f.status, f.resource] | some f in findings} == {["PASS", alice]} with input as snapshot
+	fixtures.one_finding(findings) == {
+		"status": "PASS",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": "user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins) and has an MFA device",
+	} with input as snapshot
 }
 
 test_pass_on_the_policy_when_no_user_holds_it if {
@@ -92,11 +96,19 @@ test_unknown_when_mfa_status_was_not_read if {
 }
 
 test_unknown_when_iam_was_not_read if {
-	{[f.status, f.resource] | some f in findings} == {["UNKNOWN", "111122223333"]} with input as fixtures.without(["iam"])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "IAM users, groups, roles and policies of 111122223333 could not be read (not collected)",
+	} with input as fixtures.without(["iam"])
 }
 
 test_unknown_when_users_were_not_read if {
-	{[f.status, f.resource] | some f in findings} == {["UNKNOWN", "111122223333"]} with input as fixtures.without(["iam", "users"])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "IAM users of 111122223333 could not be read (not collected)",
+	} with input as fixtures.without(["iam", "users"])
 }
 
 test_unknown_when_a_user_without_mfa_is_in_a_group_that_was_not_read if {
@@ -135,5 +147,13 @@ test_undecided_user_with_mfa_complies_either_way if {
 test_policy_does_not_pass_when_groups_were_not_read if {
 	# Without the groups nobody is known to hold the policy, but that is not "nobody holds it".
 	snapshot := fixtures.without(["iam", "groups"])
-	{[f.status, f.resource] | some f in findings} == {["PASS", alice]} with input as snapshot
+	fixtures.one_finding(findings) == {
+		"status": "PASS",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": concat(" ", [
+			"user alice has an MFA device (whether it holds AWSCloudTrail_FullAccess is unknown: its group",
+			"arn:aws:iam::111122223333:group/SecurityAdmins: group of arn:aws:iam::111122223333:group/SecurityAdmins",
+			"could not be read (not collected))",
+		]),
+	} with input as snapshot
 }

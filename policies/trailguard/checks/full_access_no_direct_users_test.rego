@@ -68,7 +68,11 @@ test_unknown_when_iam_was_not_read if {
 }
 
 test_unknown_when_users_were_not_read if {
-	{[f.status, f.resource] | some f in findings} == {["UNKNOWN", "111122223333"]} with input as fixtures.without(["iam", "users"])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "IAM users of 111122223333 could not be read (not collected)",
+	} with input as fixtures.without(["iam", "users"])
 }
 
 test_unknown_not_pass_when_a_users_policies_were_not_read if {

@@ -162,7 +162,14 @@ test_pass_when_key_in_this_account_serves_organization_trail if {
 		{"op": "replace", "path": ["kms_keys", key, "policy", "Statement", 1], "value": cloudtrail_statement({"StringEquals": {"aws:SourceArn": [trail, org_trail]}})},
 	])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"PASS"}
+	fixtures.one_finding(fs) == {
+		"status": "PASS",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"key policy lets CloudTrail use the key only for trails of account 111122223333, 999988887777, and opens",
+			"neither decryption nor key administration to Principal *",
+		]),
+	}
 	some f in fs
 	contains(f.message, "999988887777")
 }
@@ -237,7 +244,15 @@ test_pass_when_decrypt_is_limited_to_account_or_organization if {
 test_unknown_when_decrypt_limited_to_organization_not_collected if {
 	snapshot := with_extra(public_decrypt({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}))
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"UNKNOWN"}
+	fixtures.one_finding(fs) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"statement 'PublicDecrypt' allows kms:Decrypt to Principal * in organization o-a1b2c3d4e5, but whether",
+			"that is the audited account's organization is unknown: organization id of 111122223333 could not be read",
+			"(not collected)",
+		]),
+	}
 	some f in fs
 	contains(f.message, "organization o-a1b2c3d4e5")
 	contains(f.message, "organization id of 111122223333 could not be read")
@@ -286,7 +301,14 @@ test_unknown_when_key_policy_not_collected if {
 		{"op": "add", "path": ["errors", "-"], "value": {"service": "kms", "operation": "GetKeyPolicy", "code": "AccessDeniedException", "resource": key}},
 	])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"UNKNOWN"}
+	fixtures.one_finding(fs) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key policy of %s could not be read (kms GetKeyPolicy: AccessDeniedException)",
+			[fixtures.key_arn],
+		),
+	}
 	some f in fs
 	contains(f.message, "key policy of")
 	contains(f.message, "kms GetKeyPolicy: AccessDeniedException")
@@ -295,7 +317,14 @@ test_unknown_when_key_policy_not_collected if {
 test_unknown_when_key_policy_has_no_statement if {
 	snapshot := fixtures.with_value(["kms_keys", key, "policy"], {"Version": "2012-10-17"})
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"UNKNOWN"}
+	fixtures.one_finding(fs) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key policy of %s has no Statement",
+			[fixtures.key_arn],
+		),
+	}
 	some f in fs
 	contains(f.message, "no Statement")
 }

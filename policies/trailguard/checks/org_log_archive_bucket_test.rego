@@ -46,18 +46,35 @@ test_fail_when_a_grant_is_not_pinned if {
 		json.remove(object.union(org_write({}), {"Sid": "Anyone"}), ["Condition"]),
 	]))
 	f.status == "FAIL"
-	contains(f.message, "statement 'Anyone' does not say on whose behalf")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 lets CloudTrail write beyond organization o-a1b2c3d4e5:",
+		"statement 'Anyone' does not say on whose behalf (no aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or",
+		"encryption-context condition pinned to specific values): any account's trail may use it",
+	])
 }
 
 test_fail_when_a_grant_admits_another_organization if {
 	f := only(with_statements([org_write({"StringEquals": {"aws:SourceOrgID": ["o-a1b2c3d4e5", "o-zz9y8x7w6v"]}})]))
 	f.status == "FAIL"
-	contains(f.message, "admits organization o-zz9y8x7w6v, not this organization o-a1b2c3d4e5")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 lets CloudTrail write beyond organization o-a1b2c3d4e5:",
+		"statement 'AWSCloudTrailOrganizationWrite' admits organization o-zz9y8x7w6v, not this organization",
+		"o-a1b2c3d4e5",
+	])
 }
 
 test_fail_when_a_wildcard_account_is_admitted if {
 	f := only(with_statements([org_write({"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/*"}})]))
 	f.status == "FAIL"
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 lets CloudTrail write beyond organization o-a1b2c3d4e5:",
+		"statement 'AWSCloudTrailOrganizationWrite' does not say on whose behalf (no aws:SourceArn,",
+		"aws:SourceAccount, aws:SourceOrgID or encryption-context condition pinned to specific values): any",
+		"account's trail may use it",
+	])
 }
 
 test_fail_when_the_organization_trail_cannot_write if {
@@ -65,7 +82,13 @@ test_fail_when_the_organization_trail_cannot_write if {
 	stmt := object.union(org_write({"StringEquals": {"aws:SourceArn": org_trail}}), {"Resource": sprintf("arn:aws:s3:::%s/AWSLogs/999988887777/*", [bucket])})
 	f := only(with_statements([stmt]))
 	f.status == "FAIL"
-	contains(f.message, "has no statement letting CloudTrail write the logs of organization trail")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 has no statement letting CloudTrail write the logs of",
+		"organization trail arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail (s3:PutObject on",
+		"arn:aws:s3:::aws-cloudtrail-logs-111122223333-a1b2c3d4/AWSLogs/o-a1b2c3d4e5/* for this trail or",
+		"organization): the organization's logs cannot be delivered",
+	])
 }
 
 test_unknown_when_the_policy_was_not_read if {
@@ -77,7 +100,11 @@ test_unknown_when_the_bucket_was_not_read if {
 	snapshot := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["buckets", bucket]}])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "could not be read (not collected)")
+	f.resource == fixtures.bucket_arn
+	f.message == sprintf(
+		"bucket %s of the organization trail could not be read (not collected)",
+		[fixtures.bucket_name],
+	)
 }
 
 test_nothing_reported_outside_an_organization_scan if {

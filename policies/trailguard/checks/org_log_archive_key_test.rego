@@ -53,7 +53,13 @@ test_fail_when_any_account_may_encrypt if {
 test_fail_when_the_organization_trail_cannot_encrypt if {
 	f := only(with_statements([encrypt({"StringEquals": {"aws:SourceAccount": "123456789012"}})]))
 	f.status == "FAIL"
-	contains(f.message, "has no statement letting CloudTrail generate data keys for organization trail")
+	f.resource == fixtures.key_arn
+	f.message == concat(" ", [
+		"key arn:aws:kms:us-east-1:111122223333:key/0f6e2a1c-5d7b-4e8f-9a3c-2b1d4e6f8a90 has no statement letting",
+		"CloudTrail generate data keys for organization trail",
+		"arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail: the organization's logs cannot be encrypted",
+		"and delivered",
+	])
 }
 
 test_unknown_when_the_key_or_its_policy_was_not_read if {

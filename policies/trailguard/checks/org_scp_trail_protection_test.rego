@@ -21,7 +21,12 @@ test_pass_with_the_control_tower_guardrail if {
 	f := only(fixtures.org_member)
 	f.status == "PASS"
 	f.resource == "111122223333"
-	contains(f.message, "to everyone but arn:aws:iam::*:role/AWSControlTowerExecution in account 111122223333 (workload-prod) (ProtectTrails at ou-ab12-11111111)")
+	f.message == concat(" ", [
+		"SCPs deny cloudtrail:StopLogging, cloudtrail:DeleteTrail, cloudtrail:UpdateTrail,",
+		"cloudtrail:PutEventSelectors on the organization trail to everyone but",
+		"arn:aws:iam::*:role/AWSControlTowerExecution in account 111122223333 (workload-prod) (ProtectTrails at",
+		"ou-ab12-11111111)",
+	])
 }
 
 test_pass_in_every_equivalent_shape if {
@@ -56,13 +61,24 @@ test_pass_with_a_custom_exception if {
 test_fail_without_a_protecting_scp if {
 	f := only(with_scp([]))
 	f.status == "FAIL"
-	contains(f.message, "no SCP in effect on account 111122223333 (workload-prod) denies cloudtrail:StopLogging, cloudtrail:DeleteTrail, cloudtrail:UpdateTrail, cloudtrail:PutEventSelectors on the organization trail")
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"no SCP in effect on account 111122223333 (workload-prod) denies cloudtrail:StopLogging,",
+		"cloudtrail:DeleteTrail, cloudtrail:UpdateTrail, cloudtrail:PutEventSelectors on the organization trail to",
+		"all but arn:aws:iam::*:role/AWSControlTowerExecution: the account's administrators can stop or narrow",
+		"logging",
+	])
 }
 
 test_fail_naming_the_actions_left_out if {
 	f := only(with_scp([object.union(protect, {"Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail"]})]))
 	f.status == "FAIL"
-	contains(f.message, "denies cloudtrail:UpdateTrail, cloudtrail:PutEventSelectors on the organization trail")
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"no SCP in effect on account 111122223333 (workload-prod) denies cloudtrail:UpdateTrail,",
+		"cloudtrail:PutEventSelectors on the organization trail to all but",
+		"arn:aws:iam::*:role/AWSControlTowerExecution: the account's administrators can stop or narrow logging",
+	])
 }
 
 test_fail_when_the_deny_exempts_more_than_the_named_exceptions if {
@@ -80,6 +96,13 @@ test_fail_when_the_deny_exempts_more_than_the_named_exceptions if {
 test_fail_when_the_deny_misses_the_organization_trail if {
 	f := only(with_scp([object.union(protect, {"Resource": "arn:aws:cloudtrail:*:*:trail/aws-controltower-*"})]))
 	f.status == "FAIL"
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"no SCP in effect on account 111122223333 (workload-prod) denies cloudtrail:StopLogging,",
+		"cloudtrail:DeleteTrail, cloudtrail:UpdateTrail, cloudtrail:PutEventSelectors on the organization trail to",
+		"all but arn:aws:iam::*:role/AWSControlTowerExecution: the account's administrators can stop or narrow",
+		"logging",
+	])
 }
 
 test_an_allow_is_no_protection if {
@@ -90,14 +113,22 @@ test_fail_when_scps_are_disabled if {
 	snapshot := json.patch(fixtures.org_member, [{"op": "replace", "path": ["organization", "policy_types_enabled"], "value": []}])
 	f := only(snapshot)
 	f.status == "FAIL"
-	contains(f.message, "service control policies are not enabled in organization o-a1b2c3d4e5")
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"service control policies are not enabled in organization o-a1b2c3d4e5: nothing stops the principals of",
+		"account 111122223333 (workload-prod) from stopping or changing CloudTrail",
+	])
 }
 
 test_unknown_when_scps_were_not_read if {
 	snapshot := json.patch(fixtures.org_member, [{"op": "remove", "path": ["organization", "service_control_policies"]}])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "were not read")
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"the SCPs in effect on account 111122223333 (workload-prod) were not read: whether one protects the",
+		"organization trail is unknown",
+	])
 }
 
 test_unknown_when_a_policy_document_was_not_read if {
@@ -105,7 +136,12 @@ test_unknown_when_a_policy_document_was_not_read if {
 	snapshot := json.patch(fixtures.org_member, [{"op": "replace", "path": ["organization", "service_control_policies"], "value": levels}])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "the documents of p-unread01 were not read")
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"no SCP read denies cloudtrail:StopLogging, cloudtrail:DeleteTrail, cloudtrail:UpdateTrail,",
+		"cloudtrail:PutEventSelectors on the organization trail in account 111122223333 (workload-prod), and the",
+		"documents of p-unread01 were not read",
+	])
 }
 
 test_unknown_without_an_organization_trail if {

@@ -17,7 +17,11 @@ test_pass_when_the_organization_trail_reaches_the_member if {
 	f := only(member)
 	f.status == "PASS"
 	f.resource == "111122223333"
-	contains(f.message, "organization trail arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail (owned by management account 999988887777) is multi-region and logging: it records account 111122223333 (workload-prod)")
+	f.message == concat(" ", [
+		"organization trail arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail (owned by management account",
+		"999988887777) is multi-region and logging: it records account 111122223333 (workload-prod) in every",
+		"region",
+	])
 }
 
 test_pass_in_the_management_account if {
@@ -29,7 +33,11 @@ test_fail_when_no_organization_trail_reaches_the_account if {
 	# The account's own trail is fine, but the organization does not record it.
 	f := only(json.patch(fixtures.org_member, [{"op": "remove", "path": ["trails", org_trail]}]))
 	f.status == "FAIL"
-	contains(f.message, "account 111122223333 (workload-prod) sees no organization trail of organization o-a1b2c3d4e5 (management account 999988887777)")
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"account 111122223333 (workload-prod) sees no organization trail of organization o-a1b2c3d4e5 (management",
+		"account 999988887777): nothing records the account for the organization",
+	])
 }
 
 test_fail_when_only_another_organizations_trail_is_seen if {
@@ -40,7 +48,13 @@ test_fail_when_only_another_organizations_trail_is_seen if {
 	])
 	f := only(snapshot)
 	f.status == "FAIL"
-	contains(f.message, concat("", ["other organizations only: ", stranger]))
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"account 111122223333 (workload-prod) sees no organization trail of organization o-a1b2c3d4e5 (management",
+		"account 999988887777) (it sees organization trails of other organizations only:",
+		"arn:aws:cloudtrail:us-east-1:123456789012:trail/their-org-trail): nothing records the account for the",
+		"organization",
+	])
 }
 
 test_fail_when_the_organization_trail_is_stopped_or_single_region if {
@@ -57,7 +71,11 @@ test_fail_when_the_organization_trail_is_stopped_or_single_region if {
 test_unknown_when_the_trail_status_was_not_read if {
 	f := only(json.patch(member, [{"op": "remove", "path": ["trails", org_trail, "status"]}]))
 	f.status == "UNKNOWN"
-	contains(f.message, "whether it is logging (not collected) could not be read")
+	f.resource == "111122223333"
+	f.message == sprintf(
+		"organization trail %s: whether it is logging (not collected) could not be read",
+		[fixtures.org_trail_arn],
+	)
 }
 
 test_unknown_when_the_trails_could_not_be_listed if {
@@ -67,7 +85,11 @@ test_unknown_when_the_trails_could_not_be_listed if {
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "cloudtrail DescribeTrails: AccessDeniedException")
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"the trails of account 111122223333 (workload-prod) could not all be read (cloudtrail DescribeTrails:",
+		"AccessDeniedException): whether the organization trail reaches it is unknown",
+	])
 }
 
 test_nothing_reported_outside_an_organization_scan if {

@@ -4,7 +4,12 @@ import data.trailguard.checks.root_mfa.findings
 import data.trailguard.fixtures
 
 test_pass_when_root_has_mfa if {
-	findings == {{"status": "PASS", "resource": "111122223333", "region": "", "message": "the root user has MFA enabled"}} with input as fixtures.compliant
+	findings == {{
+		"status": "PASS",
+		"resource": "111122223333",
+		"region": "",
+		"message": "the root user has MFA enabled",
+	}} with input as fixtures.compliant
 }
 
 test_fail_when_root_has_no_mfa if {
@@ -12,7 +17,15 @@ test_fail_when_root_has_no_mfa if {
 		{"op": "replace", "path": ["iam", "root", "mfa_enabled"], "value": false},
 		{"op": "add", "path": ["organization"], "value": {"is_management_account": false}},
 	])
-	{[f.status, f.resource] | some f in findings} == {["FAIL", "111122223333"]} with input as snapshot
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "111122223333",
+		"message": concat(" ", [
+			"the root user has no MFA: its password alone can stop or delete every trail",
+			"(whether it has a password was not read, but the account is not in an organization,",
+			"so one can always be set through password recovery)",
+		]),
+	} with input as snapshot
 }
 
 member := {"id": "o-a1b2c3d4e5", "management_account_id": "999988887777", "is_management_account": false}
@@ -41,11 +54,10 @@ test_root_without_mfa_cases if {
 		"password unknown, not in an organization": {"root": {}, "org": {"is_management_account": false}, "features": null, "status": "FAIL", "says": "whether it has a password was not read, but the account is not in an organization, so one can always be set through password recovery"},
 		"password and organization unknown": {"root": {}, "org": null, "features": null, "status": "UNKNOWN", "says": "the organization membership of 111122223333 could not be read"},
 	}
-	every name, c in cases {
+	every c in cases {
 		fs := findings with input as no_mfa(c.root, c.org, c.features)
 		count(fs) == 1
 		some f in fs
-		print(name, f.message)
 		f.status == c.status
 		f.resource == "111122223333"
 		contains(f.message, c.says)
@@ -66,9 +78,17 @@ test_unknown_when_root_mfa_status_was_not_read if {
 }
 
 test_unknown_when_root_was_not_read if {
-	{f.status | some f in findings} == {"UNKNOWN"} with input as fixtures.without(["iam", "root"])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "root user MFA status of 111122223333 could not be read (not collected)",
+	} with input as fixtures.without(["iam", "root"])
 }
 
 test_unknown_when_iam_was_not_read if {
-	{[f.status, f.resource] | some f in findings} == {["UNKNOWN", "111122223333"]} with input as fixtures.without(["iam"])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "root user MFA status of 111122223333 could not be read (not collected)",
+	} with input as fixtures.without(["iam"])
 }

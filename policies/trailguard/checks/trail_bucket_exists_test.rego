@@ -13,13 +13,20 @@ test_pass_when_bucket_exists if {
 	f := only(fixtures.compliant)
 	f.status == "PASS"
 	f.resource == fixtures.trail_arn
-	contains(f.message, fixtures.bucket_name)
+	f.message == sprintf(
+		"S3 bucket %s exists and is owned by account 111122223333 (the audited account)",
+		[fixtures.bucket_name],
+	)
 }
 
 test_fail_when_bucket_deleted if {
 	f := only(fixtures.with_value(["buckets", fixtures.bucket_name, "exists"], false))
 	f.status == "FAIL"
-	contains(f.message, "anyone can create a bucket with this name and receive your logs")
+	f.resource == fixtures.trail_arn
+	f.message == sprintf(
+		"S3 bucket %s does not exist: anyone can create a bucket with this name and receive your logs",
+		[fixtures.bucket_name],
+	)
 }
 
 test_fail_once_when_bucket_deleted_and_delivery_fails if {
@@ -37,7 +44,11 @@ test_fail_when_delivery_error_is_no_such_bucket_and_bucket_not_collected if {
 	])
 	f := only(snapshot)
 	f.status == "FAIL"
-	contains(f.message, "failed with NoSuchBucket")
+	f.resource == fixtures.trail_arn
+	f.message == concat(" ", [
+		"the trail's latest delivery to S3 bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 failed with",
+		"NoSuchBucket: the bucket was deleted, and anyone can create a bucket with this name and receive your logs",
+	])
 }
 
 test_fail_when_delivery_error_is_no_such_bucket_even_if_bucket_now_exists if {
@@ -60,7 +71,11 @@ test_unknown_when_bucket_not_collected if {
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "s3 HeadBucket: AccessDenied")
+	f.resource == fixtures.trail_arn
+	f.message == sprintf(
+		"whether the S3 bucket exists of %s could not be read (s3 HeadBucket: AccessDenied)",
+		[fixtures.bucket_name],
+	)
 }
 
 test_unknown_when_exists_not_collected if {
@@ -85,13 +100,21 @@ test_unknown_for_organization_trail_bucket_in_another_account if {
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "belongs to account 999988887777")
+	f.resource == fixtures.org_trail_arn
+	f.message == concat(" ", [
+		"whether the S3 bucket exists of org-cloudtrail-logs-999988887777 could not be read (not collected); the",
+		"trail belongs to account 999988887777, whose bucket may not be readable from this account",
+	])
 }
 
 test_unknown_when_bucket_name_not_collected if {
 	f := only(fixtures.without(["trails", fixtures.trail_arn, "s3_bucket_name"]))
 	f.status == "UNKNOWN"
-	contains(f.message, "S3 bucket name")
+	f.resource == fixtures.trail_arn
+	f.message == sprintf(
+		"S3 bucket name of %s could not be read (not collected)",
+		[fixtures.trail_arn],
+	)
 }
 
 # A bucket that answers 403 exists, but only a known owner proves it is still ours.

@@ -13,6 +13,7 @@ test_pass_when_logging_and_delivering if {
 	f := only(fixtures.compliant)
 	f.status == "PASS"
 	f.resource == fixtures.trail_arn
+	f.message == "trail is logging and its latest delivery to S3 (2026-11-25T08:55:12Z) succeeded"
 	f.region == "us-east-1"
 }
 
@@ -23,7 +24,8 @@ test_fail_when_trail_stopped if {
 	])
 	f := only(snapshot)
 	f.status == "FAIL"
-	contains(f.message, "trail is stopped since 2026-11-24T23:12:00Z")
+	f.resource == fixtures.trail_arn
+	f.message == "trail is stopped since 2026-11-24T23:12:00Z: no events are recorded"
 }
 
 test_fail_when_stopped_reports_last_delivery_error if {
@@ -33,15 +35,19 @@ test_fail_when_stopped_reports_last_delivery_error if {
 	])
 	f := only(snapshot)
 	f.status == "FAIL"
-	contains(f.message, "trail is stopped: no events are recorded; its last delivery failed with AccessDenied")
+	f.resource == fixtures.trail_arn
+	f.message == "trail is stopped: no events are recorded; its last delivery failed with AccessDenied"
 }
 
 test_fail_when_delivery_fails if {
 	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "status", "latest_delivery_error"], "AccessDenied")
 	f := only(snapshot)
 	f.status == "FAIL"
-	contains(f.message, "failed with AccessDenied")
-	contains(f.message, fixtures.bucket_name)
+	f.resource == fixtures.trail_arn
+	f.message == concat(" ", [
+		"trail is logging but its latest delivery to S3 bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 failed",
+		"with AccessDenied: events that cannot be delivered are lost",
+	])
 }
 
 test_pass_when_delivery_error_is_empty_string if {
@@ -59,7 +65,11 @@ test_unknown_when_status_not_collected if {
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "GetTrailStatus: TrailNotFoundException")
+	f.resource == fixtures.trail_arn
+	f.message == sprintf(
+		"logging status (GetTrailStatus) of %s could not be read (cloudtrail GetTrailStatus: TrailNotFoundException)",
+		[fixtures.trail_arn],
+	)
 }
 
 test_unknown_when_is_logging_missing if {
