@@ -50,7 +50,26 @@ test_fail_every_region_without_trails if {
 
 test_unknown_when_status_not_collected if {
 	snapshot := fixtures.without(["trails", fixtures.trail_arn, "status"])
-	status_by_region(snapshot) == {"eu-west-1": "UNKNOWN", "us-east-1": "UNKNOWN"}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "UNKNOWN",
+			"resource": "111122223333/eu-west-1",
+			"message": concat(" ", [
+				"region eu-west-1 is not known to be covered by a logging trail: the multi-region setting or logging",
+				"status of arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events could not be read (not",
+				"collected)",
+			]),
+		},
+		{
+			"status": "UNKNOWN",
+			"resource": "111122223333/us-east-1",
+			"message": concat(" ", [
+				"region us-east-1 is not known to be covered by a logging trail: the multi-region setting or logging",
+				"status of arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events could not be read (not",
+				"collected)",
+			]),
+		},
+	} with input as snapshot
 }
 
 test_unknown_when_multi_region_setting_not_collected if {
@@ -67,7 +86,27 @@ test_unknown_only_in_home_region_of_single_region_trail_with_unknown_status if {
 		{"op": "replace", "path": ["trails"], "value": {r.arn: r}},
 		{"op": "replace", "path": ["regions"], "value": ["eu-west-1", "us-east-1", "ap-southeast-2"]},
 	])
-	status_by_region(snapshot) == {"eu-west-1": "UNKNOWN", "us-east-1": "FAIL", "ap-southeast-2": "FAIL"}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": "111122223333/ap-southeast-2",
+			"message": "no logging trail covers region ap-southeast-2: API activity there is not recorded",
+		},
+		{
+			"status": "UNKNOWN",
+			"resource": "111122223333/eu-west-1",
+			"message": concat(" ", [
+				"region eu-west-1 is not known to be covered by a logging trail: the multi-region setting or logging",
+				"status of arn:aws:cloudtrail:eu-west-1:111122223333:trail/regional-eu-west-1 could not be read (not",
+				"collected)",
+			]),
+		},
+		{
+			"status": "FAIL",
+			"resource": "111122223333/us-east-1",
+			"message": "no logging trail covers region us-east-1: API activity there is not recorded",
+		},
+	} with input as snapshot
 }
 
 test_pass_with_organization_trail_seen_from_member_account if {

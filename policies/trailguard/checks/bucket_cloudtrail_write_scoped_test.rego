@@ -88,9 +88,14 @@ test_fail_for_conditions_that_do_not_scope_the_caller if {
 test_one_failure_per_unscoped_statement if {
 	unscoped := object.union(object.remove(write_statement, ["Condition", "Sid"]), {"Sid": "LegacyWrite"})
 	snapshot := fixtures.patched([{"op": "add", "path": ["buckets", bucket, "policy", "document", "Statement", "-"], "value": unscoped}])
-	[f] := [f | some f in findings] with input as snapshot
-	f.status == "FAIL"
-	contains(f.message, "'LegacyWrite'")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.bucket_arn,
+		"message": concat(" ", [
+			"policy statement 'LegacyWrite' lets cloudtrail.amazonaws.com write to the bucket without an",
+			"aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it",
+		]),
+	} with input as snapshot
 }
 
 test_fail_when_no_statement_lets_cloudtrail_write if {

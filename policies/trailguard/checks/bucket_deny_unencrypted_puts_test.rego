@@ -111,7 +111,14 @@ test_unknown_when_policy_not_read if {
 }
 
 test_unknown_when_bucket_not_collected if {
-	status(fixtures.without(["buckets", bucket])) == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": sprintf(
+			"bucket %s is not in the snapshot (not collected): its configuration cannot be checked",
+			[fixtures.bucket_name],
+		),
+	} with input as fixtures.without(["buckets", bucket])
 }
 
 # _encryption_keys is a literal for speed: it must stay equal to its two keys.

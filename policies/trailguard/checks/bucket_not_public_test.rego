@@ -165,7 +165,24 @@ test_policy_status_not_reported_twice if {
 test_one_finding_per_problem if {
 	snapshot := json.patch(with_statement(get_object), [{"op": "add", "path": ["buckets", bucket, "acl", "grants", "-"], "value": {"grantee_type": "Group", "grantee_uri": "http://acs.amazonaws.com/groups/global/AllUsers", "permission": "READ"}}])
 	count(fails(snapshot)) == 2
-	statuses(snapshot) == {"FAIL"}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": fixtures.bucket_arn,
+			"message": concat(" ", [
+				"ACL grants READ to AllUsers (everyone) (currently neutralised by IgnorePublicAcls, but one setting",
+				"change from exposure)",
+			]),
+		},
+		{
+			"status": "FAIL",
+			"resource": fixtures.bucket_arn,
+			"message": concat(" ", [
+				"policy statement 'PublicRead' allows s3:GetObject to Principal * without a condition restricting the",
+				"caller (currently neutralised by RestrictPublicBuckets, but one setting change from exposure)",
+			]),
+		},
+	} with input as snapshot
 }
 
 test_unknown_when_acl_not_read if {
@@ -191,7 +208,14 @@ test_unknown_names_every_part_not_read if {
 
 test_unknown_when_policy_document_missing if {
 	snapshot := fixtures.without(["buckets", bucket, "policy", "document"])
-	statuses(snapshot) == {"UNKNOWN"}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": sprintf(
+			"the bucket policy of bucket %s could not be read (not collected)",
+			[fixtures.bucket_name],
+		),
+	} with input as snapshot
 }
 
 test_no_policy_needs_no_policy_status if {
@@ -204,7 +228,14 @@ test_no_policy_needs_no_policy_status if {
 
 test_failure_wins_over_unknown if {
 	snapshot := json.patch(with_statement(get_object), [{"op": "remove", "path": ["buckets", bucket, "acl"]}])
-	statuses(snapshot) == {"FAIL"}
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.bucket_arn,
+		"message": concat(" ", [
+			"policy statement 'PublicRead' allows s3:GetObject to Principal * without a condition restricting the",
+			"caller (currently neutralised by RestrictPublicBuckets, but one setting change from exposure)",
+		]),
+	} with input as snapshot
 }
 
 test_unknown_when_org_trail_bucket_lives_in_log_archive_account if {
@@ -243,12 +274,21 @@ test_fail_when_allow_uses_not_principal_string if {
 
 test_unknown_when_acl_grants_not_read if {
 	snapshot := fixtures.without(["buckets", bucket, "acl", "grants"])
-	statuses(snapshot) == {"UNKNOWN"}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": "the ACL of bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 could not be read (not collected)",
+	} with input as snapshot
 }
 
 test_unknown_when_group_grantee_not_read if {
 	snapshot := fixtures.patched([{"op": "add", "path": ["buckets", bucket, "acl", "grants", "-"], "value": {"grantee_type": "Group", "permission": "READ"}}])
-	[f] := [f | some f in findings] with input as snapshot
-	f.status == "UNKNOWN"
-	startswith(f.message, "the grantee of a group ACL grant of bucket")
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": sprintf(
+			"the grantee of a group ACL grant of bucket %s could not be read (not collected)",
+			[fixtures.bucket_name],
+		),
+	} with input as snapshot
 }

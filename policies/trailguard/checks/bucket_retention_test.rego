@@ -80,9 +80,18 @@ test_fail_when_lifecycle_deletes_logs_too_soon if {
 
 test_fail_once_per_early_rule if {
 	snapshot := with_rules([rule("expire-90", "AWSLogs/", 90), {"status": "Enabled", "prefix": "AWSLogs/111122223333/CloudTrail/", "expiration_days": 30}])
-	statuses(snapshot) == ["FAIL", "FAIL"]
-	some f in findings with input as snapshot
-	startswith(f.message, "lifecycle rule #2 deletes log files after 30 days")
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": fixtures.bucket_arn,
+			"message": "lifecycle rule #2 deletes log files after 30 days, before the minimum retention of 365 days",
+		},
+		{
+			"status": "FAIL",
+			"resource": fixtures.bucket_arn,
+			"message": "lifecycle rule 'expire-90' deletes log files after 90 days, before the minimum retention of 365 days",
+		},
+	} with input as snapshot
 }
 
 test_rules_that_do_not_touch_the_logs_are_ignored if {
@@ -110,7 +119,14 @@ test_honours_the_trail_key_prefix if {
 
 test_rule_covering_only_part_of_the_logs_does_not_define_retention if {
 	snapshot := json.patch(with_rules([rule("one-account", "AWSLogs/111122223333/", 400)]), [{"op": "replace", "path": object_lock, "value": no_lock}])
-	only_finding(snapshot).status == "FAIL"
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.bucket_arn,
+		"message": concat(" ", [
+			"Object Lock is not enabled, and no lifecycle rule defines a retention of at least 365 days: nothing",
+			"defines how long logs are kept, and anyone with s3:DeleteObject can delete them",
+		]),
+	} with input as snapshot
 }
 
 test_minimum_retention_is_a_parameter if {
@@ -179,11 +195,22 @@ test_unknown_when_object_lock_not_read_and_no_rule_decides if {
 
 test_early_rule_fails_even_when_object_lock_not_read if {
 	snapshot := json.patch(with_rules([rule("expire-90", "", 90)]), [{"op": "remove", "path": object_lock}])
-	statuses(snapshot) == ["FAIL"]
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.bucket_arn,
+		"message": "lifecycle rule 'expire-90' deletes log files after 90 days, before the minimum retention of 365 days",
+	} with input as snapshot
 }
 
 test_unknown_when_bucket_not_collected if {
-	only_finding(fixtures.without(["buckets", bucket])).status == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": sprintf(
+			"bucket %s is not in the snapshot (not collected): its configuration cannot be checked",
+			[fixtures.bucket_name],
+		),
+	} with input as fixtures.without(["buckets", bucket])
 }
 
 test_unknown_when_lifecycle_rules_not_read if {
@@ -215,5 +242,12 @@ test_rule_without_prefix_counts_as_touching_every_log if {
 
 test_rule_without_prefix_does_not_define_retention if {
 	snapshot := json.patch(with_rules([{"id": "expire", "status": "Enabled", "expiration_days": 400}]), [{"op": "replace", "path": object_lock, "value": no_lock}])
-	only_finding(snapshot).status == "FAIL"
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.bucket_arn,
+		"message": concat(" ", [
+			"Object Lock is not enabled, and no lifecycle rule defines a retention of at least 365 days: nothing",
+			"defines how long logs are kept, and anyone with s3:DeleteObject can delete them",
+		]),
+	} with input as snapshot
 }

@@ -147,9 +147,17 @@ test_fail_lists_ten_holders_and_counts_the_rest if {
 		arn := sprintf("arn:aws:iam::111122223333:user/u%02d", [i])
 	]
 	snapshot := fixtures.patched(array.concat(users, [{"op": "add", "path": ["iam", "policies", readonly_policy, "document"], "value": doc({"Effect": "Allow", "Action": "*", "Resource": "*"})}]))
-	some f in findings with input as snapshot
-	f.status == "FAIL"
-	endswith(f.message, "; attached to role/SecurityAudit, user/u01, user/u02, user/u03, user/u04, user/u05, user/u06, user/u07, user/u08, user/u09 and 2 more")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "arn:aws:iam::111122223333:policy/CloudTrailReadOnly",
+		"message": concat(" ", [
+			"customer-managed policy CloudTrailReadOnly allows cloudtrail:DeleteEventDataStore,",
+			"cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopEventDataStoreIngestion,",
+			"cloudtrail:StopLogging, cloudtrail:UpdateEventDataStore, cloudtrail:UpdateTrail on every resource",
+			"without a condition; attached to role/SecurityAudit, user/u01, user/u02, user/u03, user/u04, user/u05,",
+			"user/u06, user/u07, user/u08, user/u09 and 2 more",
+		]),
+	} with input as snapshot
 }
 
 test_aws_managed_policies_are_not_judged_here if {
@@ -189,7 +197,11 @@ test_unknown_when_an_attached_policy_was_not_collected if {
 }
 
 test_unknown_when_policies_were_not_read if {
-	statuses(fixtures.without(["iam", "policies"])) == {["UNKNOWN", "111122223333"]}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "IAM policies of 111122223333 could not be read (not collected)",
+	} with input as fixtures.without(["iam", "policies"])
 }
 
 test_unknown_when_principals_were_not_read if {
@@ -199,7 +211,11 @@ test_unknown_when_principals_were_not_read if {
 }
 
 test_unknown_when_iam_was_not_read if {
-	statuses(fixtures.without(["iam"])) == {["UNKNOWN", "111122223333"]}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "IAM users, groups, roles and policies of 111122223333 could not be read (not collected)",
+	} with input as fixtures.without(["iam"])
 }
 
 # --- inline policies -----------------------------------------------------------
@@ -225,6 +241,34 @@ test_inline_policies_of_groups_and_roles_are_judged if {
 		["FAIL", "arn:aws:iam::111122223333:group/SecurityAdmins/inline/ops"],
 		["PASS", "arn:aws:iam::111122223333:role/SecurityAudit/inline/read"],
 	}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": "arn:aws:iam::111122223333:group/SecurityAdmins/inline/ops",
+			"message": concat(" ", [
+				"inline policy ops of group/SecurityAdmins allows cloudtrail:DeleteEventDataStore,",
+				"cloudtrail:DeleteTrail, cloudtrail:PutEventSelectors, cloudtrail:StopEventDataStoreIngestion,",
+				"cloudtrail:StopLogging, cloudtrail:UpdateEventDataStore, cloudtrail:UpdateTrail on every resource",
+				"without a condition (statement 'All')",
+			]),
+		},
+		{
+			"status": "PASS",
+			"resource": "arn:aws:iam::111122223333:policy/CloudTrailReadOnly",
+			"message": concat(" ", [
+				"customer-managed policy CloudTrailReadOnly does not allow stopping, deleting or narrowing CloudTrail",
+				"logging unconditionally",
+			]),
+		},
+		{
+			"status": "PASS",
+			"resource": "arn:aws:iam::111122223333:role/SecurityAudit/inline/read",
+			"message": concat(" ", [
+				"inline policy read of role/SecurityAudit does not allow stopping, deleting or narrowing CloudTrail",
+				"logging unconditionally",
+			]),
+		},
+	} with input as snapshot
 }
 
 test_unknown_when_an_inline_document_is_missing if {
@@ -238,7 +282,31 @@ test_unknown_when_inline_policies_of_a_principal_were_not_read if {
 		{"op": "remove", "path": ["iam", "groups", admins_group, "inline_policies"]},
 		{"op": "remove", "path": ["iam", "roles", audit_role, "inline_policies"]},
 	])
-	statuses(snapshot) == {["PASS", readonly_policy], ["UNKNOWN", alice], ["UNKNOWN", admins_group], ["UNKNOWN", audit_role]}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "UNKNOWN",
+			"resource": "arn:aws:iam::111122223333:group/SecurityAdmins",
+			"message": "inline policies of arn:aws:iam::111122223333:group/SecurityAdmins could not be read (not collected)",
+		},
+		{
+			"status": "PASS",
+			"resource": "arn:aws:iam::111122223333:policy/CloudTrailReadOnly",
+			"message": concat(" ", [
+				"customer-managed policy CloudTrailReadOnly does not allow stopping, deleting or narrowing CloudTrail",
+				"logging unconditionally",
+			]),
+		},
+		{
+			"status": "UNKNOWN",
+			"resource": "arn:aws:iam::111122223333:role/SecurityAudit",
+			"message": "inline policies of arn:aws:iam::111122223333:role/SecurityAudit could not be read (not collected)",
+		},
+		{
+			"status": "UNKNOWN",
+			"resource": "arn:aws:iam::111122223333:user/alice",
+			"message": "inline policies of arn:aws:iam::111122223333:user/alice could not be read (not collected)",
+		},
+	} with input as snapshot
 }
 
 # --- nothing to examine ----------------------------------------------------------
@@ -262,7 +330,11 @@ test_pass_when_the_account_has_no_custom_policy_at_all if {
 
 test_no_account_pass_while_an_inline_policy_list_is_unread if {
 	snapshot := json.patch(without_custom_policies, [{"op": "remove", "path": ["iam", "users", alice, "inline_policies"]}])
-	statuses(snapshot) == {["UNKNOWN", alice]}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": "inline policies of arn:aws:iam::111122223333:user/alice could not be read (not collected)",
+	} with input as snapshot
 }
 
 test_no_account_pass_when_an_inline_policy_exists if {
@@ -271,5 +343,9 @@ test_no_account_pass_when_an_inline_policy_exists if {
 }
 
 test_no_account_pass_when_iam_was_not_read if {
-	statuses(json.patch(without_custom_policies, [{"op": "remove", "path": ["iam", "policies"]}])) == {["UNKNOWN", "111122223333"]}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "IAM policies of 111122223333 could not be read (not collected)",
+	} with input as json.patch(without_custom_policies, [{"op": "remove", "path": ["iam", "policies"]}])
 }

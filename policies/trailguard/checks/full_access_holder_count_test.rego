@@ -99,10 +99,17 @@ test_user_holding_the_policy_two_ways_counts_once if {
 
 test_fail_lists_ten_holders_and_counts_the_rest if {
 	snapshot := fixtures.patched(many_members(12))
-	some f in findings with input as snapshot
-	f.status == "FAIL"
-	startswith(f.message, "13 principals hold AWSCloudTrail_FullAccess, more than the 3 allowed: user/alice (via group/SecurityAdmins), user/u01")
-	endswith(f.message, "user/u09 (via group/SecurityAdmins) and 3 more")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "111122223333",
+		"message": concat(" ", [
+			"13 principals hold AWSCloudTrail_FullAccess, more than the 3 allowed: user/alice (via",
+			"group/SecurityAdmins), user/u01 (via group/SecurityAdmins), user/u02 (via group/SecurityAdmins),",
+			"user/u03 (via group/SecurityAdmins), user/u04 (via group/SecurityAdmins), user/u05 (via",
+			"group/SecurityAdmins), user/u06 (via group/SecurityAdmins), user/u07 (via group/SecurityAdmins),",
+			"user/u08 (via group/SecurityAdmins), user/u09 (via group/SecurityAdmins) and 3 more",
+		]),
+	} with input as snapshot
 }
 
 test_limit_comes_from_params if {
@@ -145,23 +152,42 @@ test_unknown_not_pass_when_roles_were_not_read if {
 
 test_unknown_when_a_role_could_not_be_read if {
 	snapshot := fixtures.without(["iam", "roles", audit_role, "attached_policies"])
-	some f in findings with input as snapshot
-	f.status == "UNKNOWN"
-	endswith(f.message, "role/SecurityAudit: attached policies of arn:aws:iam::111122223333:role/SecurityAudit could not be read (not collected)")
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": concat(" ", [
+			"1 principal is known to hold AWSCloudTrail_FullAccess (at most 3 allowed): user/alice (via",
+			"group/SecurityAdmins), but not every principal could be read: role/SecurityAudit: attached policies of",
+			"arn:aws:iam::111122223333:role/SecurityAudit could not be read (not collected)",
+		]),
+	} with input as snapshot
 }
 
 test_unknown_lists_three_gaps_and_counts_the_rest if {
 	snapshot := fixtures.patched(array.concat([{"op": "remove", "path": ["iam", "groups", admins_group]}, {"op": "remove", "path": ["iam", "roles"]}], many_members(3)))
-	some f in findings with input as snapshot
-	f.status == "UNKNOWN"
-	startswith(f.message, "0 principals are known to hold AWSCloudTrail_FullAccess (at most 3 allowed), but not every principal could be read: IAM roles of")
-	endswith(f.message, "; and 2 more")
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": concat(" ", [
+			"0 principals are known to hold AWSCloudTrail_FullAccess (at most 3 allowed), but not every principal",
+			"could be read: IAM roles of 111122223333 could not be read (not collected); user/alice: its group",
+			"arn:aws:iam::111122223333:group/SecurityAdmins: group of arn:aws:iam::111122223333:group/SecurityAdmins",
+			"could not be read (not collected); user/u01: its group arn:aws:iam::111122223333:group/SecurityAdmins:",
+			"group of arn:aws:iam::111122223333:group/SecurityAdmins could not be read (not collected); and 2 more",
+		]),
+	} with input as snapshot
 }
 
 test_fail_even_with_gaps_when_known_holders_exceed_the_limit if {
 	snapshot := fixtures.patched(array.concat(many_members(3), [{"op": "remove", "path": ["iam", "roles"]}]))
-	some f in findings with input as snapshot
-	f.status == "FAIL"
-	startswith(f.message, "4 principals hold AWSCloudTrail_FullAccess, more than the 3 allowed: ")
-	endswith(f.message, "(possibly more: IAM roles of 111122223333 could not be read (not collected))")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "111122223333",
+		"message": concat(" ", [
+			"4 principals hold AWSCloudTrail_FullAccess, more than the 3 allowed: user/alice (via",
+			"group/SecurityAdmins), user/u01 (via group/SecurityAdmins), user/u02 (via group/SecurityAdmins),",
+			"user/u03 (via group/SecurityAdmins) (possibly more: IAM roles of 111122223333 could not be read (not",
+			"collected))",
+		]),
+	} with input as snapshot
 }

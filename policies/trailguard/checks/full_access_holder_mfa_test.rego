@@ -50,9 +50,11 @@ test_fail_when_console_access_is_unknown_but_mfa_is_missing if {
 		{"op": "add", "path": ["iam", "users", alice, "mfa_enabled"], "value": false},
 		{"op": "remove", "path": ["iam", "users", alice, "console_access"]},
 	])
-	some f in findings with input as snapshot
-	f.status == "FAIL"
-	endswith(f.message, "and has no MFA device")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": "user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins) and has no MFA device",
+	} with input as snapshot
 }
 
 test_direct_holder_without_mfa_fails if {
@@ -60,7 +62,21 @@ test_direct_holder_without_mfa_fails if {
 		"arn": bob, "name": "bob", "console_access": true, "mfa_enabled": false,
 		"groups": [], "attached_policies": [fixtures.full_access_policy_arn], "inline_policies": {},
 	}}])
-	{[f.status, f.resource] | some f in findings} == {["PASS", alice], ["FAIL", bob]} with input as snapshot
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "PASS",
+			"resource": "arn:aws:iam::111122223333:user/alice",
+			"message": "user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins) and has an MFA device",
+		},
+		{
+			"status": "FAIL",
+			"resource": "arn:aws:iam::111122223333:user/bob",
+			"message": concat(" ", [
+				"user bob holds AWSCloudTrail_FullAccess (attached directly) and signs in to the console with a password",
+				"alone: no MFA device is assigned",
+			]),
+		},
+	} with input as snapshot
 }
 
 test_users_without_the_policy_are_not_judged if {
@@ -129,9 +145,16 @@ test_unknown_when_neither_holding_nor_mfa_was_read if {
 		{"op": "remove", "path": ["iam", "users", alice, "mfa_enabled"]},
 		{"op": "remove", "path": ["iam", "groups", admins_group, "attached_policies"]},
 	])
-	some f in findings with input as snapshot
-	f.status == "UNKNOWN"
-	endswith(f.message, "and its MFA status was not collected")
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": concat(" ", [
+			"whether user alice holds AWSCloudTrail_FullAccess is unknown (its group",
+			"arn:aws:iam::111122223333:group/SecurityAdmins: attached policies of",
+			"arn:aws:iam::111122223333:group/SecurityAdmins could not be read (not collected)), and its MFA status",
+			"was not collected",
+		]),
+	} with input as snapshot
 }
 
 test_undecided_user_with_mfa_complies_either_way if {

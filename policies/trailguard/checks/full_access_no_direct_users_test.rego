@@ -42,7 +42,24 @@ test_fail_once_per_user_and_never_pass_alongside if {
 		{"op": "add", "path": ["iam", "users", alice, "attached_policies"], "value": [fixtures.full_access_policy_arn]},
 		{"op": "add", "path": ["iam", "users", bob], "value": {"arn": bob, "name": "bob", "groups": [], "attached_policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess", fixtures.full_access_policy_arn], "inline_policies": {}}},
 	])
-	{[f.status, f.resource] | some f in findings} == {["FAIL", alice], ["FAIL", bob]} with input as snapshot
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": "arn:aws:iam::111122223333:user/alice",
+			"message": concat(" ", [
+				"user alice has AWSCloudTrail_FullAccess attached directly: attach it to a group or role and grant it",
+				"through membership instead",
+			]),
+		},
+		{
+			"status": "FAIL",
+			"resource": "arn:aws:iam::111122223333:user/bob",
+			"message": concat(" ", [
+				"user bob has AWSCloudTrail_FullAccess attached directly: attach it to a group or role and grant it",
+				"through membership instead",
+			]),
+		},
+	} with input as snapshot
 }
 
 test_policy_held_only_through_a_group_or_role_passes if {
@@ -55,7 +72,14 @@ test_govcloud_uses_its_partition_arn if {
 		{"op": "add", "path": ["partition"], "value": "aws-us-gov"},
 		{"op": "add", "path": ["iam", "users", alice, "attached_policies"], "value": ["arn:aws-us-gov:iam::aws:policy/AWSCloudTrail_FullAccess"]},
 	])
-	statuses(snapshot) == {"FAIL"}
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": concat(" ", [
+			"user alice has AWSCloudTrail_FullAccess attached directly: attach it to a group or role and grant it",
+			"through membership instead",
+		]),
+	} with input as snapshot
 }
 
 test_unknown_when_iam_was_not_read if {

@@ -79,19 +79,37 @@ test_pass_when_statement_is_a_single_object if {
 
 test_fail_when_cloudtrail_grant_has_no_condition if {
 	snapshot := with_statements([root_statement, unconditioned_cloudtrail_statement, describe_statement])
-	statuses(snapshot) == {"FAIL"}
 	some msg in messages(snapshot)
 	contains(msg, "statement 'Allow CloudTrail to encrypt logs'")
 	contains(msg, "without any condition")
 	contains(msg, "confused deputy")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"statement 'Allow CloudTrail to encrypt logs' allows kms:GenerateDataKey,",
+			"kms:GenerateDataKeyWithoutPlaintext to cloudtrail.amazonaws.com without any condition: any account's",
+			"trail can use this key (confused deputy); add an aws:SourceArn or",
+			"kms:EncryptionContext:aws:cloudtrail:arn condition naming account 111122223333",
+		]),
+	} with input as snapshot
 }
 
 test_fail_when_cloudtrail_grant_names_another_account if {
 	other := {"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:444455556666:trail/theirs"}}
 	snapshot := with_statements([root_statement, cloudtrail_statement(other)])
-	statuses(snapshot) == {"FAIL"}
 	some msg in messages(snapshot)
 	contains(msg, "with conditions that do not limit it")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"statement 'Allow CloudTrail to encrypt logs' allows kms:GenerateDataKey,",
+			"kms:GenerateDataKeyWithoutPlaintext to cloudtrail.amazonaws.com with conditions that do not limit it to",
+			"this account's trails: any account's trail can use this key (confused deputy); add an aws:SourceArn or",
+			"kms:EncryptionContext:aws:cloudtrail:arn condition naming account 111122223333",
+		]),
+	} with input as snapshot
 }
 
 test_fail_when_cloudtrail_grant_is_scoped_to_any_account if {
@@ -183,7 +201,16 @@ test_fail_when_organization_trail_key_names_an_unrelated_account if {
 		}},
 		{"op": "replace", "path": ["kms_keys", key, "policy", "Statement", 1], "value": cloudtrail_statement({"StringEquals": {"aws:SourceAccount": "444455556666"}})},
 	])
-	statuses(snapshot) == {"FAIL"}
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"statement 'Allow CloudTrail to encrypt logs' allows kms:GenerateDataKey,",
+			"kms:GenerateDataKeyWithoutPlaintext to cloudtrail.amazonaws.com with conditions that do not limit it to",
+			"this account's trails: any account's trail can use this key (confused deputy); add an aws:SourceArn or",
+			"kms:EncryptionContext:aws:cloudtrail:arn condition naming account 111122223333, 999988887777",
+		]),
+	} with input as snapshot
 }
 
 # --- (b) no decryption or key administration for Principal * ---
@@ -194,9 +221,16 @@ test_root_account_kms_star_is_fine if {
 
 test_fail_when_anyone_can_decrypt if {
 	snapshot := with_extra(json.remove(public_decrypt({}), ["Condition"]))
-	statuses(snapshot) == {"FAIL"}
 	some msg in messages(snapshot)
 	contains(msg, "statement 'PublicDecrypt' allows kms:Decrypt to Principal * without any condition")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"statement 'PublicDecrypt' allows kms:Decrypt to Principal * without any condition: principals outside",
+			"account 111122223333 can decrypt the logs",
+		]),
+	} with input as snapshot
 }
 
 test_fail_when_anyone_can_decrypt_in_every_shape if {
@@ -287,10 +321,38 @@ test_one_failure_per_problem if {
 		{"Sid": "Admin", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"},
 	])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"FAIL"}
 	count(fs) == 3
 	some f in fs
 	contains(f.message, "statement #3 allows kms:Decrypt") # no Sid: numbered from 1
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": fixtures.key_arn,
+			"message": concat(" ", [
+				"statement #3 allows kms:Decrypt to Principal * without any condition: principals outside account",
+				"111122223333 can decrypt the logs",
+			]),
+		},
+		{
+			"status": "FAIL",
+			"resource": fixtures.key_arn,
+			"message": concat(" ", [
+				"statement 'Admin' allows key administration (kms:PutKeyPolicy, kms:ScheduleKeyDeletion, kms:DisableKey)",
+				"to Principal *: whoever it lets in can change the key policy, or disable or delete the key and so make",
+				"the logs unreadable",
+			]),
+		},
+		{
+			"status": "FAIL",
+			"resource": fixtures.key_arn,
+			"message": concat(" ", [
+				"statement 'Allow CloudTrail to encrypt logs' allows kms:GenerateDataKey,",
+				"kms:GenerateDataKeyWithoutPlaintext to cloudtrail.amazonaws.com without any condition: any account's",
+				"trail can use this key (confused deputy); add an aws:SourceArn or",
+				"kms:EncryptionContext:aws:cloudtrail:arn condition naming account 111122223333",
+			]),
+		},
+	} with input as snapshot
 }
 
 # --- missing data ---
@@ -332,6 +394,14 @@ test_unknown_when_key_policy_has_no_statement if {
 test_unknown_when_key_not_collected if {
 	fs := findings with input as fixtures.without(["kms_keys", key])
 	{[f.status, f.region] | some f in fs} == {["UNKNOWN", "us-east-1"]}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key policy of %s could not be read (not collected)",
+			[fixtures.key_arn],
+		),
+	} with input as fixtures.without(["kms_keys", key])
 }
 
 test_unknown_when_key_in_another_account if {

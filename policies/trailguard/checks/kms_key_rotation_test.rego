@@ -45,6 +45,14 @@ test_unknown_when_rotation_status_not_collected if {
 test_unknown_when_key_not_collected if {
 	fs := findings with input as fixtures.without(["kms_keys", key])
 	{[f.status, f.region] | some f in fs} == {["UNKNOWN", "us-east-1"]}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key rotation status of %s could not be read (not collected)",
+			[fixtures.key_arn],
+		),
+	} with input as fixtures.without(["kms_keys", key])
 }
 
 test_unknown_when_key_in_another_account if {

@@ -59,7 +59,14 @@ test_fail_when_the_account_sees_no_trail if {
 
 test_unknown_when_a_status_was_not_read if {
 	snapshot := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["trails", fixtures.org_trail_arn, "status"]}])
-	only(snapshot).status == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": sprintf(
+			"trail %s: whether it is logging (not collected) could not be read",
+			[fixtures.org_trail_arn],
+		),
+	} with input as snapshot
 }
 
 test_unknown_when_the_trails_could_not_be_listed if {

@@ -93,7 +93,14 @@ test_fail_when_the_organization_trail_cannot_write if {
 
 test_unknown_when_the_policy_was_not_read if {
 	snapshot := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["buckets", bucket, "policy"]}])
-	only(snapshot).status == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": sprintf(
+			"the bucket policy of bucket %s could not be read (not collected)",
+			[fixtures.bucket_name],
+		),
+	} with input as snapshot
 }
 
 test_unknown_when_the_bucket_was_not_read if {

@@ -106,7 +106,16 @@ test_fail_when_the_deny_misses_the_organization_trail if {
 }
 
 test_an_allow_is_no_protection if {
-	only(with_scp([object.union(protect, {"Effect": "Allow"})])).status == "FAIL"
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "111122223333",
+		"message": concat(" ", [
+			"no SCP in effect on account 111122223333 (workload-prod) denies cloudtrail:StopLogging,",
+			"cloudtrail:DeleteTrail, cloudtrail:UpdateTrail, cloudtrail:PutEventSelectors on the organization trail",
+			"to all but arn:aws:iam::*:role/AWSControlTowerExecution: the account's administrators can stop or narrow",
+			"logging",
+		]),
+	} with input as with_scp([object.union(protect, {"Effect": "Allow"})])
 }
 
 test_fail_when_scps_are_disabled if {
@@ -145,7 +154,14 @@ test_unknown_when_a_policy_document_was_not_read if {
 }
 
 test_unknown_without_an_organization_trail if {
-	only(json.patch(fixtures.org_member, [{"op": "remove", "path": ["trails", fixtures.org_trail_arn]}])).status == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": concat(" ", [
+			"account 111122223333 (workload-prod) sees no organization trail (see TG-ORG-001): what the SCPs must",
+			"protect is unknown",
+		]),
+	} with input as json.patch(fixtures.org_member, [{"op": "remove", "path": ["trails", fixtures.org_trail_arn]}])
 }
 
 test_nothing_for_the_management_account_nor_outside_an_organization_scan if {

@@ -34,7 +34,14 @@ test_fail_once_when_bucket_deleted_and_delivery_fails if {
 		{"op": "replace", "path": ["buckets", fixtures.bucket_name, "exists"], "value": false},
 		{"op": "add", "path": ["trails", fixtures.trail_arn, "status", "latest_delivery_error"], "value": "NoSuchBucket"},
 	])
-	only(snapshot).status == "FAIL"
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.trail_arn,
+		"message": sprintf(
+			"S3 bucket %s does not exist: anyone can create a bucket with this name and receive your logs",
+			[fixtures.bucket_name],
+		),
+	} with input as snapshot
 }
 
 test_fail_when_delivery_error_is_no_such_bucket_and_bucket_not_collected if {
@@ -54,7 +61,15 @@ test_fail_when_delivery_error_is_no_such_bucket_and_bucket_not_collected if {
 test_fail_when_delivery_error_is_no_such_bucket_even_if_bucket_now_exists if {
 	# The name was re-created since the last delivery: by whom is worth a look.
 	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "status", "latest_delivery_error"], "NoSuchBucket: The specified bucket does not exist")
-	only(snapshot).status == "FAIL"
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.trail_arn,
+		"message": concat(" ", [
+			"the trail's latest delivery to S3 bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 failed with",
+			"NoSuchBucket: The specified bucket does not exist: the bucket was deleted, and anyone can create a",
+			"bucket with this name and receive your logs",
+		]),
+	} with input as snapshot
 }
 
 test_pass_when_delivery_error_is_something_else if {
@@ -79,11 +94,25 @@ test_unknown_when_bucket_not_collected if {
 }
 
 test_unknown_when_exists_not_collected if {
-	only(fixtures.without(["buckets", fixtures.bucket_name, "exists"])).status == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.trail_arn,
+		"message": sprintf(
+			"whether the S3 bucket exists of %s could not be read (not collected)",
+			[fixtures.bucket_name],
+		),
+	} with input as fixtures.without(["buckets", fixtures.bucket_name, "exists"])
 }
 
 test_unknown_when_no_buckets_collected if {
-	only(fixtures.without(["buckets"])).status == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.trail_arn,
+		"message": sprintf(
+			"whether the S3 bucket exists of %s could not be read (not collected)",
+			[fixtures.bucket_name],
+		),
+	} with input as fixtures.without(["buckets"])
 }
 
 test_unknown_for_organization_trail_bucket_in_another_account if {

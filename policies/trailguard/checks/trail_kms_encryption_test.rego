@@ -148,6 +148,24 @@ test_one_finding_per_trail if {
 		[fixtures.trail_arn, "PASS", "us-east-1"],
 		[second, "FAIL", "eu-west-1"],
 	}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": "arn:aws:cloudtrail:eu-west-1:111122223333:trail/data-events",
+			"message": concat(" ", [
+				"log files are not encrypted with SSE-KMS (SSE-S3 only): anyone who can read the bucket can read the",
+				"logs",
+			]),
+		},
+		{
+			"status": "PASS",
+			"resource": fixtures.trail_arn,
+			"message": sprintf(
+				"log files are encrypted with customer managed KMS key %s",
+				[fixtures.key_arn],
+			),
+		},
+	} with input as snapshot
 }
 
 test_key_checks_stay_unknown_for_an_unreadable_key if {

@@ -73,7 +73,14 @@ test_unknown_when_status_not_collected if {
 }
 
 test_unknown_when_is_logging_missing if {
-	only(fixtures.without(["trails", fixtures.trail_arn, "status", "is_logging"])).status == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.trail_arn,
+		"message": sprintf(
+			"logging status (GetTrailStatus) of %s could not be read (not collected)",
+			[fixtures.trail_arn],
+		),
+	} with input as fixtures.without(["trails", fixtures.trail_arn, "status", "is_logging"])
 }
 
 # A PASS says only what the status shows.
