@@ -81,7 +81,14 @@ test_fail_for_conditions_that_do_not_scope_the_caller if {
 		{"StringNotEquals": {"aws:SourceAccount": "444455556666"}},
 	]
 	every condition in variants {
-		statuses(with_write({"Condition": condition})) == ["FAIL"]
+		fixtures.one_finding(findings) == {
+			"status": "FAIL",
+			"resource": fixtures.bucket_arn,
+			"message": concat(" ", [
+				"policy statement 'AWSCloudTrailWrite' lets cloudtrail.amazonaws.com write to the bucket without an",
+				"aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it",
+			]),
+		} with input as with_write({"Condition": condition})
 	}
 }
 

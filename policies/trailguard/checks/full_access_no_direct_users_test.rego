@@ -32,9 +32,14 @@ test_fail_when_the_policy_is_attached_to_a_user if {
 
 test_fail_for_the_deprecated_full_access_policy_too if {
 	snapshot := fixtures.with_value(["iam", "users", alice, "attached_policies"], ["arn:aws:iam::aws:policy/AWSCloudTrailFullAccess"])
-	some f in findings with input as snapshot
-	f.status == "FAIL"
-	contains(f.message, "AWSCloudTrailFullAccess attached directly")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": concat(" ", [
+			"user alice has AWSCloudTrailFullAccess attached directly: attach it to a group or role and grant it",
+			"through membership instead",
+		]),
+	} with input as snapshot
 }
 
 test_fail_once_per_user_and_never_pass_alongside if {

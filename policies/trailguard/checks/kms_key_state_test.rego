@@ -74,7 +74,9 @@ test_fail_critical_when_key_is_disabled if {
 test_fail_high_when_key_is_in_another_state if {
 	every state in ["PendingImport", "Unavailable", "Creating", "Updating", "PendingReplicaDeletion"] {
 		fs := findings with input as with_state(state)
-		{[f.status, f.severity] | some f in fs} == {["FAIL", "high"]}
+		{[f.status, f.severity, f.resource] | some f in fs} == {["FAIL", "high", key]}
+		some f in fs
+		startswith(f.message, sprintf("key is in state %s, not Enabled: it cannot be used to encrypt or decrypt logs", [state]))
 	}
 }
 

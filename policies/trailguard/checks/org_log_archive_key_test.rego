@@ -63,10 +63,22 @@ test_fail_when_the_organization_trail_cannot_encrypt if {
 }
 
 test_unknown_when_the_key_or_its_policy_was_not_read if {
-	only(json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["kms_keys", key, "policy"]}])).status == "UNKNOWN"
-	f := only(json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["kms_keys", key]}]))
-	f.status == "UNKNOWN"
-	contains(f.message, "the KMS key of")
+	without_policy := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["kms_keys", key, "policy"]}])
+	fs := findings with input as without_policy
+	fixtures.one_finding(fs) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"the key policy (GetKeyPolicy) of %s could not be read (not collected)",
+			[fixtures.key_arn],
+		),
+	}
+	without_key := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["kms_keys", key]}])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf("the KMS key of %s could not be read (not collected)", [fixtures.key_arn]),
+	} with input as without_key
 }
 
 test_nothing_when_the_organization_trail_uses_no_key if {

@@ -62,9 +62,14 @@ test_fail_when_the_organization_trail_is_stopped_or_single_region if {
 		[{"op": "replace", "path": ["trails", org_trail, "status", "is_logging"], "value": false}, "it is stopped"],
 		[{"op": "replace", "path": ["trails", org_trail, "is_multi_region"], "value": false}, "it is single-region"],
 	] {
-		f := only(json.patch(member, [c[0]]))
-		f.status == "FAIL"
-		contains(f.message, concat("", ["does not cover account 111122223333 (workload-prod) everywhere: ", c[1]]))
+		fixtures.one_finding(findings) == {
+			"status": "FAIL",
+			"resource": "111122223333",
+			"message": sprintf(
+				"organization trail %s does not cover account 111122223333 (workload-prod) everywhere: %s",
+				[fixtures.org_trail_arn, c[1]],
+			),
+		} with input as json.patch(member, [c[0]])
 	}
 }
 
