@@ -14,8 +14,6 @@
 #   - input: schema.snapshot
 package trailguard.lib.buckets
 
-import rego.v1
-
 import data.trailguard.lib.iam
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot

@@ -7,8 +7,6 @@
 #   case-insensitive and honours wildcards (`cloudtrail:*`, `cloudtrail:Stop*`).
 package trailguard.lib.iam
 
-import rego.v1
-
 # statements(doc) returns the statements of a policy document as an array.
 statements(doc) := doc.Statement if is_array(doc.Statement)
 

@@ -11,8 +11,6 @@
 #   - input: schema.snapshot
 package trailguard.lib.organization
 
-import rego.v1
-
 import data.trailguard.lib.buckets
 import data.trailguard.lib.iam
 import data.trailguard.lib.snapshot

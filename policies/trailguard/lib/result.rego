@@ -7,8 +7,6 @@
 #   that overrides the check's severity for that one finding.
 package trailguard.lib.result
 
-import rego.v1
-
 # pass reports that resource complies.
 pass(resource, region, message) := {
 	"status": "PASS",

@@ -7,8 +7,6 @@
 #   - input: schema.snapshot
 package trailguard.lib.snapshot
 
-import rego.v1
-
 # account_id is the audited account.
 account_id := input.account_id
 
