@@ -21,15 +21,19 @@
 #   severity: high
 #   resource_type: AwsAccount
 #   remediation:
-#     console: CloudTrail console > Trails > Create trail (trails created in the console apply to all regions) and make sure its status is Logging; an existing single-region trail can be made multi-region only with the CLI.
-#     cli: aws cloudtrail update-trail --name <trail-arn> --is-multi-region-trail --include-global-service-events && aws cloudtrail start-logging --name <trail-arn>
+#     console: CloudTrail console > Trails > Create trail (trails created in the console apply to all regions) and make
+#       sure its status is Logging; an existing single-region trail can be made multi-region only with the CLI.
+#     cli: aws cloudtrail update-trail --name <trail-arn> --is-multi-region-trail --include-global-service-events &&
+#       aws cloudtrail start-logging --name <trail-arn>
 #   frameworks:
 #     cis-aws-v3.0.0:
 #       - id: "3.1"
-#         partial: CIS 3.1 asks one multi-region trail recording all read and write management events (TG-CT-001); this check looks only at whether every enabled region is covered by a logging trail
+#         partial: CIS 3.1 asks one multi-region trail recording all read and write management events (TG-CT-001); this
+#           check looks only at whether every enabled region is covered by a logging trail
 #     cis-aws-v1.4.0:
 #       - id: "3.1"
-#         partial: CIS 3.1 asks one multi-region trail recording all read and write management events (TG-CT-001); this check looks only at whether every enabled region is covered by a logging trail
+#         partial: CIS 3.1 asks one multi-region trail recording all read and write management events (TG-CT-001); this
+#           check looks only at whether every enabled region is covered by a logging trail
 package trailguard.checks.all_regions_covered
 
 import data.trailguard.lib.result

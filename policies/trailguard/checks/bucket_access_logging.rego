@@ -27,8 +27,10 @@
 #   severity: low
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: S3 console > Buckets > choose the trail's bucket > Properties > Server access logging > Edit > Enable, choose a separate destination bucket (e.g. s3://<access-log-bucket>/cloudtrail/) > Save changes.
-#     cli: aws s3api put-bucket-logging --bucket <bucket-name> --bucket-logging-status '{"LoggingEnabled":{"TargetBucket":"<access-log-bucket>","TargetPrefix":"cloudtrail/"}}'
+#     console: S3 console > Buckets > choose the trail's bucket > Properties > Server access logging > Edit > Enable,
+#       choose a separate destination bucket (e.g. s3://<access-log-bucket>/cloudtrail/) > Save changes.
+#     cli: aws s3api put-bucket-logging --bucket <bucket-name> --bucket-logging-status
+#       '{"LoggingEnabled":{"TargetBucket":"<access-log-bucket>","TargetPrefix":"cloudtrail/"}}'
 #   frameworks:
 #     cis-aws-v3.0.0: ["3.4"]
 #     cis-aws-v1.4.0: ["3.6"]

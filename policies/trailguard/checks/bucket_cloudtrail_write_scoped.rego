@@ -28,8 +28,12 @@
 #   severity: medium
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > in every statement allowing cloudtrail.amazonaws.com s3:PutObject add "Condition": {"StringEquals": {"aws:SourceArn": "<trail-arn>"}} (or "aws:SourceAccount": "<account-id>") > Save changes.'
-#     cli: 'aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json; add "StringEquals": {"aws:SourceArn": "<trail-arn>"} to the Condition of the CloudTrail write statement in policy.json; aws s3api put-bucket-policy --bucket <bucket-name> --policy file://policy.json'
+#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > in every statement
+#       allowing cloudtrail.amazonaws.com s3:PutObject add "Condition": {"StringEquals": {"aws:SourceArn":
+#       "<trail-arn>"}} (or "aws:SourceAccount": "<account-id>") > Save changes.'
+#     cli: 'aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json; add
+#       "StringEquals": {"aws:SourceArn": "<trail-arn>"} to the Condition of the CloudTrail write statement in
+#       policy.json; aws s3api put-bucket-policy --bucket <bucket-name> --policy file://policy.json'
 package trailguard.checks.bucket_cloudtrail_write_scoped
 
 import data.trailguard.lib.buckets

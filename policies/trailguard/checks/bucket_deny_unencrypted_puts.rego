@@ -32,8 +32,14 @@
 #   severity: medium
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > add a statement {"Sid": "DenyUnencryptedObjectUploads", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::<bucket-name>/*", "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}} > Save changes. Make sure the trail uses SSE-KMS (CloudTrail console > Trails > Edit > Log file SSE-KMS encryption) first, or its deliveries are denied.'
-#     cli: aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json, add the DenyUnencryptedObjectUploads statement to policy.json, then aws s3api put-bucket-policy --bucket <bucket-name> --policy file://policy.json
+#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > add a statement {"Sid":
+#       "DenyUnencryptedObjectUploads", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource":
+#       "arn:aws:s3:::<bucket-name>/*", "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption":
+#       "aws:kms"}}} > Save changes. Make sure the trail uses SSE-KMS (CloudTrail console > Trails > Edit > Log file
+#       SSE-KMS encryption) first, or its deliveries are denied.'
+#     cli: aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json, add the
+#       DenyUnencryptedObjectUploads statement to policy.json, then aws s3api put-bucket-policy --bucket <bucket-name>
+#       --policy file://policy.json
 package trailguard.checks.bucket_deny_unencrypted_puts
 
 import data.trailguard.lib.buckets

@@ -24,8 +24,10 @@
 #   severity: medium
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: MFA delete cannot be enabled from the console. Sign in as the root user with an MFA device and use the AWS CLI.
-#     cli: aws s3api put-bucket-versioning --bucket <bucket-name> --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "<root-mfa-device-arn> <mfa-code>"
+#     console: MFA delete cannot be enabled from the console. Sign in as the root user with an MFA device and use the
+#       AWS CLI.
+#     cli: aws s3api put-bucket-versioning --bucket <bucket-name> --versioning-configuration
+#       Status=Enabled,MFADelete=Enabled --mfa "<root-mfa-device-arn> <mfa-code>"
 #   frameworks:
 #     cis-aws-v3.0.0:
 #       - id: 2.1.2

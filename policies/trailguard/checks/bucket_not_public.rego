@@ -29,7 +29,8 @@
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
 #     description: "Amazon S3 bucket policy for CloudTrail"
 #   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-6
-#     description: "Security Hub control CloudTrail.6: the S3 bucket that stores CloudTrail logs is not publicly accessible"
+#     description: "Security Hub control CloudTrail.6: the S3 bucket that stores CloudTrail logs is not publicly
+#       accessible"
 #   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
 #     description: "CIS Amazon Web Services Foundations Benchmark, control v1.4.0 3.3"
 #   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
@@ -39,8 +40,15 @@
 #   severity: critical
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: S3 console > Buckets > choose the bucket > Permissions > Block public access > Edit > turn on all four settings; then under Bucket policy remove statements granting Principal "*" without a restricting condition, and under Access control list (ACL) remove grants to Everyone and Authenticated users group (or set Object Ownership to Bucket owner enforced).
-#     cli: aws s3api put-public-access-block --bucket <bucket-name> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true && aws s3api put-bucket-ownership-controls --bucket <bucket-name> --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]' && aws s3api put-bucket-policy --bucket <bucket-name> --policy file://<policy-without-public-statements>.json
+#     console: S3 console > Buckets > choose the bucket > Permissions > Block public access > Edit > turn on all four
+#       settings; then under Bucket policy remove statements granting Principal "*" without a restricting condition,
+#       and under Access control list (ACL) remove grants to Everyone and Authenticated users group (or set Object
+#       Ownership to Bucket owner enforced).
+#     cli: aws s3api put-public-access-block --bucket <bucket-name> --public-access-block-configuration
+#       BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true && aws s3api
+#       put-bucket-ownership-controls --bucket <bucket-name> --ownership-controls
+#       'Rules=[{ObjectOwnership=BucketOwnerEnforced}]' && aws s3api put-bucket-policy --bucket <bucket-name> --policy
+#       file://<policy-without-public-statements>.json
 #   frameworks:
 #     cis-aws-v1.4.0: ["3.3"]
 #     securityhub: ["CloudTrail.6"]

@@ -24,8 +24,11 @@
 #   severity: high
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: S3 console > Buckets > choose the bucket > Permissions > Block public access (bucket settings) > Edit > check Block all public access > Save changes (or S3 console > Block Public Access settings for this account > Edit > Block all public access).
-#     cli: aws s3api put-public-access-block --bucket <bucket-name> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+#     console: S3 console > Buckets > choose the bucket > Permissions > Block public access (bucket settings) > Edit >
+#       check Block all public access > Save changes (or S3 console > Block Public Access settings for this account >
+#       Edit > Block all public access).
+#     cli: aws s3api put-public-access-block --bucket <bucket-name> --public-access-block-configuration
+#       BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
 package trailguard.checks.bucket_public_access_block
 
 import data.trailguard.lib.buckets

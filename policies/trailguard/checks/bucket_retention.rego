@@ -35,8 +35,12 @@
 #   severity: low
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: S3 console > Buckets > choose the bucket > Properties > Object Lock > Edit > Default retention Enable, mode Compliance (or Governance), retention period 365 days or more > Save changes (Object Lock must be enabled on the bucket). Under Management > Lifecycle rules, make sure no enabled rule expires AWSLogs/ objects before that period.
-#     cli: 'aws s3api put-object-lock-configuration --bucket <bucket-name> --object-lock-configuration ''{"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}}}'''
+#     console: S3 console > Buckets > choose the bucket > Properties > Object Lock > Edit > Default retention Enable,
+#       mode Compliance (or Governance), retention period 365 days or more > Save changes (Object Lock must be enabled
+#       on the bucket). Under Management > Lifecycle rules, make sure no enabled rule expires AWSLogs/ objects before
+#       that period.
+#     cli: 'aws s3api put-object-lock-configuration --bucket <bucket-name> --object-lock-configuration
+#       ''{"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}}}'''
 package trailguard.checks.bucket_retention
 
 import data.trailguard.lib.buckets

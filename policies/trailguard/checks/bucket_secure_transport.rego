@@ -31,12 +31,18 @@
 #   severity: medium
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > add a statement {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::<bucket-name>", "arn:aws:s3:::<bucket-name>/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}} > Save changes.'
-#     cli: aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json, add the DenyInsecureTransport statement to policy.json, then aws s3api put-bucket-policy --bucket <bucket-name> --policy file://policy.json
+#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > add a statement {"Sid":
+#       "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource":
+#       ["arn:aws:s3:::<bucket-name>", "arn:aws:s3:::<bucket-name>/*"], "Condition": {"Bool": {"aws:SecureTransport":
+#       "false"}}} > Save changes.'
+#     cli: aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json, add the
+#       DenyInsecureTransport statement to policy.json, then aws s3api put-bucket-policy --bucket <bucket-name>
+#       --policy file://policy.json
 #   frameworks:
 #     cis-aws-v3.0.0:
 #       - id: 2.1.1
-#         partial: CIS 2.1.1 asks every S3 bucket policy to deny HTTP requests; this check looks only at the trails' log buckets
+#         partial: CIS 2.1.1 asks every S3 bucket policy to deny HTTP requests; this check looks only at the trails'
+#           log buckets
 package trailguard.checks.bucket_secure_transport
 
 import data.trailguard.lib.buckets

@@ -19,7 +19,8 @@
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
 #     description: "Sending events to CloudWatch Logs"
 #   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5
-#     description: "Security Hub control CloudTrail.5: CloudTrail trails should be integrated with Amazon CloudWatch Logs"
+#     description: "Security Hub control CloudTrail.5: CloudTrail trails should be integrated with Amazon CloudWatch
+#       Logs"
 #   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
 #     description: "CIS Amazon Web Services Foundations Benchmark, control v1.4.0 3.4"
 #   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
@@ -29,8 +30,12 @@
 #   severity: low
 #   resource_type: AwsCloudTrailTrail
 #   remediation:
-#     console: CloudTrail console > Trails > choose the trail > CloudWatch Logs > Edit > Enabled, choose or create the log group and an IAM role that CloudTrail can assume to call logs:CreateLogStream and logs:PutLogEvents on it > Save changes. If deliveries fail, check that the log group still exists and the role's trust and permissions policies.
-#     cli: aws cloudtrail update-trail --name <trail-arn> --cloud-watch-logs-log-group-arn <log-group-arn> --cloud-watch-logs-role-arn <role-arn>
+#     console: CloudTrail console > Trails > choose the trail > CloudWatch Logs > Edit > Enabled, choose or create the
+#       log group and an IAM role that CloudTrail can assume to call logs:CreateLogStream and logs:PutLogEvents on it >
+#       Save changes. If deliveries fail, check that the log group still exists and the role's trust and permissions
+#       policies.
+#     cli: aws cloudtrail update-trail --name <trail-arn> --cloud-watch-logs-log-group-arn <log-group-arn>
+#       --cloud-watch-logs-role-arn <role-arn>
 #   frameworks:
 #     cis-aws-v1.4.0: ["3.4"]
 #     securityhub: ["CloudTrail.5"]

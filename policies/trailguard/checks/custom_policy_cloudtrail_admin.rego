@@ -27,8 +27,13 @@
 #   severity: medium
 #   resource_type: AwsIamPolicy
 #   remediation:
-#     console: IAM console > Policies (or the principal's Permissions tab for an inline policy) > choose the policy > Edit > remove the CloudTrail write actions, limit Resource to the trails the principal must manage, or add a Condition (for example aws:MultiFactorAuthPresent) > Save; grant CloudTrail administration only through the reviewed group or role.
-#     cli: aws iam create-policy-version --policy-arn <policy-arn> --policy-document file://<restricted-policy.json> --set-as-default  (inline policy - aws iam put-user-policy --user-name <user-name> --policy-name <policy-name> --policy-document file://<restricted-policy.json>)
+#     console: IAM console > Policies (or the principal's Permissions tab for an inline policy) > choose the policy >
+#       Edit > remove the CloudTrail write actions, limit Resource to the trails the principal must manage, or add a
+#       Condition (for example aws:MultiFactorAuthPresent) > Save; grant CloudTrail administration only through the
+#       reviewed group or role.
+#     cli: aws iam create-policy-version --policy-arn <policy-arn> --policy-document file://<restricted-policy.json>
+#       --set-as-default  (inline policy - aws iam put-user-policy --user-name <user-name> --policy-name <policy-name>
+#       --policy-document file://<restricted-policy.json>)
 package trailguard.checks.custom_policy_cloudtrail_admin
 
 import data.trailguard.lib.cloudtrail_admins as admins

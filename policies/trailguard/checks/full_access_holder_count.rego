@@ -24,8 +24,12 @@
 #   severity: medium
 #   resource_type: AwsAccount
 #   remediation:
-#     console: IAM console > Policies > AWSCloudTrail_FullAccess > Entities attached > select the users, groups and roles that do not need to administer CloudTrail > Detach. Remove users who do not need it from the groups that hold it (User groups > choose the group > Users > Remove).
-#     cli: aws iam list-entities-for-policy --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess && aws iam detach-role-policy --role-name <role-name> --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess && aws iam remove-user-from-group --group-name <group-name> --user-name <user-name>
+#     console: IAM console > Policies > AWSCloudTrail_FullAccess > Entities attached > select the users, groups and
+#       roles that do not need to administer CloudTrail > Detach. Remove users who do not need it from the groups that
+#       hold it (User groups > choose the group > Users > Remove).
+#     cli: aws iam list-entities-for-policy --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess && aws iam
+#       detach-role-policy --role-name <role-name> --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess && aws
+#       iam remove-user-from-group --group-name <group-name> --user-name <user-name>
 package trailguard.checks.full_access_holder_count
 
 import data.trailguard.lib.cloudtrail_admins as admins

@@ -30,18 +30,25 @@
 #   severity: high
 #   resource_type: AwsIamUser
 #   remediation:
-#     console: IAM console > Users > choose the user > Security credentials > Multi-factor authentication (MFA) > Assign MFA device, and follow the steps with the person who owns the user (or remove the user's access to AWSCloudTrail_FullAccess).
-#     cli: aws iam create-virtual-mfa-device --virtual-mfa-device-name <user-name> --outfile <qr-code.png> --bootstrap-method QRCodePNG && aws iam enable-mfa-device --user-name <user-name> --serial-number arn:aws:iam::<account-id>:mfa/<user-name> --authentication-code1 <code-1> --authentication-code2 <code-2>
+#     console: IAM console > Users > choose the user > Security credentials > Multi-factor authentication (MFA) >
+#       Assign MFA device, and follow the steps with the person who owns the user (or remove the user's access to
+#       AWSCloudTrail_FullAccess).
+#     cli: aws iam create-virtual-mfa-device --virtual-mfa-device-name <user-name> --outfile <qr-code.png>
+#       --bootstrap-method QRCodePNG && aws iam enable-mfa-device --user-name <user-name> --serial-number
+#       arn:aws:iam::<account-id>:mfa/<user-name> --authentication-code1 <code-1> --authentication-code2 <code-2>
 #   frameworks:
 #     cis-aws-v3.0.0:
 #       - id: "1.10"
-#         partial: CIS 1.10 asks MFA of every IAM user with a console password; this check looks only at the users who hold AWSCloudTrail_FullAccess
+#         partial: CIS 1.10 asks MFA of every IAM user with a console password; this check looks only at the users who
+#           hold AWSCloudTrail_FullAccess
 #     cis-aws-v1.4.0:
 #       - id: "1.10"
-#         partial: CIS 1.10 asks MFA of every IAM user with a console password; this check looks only at the users who hold AWSCloudTrail_FullAccess
+#         partial: CIS 1.10 asks MFA of every IAM user with a console password; this check looks only at the users who
+#           hold AWSCloudTrail_FullAccess
 #     securityhub:
 #       - id: IAM.5
-#         partial: IAM.5 asks MFA of every IAM user with a console password; this check looks only at the users who hold AWSCloudTrail_FullAccess
+#         partial: IAM.5 asks MFA of every IAM user with a console password; this check looks only at the users who
+#           hold AWSCloudTrail_FullAccess
 package trailguard.checks.full_access_holder_mfa
 
 import data.trailguard.lib.cloudtrail_admins as admins

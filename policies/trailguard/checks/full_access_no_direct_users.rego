@@ -27,18 +27,24 @@
 #   severity: medium
 #   resource_type: AwsIamUser
 #   remediation:
-#     console: IAM console > User groups > choose (or create) the CloudTrail administrators group > Permissions > Add permissions > Attach policies > AWSCloudTrail_FullAccess; Users tab > Add users. Then IAM console > Users > choose the user > Permissions > select AWSCloudTrail_FullAccess > Remove.
-#     cli: aws iam add-user-to-group --group-name <group-name> --user-name <user-name> && aws iam detach-user-policy --user-name <user-name> --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess
+#     console: IAM console > User groups > choose (or create) the CloudTrail administrators group > Permissions > Add
+#       permissions > Attach policies > AWSCloudTrail_FullAccess; Users tab > Add users. Then IAM console > Users >
+#       choose the user > Permissions > select AWSCloudTrail_FullAccess > Remove.
+#     cli: aws iam add-user-to-group --group-name <group-name> --user-name <user-name> && aws iam detach-user-policy
+#       --user-name <user-name> --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess
 #   frameworks:
 #     cis-aws-v3.0.0:
 #       - id: "1.15"
-#         partial: CIS 1.15 is about every policy attached directly to a user; this check looks only at AWSCloudTrail_FullAccess
+#         partial: CIS 1.15 is about every policy attached directly to a user; this check looks only at
+#           AWSCloudTrail_FullAccess
 #     cis-aws-v1.4.0:
 #       - id: "1.15"
-#         partial: CIS 1.15 is about every policy attached directly to a user; this check looks only at AWSCloudTrail_FullAccess
+#         partial: CIS 1.15 is about every policy attached directly to a user; this check looks only at
+#           AWSCloudTrail_FullAccess
 #     securityhub:
 #       - id: IAM.2
-#         partial: IAM.2 is about every IAM policy attached to a user; this check looks only at AWSCloudTrail_FullAccess
+#         partial: IAM.2 is about every IAM policy attached to a user; this check looks only at
+#           AWSCloudTrail_FullAccess
 package trailguard.checks.full_access_no_direct_users
 
 import data.trailguard.lib.cloudtrail_admins as admins

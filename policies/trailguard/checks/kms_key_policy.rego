@@ -30,8 +30,15 @@
 #   severity: high
 #   resource_type: AwsKmsKey
 #   remediation:
-#     console: KMS console > Customer managed keys > choose the key > Key policy > Edit. In the statement that allows cloudtrail.amazonaws.com to use kms:GenerateDataKey*, add the condition "StringEquals" {"aws:SourceArn" = "arn:aws:cloudtrail:<region>:<account-id>:trail/<trail-name>"} and "StringLike" {"kms:EncryptionContext:aws:cloudtrail:arn" = "arn:aws:cloudtrail:*:<account-id>:trail/*"}; in statements with Principal "*", remove kms:* and add "StringEquals" {"kms:CallerAccount" = "<account-id>"} to decrypt permissions. Save changes.
-#     cli: aws kms get-key-policy --key-id <key-arn> --policy-name default --query Policy --output text > key-policy.json && (edit key-policy.json as described) && aws kms put-key-policy --key-id <key-arn> --policy-name default --policy file://key-policy.json
+#     console: KMS console > Customer managed keys > choose the key > Key policy > Edit. In the statement that allows
+#       cloudtrail.amazonaws.com to use kms:GenerateDataKey*, add the condition "StringEquals" {"aws:SourceArn" =
+#       "arn:aws:cloudtrail:<region>:<account-id>:trail/<trail-name>"} and "StringLike"
+#       {"kms:EncryptionContext:aws:cloudtrail:arn" = "arn:aws:cloudtrail:*:<account-id>:trail/*"}; in statements with
+#       Principal "*", remove kms:* and add "StringEquals" {"kms:CallerAccount" = "<account-id>"} to decrypt
+#       permissions. Save changes.
+#     cli: aws kms get-key-policy --key-id <key-arn> --policy-name default --query Policy --output text >
+#       key-policy.json && (edit key-policy.json as described) && aws kms put-key-policy --key-id <key-arn>
+#       --policy-name default --policy file://key-policy.json
 package trailguard.checks.kms_key_policy
 
 import data.trailguard.lib.iam

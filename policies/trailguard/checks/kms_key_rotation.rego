@@ -26,18 +26,22 @@
 #   severity: medium
 #   resource_type: AwsKmsKey
 #   remediation:
-#     console: KMS console > Customer managed keys > choose the key > Key rotation > Automatically rotate this KMS key every year (or choose a rotation period) > Save.
+#     console: KMS console > Customer managed keys > choose the key > Key rotation > Automatically rotate this KMS key
+#       every year (or choose a rotation period) > Save.
 #     cli: aws kms enable-key-rotation --key-id <key-arn> --rotation-period-in-days 365
 #   frameworks:
 #     cis-aws-v3.0.0:
 #       - id: "3.6"
-#         partial: CIS 3.6 asks rotation of every customer managed symmetric key; this check looks only at the keys that encrypt trail logs
+#         partial: CIS 3.6 asks rotation of every customer managed symmetric key; this check looks only at the keys
+#           that encrypt trail logs
 #     cis-aws-v1.4.0:
 #       - id: "3.8"
-#         partial: CIS 3.8 asks rotation of every customer managed symmetric key; this check looks only at the keys that encrypt trail logs
+#         partial: CIS 3.8 asks rotation of every customer managed symmetric key; this check looks only at the keys
+#           that encrypt trail logs
 #     securityhub:
 #       - id: KMS.4
-#         partial: KMS.4 asks rotation of every customer managed symmetric key; this check looks only at the keys that encrypt trail logs
+#         partial: KMS.4 asks rotation of every customer managed symmetric key; this check looks only at the keys that
+#           encrypt trail logs
 package trailguard.checks.kms_key_rotation
 
 import data.trailguard.lib.result

@@ -23,7 +23,8 @@
 #   severity: critical
 #   resource_type: AwsKmsKey
 #   remediation:
-#     console: KMS console > Customer managed keys > choose the key > Key actions > Cancel key deletion (if pending deletion) > Key actions > Enable. Then check in the CloudTrail console that the trail delivers logs again.
+#     console: KMS console > Customer managed keys > choose the key > Key actions > Cancel key deletion (if pending
+#       deletion) > Key actions > Enable. Then check in the CloudTrail console that the trail delivers logs again.
 #     cli: aws kms cancel-key-deletion --key-id <key-arn> && aws kms enable-key --key-id <key-arn>
 package trailguard.checks.kms_key_state
 

@@ -15,14 +15,17 @@
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-lake.html
 #     description: "Working with AWS CloudTrail Lake"
 #   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-10
-#     description: "Security Hub control CloudTrail.10: CloudTrail Lake event data stores should be encrypted with customer managed AWS KMS keys"
+#     description: "Security Hub control CloudTrail.10: CloudTrail Lake event data stores should be encrypted with
+#       customer managed AWS KMS keys"
 # custom:
 #   id: TG-CT-012
 #   severity: medium
 #   resource_type: Other
 #   remediation:
-#     console: CloudTrail console > Lake > Event data stores > choose the store > General details > Edit > Encryption > Use my own AWS KMS key > choose a customer managed key whose policy lets CloudTrail use it > Save changes.
-#     cli: aws cloudtrail update-event-data-store --event-data-store <event-data-store-arn> --kms-key-id <customer-managed-key-arn>
+#     console: CloudTrail console > Lake > Event data stores > choose the store > General details > Edit > Encryption >
+#       Use my own AWS KMS key > choose a customer managed key whose policy lets CloudTrail use it > Save changes.
+#     cli: aws cloudtrail update-event-data-store --event-data-store <event-data-store-arn> --kms-key-id
+#       <customer-managed-key-arn>
 #   frameworks:
 #     securityhub: ["CloudTrail.10"]
 package trailguard.checks.lake_cmk_encryption

@@ -22,7 +22,8 @@
 #   severity: medium
 #   resource_type: AwsCloudTrailTrail
 #   remediation:
-#     console: CloudTrail console > Trails > choose the trail > General details > Edit > Additional settings > Log file validation > Enabled > Save changes.
+#     console: CloudTrail console > Trails > choose the trail > General details > Edit > Additional settings > Log file
+#       validation > Enabled > Save changes.
 #     cli: aws cloudtrail update-trail --name <trail-arn> --enable-log-file-validation
 #   frameworks:
 #     cis-aws-v3.0.0: ["3.2"]

@@ -23,7 +23,8 @@
 #   severity: low
 #   resource_type: Other
 #   remediation:
-#     console: CloudWatch console > Log groups > choose the trail's log group > Actions > Edit retention setting > choose 1 year (365 days) or more, or Never expire > Save.
+#     console: CloudWatch console > Log groups > choose the trail's log group > Actions > Edit retention setting >
+#       choose 1 year (365 days) or more, or Never expire > Save.
 #     cli: aws logs put-retention-policy --log-group-name <log-group-name> --retention-in-days 365
 package trailguard.checks.log_group_retention
 

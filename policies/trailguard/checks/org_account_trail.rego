@@ -21,8 +21,11 @@
 #   severity: high
 #   resource_type: AwsAccount
 #   remediation:
-#     console: In the management account, make the organization trail apply to all accounts and all regions (CloudTrail console > Trails > the trail > Edit > "Enable for all accounts in my organization"), or in the account create a multi-region trail (CloudTrail console > Create trail) and start logging.
-#     cli: aws cloudtrail create-trail --name <name> --s3-bucket-name <bucket> --is-multi-region-trail && aws cloudtrail start-logging --name <name>
+#     console: In the management account, make the organization trail apply to all accounts and all regions (CloudTrail
+#       console > Trails > the trail > Edit > "Enable for all accounts in my organization"), or in the account create a
+#       multi-region trail (CloudTrail console > Create trail) and start logging.
+#     cli: aws cloudtrail create-trail --name <name> --s3-bucket-name <bucket> --is-multi-region-trail && aws
+#       cloudtrail start-logging --name <name>
 package trailguard.checks.org_account_trail
 
 import data.trailguard.lib.organization

@@ -26,8 +26,13 @@
 #   severity: high
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: 'S3 console (log-archive account) > the bucket > Permissions > Bucket policy > Edit > make the CloudTrail s3:PutObject statement cover arn:aws:s3:::<bucket>/AWSLogs/<org-id>/* with "Condition": {"StringEquals": {"aws:SourceArn": "<organization-trail-arn>", "s3:x-amz-acl": "bucket-owner-full-control"}} and remove any CloudTrail grant without such a condition.'
-#     cli: 'aws s3api get-bucket-policy --bucket <bucket> --query Policy --output text > policy.json; pin each CloudTrail s3:PutObject statement with "StringEquals": {"aws:SourceArn": "<organization-trail-arn>"} (or "aws:SourceOrgID": "<org-id>"); aws s3api put-bucket-policy --bucket <bucket> --policy file://policy.json'
+#     console: 'S3 console (log-archive account) > the bucket > Permissions > Bucket policy > Edit > make the
+#       CloudTrail s3:PutObject statement cover arn:aws:s3:::<bucket>/AWSLogs/<org-id>/* with "Condition":
+#       {"StringEquals": {"aws:SourceArn": "<organization-trail-arn>", "s3:x-amz-acl": "bucket-owner-full-control"}}
+#       and remove any CloudTrail grant without such a condition.'
+#     cli: 'aws s3api get-bucket-policy --bucket <bucket> --query Policy --output text > policy.json; pin each
+#       CloudTrail s3:PutObject statement with "StringEquals": {"aws:SourceArn": "<organization-trail-arn>"} (or
+#       "aws:SourceOrgID": "<org-id>"); aws s3api put-bucket-policy --bucket <bucket> --policy file://policy.json'
 package trailguard.checks.org_log_archive_bucket
 
 import data.trailguard.lib.buckets

@@ -25,8 +25,13 @@
 #   severity: high
 #   resource_type: AwsKmsKey
 #   remediation:
-#     console: 'KMS console (log-archive account) > Customer managed keys > the key > Key policy > Edit > in the statement allowing cloudtrail.amazonaws.com kms:GenerateDataKey*, set "Condition": {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:<management-account-id>:trail/*"}, "StringEquals": {"aws:SourceArn": "<organization-trail-arn>"}}.'
-#     cli: 'aws kms get-key-policy --key-id <key-arn> --policy-name default --query Policy --output text > key-policy.json; pin the CloudTrail statement as above; aws kms put-key-policy --key-id <key-arn> --policy-name default --policy file://key-policy.json'
+#     console: 'KMS console (log-archive account) > Customer managed keys > the key > Key policy > Edit > in the
+#       statement allowing cloudtrail.amazonaws.com kms:GenerateDataKey*, set "Condition": {"StringLike":
+#       {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:<management-account-id>:trail/*"},
+#       "StringEquals": {"aws:SourceArn": "<organization-trail-arn>"}}.'
+#     cli: 'aws kms get-key-policy --key-id <key-arn> --policy-name default --query Policy --output text >
+#       key-policy.json; pin the CloudTrail statement as above; aws kms put-key-policy --key-id <key-arn> --policy-name
+#       default --policy file://key-policy.json'
 package trailguard.checks.org_log_archive_key
 
 import data.trailguard.lib.iam

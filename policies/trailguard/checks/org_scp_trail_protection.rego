@@ -32,8 +32,14 @@
 #   severity: high
 #   resource_type: AwsAccount
 #   remediation:
-#     console: 'AWS Organizations console (management account) > Policies > Service control policies > Create policy with {"Effect": "Deny", "Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"], "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/AWSControlTowerExecution"}}} > Targets > attach it to the root (or every OU).'
-#     cli: aws organizations create-policy --type SERVICE_CONTROL_POLICY --name ProtectOrganizationTrail --description "Deny changes to CloudTrail" --content file://protect-trail.json && aws organizations attach-policy --policy-id <policy-id> --target-id <root-or-ou-id>
+#     console: 'AWS Organizations console (management account) > Policies > Service control policies > Create policy
+#       with {"Effect": "Deny", "Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail",
+#       "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"], "Resource": "*", "Condition": {"ArnNotLike":
+#       {"aws:PrincipalArn": "arn:aws:iam::*:role/AWSControlTowerExecution"}}} > Targets > attach it to the root (or
+#       every OU).'
+#     cli: aws organizations create-policy --type SERVICE_CONTROL_POLICY --name ProtectOrganizationTrail --description
+#       "Deny changes to CloudTrail" --content file://protect-trail.json && aws organizations attach-policy --policy-id
+#       <policy-id> --target-id <root-or-ou-id>
 package trailguard.checks.org_scp_trail_protection
 
 import data.trailguard.lib.iam

@@ -24,8 +24,11 @@
 #   severity: high
 #   resource_type: AwsAccount
 #   remediation:
-#     console: In the management account, CloudTrail console > Trails > Create trail (or choose the trail) > check "Enable for all accounts in my organization", apply it to all regions, and Start logging. AWS Organizations must have trusted access for CloudTrail enabled.
-#     cli: aws cloudtrail update-trail --name <trail-arn> --is-organization-trail --is-multi-region-trail && aws cloudtrail start-logging --name <trail-arn>  (run in the management account)
+#     console: In the management account, CloudTrail console > Trails > Create trail (or choose the trail) > check
+#       "Enable for all accounts in my organization", apply it to all regions, and Start logging. AWS Organizations
+#       must have trusted access for CloudTrail enabled.
+#     cli: aws cloudtrail update-trail --name <trail-arn> --is-organization-trail --is-multi-region-trail && aws
+#       cloudtrail start-logging --name <trail-arn>  (run in the management account)
 package trailguard.checks.org_trail_coverage
 
 import data.trailguard.lib.organization

@@ -22,8 +22,11 @@
 #   severity: critical
 #   resource_type: AwsAccount
 #   remediation:
-#     console: Sign in as the root user > account menu > Security credentials > Access keys > for each key Actions > Deactivate, then Delete.
-#     cli: "Root access keys can be deleted only by the root user: aws iam delete-access-key --access-key-id <root-access-key-id> run with the root user's own credentials, or from the console. Verify with: aws iam get-account-summary --query SummaryMap.AccountAccessKeysPresent"
+#     console: Sign in as the root user > account menu > Security credentials > Access keys > for each key Actions >
+#       Deactivate, then Delete.
+#     cli: "Root access keys can be deleted only by the root user: aws iam delete-access-key --access-key-id
+#       <root-access-key-id> run with the root user's own credentials, or from the console. Verify with: aws iam
+#       get-account-summary --query SummaryMap.AccountAccessKeysPresent"
 #   frameworks:
 #     cis-aws-v3.0.0: ["1.4"]
 #     cis-aws-v1.4.0: ["1.4"]

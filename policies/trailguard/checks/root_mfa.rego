@@ -36,8 +36,10 @@
 #   severity: critical
 #   resource_type: AwsAccount
 #   remediation:
-#     console: Sign in as the root user > account menu > Security credentials > Multi-factor authentication (MFA) > Assign MFA device (a hardware key or passkey kept by a named custodian is preferred).
-#     cli: "Root MFA cannot be assigned with the AWS CLI: sign in to the console as the root user and use Security credentials > Assign MFA device. Verify with: aws iam get-account-summary --query SummaryMap.AccountMFAEnabled"
+#     console: Sign in as the root user > account menu > Security credentials > Multi-factor authentication (MFA) >
+#       Assign MFA device (a hardware key or passkey kept by a named custodian is preferred).
+#     cli: "Root MFA cannot be assigned with the AWS CLI: sign in to the console as the root user and use Security
+#       credentials > Assign MFA device. Verify with: aws iam get-account-summary --query SummaryMap.AccountMFAEnabled"
 #   frameworks:
 #     cis-aws-v3.0.0: ["1.5"]
 #     cis-aws-v1.4.0: ["1.5"]

@@ -25,8 +25,13 @@
 #   severity: critical
 #   resource_type: AwsCloudTrailTrail
 #   remediation:
-#     console: S3 console > Create bucket with the trail's bucket name in your account (or CloudTrail console > Trails > choose the trail > General details > Edit > Storage location > Create new S3 bucket) > Save changes; then check the trail's status shows no delivery error.
-#     cli: aws s3api create-bucket --bucket <bucket-name> --region <region> --create-bucket-configuration LocationConstraint=<region> && aws s3api put-bucket-policy --bucket <bucket-name> --policy file://cloudtrail-bucket-policy.json && aws cloudtrail update-trail --name <trail-arn> --s3-bucket-name <bucket-name>
+#     console: S3 console > Create bucket with the trail's bucket name in your account (or CloudTrail console > Trails
+#       > choose the trail > General details > Edit > Storage location > Create new S3 bucket) > Save changes; then
+#       check the trail's status shows no delivery error.
+#     cli: aws s3api create-bucket --bucket <bucket-name> --region <region> --create-bucket-configuration
+#       LocationConstraint=<region> && aws s3api put-bucket-policy --bucket <bucket-name> --policy
+#       file://cloudtrail-bucket-policy.json && aws cloudtrail update-trail --name <trail-arn> --s3-bucket-name
+#       <bucket-name>
 package trailguard.checks.trail_bucket_exists
 
 import data.trailguard.lib.result

@@ -27,7 +27,9 @@
 #   severity: medium
 #   resource_type: AwsCloudTrailTrail
 #   remediation:
-#     console: CloudTrail console > Trails > choose the trail > General details > Edit > Log file SSE-KMS encryption > Enabled > choose a customer managed key (new or existing, with a key policy that lets CloudTrail use it) > Save changes.
+#     console: CloudTrail console > Trails > choose the trail > General details > Edit > Log file SSE-KMS encryption >
+#       Enabled > choose a customer managed key (new or existing, with a key policy that lets CloudTrail use it) > Save
+#       changes.
 #     cli: aws cloudtrail update-trail --name <trail-arn> --kms-key-id <customer-managed-key-arn>
 #   frameworks:
 #     cis-aws-v3.0.0: ["3.5"]

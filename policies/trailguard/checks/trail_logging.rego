@@ -19,7 +19,9 @@
 #   severity: high
 #   resource_type: AwsCloudTrailTrail
 #   remediation:
-#     console: CloudTrail console > Trails > choose the trail > Start logging. If the trail shows a delivery error, fix the S3 bucket (it must exist and its policy must let cloudtrail.amazonaws.com call s3:GetBucketAcl and s3:PutObject) and the KMS key policy (kms:GenerateDataKey* for cloudtrail.amazonaws.com).
+#     console: CloudTrail console > Trails > choose the trail > Start logging. If the trail shows a delivery error, fix
+#       the S3 bucket (it must exist and its policy must let cloudtrail.amazonaws.com call s3:GetBucketAcl and
+#       s3:PutObject) and the KMS key policy (kms:GenerateDataKey* for cloudtrail.amazonaws.com).
 #     cli: aws cloudtrail start-logging --name <trail-arn> && aws cloudtrail get-trail-status --name <trail-arn>
 package trailguard.checks.trail_logging
 

@@ -19,7 +19,8 @@
 #   severity: low
 #   resource_type: AwsCloudTrailTrail
 #   remediation:
-#     console: CloudTrail console > Trails > choose the trail > Tags > Edit > Add tag (e.g. owner = security) > Save changes.
+#     console: CloudTrail console > Trails > choose the trail > Tags > Edit > Add tag (e.g. owner = security) > Save
+#       changes.
 #     cli: aws cloudtrail add-tags --resource-id <trail-arn> --tags-list Key=owner,Value=<team>
 #   frameworks:
 #     securityhub: ["CloudTrail.9"]
