@@ -104,7 +104,10 @@ _finding(region) := result.pass(resource(region), region, msg) if {
 	not covered_by(region)
 	count(undecided(region)) == 0
 	selectors.trail_list_incomplete
-	msg := sprintf("no collected trail covers region %s, but the list of trails may be incomplete (%s)", [region, selectors.trail_list_incomplete_reason])
+	msg := sprintf(
+		"no collected trail covers region %s, but the list of trails may be incomplete (%s)",
+		[region, selectors.trail_list_incomplete_reason],
+	)
 } else := result.fail(resource(region), region, msg) if {
 	not covered_by(region)
 	count(undecided(region)) == 0
@@ -116,5 +119,8 @@ _finding(region) := result.pass(resource(region), region, msg) if {
 # can be judged, and an empty result must not read as "all covered".
 findings contains result.unknown(input.account_id, "", msg) if {
 	count(input.regions) == 0
-	msg := sprintf("the regions enabled for the account were not collected (%s): region coverage cannot be judged", [snapshot.why(input.account_id)])
+	msg := sprintf(
+		"the regions enabled for the account were not collected (%s): region coverage cannot be judged",
+		[snapshot.why(input.account_id)],
+	)
 }

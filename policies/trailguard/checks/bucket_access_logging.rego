@@ -47,17 +47,37 @@ findings contains f if some f in buckets.not_collected_findings
 # separate rules would each look at every bucket).
 findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
 
-_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), sprintf("server access logging is enabled, with bucket %s as its target", [bucket.logging.target_bucket])) if {
+_finding(name, bucket) := result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf("server access logging is enabled, with bucket %s as its target", [bucket.logging.target_bucket]),
+) if {
 	bucket.logging.enabled == true
 	is_string(bucket.logging.target_bucket)
 	not _self_target(name, bucket)
-} else := result.fail(buckets.arn(name), buckets.region(bucket), "server access logging is disabled: reads and deletions of log files leave no trace") if {
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"server access logging is disabled: reads and deletions of log files leave no trace",
+) if {
 	bucket.logging.enabled == false
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the server access logging configuration", name, {"GetBucketLogging"})) if {
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the server access logging configuration", name, {"GetBucketLogging"}),
+) if {
 	not is_boolean(object.get(bucket, ["logging", "enabled"], null))
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the server access logging target bucket", name, {"GetBucketLogging"})) if {
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the server access logging target bucket", name, {"GetBucketLogging"}),
+) if {
 	not is_string(object.get(bucket, ["logging", "target_bucket"], null))
-} else := result.fail(buckets.arn(name), buckets.region(bucket), "server access logs are delivered to the log bucket itself: use a separate access-log bucket")
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"server access logs are delivered to the log bucket itself: use a separate access-log bucket",
+)
 
 # S3 accepts the target as a bucket name; tolerate an ARN too.
 _self_target(name, bucket) if lower(bucket.logging.target_bucket) in {lower(name), lower(buckets.arn(name))}

@@ -31,7 +31,10 @@ test_fail_when_bucket_logs_to_itself if {
 }
 
 test_fail_when_bucket_logs_to_itself_by_arn if {
-	f := only_finding(fixtures.with_value(array.concat(logging, ["target_bucket"]), "arn:aws:s3:::AWS-CloudTrail-Logs-111122223333-a1b2c3d4"))
+	f := only_finding(fixtures.with_value(
+		array.concat(logging, ["target_bucket"]),
+		"arn:aws:s3:::AWS-CloudTrail-Logs-111122223333-a1b2c3d4",
+	))
 	f.status == "FAIL"
 	f.resource == fixtures.bucket_arn
 	f.message == "server access logs are delivered to the log bucket itself: use a separate access-log bucket"
@@ -40,7 +43,16 @@ test_fail_when_bucket_logs_to_itself_by_arn if {
 test_unknown_when_logging_not_read if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": logging},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketLogging", "resource": fixtures.bucket_name, "code": "AccessDenied"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "s3",
+				"operation": "GetBucketLogging",
+				"resource": fixtures.bucket_name,
+				"code": "AccessDenied",
+			},
+		},
 	])
 	f := only_finding(snapshot)
 	f.status == "UNKNOWN"

@@ -70,13 +70,35 @@ findings contains f if {
 	some f in _findings(name, bucket)
 }
 
-_findings(name, bucket) := {result.pass(buckets.arn(name), buckets.region(bucket), sprintf("policy statement %s lets CloudTrail write only on behalf of the named trails or accounts", [concat(", ", sort({label | some [label, _] in _grant[name]}))]))} if {
+_findings(name, bucket) := {result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"policy statement %s lets CloudTrail write only on behalf of the named trails or accounts",
+		[concat(", ", sort({label | some [label, _] in _grant[name]}))],
+	),
+)} if {
 	_grant[name]
 	not false in {scoped | some [_, scoped] in _grant[name]}
-} else := {result.fail(buckets.arn(name), buckets.region(bucket), sprintf("policy statement %s lets cloudtrail.amazonaws.com write to the bucket without an aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it", [label])) |
+} else := {result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"policy statement %s lets cloudtrail.amazonaws.com write to the bucket without an aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it",
+		[label],
+	),
+) |
 	some [label, false] in _grant[name]
 } if {
 	_grant[name]
-} else := {result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"}))} if {
+} else := {result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the bucket policy", name, {"GetBucketPolicy"}),
+)} if {
 	not buckets.policies[name]
-} else := {result.fail(buckets.arn(name), buckets.region(bucket), "no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs to the bucket")}
+} else := {result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs to the bucket",
+)}

@@ -54,7 +54,10 @@ test_pass_for_other_scoping_conditions if {
 }
 
 test_pass_with_service_principal_array_and_wildcard_action if {
-	f := only_finding(with_write({"Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]}, "Action": ["s3:Put*"]}))
+	f := only_finding(with_write({
+		"Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]},
+		"Action": ["s3:Put*"],
+	}))
 	f.status == "PASS"
 	f.resource == fixtures.bucket_arn
 	f.message == concat(" ", [
@@ -94,7 +97,11 @@ test_fail_for_conditions_that_do_not_scope_the_caller if {
 
 test_one_failure_per_unscoped_statement if {
 	unscoped := object.union(object.remove(write_statement, ["Condition", "Sid"]), {"Sid": "LegacyWrite"})
-	snapshot := fixtures.patched([{"op": "add", "path": ["buckets", bucket, "policy", "document", "Statement", "-"], "value": unscoped}])
+	snapshot := fixtures.patched([{
+		"op": "add",
+		"path": ["buckets", bucket, "policy", "document", "Statement", "-"],
+		"value": unscoped,
+	}])
 	fixtures.one_finding(findings) == {
 		"status": "FAIL",
 		"resource": fixtures.bucket_arn,

@@ -92,7 +92,11 @@ _requires_kms(conds) if {
 }
 
 _requires_kms(conds) if {
-	some vals in _values(conds, ["stringnotequals", "stringnotequalsifexists", "stringnotlike", "stringnotlikeifexists"], _sse_key)
+	some vals in _values(
+		conds,
+		["stringnotequals", "stringnotequalsifexists", "stringnotlike", "stringnotlikeifexists"],
+		_sse_key,
+	)
 	every v in vals {
 		is_string(v)
 		not v in {"", "*"}
@@ -117,7 +121,10 @@ _kms_defaults(bucket) := {rule.sse_algorithm |
 	lower(object.get(rule, "sse_algorithm", "")) in _kms_algorithms
 }
 
-_mitigation(bucket) := sprintf(" (mitigating: default bucket encryption is %s, so objects uploaded without an encryption header are still encrypted with KMS)", [concat(", ", sort(_kms_defaults(bucket)))]) if {
+_mitigation(bucket) := sprintf(
+	" (mitigating: default bucket encryption is %s, so objects uploaded without an encryption header are still encrypted with KMS)",
+	[concat(", ", sort(_kms_defaults(bucket)))],
+) if {
 	count(_kms_defaults(bucket)) > 0
 } else := ""
 
@@ -128,10 +135,32 @@ findings contains f if some f in buckets.not_collected_findings
 # separate rules would each look at every bucket).
 findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
 
-_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), sprintf("bucket policy statement %s denies uploads not encrypted with SSE-KMS", [concat(", ", sort(_enforcing[name]))])) if {
+_finding(name, bucket) := result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"bucket policy statement %s denies uploads not encrypted with SSE-KMS",
+		[concat(", ", sort(_enforcing[name]))],
+	),
+) if {
 	_enforcing[name]
-} else := result.fail(buckets.arn(name), buckets.region(bucket), sprintf("the bucket has no policy, so nothing denies uploads not encrypted with SSE-KMS%s", [_mitigation(bucket)])) if {
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf("the bucket has no policy, so nothing denies uploads not encrypted with SSE-KMS%s", [_mitigation(bucket)]),
+) if {
 	bucket.policy.exists == false
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the bucket policy", name, {"GetBucketPolicy"}),
+) if {
 	not buckets.policies[name]
-} else := result.fail(buckets.arn(name), buckets.region(bucket), sprintf("no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\")%s", [_mitigation(bucket)]))
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\")%s",
+		[_mitigation(bucket)],
+	),
+)

@@ -38,13 +38,21 @@ test_pass_for_equivalent_shapes if {
 	variants := [
 		{"Principal": {"AWS": ["*"]}},
 		{"Action": ["s3:Put*"]},
-		{"Action": "s3:*", "Resource": ["arn:aws:s3:::aws-cloudtrail-logs-111122223333-a1b2c3d4", "arn:aws:s3:::aws-cloudtrail-logs-111122223333-a1b2c3d4/*"]},
+		{
+			"Action": "s3:*",
+			"Resource": [
+				"arn:aws:s3:::aws-cloudtrail-logs-111122223333-a1b2c3d4",
+				"arn:aws:s3:::aws-cloudtrail-logs-111122223333-a1b2c3d4/*",
+			],
+		},
 		{"Condition": {"StringNotEquals": {"S3:X-Amz-Server-Side-Encryption": ["aws:kms", "aws:kms:dsse"]}}},
 		{"Condition": {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption": "aws:kms"}}},
 		{"Condition": {"Null": {"s3:x-amz-server-side-encryption": "true"}}},
 		{"Condition": {"Null": {"s3:x-amz-server-side-encryption": true}}},
 		{"Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption-aws-kms-key-id": fixtures.key_arn}}},
-		{"Condition": {"StringNotLikeIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:us-east-1:111122223333:key/*"}}},
+		{"Condition": {"StringNotLikeIfExists": {
+			"s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:us-east-1:111122223333:key/*",
+		}}},
 	]
 	every changes in variants {
 		status(with_deny(changes)) == "PASS"
@@ -61,7 +69,10 @@ test_fail_for_statements_that_let_unencrypted_puts_through if {
 		{"Condition": {"StringEquals": {"s3:x-amz-server-side-encryption": "AES256"}}},
 		{"Condition": {"Null": {"s3:x-amz-server-side-encryption": "false"}}},
 		{"Condition": {"StringNotLike": {"s3:x-amz-server-side-encryption-aws-kms-key-id": "*"}}},
-		{"Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms", "aws:PrincipalAccount": "444455556666"}}},
+		{"Condition": {"StringNotEquals": {
+			"s3:x-amz-server-side-encryption": "aws:kms",
+			"aws:PrincipalAccount": "444455556666",
+		}}},
 		{"Condition": {}},
 	]
 	every changes in variants {
@@ -81,7 +92,10 @@ test_fail_notes_default_kms_encryption_as_mitigation if {
 }
 
 test_fail_without_mitigation_when_default_encryption_is_sse_s3 if {
-	snapshot := json.patch(without_deny, [{"op": "replace", "path": ["buckets", bucket, "encryption"], "value": {"rules": [{"sse_algorithm": "AES256"}]}}])
+	snapshot := json.patch(
+		without_deny,
+		[{"op": "replace", "path": ["buckets", bucket, "encryption"], "value": {"rules": [{"sse_algorithm": "AES256"}]}}],
+	)
 	f := only_finding(snapshot)
 	f.status == "FAIL"
 	f.resource == fixtures.bucket_arn
@@ -123,5 +137,8 @@ test_unknown_when_bucket_not_collected if {
 
 # _encryption_keys is a literal for speed: it must stay equal to its two keys.
 test_encryption_keys_match_the_keys if {
-	bucket_deny_unencrypted_puts._encryption_keys == {bucket_deny_unencrypted_puts._sse, bucket_deny_unencrypted_puts._sse_key}
+	bucket_deny_unencrypted_puts._encryption_keys == {
+		bucket_deny_unencrypted_puts._sse,
+		bucket_deny_unencrypted_puts._sse_key,
+	}
 }

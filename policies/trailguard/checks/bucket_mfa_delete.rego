@@ -44,17 +44,40 @@ findings contains f if some f in buckets.not_collected_findings
 # separate rules would each look at every bucket).
 findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
 
-_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), "versioning and MFA delete are enabled") if {
+_finding(name, bucket) := result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"versioning and MFA delete are enabled",
+) if {
 	bucket.versioning.status == "Enabled"
 	bucket.versioning.mfa_delete == "Enabled"
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the versioning configuration", name, {"GetBucketVersioning"})) if {
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the versioning configuration", name, {"GetBucketVersioning"}),
+) if {
 	not is_string(object.get(bucket, ["versioning", "status"], null))
-} else := result.fail(buckets.arn(name), buckets.region(bucket), _versioning_off_message(bucket.versioning.status)) if {
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	_versioning_off_message(bucket.versioning.status),
+) if {
 	bucket.versioning.status != "Enabled"
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the MFA delete setting", name, {"GetBucketVersioning"})) if {
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the MFA delete setting", name, {"GetBucketVersioning"}),
+) if {
 	not is_string(object.get(bucket, ["versioning", "mfa_delete"], null))
-} else := result.fail(buckets.arn(name), buckets.region(bucket), "versioning is enabled but MFA delete is not: log file versions can be deleted, and versioning suspended, without the root user's MFA")
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"versioning is enabled but MFA delete is not: log file versions can be deleted, and versioning suspended, without the root user's MFA",
+)
 
 _versioning_off_message("Suspended") := "versioning is suspended, so MFA delete cannot protect the logs: a deleted or overwritten log file is gone"
 
-_versioning_off_message(status) := sprintf("versioning has never been enabled (status %q), so MFA delete cannot protect the logs: a deleted or overwritten log file is gone", [status]) if status != "Suspended"
+_versioning_off_message(status) := sprintf(
+	"versioning has never been enabled (status %q), so MFA delete cannot protect the logs: a deleted or overwritten log file is gone",
+	[status],
+) if status != "Suspended"

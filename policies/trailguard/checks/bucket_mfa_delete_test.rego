@@ -60,7 +60,16 @@ test_fail_when_versioning_never_enabled if {
 test_unknown_when_versioning_not_read if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": versioning},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketVersioning", "resource": "arn:aws:s3:::aws-cloudtrail-logs-111122223333-a1b2c3d4", "code": "AccessDenied"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "s3",
+				"operation": "GetBucketVersioning",
+				"resource": "arn:aws:s3:::aws-cloudtrail-logs-111122223333-a1b2c3d4",
+				"code": "AccessDenied",
+			},
+		},
 	])
 	f := only_finding(snapshot)
 	f.status == "UNKNOWN"
@@ -93,7 +102,14 @@ test_unknown_when_bucket_not_collected if {
 
 test_each_shared_bucket_is_reported_once if {
 	second := "arn:aws:cloudtrail:eu-west-1:111122223333:trail/data-events"
-	snapshot := fixtures.patched([{"op": "add", "path": ["trails", second], "value": object.union(fixtures.compliant.trails[fixtures.trail_arn], {"arn": second, "name": "data-events", "home_region": "eu-west-1"})}])
+	snapshot := fixtures.patched([{
+		"op": "add",
+		"path": ["trails", second],
+		"value": object.union(
+			fixtures.compliant.trails[fixtures.trail_arn],
+			{"arn": second, "name": "data-events", "home_region": "eu-west-1"},
+		),
+	}])
 	f := only_finding(snapshot)
 	f.status == "PASS"
 	f.resource == fixtures.bucket_arn

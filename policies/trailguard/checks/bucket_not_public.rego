@@ -112,7 +112,10 @@ _not_principals(stmt) := {p |
 # _public_statement[name] contains one description per public Allow statement.
 _public_statement := {name: problems |
 	some name, stmts in buckets.policies
-	problems := {sprintf("policy statement %s allows %s to %s without a condition restricting the caller", [buckets.label(stmt, i), _actions(stmt), _who(stmt)]) |
+	problems := {sprintf(
+		"policy statement %s allows %s to %s without a condition restricting the caller",
+		[buckets.label(stmt, i), _actions(stmt), _who(stmt)],
+	) |
 		some i, stmt in stmts
 		stmt.Effect == "Allow"
 		_public_principal(stmt)
@@ -155,12 +158,28 @@ findings contains f if {
 	some f in _findings(name, bucket)
 }
 
-_findings(name, bucket) := {result.pass(buckets.arn(name), buckets.region(bucket), "no ACL grant or bucket policy statement makes the bucket public, and S3 does not report it as public")} if {
+_findings(name, bucket) := {result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"no ACL grant or bucket policy statement makes the bucket public, and S3 does not report it as public",
+)} if {
 	not _failed(name)
 	count(_missing(name, bucket)) == 0
-} else := ({_finding(name, bucket, problem, "ignore_public_acls") | some problem in _public_grant[name]} | {_finding(name, bucket, problem, "restrict_public_buckets") | some problem in _public_statement[name]}) | {_finding(name, bucket, problem, "restrict_public_buckets") | problem := _policy_status_public[name]} if {
+} else := ({_finding(name, bucket, problem, "ignore_public_acls") |
+	some problem in _public_grant[name]
+} | {_finding(name, bucket, problem, "restrict_public_buckets") |
+	some problem in _public_statement[name]
+}) | {_finding(name, bucket, problem, "restrict_public_buckets") | problem := _policy_status_public[name]} if {
 	_failed(name)
-} else := {result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing(concat(", ", sort(_missing(name, bucket))), name, {"GetBucketAcl", "GetBucketPolicy", "GetBucketPolicyStatus"}))}
+} else := {result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing(
+		concat(", ", sort(_missing(name, bucket))),
+		name,
+		{"GetBucketAcl", "GetBucketPolicy", "GetBucketPolicyStatus"},
+	),
+)}
 
 _failed(name) if _public_grant[name]
 
@@ -169,7 +188,9 @@ _failed(name) if _public_statement[name]
 _failed(name) if _policy_status_public[name]
 
 # _missing(name, bucket) is what could not be read about the bucket.
-_missing(name, bucket) := (({"the ACL" | not is_array(object.get(bucket, ["acl", "grants"], null))} | {"the grantee of a group ACL grant" |
+_missing(name, bucket) := (({"the ACL" |
+	not is_array(object.get(bucket, ["acl", "grants"], null))
+} | {"the grantee of a group ACL grant" |
 	some grant in object.get(bucket, ["acl", "grants"], [])
 	object.get(grant, "grantee_type", "Group") == "Group"
 	not is_string(object.get(grant, "grantee_id", null))

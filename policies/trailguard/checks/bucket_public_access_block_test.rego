@@ -9,7 +9,12 @@ bucket_level := ["buckets", bucket, "public_access_block"]
 
 account_level := ["s3_account_public_access_block"]
 
-all_off := {"block_public_acls": false, "ignore_public_acls": false, "block_public_policy": false, "restrict_public_buckets": false}
+all_off := {
+	"block_public_acls": false,
+	"ignore_public_acls": false,
+	"block_public_policy": false,
+	"restrict_public_buckets": false,
+}
 
 only_finding(snapshot) := f if {
 	[f] := [f | some f in findings] with input as snapshot
@@ -38,8 +43,26 @@ test_pass_when_only_the_bucket_blocks_public_access if {
 
 test_pass_when_each_setting_is_on_at_one_level if {
 	snapshot := fixtures.patched([
-		{"op": "replace", "path": bucket_level, "value": {"block_public_acls": true, "ignore_public_acls": true, "block_public_policy": false, "restrict_public_buckets": false}},
-		{"op": "replace", "path": account_level, "value": {"block_public_acls": false, "ignore_public_acls": false, "block_public_policy": true, "restrict_public_buckets": true}},
+		{
+			"op": "replace",
+			"path": bucket_level,
+			"value": {
+				"block_public_acls": true,
+				"ignore_public_acls": true,
+				"block_public_policy": false,
+				"restrict_public_buckets": false,
+			},
+		},
+		{
+			"op": "replace",
+			"path": account_level,
+			"value": {
+				"block_public_acls": false,
+				"ignore_public_acls": false,
+				"block_public_policy": true,
+				"restrict_public_buckets": true,
+			},
+		},
 	])
 	only_finding(snapshot).status == "PASS"
 }
@@ -71,9 +94,22 @@ test_fail_even_when_another_setting_is_unknown if {
 
 test_unknown_when_account_level_not_read if {
 	snapshot := fixtures.patched([
-		{"op": "replace", "path": bucket_level, "value": object.union(all_off, {"block_public_acls": true, "ignore_public_acls": true})},
+		{
+			"op": "replace",
+			"path": bucket_level,
+			"value": object.union(all_off, {"block_public_acls": true, "ignore_public_acls": true}),
+		},
 		{"op": "remove", "path": account_level},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3control", "operation": "GetPublicAccessBlock", "resource": "111122223333", "code": "AccessDenied"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "s3control",
+				"operation": "GetPublicAccessBlock",
+				"resource": "111122223333",
+				"code": "AccessDenied",
+			},
+		},
 	])
 	f := only_finding(snapshot)
 	f.status == "UNKNOWN"

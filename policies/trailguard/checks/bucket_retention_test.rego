@@ -79,7 +79,10 @@ test_fail_when_lifecycle_deletes_logs_too_soon if {
 }
 
 test_fail_once_per_early_rule if {
-	snapshot := with_rules([rule("expire-90", "AWSLogs/", 90), {"status": "Enabled", "prefix": "AWSLogs/111122223333/CloudTrail/", "expiration_days": 30}])
+	snapshot := with_rules([
+		rule("expire-90", "AWSLogs/", 90),
+		{"status": "Enabled", "prefix": "AWSLogs/111122223333/CloudTrail/", "expiration_days": 30},
+	])
 	fixtures.reduced_findings(findings) == {
 		{
 			"status": "FAIL",
@@ -118,7 +121,10 @@ test_honours_the_trail_key_prefix if {
 }
 
 test_rule_covering_only_part_of_the_logs_does_not_define_retention if {
-	snapshot := json.patch(with_rules([rule("one-account", "AWSLogs/111122223333/", 400)]), [{"op": "replace", "path": object_lock, "value": no_lock}])
+	snapshot := json.patch(
+		with_rules([rule("one-account", "AWSLogs/111122223333/", 400)]),
+		[{"op": "replace", "path": object_lock, "value": no_lock}],
+	)
 	fixtures.one_finding(findings) == {
 		"status": "FAIL",
 		"resource": fixtures.bucket_arn,
@@ -158,7 +164,10 @@ test_fail_when_object_lock_has_no_default_retention if {
 }
 
 test_fail_when_object_lock_retention_is_short if {
-	snapshot := json.patch(with_rules([]), [{"op": "replace", "path": object_lock, "value": {"enabled": true, "mode": "GOVERNANCE", "days": 30}}])
+	snapshot := json.patch(
+		with_rules([]),
+		[{"op": "replace", "path": object_lock, "value": {"enabled": true, "mode": "GOVERNANCE", "days": 30}}],
+	)
 	f := only_finding(snapshot)
 	f.status == "FAIL"
 	f.resource == fixtures.bucket_arn
@@ -171,7 +180,16 @@ test_fail_when_object_lock_retention_is_short if {
 test_unknown_when_lifecycle_not_read if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": lifecycle},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketLifecycleConfiguration", "resource": bucket, "code": "AccessDenied"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "s3",
+				"operation": "GetBucketLifecycleConfiguration",
+				"resource": bucket,
+				"code": "AccessDenied",
+			},
+		},
 	])
 	f := only_finding(snapshot)
 	f.status == "UNKNOWN"
@@ -241,7 +259,10 @@ test_rule_without_prefix_counts_as_touching_every_log if {
 }
 
 test_rule_without_prefix_does_not_define_retention if {
-	snapshot := json.patch(with_rules([{"id": "expire", "status": "Enabled", "expiration_days": 400}]), [{"op": "replace", "path": object_lock, "value": no_lock}])
+	snapshot := json.patch(
+		with_rules([{"id": "expire", "status": "Enabled", "expiration_days": 400}]),
+		[{"op": "replace", "path": object_lock, "value": no_lock}],
+	)
 	fixtures.one_finding(findings) == {
 		"status": "FAIL",
 		"resource": fixtures.bucket_arn,

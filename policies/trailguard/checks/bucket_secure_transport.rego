@@ -116,14 +116,29 @@ findings contains f if some f in buckets.not_collected_findings
 # separate rules would each look at every bucket).
 findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
 
-_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), sprintf("bucket policy statement %s denies requests that do not use TLS", [concat(", ", sort(_enforcing[name]))])) if {
+_finding(name, bucket) := result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf("bucket policy statement %s denies requests that do not use TLS", [concat(", ", sort(_enforcing[name]))]),
+) if {
 	_enforcing[name]
-} else := result.fail(buckets.arn(name), buckets.region(bucket), "the bucket has no policy, so nothing denies requests over plain HTTP") if {
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"the bucket has no policy, so nothing denies requests over plain HTTP",
+) if {
 	bucket.policy.exists == false
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the bucket policy", name, {"GetBucketPolicy"}),
+) if {
 	not buckets.policies[name]
 } else := result.fail(buckets.arn(name), buckets.region(bucket), _no_deny_message(name))
 
-_no_deny_message(name) := sprintf("bucket policy statement %s denies old TLS versions with NumericLessThan s3:TlsVersion, but requests over plain HTTP carry no TLS version and are not denied: add a Deny with Bool aws:SecureTransport \"false\" (or use NumericLessThanIfExists)", [concat(", ", sort(_tls_only[name]))]) if {
+_no_deny_message(name) := sprintf(
+	"bucket policy statement %s denies old TLS versions with NumericLessThan s3:TlsVersion, but requests over plain HTTP carry no TLS version and are not denied: add a Deny with Bool aws:SecureTransport \"false\" (or use NumericLessThanIfExists)",
+	[concat(", ", sort(_tls_only[name]))],
+) if {
 	_tls_only[name]
 } else := "no bucket policy statement denies requests over plain HTTP (Deny for Principal * on s3:* with Bool aws:SecureTransport \"false\")"

@@ -107,7 +107,11 @@ test_fail_when_bucket_has_no_policy if {
 test_unknown_when_policy_not_read if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": policy},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketPolicy", "resource": bucket, "code": "AccessDenied"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "s3", "operation": "GetBucketPolicy", "resource": bucket, "code": "AccessDenied"},
+		},
 	])
 	f := only_finding(snapshot)
 	f.status == "UNKNOWN"

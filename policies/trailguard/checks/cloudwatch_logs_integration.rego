@@ -50,7 +50,10 @@ max_age_hours := params.value("max_cloudwatch_delivery_age_hours")
 _ns_per_hour := 3600000000000
 
 # _age_hours(trail) is how long before the collection the latest delivery happened.
-_age_hours(trail) := (time.parse_rfc3339_ns(input.collected_at) - time.parse_rfc3339_ns(trail.status.latest_cloudwatch_logs_delivery_time)) / _ns_per_hour
+_age_hours(trail) := (_ns(input.collected_at) - _ns(trail.status.latest_cloudwatch_logs_delivery_time)) / _ns_per_hour
+
+# _ns(t) is RFC 3339 time t in nanoseconds since the epoch (undefined when t is not one).
+_ns(t) := time.parse_rfc3339_ns(t)
 
 # _rounded(hours) keeps one decimal, for messages.
 _rounded(hours) := round(hours * 10) / 10
@@ -76,10 +79,21 @@ _findings(arn, trail) := {result.pass(arn, trail.home_region, msg)} if {
 	_delivery_error(trail) == ""
 	age := _age_hours(trail)
 	age <= max_age_hours
-	msg := sprintf("events reach CloudWatch Logs group %s (latest delivery %s, %v hours before the collection)", [trail.cloudwatch_logs_log_group_arn, _delivery_time(trail), _rounded(age)])
-} else := {result.fail(arn, trail.home_region, "the trail does not send its events to CloudWatch Logs: no metric filter or alarm can watch them")} if {
+	msg := sprintf(
+		"events reach CloudWatch Logs group %s (latest delivery %s, %v hours before the collection)",
+		[trail.cloudwatch_logs_log_group_arn, _delivery_time(trail), _rounded(age)],
+	)
+} else := {result.fail(
+	arn,
+	trail.home_region,
+	"the trail does not send its events to CloudWatch Logs: no metric filter or alarm can watch them",
+)} if {
 	not _sends(trail)
-} else := {result.unknown(arn, trail.home_region, snapshot.missing("the trail status (latest CloudWatch Logs delivery)", arn))} if {
+} else := {result.unknown(
+	arn,
+	trail.home_region,
+	snapshot.missing("the trail status (latest CloudWatch Logs delivery)", arn),
+)} if {
 	not snapshot.status_known(trail)
 } else := _status_findings(arn, trail)
 
@@ -87,16 +101,28 @@ _findings(arn, trail) := {result.pass(arn, trail.home_region, msg)} if {
 # to CloudWatch Logs and whose status was read.
 _status_findings(arn, trail) := (({result.fail(arn, trail.home_region, msg) |
 	_delivery_error(trail) != ""
-	msg := sprintf("the latest delivery to CloudWatch Logs group %s failed: %s", [trail.cloudwatch_logs_log_group_arn, _delivery_error(trail)])
+	msg := sprintf(
+		"the latest delivery to CloudWatch Logs group %s failed: %s",
+		[trail.cloudwatch_logs_log_group_arn, _delivery_error(trail)],
+	)
 } | {result.fail(arn, trail.home_region, msg) |
 	_delivery_time(trail) == ""
-	msg := sprintf("CloudTrail has never delivered events to CloudWatch Logs group %s", [trail.cloudwatch_logs_log_group_arn])
+	msg := sprintf(
+		"CloudTrail has never delivered events to CloudWatch Logs group %s",
+		[trail.cloudwatch_logs_log_group_arn],
+	)
 }) | {result.unknown(arn, trail.home_region, msg) |
 	_delivery_time(trail) != ""
 	not _age_hours(trail)
-	msg := sprintf("the latest CloudWatch Logs delivery time %q or the collection time %q is not an RFC 3339 time", [_delivery_time(trail), input.collected_at])
+	msg := sprintf(
+		"the latest CloudWatch Logs delivery time %q or the collection time %q is not an RFC 3339 time",
+		[_delivery_time(trail), input.collected_at],
+	)
 }) | {result.fail(arn, trail.home_region, msg) |
 	age := _age_hours(trail)
 	age > max_age_hours
-	msg := sprintf("the latest delivery to CloudWatch Logs group %s was at %s, %v hours before the collection (more than %v): events are not reaching the log group", [trail.cloudwatch_logs_log_group_arn, _delivery_time(trail), _rounded(age), max_age_hours])
+	msg := sprintf(
+		"the latest delivery to CloudWatch Logs group %s was at %s, %v hours before the collection (more than %v): events are not reaching the log group",
+		[trail.cloudwatch_logs_log_group_arn, _delivery_time(trail), _rounded(age), max_age_hours],
+	)
 }

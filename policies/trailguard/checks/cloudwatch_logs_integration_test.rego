@@ -69,12 +69,17 @@ test_fail_when_latest_delivery_is_two_days_old if {
 
 test_threshold_is_a_parameter if {
 	snapshot := delivered_at("2026-11-23T08:00:00Z")
-	s := {f.status | some f in findings} with input as snapshot with data.params as {"max_cloudwatch_delivery_age_hours": 72}
+	s := {f.status |
+		some f in findings
+	} with input as snapshot with data.params as {"max_cloudwatch_delivery_age_hours": 72}
 	s == {"PASS"}
 }
 
 test_fail_when_latest_delivery_failed if {
-	snapshot := fixtures.with_value(array.concat(status_path, ["latest_cloudwatch_logs_delivery_error"]), "AccessDeniedException: User is not authorized to perform logs:PutLogEvents")
+	snapshot := fixtures.with_value(
+		array.concat(status_path, ["latest_cloudwatch_logs_delivery_error"]),
+		"AccessDeniedException: User is not authorized to perform logs:PutLogEvents",
+	)
 	some m in messages(snapshot)
 	contains(m, "failed: AccessDeniedException")
 	fixtures.one_finding(findings) == {
@@ -90,8 +95,16 @@ test_fail_when_latest_delivery_failed if {
 
 test_fail_twice_when_delivery_failed_and_is_old if {
 	snapshot := fixtures.patched([
-		{"op": "add", "path": array.concat(status_path, ["latest_cloudwatch_logs_delivery_error"]), "value": "ResourceNotFoundException"},
-		{"op": "add", "path": array.concat(status_path, ["latest_cloudwatch_logs_delivery_time"]), "value": "2026-10-01T00:00:00Z"},
+		{
+			"op": "add",
+			"path": array.concat(status_path, ["latest_cloudwatch_logs_delivery_error"]),
+			"value": "ResourceNotFoundException",
+		},
+		{
+			"op": "add",
+			"path": array.concat(status_path, ["latest_cloudwatch_logs_delivery_time"]),
+			"value": "2026-10-01T00:00:00Z",
+		},
 	])
 	[f.status | some f in findings] == ["FAIL", "FAIL"] with input as snapshot
 	fixtures.reduced_findings(findings) == {
@@ -133,7 +146,16 @@ test_fail_when_never_delivered if {
 test_unknown_when_trail_status_not_collected if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": status_path},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "cloudtrail", "operation": "GetTrailStatus", "resource": fixtures.trail_arn, "code": "AccessDeniedException"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "cloudtrail",
+				"operation": "GetTrailStatus",
+				"resource": fixtures.trail_arn,
+				"code": "AccessDeniedException",
+			},
+		},
 	])
 	statuses(snapshot) == {"UNKNOWN"}
 	some m in messages(snapshot)

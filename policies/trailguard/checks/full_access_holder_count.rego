@@ -59,13 +59,19 @@ _gap_text := concat("; ", _first_gaps) if {
 
 _first_gaps := array.slice(array.concat(_collection_gaps, _principal_gaps), 0, 3)
 
-_collection_gaps := [snapshot.missing(sprintf("IAM %s", [name]), input.account_id) | some name in sort(admins.missing_collections)]
+_collection_gaps := [snapshot.missing(sprintf("IAM %s", [name]), input.account_id) |
+	some name in sort(admins.missing_collections)
+]
 
 _principal_gaps := [sprintf("%s: %s", [admins.short_name(arn), concat("; ", admins.reasons(arn))]) |
 	some arn in array.slice(sort(object.keys(admins.unresolved)), 0, 3)
 ]
 
-findings contains result.unknown(input.account_id, "", snapshot.missing("IAM users, groups, roles and policies", input.account_id)) if {
+findings contains result.unknown(
+	input.account_id,
+	"",
+	snapshot.missing("IAM users, groups, roles and policies", input.account_id),
+) if {
 	not input.iam
 }
 

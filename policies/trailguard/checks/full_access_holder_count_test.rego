@@ -20,7 +20,11 @@ many_members(n) := [{"op": "add", "path": ["iam", "users", user_arn(i)], "value"
 ]
 
 # role_holds is the patch attaching the policy directly to the SecurityAudit role.
-role_holds := {"op": "replace", "path": ["iam", "roles", audit_role, "attached_policies"], "value": [fixtures.full_access_policy_arn]}
+role_holds := {
+	"op": "replace",
+	"path": ["iam", "roles", audit_role, "attached_policies"],
+	"value": [fixtures.full_access_policy_arn],
+}
 
 # empty_group is the patch adding a group that holds the policy but has no members.
 empty_group := {"op": "add", "path": ["iam", "groups", "arn:aws:iam::111122223333:group/CloudTrailAdmins"], "value": {
@@ -63,7 +67,10 @@ test_pass_at_exactly_the_limit if {
 		"status": "PASS",
 		"resource": "111122223333",
 		"region": "",
-		"message": "3 principals hold AWSCloudTrail_FullAccess (at most 3 allowed): role/SecurityAudit, user/alice (via group/SecurityAdmins), user/u01 (via group/SecurityAdmins)",
+		"message": concat(" ", [
+			"3 principals hold AWSCloudTrail_FullAccess (at most 3 allowed): role/SecurityAudit, user/alice (via",
+			"group/SecurityAdmins), user/u01 (via group/SecurityAdmins)",
+		]),
 	}} with input as snapshot
 }
 
@@ -73,7 +80,10 @@ test_group_without_members_does_not_count_toward_the_limit if {
 		"status": "PASS",
 		"resource": "111122223333",
 		"region": "",
-		"message": "3 principals hold AWSCloudTrail_FullAccess (at most 3 allowed): role/SecurityAudit, user/alice (via group/SecurityAdmins), user/u01 (via group/SecurityAdmins)",
+		"message": concat(" ", [
+			"3 principals hold AWSCloudTrail_FullAccess (at most 3 allowed): role/SecurityAudit, user/alice (via",
+			"group/SecurityAdmins), user/u01 (via group/SecurityAdmins)",
+		]),
 	}} with input as snapshot
 }
 
@@ -83,7 +93,10 @@ test_fail_when_a_group_of_four_members_exceeds_the_default_limit if {
 		"status": "FAIL",
 		"resource": "111122223333",
 		"region": "",
-		"message": "4 principals hold AWSCloudTrail_FullAccess, more than the 3 allowed: user/alice (via group/SecurityAdmins), user/u01 (via group/SecurityAdmins), user/u02 (via group/SecurityAdmins), user/u03 (via group/SecurityAdmins)",
+		"message": concat(" ", [
+			"4 principals hold AWSCloudTrail_FullAccess, more than the 3 allowed: user/alice (via group/SecurityAdmins),",
+			"user/u01 (via group/SecurityAdmins), user/u02 (via group/SecurityAdmins), user/u03 (via group/SecurityAdmins)",
+		]),
 	}} with input as snapshot
 }
 
@@ -93,7 +106,10 @@ test_user_holding_the_policy_two_ways_counts_once if {
 		"status": "PASS",
 		"resource": "111122223333",
 		"region": "",
-		"message": "1 principal holds AWSCloudTrail_FullAccess (at most 3 allowed): user/alice (attached directly, via group/SecurityAdmins)",
+		"message": concat(" ", [
+			"1 principal holds AWSCloudTrail_FullAccess (at most 3 allowed): user/alice (attached directly, via",
+			"group/SecurityAdmins)",
+		]),
 	}} with input as snapshot
 }
 
@@ -117,10 +133,17 @@ test_limit_comes_from_params if {
 		"status": "FAIL",
 		"resource": "111122223333",
 		"region": "",
-		"message": "1 principal holds AWSCloudTrail_FullAccess, more than the 0 allowed: user/alice (via group/SecurityAdmins)",
+		"message": concat(" ", [
+			"1 principal holds AWSCloudTrail_FullAccess, more than the 0",
+			"allowed: user/alice (via group/SecurityAdmins)",
+		]),
 	}} with input as fixtures.compliant with data.params as {"max_full_access_holders": 0}
-	{f.status | some f in findings} == {"PASS"} with input as fixtures.patched(many_members(12)) with data.params as {"max_full_access_holders": 13}
-	{f.status | some f in findings} == {"FAIL"} with input as fixtures.patched(many_members(12)) with data.params as {"max_full_access_holders": 12}
+	{f.status |
+		some f in findings
+	} == {"PASS"} with input as fixtures.patched(many_members(12)) with data.params as {"max_full_access_holders": 13}
+	{f.status |
+		some f in findings
+	} == {"FAIL"} with input as fixtures.patched(many_members(12)) with data.params as {"max_full_access_holders": 12}
 }
 
 test_role_holding_the_policy_directly_counts if {
@@ -129,7 +152,10 @@ test_role_holding_the_policy_directly_counts if {
 		"status": "FAIL",
 		"resource": "111122223333",
 		"region": "",
-		"message": "2 principals hold AWSCloudTrail_FullAccess, more than the 1 allowed: role/SecurityAudit, user/alice (via group/SecurityAdmins)",
+		"message": concat(" ", [
+			"2 principals hold AWSCloudTrail_FullAccess, more than the 1 allowed: role/SecurityAudit, user/alice (via",
+			"group/SecurityAdmins)",
+		]),
 	}} with input as snapshot with data.params as {"max_full_access_holders": 1}
 }
 
@@ -146,7 +172,10 @@ test_unknown_not_pass_when_roles_were_not_read if {
 		"status": "UNKNOWN",
 		"resource": "111122223333",
 		"region": "",
-		"message": "1 principal is known to hold AWSCloudTrail_FullAccess (at most 3 allowed): user/alice (via group/SecurityAdmins), but not every principal could be read: IAM roles of 111122223333 could not be read (not collected)",
+		"message": concat(" ", [
+			"1 principal is known to hold AWSCloudTrail_FullAccess (at most 3 allowed): user/alice (via group/SecurityAdmins),",
+			"but not every principal could be read: IAM roles of 111122223333 could not be read (not collected)",
+		]),
 	}} with input as fixtures.without(["iam", "roles"])
 }
 
@@ -164,7 +193,10 @@ test_unknown_when_a_role_could_not_be_read if {
 }
 
 test_unknown_lists_three_gaps_and_counts_the_rest if {
-	snapshot := fixtures.patched(array.concat([{"op": "remove", "path": ["iam", "groups", admins_group]}, {"op": "remove", "path": ["iam", "roles"]}], many_members(3)))
+	snapshot := fixtures.patched(array.concat(
+		[{"op": "remove", "path": ["iam", "groups", admins_group]}, {"op": "remove", "path": ["iam", "roles"]}],
+		many_members(3),
+	))
 	fixtures.one_finding(findings) == {
 		"status": "UNKNOWN",
 		"resource": "111122223333",

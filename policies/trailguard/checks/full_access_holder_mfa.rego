@@ -55,7 +55,11 @@ import data.trailguard.lib.cloudtrail_admins as admins
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-findings contains result.unknown(input.account_id, "", snapshot.missing("IAM users, groups, roles and policies", input.account_id)) if {
+findings contains result.unknown(
+	input.account_id,
+	"",
+	snapshot.missing("IAM users, groups, roles and policies", input.account_id),
+) if {
 	not input.iam
 }
 
@@ -69,13 +73,24 @@ findings contains result.unknown(input.account_id, "", snapshot.missing("IAM use
 # first (an else chain stops at the first that holds).
 findings contains _holder_finding(arn, input.iam.users[arn]) if some arn in admins.user_holders
 
-_holder_finding(arn, user) := result.pass(arn, "", sprintf("user %s holds AWSCloudTrail_FullAccess (%s) and has an MFA device", [user.name, admins.how(arn)])) if {
+_holder_finding(arn, user) := result.pass(
+	arn,
+	"",
+	sprintf("user %s holds AWSCloudTrail_FullAccess (%s) and has an MFA device", [user.name, admins.how(arn)]),
+) if {
 	user.mfa_enabled == true
-} else := result.fail(arn, "", sprintf("user %s holds AWSCloudTrail_FullAccess (%s) and %s", [user.name, admins.how(arn), _no_mfa(user)])) if {
+} else := result.fail(
+	arn,
+	"",
+	sprintf("user %s holds AWSCloudTrail_FullAccess (%s) and %s", [user.name, admins.how(arn), _no_mfa(user)]),
+) if {
 	user.mfa_enabled == false
 } else := result.unknown(arn, "", msg) if {
 	not is_boolean(object.get(user, "mfa_enabled", null))
-	msg := sprintf("user %s holds AWSCloudTrail_FullAccess (%s), but %s", [user.name, admins.how(arn), snapshot.missing("MFA status", arn)])
+	msg := sprintf(
+		"user %s holds AWSCloudTrail_FullAccess (%s), but %s",
+		[user.name, admins.how(arn), snapshot.missing("MFA status", arn)],
+	)
 }
 
 # A user whose holding could not be decided complies when it has MFA (whether it holds
@@ -84,7 +99,10 @@ findings contains _unresolved_finding(arn, input.iam.users[arn]) if some arn in 
 
 _unresolved_finding(arn, user) := result.pass(arn, "", msg) if {
 	user.mfa_enabled == true
-	msg := sprintf("user %s has an MFA device (whether it holds AWSCloudTrail_FullAccess is unknown: %s)", [user.name, concat("; ", admins.reasons(arn))])
+	msg := sprintf(
+		"user %s has an MFA device (whether it holds AWSCloudTrail_FullAccess is unknown: %s)",
+		[user.name, concat("; ", admins.reasons(arn))],
+	)
 } else := result.unknown(arn, "", msg) if {
 	not user.mfa_enabled == true
 	msg := sprintf("whether user %s holds AWSCloudTrail_FullAccess is unknown (%s), and %s", [

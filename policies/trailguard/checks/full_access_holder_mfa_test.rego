@@ -27,7 +27,10 @@ test_fail_when_a_console_user_holding_the_policy_has_no_mfa if {
 		"status": "FAIL",
 		"resource": alice,
 		"region": "",
-		"message": "user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins) and signs in to the console with a password alone: no MFA device is assigned",
+		"message": concat(" ", [
+			"user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins) and signs in to the console with a password",
+			"alone: no MFA device is assigned",
+		]),
 	}} with input as alice_without_mfa
 }
 
@@ -41,7 +44,10 @@ test_fail_when_an_access_key_only_holder_has_no_mfa if {
 		"status": "FAIL",
 		"resource": alice,
 		"region": "",
-		"message": "user alice holds AWSCloudTrail_FullAccess (attached directly, via group/SecurityAdmins) and uses access keys only, with no MFA device: no MFA can be enforced on its calls",
+		"message": concat(" ", [
+			"user alice holds AWSCloudTrail_FullAccess (attached directly, via group/SecurityAdmins) and uses access keys",
+			"only, with no MFA device: no MFA can be enforced on its calls",
+		]),
 	}} with input as snapshot
 }
 
@@ -107,7 +113,10 @@ test_unknown_when_mfa_status_was_not_read if {
 		"status": "UNKNOWN",
 		"resource": alice,
 		"region": "",
-		"message": "user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins), but MFA status of arn:aws:iam::111122223333:user/alice could not be read (not collected)",
+		"message": concat(" ", [
+			"user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins), but MFA status of",
+			"arn:aws:iam::111122223333:user/alice could not be read (not collected)",
+		]),
 	}} with input as snapshot
 }
 
@@ -136,7 +145,10 @@ test_unknown_when_a_user_without_mfa_is_in_a_group_that_was_not_read if {
 		"status": "UNKNOWN",
 		"resource": alice,
 		"region": "",
-		"message": "whether user alice holds AWSCloudTrail_FullAccess is unknown (its group arn:aws:iam::111122223333:group/Ops: group of arn:aws:iam::111122223333:group/Ops could not be read (not collected)), and it has no MFA device",
+		"message": concat(" ", [
+			"whether user alice holds AWSCloudTrail_FullAccess is unknown (its group arn:aws:iam::111122223333:group/Ops:",
+			"group of arn:aws:iam::111122223333:group/Ops could not be read (not collected)), and it has no MFA device",
+		]),
 	}} with input as snapshot
 }
 
@@ -163,7 +175,11 @@ test_undecided_user_with_mfa_complies_either_way if {
 		"status": "PASS",
 		"resource": alice,
 		"region": "",
-		"message": "user alice has an MFA device (whether it holds AWSCloudTrail_FullAccess is unknown: its group arn:aws:iam::111122223333:group/Ops: group of arn:aws:iam::111122223333:group/Ops could not be read (not collected))",
+		"message": concat(" ", [
+			"user alice has an MFA device (whether it holds AWSCloudTrail_FullAccess is unknown: its group",
+			"arn:aws:iam::111122223333:group/Ops: group of arn:aws:iam::111122223333:group/Ops could not be read (not",
+			"collected))",
+		]),
 	}} with input as snapshot
 }
 

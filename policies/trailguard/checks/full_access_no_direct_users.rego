@@ -51,7 +51,11 @@ import data.trailguard.lib.cloudtrail_admins as admins
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
-findings contains result.unknown(input.account_id, "", snapshot.missing("IAM users, groups, roles and policies", input.account_id)) if {
+findings contains result.unknown(
+	input.account_id,
+	"",
+	snapshot.missing("IAM users, groups, roles and policies", input.account_id),
+) if {
 	not input.iam
 }
 
@@ -73,7 +77,11 @@ findings contains result.unknown(arn, "", snapshot.missing("attached policies", 
 	some arn in _unreadable
 }
 
-findings contains result.pass(admins.full_access_policy_arn, "", "no IAM user has AWSCloudTrail_FullAccess attached directly") if {
+findings contains result.pass(
+	admins.full_access_policy_arn,
+	"",
+	"no IAM user has AWSCloudTrail_FullAccess attached directly",
+) if {
 	input.iam.users
 	count(admins.direct_user_holders) == 0
 	count(_unreadable) == 0

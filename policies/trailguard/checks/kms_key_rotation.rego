@@ -70,7 +70,11 @@ findings contains _finding(key) if some key in trail_keys
 _finding(key) := result.pass(key, _region(key), "automatic key rotation is enabled") if {
 	applicable(key)
 	input.kms_keys[key].rotation_enabled == true
-} else := result.fail(key, _region(key), "automatic key rotation is disabled: the same key material protects the trail's logs indefinitely") if {
+} else := result.fail(
+	key,
+	_region(key),
+	"automatic key rotation is disabled: the same key material protects the trail's logs indefinitely",
+) if {
 	applicable(key)
 	input.kms_keys[key].rotation_enabled == false
 } else := result.unknown(key, _region(key), snapshot.missing("key rotation status", key)) if {
@@ -89,7 +93,10 @@ _region(key) := input.kms_keys[key].region if {
 } else := ""
 
 # _why_unreadable(key) says why the key is not in the snapshot.
-_why_unreadable(key) := sprintf("rotation status of key %s could not be read: the key lives in account %s, not the audited account %s (%s)", [key, owner, input.account_id, snapshot.why(key)]) if {
+_why_unreadable(key) := sprintf(
+	"rotation status of key %s could not be read: the key lives in account %s, not the audited account %s (%s)",
+	[key, owner, input.account_id, snapshot.why(key)],
+) if {
 	owner := snapshot.account_of_arn(key)
 	owner != input.account_id
 } else := snapshot.missing("key rotation status", key)

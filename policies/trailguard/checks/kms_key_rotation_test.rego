@@ -27,7 +27,11 @@ test_fail_when_rotation_disabled if {
 test_unknown_when_rotation_status_not_collected if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["kms_keys", key, "rotation_enabled"]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "kms", "operation": "GetKeyRotationStatus", "code": "AccessDeniedException", "resource": key}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "kms", "operation": "GetKeyRotationStatus", "code": "AccessDeniedException", "resource": key},
+		},
 	])
 	fs := findings with input as snapshot
 	fixtures.one_finding(fs) == {

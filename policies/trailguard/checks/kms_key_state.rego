@@ -54,14 +54,23 @@ _finding(key) := result.pass(key, _region(key), sprintf("key is enabled (used by
 } else := result.fail(key, _region(key), msg) if {
 	k := input.kms_keys[key]
 	k.state == "PendingDeletion"
-	msg := sprintf("key is scheduled for deletion%s: once it is deleted, every log file encrypted with it becomes unreadable for good, and log delivery already fails (used by %s)", [_deletion_date(k), _users_text(key)])
+	msg := sprintf(
+		"key is scheduled for deletion%s: once it is deleted, every log file encrypted with it becomes unreadable for good, and log delivery already fails (used by %s)",
+		[_deletion_date(k), _users_text(key)],
+	)
 } else := result.fail(key, _region(key), msg) if {
 	input.kms_keys[key].state == "Disabled"
-	msg := sprintf("key is disabled: log delivery fails and existing logs cannot be decrypted until it is re-enabled (used by %s)", [_users_text(key)])
+	msg := sprintf(
+		"key is disabled: log delivery fails and existing logs cannot be decrypted until it is re-enabled (used by %s)",
+		[_users_text(key)],
+	)
 } else := result.fail_with_severity(key, _region(key), msg, "high") if {
 	state := input.kms_keys[key].state
 	not state in {"Enabled", "PendingDeletion", "Disabled"}
-	msg := sprintf("key is in state %s, not Enabled: it cannot be used to encrypt or decrypt logs (used by %s)", [state, _users_text(key)])
+	msg := sprintf(
+		"key is in state %s, not Enabled: it cannot be used to encrypt or decrypt logs (used by %s)",
+		[state, _users_text(key)],
+	)
 } else := result.unknown(key, _region(key), msg) if {
 	not input.kms_keys[key].state
 	msg := sprintf("%s (used by %s)", [_why_unreadable(key), _users_text(key)])
@@ -87,7 +96,10 @@ _users_text(key) := concat(", ", names) if {
 # _why_unreadable(key) says why the key's state is not in the snapshot.
 _why_unreadable(key) := snapshot.missing("key state", key) if {
 	input.kms_keys[key]
-} else := sprintf("state of key %s could not be read: the key lives in account %s, not the audited account %s (%s)", [key, owner, input.account_id, snapshot.why(key)]) if {
+} else := sprintf(
+	"state of key %s could not be read: the key lives in account %s, not the audited account %s (%s)",
+	[key, owner, input.account_id, snapshot.why(key)],
+) if {
 	owner := snapshot.account_of_arn(key)
 	owner != input.account_id
 } else := snapshot.missing("key state", key)

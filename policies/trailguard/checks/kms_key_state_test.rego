@@ -76,7 +76,10 @@ test_fail_high_when_key_is_in_another_state if {
 		fs := findings with input as with_state(state)
 		{[f.status, f.severity, f.resource] | some f in fs} == {["FAIL", "high", key]}
 		some f in fs
-		startswith(f.message, sprintf("key is in state %s, not Enabled: it cannot be used to encrypt or decrypt logs", [state]))
+		startswith(
+			f.message,
+			sprintf("key is in state %s, not Enabled: it cannot be used to encrypt or decrypt logs", [state]),
+		)
 	}
 }
 
@@ -97,7 +100,11 @@ test_unknown_when_state_not_collected if {
 test_unknown_when_key_not_collected if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["kms_keys", key]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "kms", "operation": "DescribeKey", "code": "AccessDeniedException", "resource": key}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "kms", "operation": "DescribeKey", "code": "AccessDeniedException", "resource": key},
+		},
 	])
 	fs := findings with input as snapshot
 	{[f.status, f.region] | some f in fs} == {["UNKNOWN", "us-east-1"]}
@@ -134,7 +141,11 @@ test_no_findings_when_no_key_is_used if {
 }
 
 test_message_names_a_few_users_of_a_shared_key if {
-	ops := [{"op": "add", "path": ["trails", arn], "value": {"arn": arn, "name": name, "home_region": "us-east-1", "kms_key_id": key}} |
+	ops := [{
+		"op": "add",
+		"path": ["trails", arn],
+		"value": {"arn": arn, "name": name, "home_region": "us-east-1", "kms_key_id": key},
+	} |
 		some i in numbers.range(1, 4)
 		name := sprintf("extra-%d", [i])
 		arn := sprintf("arn:aws:cloudtrail:us-east-1:111122223333:trail/%s", [name])

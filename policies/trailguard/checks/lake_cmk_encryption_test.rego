@@ -69,7 +69,16 @@ test_fail_when_key_is_aws_managed if {
 test_unknown_when_store_details_could_not_be_read if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["event_data_stores", eds, "kms_key_id"]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "cloudtrail", "operation": "GetEventDataStore", "code": "AccessDeniedException", "resource": eds}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "cloudtrail",
+				"operation": "GetEventDataStore",
+				"code": "AccessDeniedException",
+				"resource": eds,
+			},
+		},
 	])
 	fs := findings with input as snapshot
 	fixtures.one_finding(fs) == {
@@ -87,7 +96,11 @@ test_unknown_when_store_details_could_not_be_read if {
 test_fail_when_only_an_unrelated_call_failed if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["event_data_stores", eds, "kms_key_id"]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "cloudtrail", "operation": "ListTags", "code": "AccessDeniedException", "resource": eds}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "cloudtrail", "operation": "ListTags", "code": "AccessDeniedException", "resource": eds},
+		},
 	])
 	fixtures.one_finding(findings) == {
 		"status": "FAIL",

@@ -41,7 +41,11 @@ findings contains _finding(arn, trail) if some arn, trail in input.trails
 
 _finding(arn, trail) := result.pass(arn, trail.home_region, "log file validation is enabled") if {
 	trail.log_file_validation_enabled == true
-} else := result.fail(arn, trail.home_region, "log file validation is disabled: log files can be altered or deleted without detection") if {
+} else := result.fail(
+	arn,
+	trail.home_region,
+	"log file validation is disabled: log files can be altered or deleted without detection",
+) if {
 	trail.log_file_validation_enabled == false
 } else := result.unknown(arn, trail.home_region, snapshot.missing("log file validation setting", arn)) if {
 	not is_boolean(object.get(trail, "log_file_validation_enabled", null))

@@ -65,7 +65,11 @@ _finding(key, lg) := result.pass(key, _region(key), msg) if {
 	is_number(days)
 	days >= min_days
 	msg := sprintf("events are kept %d days (at least %d)", [days, min_days])
-} else := result.fail(key, _region(key), "the log group does not exist: the trail's events are not kept in CloudWatch Logs at all") if {
+} else := result.fail(
+	key,
+	_region(key),
+	"the log group does not exist: the trail's events are not kept in CloudWatch Logs at all",
+) if {
 	lg.exists == false
 } else := result.pass(key, _region(key), "events never expire") if {
 	_retention(lg) == null
@@ -75,5 +79,8 @@ _finding(key, lg) := result.pass(key, _region(key), msg) if {
 	days := _retention(lg)
 	is_number(days)
 	days < min_days
-	msg := sprintf("events are deleted after %d days, less than the %d days an investigation may need to look back", [days, min_days])
+	msg := sprintf(
+		"events are deleted after %d days, less than the %d days an investigation may need to look back",
+		[days, min_days],
+	)
 }

@@ -34,7 +34,9 @@ test_fail_when_events_expire_after_90_days if {
 }
 
 test_minimum_is_a_parameter if {
-	s := {f.status | some f in findings} with input as fixtures.compliant with data.params as {"min_log_retention_days": 731}
+	s := {f.status |
+		some f in findings
+	} with input as fixtures.compliant with data.params as {"min_log_retention_days": 731}
 	s == {"FAIL"}
 	fixtures.one_finding(findings) == {
 		"status": "FAIL",
@@ -58,7 +60,16 @@ test_pass_when_exists_flag_not_reported if {
 test_unknown_when_log_group_not_collected if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["log_groups", fixtures.log_group_arn]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "logs", "operation": "DescribeLogGroups", "resource": fixtures.log_group_arn, "code": "AccessDeniedException"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "logs",
+				"operation": "DescribeLogGroups",
+				"resource": fixtures.log_group_arn,
+				"code": "AccessDeniedException",
+			},
+		},
 	])
 	statuses(snapshot) == {"UNKNOWN"}
 	some f in findings with input as snapshot
@@ -92,7 +103,10 @@ test_shared_log_group_is_judged_once if {
 }
 
 test_unknown_with_empty_region_when_log_group_arn_is_not_an_arn if {
-	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "cloudwatch_logs_log_group_arn"], "aws-cloudtrail-logs")
+	snapshot := fixtures.with_value(
+		["trails", fixtures.trail_arn, "cloudwatch_logs_log_group_arn"],
+		"aws-cloudtrail-logs",
+	)
 	some f in findings with input as snapshot
 	f.region == ""
 	fixtures.one_finding(findings) == {

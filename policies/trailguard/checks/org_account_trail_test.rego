@@ -58,7 +58,10 @@ test_fail_when_the_account_sees_no_trail if {
 }
 
 test_unknown_when_a_status_was_not_read if {
-	snapshot := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["trails", fixtures.org_trail_arn, "status"]}])
+	snapshot := json.patch(
+		fixtures.org_member_without_own_trail,
+		[{"op": "remove", "path": ["trails", fixtures.org_trail_arn, "status"]}],
+	)
 	fixtures.one_finding(findings) == {
 		"status": "UNKNOWN",
 		"resource": "111122223333",

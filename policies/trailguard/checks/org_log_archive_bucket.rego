@@ -75,16 +75,25 @@ _judged(name, arns, stmts) := result.fail(buckets.arn(name), buckets.region(inpu
 		p := organization.cloudtrail_grant_problem(stmt)
 	]
 	count(problems) > 0
-	msg := sprintf("bucket %s lets CloudTrail write beyond organization %s: %s", [name, organization.id, concat("; ", problems)])
+	msg := sprintf(
+		"bucket %s lets CloudTrail write beyond organization %s: %s",
+		[name, organization.id, concat("; ", problems)],
+	)
 } else := result.fail(buckets.arn(name), buckets.region(input.buckets[name]), msg) if {
 	missing := {arn |
 		some arn in arns
 		not _admitted(stmts, name, arn)
 	}
 	count(missing) > 0
-	msg := sprintf("bucket %s has no statement letting CloudTrail write the logs of organization trail %s (s3:PutObject on %s/AWSLogs/%s/* for this trail or organization): the organization's logs cannot be delivered", [name, concat(", ", sort(missing)), buckets.arn(name), organization.id])
+	msg := sprintf(
+		"bucket %s has no statement letting CloudTrail write the logs of organization trail %s (s3:PutObject on %s/AWSLogs/%s/* for this trail or organization): the organization's logs cannot be delivered",
+		[name, concat(", ", sort(missing)), buckets.arn(name), organization.id],
+	)
 } else := result.pass(buckets.arn(name), buckets.region(input.buckets[name]), msg) if {
-	msg := sprintf("bucket %s lets CloudTrail write only for organization %s (organization trail %s)", [name, organization.id, concat(", ", sort(arns))])
+	msg := sprintf(
+		"bucket %s lets CloudTrail write only for organization %s (organization trail %s)",
+		[name, organization.id, concat(", ", sort(arns))],
+	)
 }
 
 _admitted(stmts, name, arn) if {

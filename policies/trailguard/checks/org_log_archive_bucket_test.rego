@@ -18,7 +18,14 @@ org_write(condition) := {
 }
 
 # with_statements(stmts) is the member of fixtures.org_member whose trail bucket has the policy stmts.
-with_statements(stmts) := json.patch(fixtures.org_member_without_own_trail, [{"op": "replace", "path": ["buckets", bucket, "policy"], "value": {"exists": true, "document": {"Version": "2012-10-17", "Statement": stmts}}}])
+with_statements(stmts) := json.patch(
+	fixtures.org_member_without_own_trail,
+	[{
+		"op": "replace",
+		"path": ["buckets", bucket, "policy"],
+		"value": {"exists": true, "document": {"Version": "2012-10-17", "Statement": stmts}},
+	}],
+)
 
 only(snapshot) := f if {
 	fs := findings with input as snapshot
@@ -79,7 +86,10 @@ test_fail_when_a_wildcard_account_is_admitted if {
 
 test_fail_when_the_organization_trail_cannot_write if {
 	# Only the management account's own prefix: member accounts' logs are refused.
-	stmt := object.union(org_write({"StringEquals": {"aws:SourceArn": org_trail}}), {"Resource": sprintf("arn:aws:s3:::%s/AWSLogs/999988887777/*", [bucket])})
+	stmt := object.union(
+		org_write({"StringEquals": {"aws:SourceArn": org_trail}}),
+		{"Resource": sprintf("arn:aws:s3:::%s/AWSLogs/999988887777/*", [bucket])},
+	)
 	f := only(with_statements([stmt]))
 	f.status == "FAIL"
 	f.resource == fixtures.bucket_arn
@@ -92,7 +102,10 @@ test_fail_when_the_organization_trail_cannot_write if {
 }
 
 test_unknown_when_the_policy_was_not_read if {
-	snapshot := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["buckets", bucket, "policy"]}])
+	snapshot := json.patch(
+		fixtures.org_member_without_own_trail,
+		[{"op": "remove", "path": ["buckets", bucket, "policy"]}],
+	)
 	fixtures.one_finding(findings) == {
 		"status": "UNKNOWN",
 		"resource": fixtures.bucket_arn,

@@ -66,16 +66,25 @@ _judged(key, arns, stmts) := result.fail(key, _region(key), msg) if {
 		p := organization.cloudtrail_grant_problem(stmt)
 	]
 	count(problems) > 0
-	msg := sprintf("key %s lets CloudTrail encrypt beyond organization %s: %s", [key, organization.id, concat("; ", problems)])
+	msg := sprintf(
+		"key %s lets CloudTrail encrypt beyond organization %s: %s",
+		[key, organization.id, concat("; ", problems)],
+	)
 } else := result.fail(key, _region(key), msg) if {
 	missing := {arn |
 		some arn in arns
 		not _admitted(stmts, arn)
 	}
 	count(missing) > 0
-	msg := sprintf("key %s has no statement letting CloudTrail generate data keys for organization trail %s: the organization's logs cannot be encrypted and delivered", [key, concat(", ", sort(missing))])
+	msg := sprintf(
+		"key %s has no statement letting CloudTrail generate data keys for organization trail %s: the organization's logs cannot be encrypted and delivered",
+		[key, concat(", ", sort(missing))],
+	)
 } else := result.pass(key, _region(key), msg) if {
-	msg := sprintf("key %s lets CloudTrail encrypt only for organization %s (organization trail %s)", [key, organization.id, concat(", ", sort(arns))])
+	msg := sprintf(
+		"key %s lets CloudTrail encrypt only for organization %s (organization trail %s)",
+		[key, organization.id, concat(", ", sort(arns))],
+	)
 }
 
 _admitted(stmts, arn) if {

@@ -17,7 +17,10 @@ encrypt(condition) := {
 	"Condition": condition,
 }
 
-with_statements(stmts) := json.patch(fixtures.org_member_without_own_trail, [{"op": "replace", "path": ["kms_keys", key, "policy"], "value": {"Version": "2012-10-17", "Statement": stmts}}])
+with_statements(stmts) := json.patch(
+	fixtures.org_member_without_own_trail,
+	[{"op": "replace", "path": ["kms_keys", key, "policy"], "value": {"Version": "2012-10-17", "Statement": stmts}}],
+)
 
 only(snapshot) := f if {
 	fs := findings with input as snapshot
@@ -63,7 +66,10 @@ test_fail_when_the_organization_trail_cannot_encrypt if {
 }
 
 test_unknown_when_the_key_or_its_policy_was_not_read if {
-	without_policy := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["kms_keys", key, "policy"]}])
+	without_policy := json.patch(
+		fixtures.org_member_without_own_trail,
+		[{"op": "remove", "path": ["kms_keys", key, "policy"]}],
+	)
 	fs := findings with input as without_policy
 	fixtures.one_finding(fs) == {
 		"status": "UNKNOWN",
@@ -82,6 +88,9 @@ test_unknown_when_the_key_or_its_policy_was_not_read if {
 }
 
 test_nothing_when_the_organization_trail_uses_no_key if {
-	count(findings) == 0 with input as json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["trails", org_trail, "kms_key_id"]}])
+	count(findings) == 0 with input as json.patch(
+		fixtures.org_member_without_own_trail,
+		[{"op": "remove", "path": ["trails", org_trail, "kms_key_id"]}],
+	)
 	count(findings) == 0 with input as fixtures.compliant
 }

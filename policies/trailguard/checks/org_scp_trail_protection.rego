@@ -48,7 +48,12 @@ import data.trailguard.lib.params
 import data.trailguard.lib.result
 
 # The calls that stop, delete or narrow a trail.
-_actions := ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"]
+_actions := [
+	"cloudtrail:StopLogging",
+	"cloudtrail:DeleteTrail",
+	"cloudtrail:UpdateTrail",
+	"cloudtrail:PutEventSelectors",
+]
 
 # Condition operators and key with which a Deny exempts named principals.
 _exempting_operators := {"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals"}
@@ -134,13 +139,22 @@ _unread_documents := {policy.id |
 
 _finding := result.unknown(input.account_id, "", msg) if {
 	not organization.scp_levels
-	msg := sprintf("the SCPs in effect on account %s were not read: whether one protects the organization trail is unknown", [organization.label])
+	msg := sprintf(
+		"the SCPs in effect on account %s were not read: whether one protects the organization trail is unknown",
+		[organization.label],
+	)
 } else := result.fail(input.account_id, "", msg) if {
 	not organization.scps_enabled
-	msg := sprintf("service control policies are not enabled in organization %s: nothing stops the principals of account %s from stopping or changing CloudTrail", [organization.id, organization.label])
+	msg := sprintf(
+		"service control policies are not enabled in organization %s: nothing stops the principals of account %s from stopping or changing CloudTrail",
+		[organization.id, organization.label],
+	)
 } else := result.unknown(input.account_id, "", msg) if {
 	count(organization.organization_trails) == 0
-	msg := sprintf("account %s sees no organization trail (see TG-ORG-001): what the SCPs must protect is unknown", [organization.label])
+	msg := sprintf(
+		"account %s sees no organization trail (see TG-ORG-001): what the SCPs must protect is unknown",
+		[organization.label],
+	)
 } else := result.pass(input.account_id, "", msg) if {
 	count(_unprotected) == 0
 	msg := sprintf("SCPs deny %s on the organization trail to everyone but %s in account %s (%s)", [
@@ -149,7 +163,10 @@ _finding := result.unknown(input.account_id, "", msg) if {
 	])
 } else := result.unknown(input.account_id, "", msg) if {
 	count(_unread_documents) > 0
-	msg := sprintf("no SCP read denies %s on the organization trail in account %s, and the documents of %s were not read", [concat(", ", _unprotected), organization.label, concat(", ", sort(_unread_documents))])
+	msg := sprintf(
+		"no SCP read denies %s on the organization trail in account %s, and the documents of %s were not read",
+		[concat(", ", _unprotected), organization.label, concat(", ", sort(_unread_documents))],
+	)
 } else := result.fail(input.account_id, "", msg) if {
 	msg := sprintf("no SCP in effect on account %s denies %s on the organization trail to all but %s%s: the account's administrators can stop or narrow logging", [
 		organization.label, concat(", ", _unprotected), concat(", ", _exceptions), _narrowed_note,

@@ -47,23 +47,40 @@ _unread := {arn: unread |
 
 _finding := result.pass(input.account_id, "", msg) if {
 	some arn in _complete
-	msg := sprintf("organization trail %s (owned by management account %s) is multi-region and logging: it records account %s in every region", [arn, organization.management_account_id, organization.label])
+	msg := sprintf(
+		"organization trail %s (owned by management account %s) is multi-region and logging: it records account %s in every region",
+		[arn, organization.management_account_id, organization.label],
+	)
 } else := result.unknown(input.account_id, "", msg) if {
 	count(organization.organization_trails) == 0
 	selectors.trail_list_incomplete
-	msg := sprintf("the trails of account %s could not all be read (%s): whether the organization trail reaches it is unknown", [organization.label, selectors.trail_list_incomplete_reason])
+	msg := sprintf(
+		"the trails of account %s could not all be read (%s): whether the organization trail reaches it is unknown",
+		[organization.label, selectors.trail_list_incomplete_reason],
+	)
 } else := result.fail(input.account_id, "", msg) if {
 	count(organization.organization_trails) == 0
-	msg := sprintf("account %s sees no organization trail of organization %s (management account %s)%s: nothing records the account for the organization", [organization.label, organization.id, organization.management_account_id, _foreign_note])
+	msg := sprintf(
+		"account %s sees no organization trail of organization %s (management account %s)%s: nothing records the account for the organization",
+		[organization.label, organization.id, organization.management_account_id, _foreign_note],
+	)
 } else := result.unknown(input.account_id, "", msg) if {
 	count(_unread) > 0
-	msg := concat("; ", sort([sprintf("organization trail %s: %s could not be read", [arn, concat(" and ", unread)]) | some arn, unread in _unread]))
+	msg := concat("; ", sort([sprintf("organization trail %s: %s could not be read", [arn, concat(" and ", unread)]) |
+		some arn, unread in _unread
+	]))
 } else := result.fail(input.account_id, "", msg) if {
-	msg := concat("; ", sort([sprintf("organization trail %s does not cover account %s everywhere: %s", [arn, organization.label, concat(" and ", organization.gaps(trail))]) |
+	msg := concat("; ", sort([sprintf(
+		"organization trail %s does not cover account %s everywhere: %s",
+		[arn, organization.label, concat(" and ", organization.gaps(trail))],
+	) |
 		some arn, trail in organization.organization_trails
 	]))
 }
 
-_foreign_note := sprintf(" (it sees organization trails of other organizations only: %s)", [concat(", ", sort(organization.foreign_organization_trails))]) if {
+_foreign_note := sprintf(
+	" (it sees organization trails of other organizations only: %s)",
+	[concat(", ", sort(organization.foreign_organization_trails))],
+) if {
 	count(organization.foreign_organization_trails) > 0
 } else := ""

@@ -43,7 +43,11 @@ test_fail_when_no_organization_trail_reaches_the_account if {
 test_fail_when_only_another_organizations_trail_is_seen if {
 	stranger := "arn:aws:cloudtrail:us-east-1:123456789012:trail/their-org-trail"
 	snapshot := json.patch(member, [
-		{"op": "add", "path": ["trails", stranger], "value": object.union(member.trails[org_trail], {"arn": stranger, "owner_account_id": "123456789012"})},
+		{
+			"op": "add",
+			"path": ["trails", stranger],
+			"value": object.union(member.trails[org_trail], {"arn": stranger, "owner_account_id": "123456789012"}),
+		},
 		{"op": "remove", "path": ["trails", org_trail]},
 	])
 	f := only(snapshot)
@@ -86,7 +90,16 @@ test_unknown_when_the_trail_status_was_not_read if {
 test_unknown_when_the_trails_could_not_be_listed if {
 	snapshot := json.patch(member, [
 		{"op": "remove", "path": ["trails", org_trail]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "cloudtrail", "operation": "DescribeTrails", "region": "us-east-1", "code": "AccessDeniedException"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "cloudtrail",
+				"operation": "DescribeTrails",
+				"region": "us-east-1",
+				"code": "AccessDeniedException",
+			},
+		},
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"

@@ -42,7 +42,11 @@ findings contains _finding
 
 _finding := result.pass(input.account_id, "", "the root user has no access keys") if {
 	input.iam.root.access_keys_present == false
-} else := result.fail(input.account_id, "", "the root user has access keys: anyone holding one can stop or delete every trail without MFA") if {
+} else := result.fail(
+	input.account_id,
+	"",
+	"the root user has access keys: anyone holding one can stop or delete every trail without MFA",
+) if {
 	input.iam.root.access_keys_present == true
 } else := result.unknown(input.account_id, "", snapshot.missing("root user access keys", input.account_id)) if {
 	not is_boolean(object.get(object.get(object.get(input, "iam", {}), "root", {}), "access_keys_present", null))

@@ -54,11 +54,17 @@ _finding(arn, trail) := result.pass(arn, trail.home_region, msg) if {
 	bucket.exists == true
 	not no_such_bucket(trail)
 	why := _trusted_owner(trail, bucket.owner_account_id)
-	msg := sprintf("S3 bucket %s exists and is owned by account %s (%s)", [trail.s3_bucket_name, bucket.owner_account_id, why])
+	msg := sprintf(
+		"S3 bucket %s exists and is owned by account %s (%s)",
+		[trail.s3_bucket_name, bucket.owner_account_id, why],
+	)
 } else := result.unknown(arn, trail.home_region, msg) if {
 	input.buckets[trail.s3_bucket_name].exists == true
 	not no_such_bucket(trail)
-	msg := sprintf("S3 bucket %s exists, but %s: a bucket deleted and re-created by another account answers the same", [trail.s3_bucket_name, _owner_doubt(trail.s3_bucket_name, input.buckets[trail.s3_bucket_name])])
+	msg := sprintf(
+		"S3 bucket %s exists, but %s: a bucket deleted and re-created by another account answers the same",
+		[trail.s3_bucket_name, _owner_doubt(trail.s3_bucket_name, input.buckets[trail.s3_bucket_name])],
+	)
 } else := result.fail(arn, trail.home_region, msg) if {
 	bucket_gone(trail)
 	msg := sprintf("S3 bucket %s does not exist: %s", [trail.s3_bucket_name, claim_warning])
@@ -99,12 +105,18 @@ _trusted_owner(trail, owner) := "the audited account" if {
 
 _owner_doubt(name, bucket) := sprintf("its owner could not be read (%s)", [snapshot.why(name)]) if {
 	not snapshot.has_value(bucket, "owner_account_id")
-} else := sprintf("its owner, account %s, is neither the audited account %s nor known to belong to its organization%s", [bucket.owner_account_id, input.account_id, _org_note])
+} else := sprintf(
+	"its owner, account %s, is neither the audited account %s nor known to belong to its organization%s",
+	[bucket.owner_account_id, input.account_id, _org_note],
+)
 
 _org_note := "" if {
 	input.organization.account_ids
 } else := " (the organization's accounts were not listed)"
 
-elsewhere(trail) := sprintf("; the trail belongs to account %s, whose bucket may not be readable from this account", [trail.owner_account_id]) if {
+elsewhere(trail) := sprintf(
+	"; the trail belongs to account %s, whose bucket may not be readable from this account",
+	[trail.owner_account_id],
+) if {
 	snapshot.foreign(trail)
 } else := ""

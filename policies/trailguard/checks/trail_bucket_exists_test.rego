@@ -60,7 +60,10 @@ test_fail_when_delivery_error_is_no_such_bucket_and_bucket_not_collected if {
 
 test_fail_when_delivery_error_is_no_such_bucket_even_if_bucket_now_exists if {
 	# The name was re-created since the last delivery: by whom is worth a look.
-	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "status", "latest_delivery_error"], "NoSuchBucket: The specified bucket does not exist")
+	snapshot := fixtures.with_value(
+		["trails", fixtures.trail_arn, "status", "latest_delivery_error"],
+		"NoSuchBucket: The specified bucket does not exist",
+	)
 	fixtures.one_finding(findings) == {
 		"status": "FAIL",
 		"resource": fixtures.trail_arn,
@@ -149,15 +152,39 @@ test_unknown_when_bucket_name_not_collected if {
 # A bucket that answers 403 exists, but only a known owner proves it is still ours.
 test_bucket_owner_cases if {
 	cases := {
-		"owner is the audited account": {"ops": [], "status": "PASS", "says": sprintf("S3 bucket %s exists and is owned by account 111122223333 (the audited account)", [fixtures.bucket_name])},
+		"owner is the audited account": {
+			"ops": [],
+			"status": "PASS",
+			"says": sprintf(
+				"S3 bucket %s exists and is owned by account 111122223333 (the audited account)",
+				[fixtures.bucket_name],
+			),
+		},
 		"owner unknown": {
 			"ops": [
 				{"op": "remove", "path": ["buckets", fixtures.bucket_name, "owner_account_id"]},
-				{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketAcl", "resource": fixtures.bucket_name, "code": "AccessDenied"}},
+				{
+					"op": "add",
+					"path": ["errors", "-"],
+					"value": {"service": "s3", "operation": "GetBucketAcl", "resource": fixtures.bucket_name, "code": "AccessDenied"},
+				},
 			],
-			"status": "UNKNOWN", "says": sprintf("S3 bucket %s exists, but its owner could not be read (s3 GetBucketAcl: AccessDenied): a bucket deleted and re-created by another account answers the same", [fixtures.bucket_name]),
+			"status": "UNKNOWN", "says": sprintf(
+				concat(" ", [
+					"S3 bucket %s exists, but its owner could not be read (s3 GetBucketAcl: AccessDenied): a bucket deleted and",
+					"re-created by another account answers the same",
+				]),
+				[fixtures.bucket_name],
+			),
 		},
-		"owner is a stranger": {"ops": [{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "444455556666"}], "status": "UNKNOWN", "says": "its owner, account 444455556666, is neither the audited account 111122223333 nor known to belong to its organization (the organization's accounts were not listed)"},
+		"owner is a stranger": {
+			"ops": [{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "444455556666"}],
+			"status": "UNKNOWN",
+			"says": concat(" ", [
+				"its owner, account 444455556666, is neither the audited account 111122223333 nor known to belong to its",
+				"organization (the organization's accounts were not listed)",
+			]),
+		},
 		"owner is the management account": {
 			"ops": [
 				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "999988887777"},
@@ -168,16 +195,35 @@ test_bucket_owner_cases if {
 		"owner is a log archive account of the organization": {
 			"ops": [
 				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "444455556666"},
-				{"op": "add", "path": ["organization"], "value": {"id": "o-abc", "management_account_id": "999988887777", "account_ids": ["111122223333", "444455556666", "999988887777"]}},
+				{
+					"op": "add",
+					"path": ["organization"],
+					"value": {
+						"id": "o-abc",
+						"management_account_id": "999988887777",
+						"account_ids": ["111122223333", "444455556666", "999988887777"],
+					},
+				},
 			],
 			"status": "PASS", "says": "owned by account 444455556666 (an account of the organization)",
 		},
 		"owner outside the listed organization": {
 			"ops": [
 				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "777777777777"},
-				{"op": "add", "path": ["organization"], "value": {"id": "o-abc", "management_account_id": "999988887777", "account_ids": ["111122223333", "999988887777"]}},
+				{
+					"op": "add",
+					"path": ["organization"],
+					"value": {
+						"id": "o-abc",
+						"management_account_id": "999988887777",
+						"account_ids": ["111122223333", "999988887777"],
+					},
+				},
 			],
-			"status": "UNKNOWN", "says": "its owner, account 777777777777, is neither the audited account 111122223333 nor known to belong to its organization:",
+			"status": "UNKNOWN", "says": concat(" ", [
+				"its owner, account 777777777777, is neither the audited account 111122223333 nor known to belong to its",
+				"organization:",
+			]),
 		},
 	}
 	every name, c in cases {

@@ -45,22 +45,43 @@ import data.trailguard.lib.snapshot
 # rules would each look at every trail).
 findings contains _finding(arn, trail) if some arn, trail in input.trails
 
-_finding(arn, trail) := result.pass(arn, trail.home_region, sprintf("log files are encrypted with customer managed KMS key %s", [trail.kms_key_id])) if {
+_finding(arn, trail) := result.pass(
+	arn,
+	trail.home_region,
+	sprintf("log files are encrypted with customer managed KMS key %s", [trail.kms_key_id]),
+) if {
 	input.kms_keys[trail.kms_key_id].manager == "CUSTOMER"
-} else := result.fail(arn, trail.home_region, "log files are not encrypted with SSE-KMS (SSE-S3 only): anyone who can read the bucket can read the logs") if {
+} else := result.fail(
+	arn,
+	trail.home_region,
+	"log files are not encrypted with SSE-KMS (SSE-S3 only): anyone who can read the bucket can read the logs",
+) if {
 	not snapshot.has_value(trail, "kms_key_id")
-} else := result.fail(arn, trail.home_region, sprintf("log files are encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict: use a customer managed key", [trail.kms_key_id])) if {
+} else := result.fail(
+	arn,
+	trail.home_region,
+	sprintf(
+		"log files are encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict: use a customer managed key",
+		[trail.kms_key_id],
+	),
+) if {
 	input.kms_keys[trail.kms_key_id].manager == "AWS"
 } else := result.pass(arn, trail.home_region, msg) if {
 	snapshot.has_value(trail, "kms_key_id")
 	not input.kms_keys[trail.kms_key_id].manager
-	msg := sprintf("log files are encrypted with KMS key %s, a customer managed key: CloudTrail can only use a key whose key policy grants cloudtrail.amazonaws.com, which AWS managed keys never do (the key itself could not be read, so its policy, state and rotation are judged UNKNOWN by the key checks: %s)", [trail.kms_key_id, _why_unreadable(trail.kms_key_id)])
+	msg := sprintf(
+		"log files are encrypted with KMS key %s, a customer managed key: CloudTrail can only use a key whose key policy grants cloudtrail.amazonaws.com, which AWS managed keys never do (the key itself could not be read, so its policy, state and rotation are judged UNKNOWN by the key checks: %s)",
+		[trail.kms_key_id, _why_unreadable(trail.kms_key_id)],
+	)
 }
 
 # _why_unreadable(key) says why the key's manager is not in the snapshot.
 _why_unreadable(key) := snapshot.missing("key manager", key) if {
 	input.kms_keys[key]
-} else := sprintf("key %s lives in account %s, not the audited account %s, and could not be read (%s)", [key, owner, input.account_id, snapshot.why(key)]) if {
+} else := sprintf(
+	"key %s lives in account %s, not the audited account %s, and could not be read (%s)",
+	[key, owner, input.account_id, snapshot.why(key)],
+) if {
 	owner := snapshot.account_of_arn(key)
 	owner != input.account_id
 } else := sprintf("key %s in account %s could not be read (%s)", [key, input.account_id, snapshot.why(key)])

@@ -70,7 +70,16 @@ test_fail_when_key_is_aws_managed if {
 test_pass_when_key_could_not_be_described if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["kms_keys", fixtures.key_arn]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "kms", "operation": "DescribeKey", "code": "AccessDeniedException", "resource": fixtures.key_arn}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "kms",
+				"operation": "DescribeKey",
+				"code": "AccessDeniedException",
+				"resource": fixtures.key_arn,
+			},
+		},
 	])
 	fs := findings with input as snapshot
 	fixtures.one_finding(fs) == {
@@ -87,7 +96,16 @@ test_pass_when_key_could_not_be_described if {
 	}
 	some f in fs
 	f.resource == fixtures.trail_arn
-	contains(f.message, sprintf("log files are encrypted with KMS key %s, a customer managed key: CloudTrail can only use a key whose key policy grants cloudtrail.amazonaws.com", [fixtures.key_arn]))
+	contains(
+		f.message,
+		sprintf(
+			concat(" ", [
+				"log files are encrypted with KMS key %s, a customer managed key: CloudTrail can only use a key whose key policy",
+				"grants cloudtrail.amazonaws.com",
+			]),
+			[fixtures.key_arn],
+		),
+	)
 	contains(f.message, "in account 111122223333 could not be read")
 	contains(f.message, "kms DescribeKey: AccessDeniedException")
 }
@@ -142,7 +160,11 @@ test_pass_when_org_trail_key_lives_in_management_account if {
 
 test_one_finding_per_trail if {
 	second := "arn:aws:cloudtrail:eu-west-1:111122223333:trail/data-events"
-	snapshot := fixtures.patched([{"op": "add", "path": ["trails", second], "value": {"arn": second, "name": "data-events", "home_region": "eu-west-1"}}])
+	snapshot := fixtures.patched([{
+		"op": "add",
+		"path": ["trails", second],
+		"value": {"arn": second, "name": "data-events", "home_region": "eu-west-1"},
+	}])
 	fs := findings with input as snapshot
 	{[f.resource, f.status, f.region] | some f in fs} == {
 		[fixtures.trail_arn, "PASS", "us-east-1"],

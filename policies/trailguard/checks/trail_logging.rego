@@ -29,7 +29,10 @@ import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
 # delivery_error(trail) is the trail's latest S3 delivery error, when there is one.
-delivery_error(trail) := trail.status.latest_delivery_error if snapshot.has_value(trail.status, "latest_delivery_error")
+delivery_error(trail) := trail.status.latest_delivery_error if snapshot.has_value(
+	trail.status,
+	"latest_delivery_error",
+)
 
 stopped_since(trail) := sprintf(" since %s", [trail.status.stop_logging_time]) if {
 	snapshot.has_value(trail.status, "stop_logging_time")
@@ -41,7 +44,10 @@ last_error(trail) := sprintf("; its last delivery failed with %s", [delivery_err
 
 # _pass_message says what the status shows: a delivery time when there is one
 # (a trail that has not delivered yet reports none, and no error either).
-_pass_message(trail) := sprintf("trail is logging and its latest delivery to S3 (%s) succeeded", [trail.status.latest_delivery_time]) if {
+_pass_message(trail) := sprintf(
+	"trail is logging and its latest delivery to S3 (%s) succeeded",
+	[trail.status.latest_delivery_time],
+) if {
 	snapshot.has_value(trail.status, "latest_delivery_time")
 } else := "trail is logging and reports no S3 delivery error (no delivery time reported yet)"
 

@@ -20,7 +20,11 @@ test_pass_when_logging_and_delivering if {
 test_fail_when_trail_stopped if {
 	snapshot := fixtures.patched([
 		{"op": "replace", "path": ["trails", fixtures.trail_arn, "status", "is_logging"], "value": false},
-		{"op": "add", "path": ["trails", fixtures.trail_arn, "status", "stop_logging_time"], "value": "2026-11-24T23:12:00Z"},
+		{
+			"op": "add",
+			"path": ["trails", fixtures.trail_arn, "status", "stop_logging_time"],
+			"value": "2026-11-24T23:12:00Z",
+		},
 	])
 	f := only(snapshot)
 	f.status == "FAIL"
@@ -86,7 +90,18 @@ test_unknown_when_is_logging_missing if {
 # A PASS says only what the status shows.
 test_pass_message_names_the_delivery_time_or_says_there_is_none if {
 	fs := findings with input as fixtures.compliant
-	{f.message | some f in fs} == {sprintf("trail is logging and its latest delivery to S3 (%s) succeeded", [fixtures.compliant.trails[fixtures.trail_arn].status.latest_delivery_time])}
+	{f.message |
+		some f in fs
+	} == {sprintf(
+		"trail is logging and its latest delivery to S3 (%s) succeeded",
+		[fixtures.compliant.trails[fixtures.trail_arn].status.latest_delivery_time],
+	)}
 	fs2 := findings with input as fixtures.without(["trails", fixtures.trail_arn, "status", "latest_delivery_time"])
-	{[f.status, f.resource, f.message] | some f in fs2} == {["PASS", fixtures.trail_arn, "trail is logging and reports no S3 delivery error (no delivery time reported yet)"]}
+	{[f.status, f.resource, f.message] |
+		some f in fs2
+	} == {[
+		"PASS",
+		fixtures.trail_arn,
+		"trail is logging and reports no S3 delivery error (no delivery time reported yet)",
+	]}
 }

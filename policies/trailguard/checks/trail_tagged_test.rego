@@ -40,7 +40,16 @@ test_fail_names_owner_of_untagged_organization_trail if {
 test_unknown_when_tags_not_collected if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["trails", fixtures.trail_arn, "tags"]},
-		{"op": "add", "path": ["errors"], "value": [{"service": "cloudtrail", "operation": "ListTags", "resource": fixtures.trail_arn, "code": "AccessDeniedException"}]},
+		{
+			"op": "add",
+			"path": ["errors"],
+			"value": [{
+				"service": "cloudtrail",
+				"operation": "ListTags",
+				"resource": fixtures.trail_arn,
+				"code": "AccessDeniedException",
+			}],
+		},
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"

@@ -175,11 +175,17 @@ test_classic_s3_specific_buckets_are_not_all if {
 test_classic_s3_other_partition_value_does_not_match if {
 	t := s3_classic("All", ["arn:aws:s3"])
 	not selectors.s3_data_events(t, "write") with input as {"partition": "aws-us-gov"}
-	selectors.s3_data_events(s3_classic("All", ["arn:aws-us-gov:s3:::"]), "write") with input as {"partition": "aws-us-gov"}
+	selectors.s3_data_events(
+		s3_classic("All", ["arn:aws-us-gov:s3:::"]),
+		"write",
+	) with input as {"partition": "aws-us-gov"}
 }
 
 test_classic_lambda_data_events_are_not_s3 if {
-	t := classic([{"read_write_type": "All", "data_resources": [{"type": "AWS::Lambda::Function", "values": ["arn:aws:lambda"]}]}])
+	t := classic([{
+		"read_write_type": "All",
+		"data_resources": [{"type": "AWS::Lambda::Function", "values": ["arn:aws:lambda"]}],
+	}])
 	not selectors.s3_data_events(t, "write") with input as aws
 }
 
@@ -267,7 +273,11 @@ test_advanced_s3_event_name_restriction_is_not_all if {
 }
 
 test_advanced_s3_other_restriction_is_not_all if {
-	t := adv([data_category, s3_object, {"field": "userIdentity.arn", "not_starts_with": ["arn:aws:sts::111122223333:assumed-role/Backup"]}])
+	t := adv([
+		data_category,
+		s3_object,
+		{"field": "userIdentity.arn", "not_starts_with": ["arn:aws:sts::111122223333:assumed-role/Backup"]},
+	])
 	not selectors.s3_data_events(t, "write") with input as aws
 }
 
@@ -309,19 +319,33 @@ test_trail_list_incomplete_when_interrupted if {
 }
 
 test_trail_list_incomplete_when_describe_trails_failed if {
-	snap := {"complete": true, "errors": [{"service": "cloudtrail", "operation": "DescribeTrails", "region": "eu-west-1", "code": "AccessDenied"}]}
+	snap := {
+		"complete": true,
+		"errors": [{"service": "cloudtrail", "operation": "DescribeTrails", "region": "eu-west-1", "code": "AccessDenied"}],
+	}
 	selectors.trail_list_incomplete with input as snap
 	selectors.trail_list_incomplete_reason == "cloudtrail DescribeTrails: AccessDenied" with input as snap
 }
 
 test_trail_list_incomplete_when_regions_could_not_be_listed if {
-	snap := {"complete": true, "errors": [{"service": "account", "operation": "ListRegions", "region": "us-east-1", "code": "AccessDeniedException"}]}
+	snap := {
+		"complete": true,
+		"errors": [{
+			"service": "account",
+			"operation": "ListRegions",
+			"region": "us-east-1",
+			"code": "AccessDeniedException",
+		}],
+	}
 	selectors.trail_list_incomplete with input as snap
 	selectors.trail_list_incomplete_reason == "account ListRegions: AccessDeniedException" with input as snap
 }
 
 test_advanced_operators_starts_with if {
-	t := adv([data_category, {"field": "resources.type", "starts_with": ["AWS::S3::Obj"], "not_starts_with": ["AWS::DynamoDB"]}])
+	t := adv([
+		data_category,
+		{"field": "resources.type", "starts_with": ["AWS::S3::Obj"], "not_starts_with": ["AWS::DynamoDB"]},
+	])
 	selectors.s3_data_events(t, "read") with input as aws
 	t2 := adv([data_category, {"field": "resources.type", "not_starts_with": ["AWS::S3::"]}])
 	not selectors.s3_data_events(t2, "read") with input as aws

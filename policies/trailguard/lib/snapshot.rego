@@ -85,7 +85,9 @@ _error_run_ends(i) if _sorted_errors[i + 1][0] != _sorted_errors[i][0]
 
 # why(resource) explains why data about resource is missing: the collection
 # errors recorded for it, or a generic reason.
-why(resource) := concat("; ", sort([sprintf("%s %s: %s", [e.service, e.operation, e.code]) | some e in errors_by_resource[resource]])) if {
+why(resource) := concat("; ", sort([sprintf("%s %s: %s", [e.service, e.operation, e.code]) |
+	some e in errors_by_resource[resource]
+])) if {
 	errors_by_resource[resource]
 } else := "not collected"
 
