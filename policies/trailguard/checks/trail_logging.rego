@@ -11,7 +11,7 @@
 #   - input: schema.snapshot
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-turning-off-logging.html
-#     description: "Stopping and starting logging for a trail"
+#     description: "Turning off logging for a trail"
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
 #     description: "Security best practices in AWS CloudTrail"
 # custom:

@@ -11,7 +11,7 @@
 #   - input: schema.snapshot
 # related_resources:
 #   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-update-a-trail-console.html
-#     description: "Updating a trail with the CloudTrail console (tags)"
+#     description: "Updating a trail (tags)"
 #   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-9
 #     description: "Security Hub control CloudTrail.9: CloudTrail trails should be tagged"
 # custom:
