@@ -189,6 +189,12 @@ func checkFromAnnotation(file, pkg string, a *ast.Annotations) (findings.Check, 
 		chk.Remediation.Console, _ = rm["console"].(string)
 		chk.Remediation.CLI, _ = rm["cli"].(string)
 	}
+	for _, r := range a.RelatedResources {
+		if r == nil || r.Ref.String() == "" {
+			continue
+		}
+		chk.RelatedResources = append(chk.RelatedResources, findings.RelatedResource{URL: r.Ref.String(), Description: strings.TrimSpace(r.Description)})
+	}
 	if fw, present := a.Custom["frameworks"]; present {
 		fm, ok := fw.(map[string]any)
 		if !ok {

@@ -3,6 +3,7 @@ package bundles
 import (
 	"context"
 	"errors"
+	"net/url"
 	"runtime"
 	"slices"
 	"strings"
@@ -23,6 +24,13 @@ func newEngine(t testing.TB, extra ...Source) *Engine {
 	return e
 }
 
+// awaitingRelatedResources are the checks whose METADATA does not yet link its
+// documentation (related_resources): they were being rewritten when the other
+// checks gained their links. Remove an entry when its check gains them.
+var awaitingRelatedResources = map[string]bool{
+	"TG-IAM-007": true,
+}
+
 func TestBuiltinCatalog(t *testing.T) {
 	e := newEngine(t)
 	checks := e.Checks()
@@ -35,6 +43,17 @@ func TestBuiltinCatalog(t *testing.T) {
 		}
 		if c.Remediation.Console == "" || c.Remediation.CLI == "" {
 			t.Errorf("%s (%s): remediation needs console steps and a CLI command", c.ID, c.File)
+		}
+		for _, r := range c.RelatedResources {
+			if u, err := url.Parse(r.URL); err != nil || u.Scheme != "https" || u.Host == "" || r.Description == "" {
+				t.Errorf("%s: related_resources entry %+v needs an https URL and a description", c.ID, r)
+			}
+		}
+		if len(c.RelatedResources) == 0 && !awaitingRelatedResources[c.ID] {
+			t.Errorf("%s (%s): METADATA related_resources must link the AWS documentation and the benchmark controls it implements", c.ID, c.File)
+		}
+		if len(c.RelatedResources) > 0 && awaitingRelatedResources[c.ID] {
+			t.Errorf("%s now has related_resources: remove it from awaitingRelatedResources", c.ID)
 		}
 		if !strings.HasPrefix(c.Package, checksNamespace) {
 			t.Errorf("%s: package %s is outside %s", c.ID, c.Package, checksNamespace)

@@ -61,6 +61,13 @@ type Remediation struct {
 	CLI     string `json:"cli,omitempty"`
 }
 
+// RelatedResource is a page a check implements or explains: AWS documentation,
+// a benchmark control (METADATA related_resources).
+type RelatedResource struct {
+	URL         string `json:"url"`
+	Description string `json:"description,omitempty"`
+}
+
 // Check describes one check, as read from its METADATA.
 type Check struct {
 	ID           string              `json:"id"`
@@ -74,8 +81,12 @@ type Check struct {
 	// Frameworks) to what the control asks that the check does not examine,
 	// for the controls the check covers only in part.
 	PartialControls map[string]map[string]string `json:"partial_controls,omitempty"`
-	Package         string                       `json:"package"`
-	File            string                       `json:"file"`
+	// RelatedResources are the documentation and benchmark pages the check
+	// implements, for the catalog (trailguard doc, policies --format json); the
+	// reports do not show them.
+	RelatedResources []RelatedResource `json:"related_resources,omitempty"`
+	Package          string            `json:"package"`
+	File             string            `json:"file"`
 }
 
 // Finding is a check's verdict on one resource.

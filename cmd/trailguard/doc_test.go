@@ -31,7 +31,8 @@ func TestDocCatalog(t *testing.T) {
 			t.Errorf("doc lacks the CLI remediation of %s in a code block", c.ID)
 		}
 	}
-	for _, want := range []string{"## Contents", "| Severity | critical |", "| Resource type | `AwsCloudTrailTrail` |", "| cis-aws-v3.0.0 | 3.2 |", "### Remediation", "Console: "} {
+	for _, want := range []string{"## Contents", "| Severity | critical |", "| Resource type | `AwsCloudTrailTrail` |", "| cis-aws-v3.0.0 | 3.2 |", "### Remediation", "Console: ",
+		"### References\n\n- [Validating CloudTrail log file integrity](https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html)\n"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("doc lacks %q", want)
 		}

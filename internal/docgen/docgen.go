@@ -59,6 +59,16 @@ func Catalog(w io.Writer, checks []findings.Check) error {
 				fmt.Fprintf(&b, "| %s | %s |\n", cell(name), cell(strings.Join(c.Frameworks[name], ", ")))
 			}
 		}
+		if len(c.RelatedResources) > 0 {
+			b.WriteString("\n### References\n\n")
+			for _, r := range c.RelatedResources {
+				if d := inline(r.Description); d != "" {
+					fmt.Fprintf(&b, "- [%s](%s)\n", linkText.Replace(d), r.URL)
+				} else {
+					fmt.Fprintf(&b, "- <%s>\n", r.URL)
+				}
+			}
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -80,6 +90,9 @@ func anchor(id string) string {
 
 // inline flattens s to one line.
 func inline(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// linkText escapes the brackets that would end a Markdown link's text.
+var linkText = strings.NewReplacer("[", `\[`, "]", `\]`)
 
 // cell makes s safe inside a Markdown table cell.
 func cell(s string) string { return strings.ReplaceAll(inline(s), "|", `\|`) }

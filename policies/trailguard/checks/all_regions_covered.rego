@@ -9,20 +9,31 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html
+#     description: "Receiving CloudTrail log files from multiple Regions"
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: "CIS Amazon Web Services Foundations Benchmark, control v3.0.0 3.1; v1.4.0 3.1"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
+#     description: "CIS AWS Foundations Benchmark controls in Security Hub"
 # custom:
 #   id: TG-CT-002
 #   severity: high
 #   resource_type: AwsAccount
 #   remediation:
-#     console: CloudTrail console > Trails > Create trail (trails created in the console apply to all regions) and make sure its status is Logging; an existing single-region trail can be made multi-region only with the CLI.
-#     cli: aws cloudtrail update-trail --name <trail-arn> --is-multi-region-trail --include-global-service-events && aws cloudtrail start-logging --name <trail-arn>
+#     console: CloudTrail console > Trails > Create trail (trails created in the console apply to all regions) and make
+#       sure its status is Logging; an existing single-region trail can be made multi-region only with the CLI.
+#     cli: aws cloudtrail update-trail --name <trail-arn> --is-multi-region-trail --include-global-service-events &&
+#       aws cloudtrail start-logging --name <trail-arn>
 #   frameworks:
 #     cis-aws-v3.0.0:
 #       - id: "3.1"
-#         partial: CIS 3.1 asks one multi-region trail recording all read and write management events (TG-CT-001); this check looks only at whether every enabled region is covered by a logging trail
+#         partial: CIS 3.1 asks one multi-region trail recording all read and write management events (TG-CT-001); this
+#           check looks only at whether every enabled region is covered by a logging trail
 #     cis-aws-v1.4.0:
 #       - id: "3.1"
-#         partial: CIS 3.1 asks one multi-region trail recording all read and write management events (TG-CT-001); this check looks only at whether every enabled region is covered by a logging trail
+#         partial: CIS 3.1 asks one multi-region trail recording all read and write management events (TG-CT-001); this
+#           check looks only at whether every enabled region is covered by a logging trail
 package trailguard.checks.all_regions_covered
 
 import data.trailguard.lib.result
@@ -93,7 +104,10 @@ _finding(region) := result.pass(resource(region), region, msg) if {
 	not covered_by(region)
 	count(undecided(region)) == 0
 	selectors.trail_list_incomplete
-	msg := sprintf("no collected trail covers region %s, but the list of trails may be incomplete (%s)", [region, selectors.trail_list_incomplete_reason])
+	msg := sprintf(
+		"no collected trail covers region %s, but the list of trails may be incomplete (%s)",
+		[region, selectors.trail_list_incomplete_reason],
+	)
 } else := result.fail(resource(region), region, msg) if {
 	not covered_by(region)
 	count(undecided(region)) == 0
@@ -105,5 +119,8 @@ _finding(region) := result.pass(resource(region), region, msg) if {
 # can be judged, and an empty result must not read as "all covered".
 findings contains result.unknown(input.account_id, "", msg) if {
 	count(input.regions) == 0
-	msg := sprintf("the regions enabled for the account were not collected (%s): region coverage cannot be judged", [snapshot.why(input.account_id)])
+	msg := sprintf(
+		"the regions enabled for the account were not collected (%s): region coverage cannot be judged",
+		[snapshot.why(input.account_id)],
+	)
 }

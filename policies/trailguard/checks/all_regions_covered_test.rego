@@ -27,10 +27,21 @@ test_pass_every_region_covered_by_multi_region_trail if {
 }
 
 test_fail_region_without_trail_when_trail_is_single_region if {
-	fs := by_region(single_region)
-	fs["us-east-1"].status == "PASS"
-	fs["eu-west-1"].status == "FAIL"
-	contains(fs["eu-west-1"].message, "no logging trail covers region eu-west-1")
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": "111122223333/eu-west-1",
+			"message": "no logging trail covers region eu-west-1: API activity there is not recorded",
+		},
+		{
+			"status": "PASS",
+			"resource": "111122223333/us-east-1",
+			"message": sprintf(
+				"region us-east-1 is covered by logging trail %s",
+				[fixtures.trail_arn],
+			),
+		},
+	} with input as single_region
 }
 
 test_pass_with_one_regional_trail_per_region if {
@@ -41,24 +52,80 @@ test_pass_with_one_regional_trail_per_region if {
 
 test_fail_every_region_when_trail_stopped if {
 	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "status", "is_logging"], false)
-	status_by_region(snapshot) == {"eu-west-1": "FAIL", "us-east-1": "FAIL"}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": "111122223333/eu-west-1",
+			"message": "no logging trail covers region eu-west-1: API activity there is not recorded",
+		},
+		{
+			"status": "FAIL",
+			"resource": "111122223333/us-east-1",
+			"message": "no logging trail covers region us-east-1: API activity there is not recorded",
+		},
+	} with input as snapshot
 }
 
 test_fail_every_region_without_trails if {
-	status_by_region(fixtures.with_value(["trails"], {})) == {"eu-west-1": "FAIL", "us-east-1": "FAIL"}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": "111122223333/eu-west-1",
+			"message": "no logging trail covers region eu-west-1: API activity there is not recorded",
+		},
+		{
+			"status": "FAIL",
+			"resource": "111122223333/us-east-1",
+			"message": "no logging trail covers region us-east-1: API activity there is not recorded",
+		},
+	} with input as fixtures.with_value(["trails"], {})
 }
 
 test_unknown_when_status_not_collected if {
 	snapshot := fixtures.without(["trails", fixtures.trail_arn, "status"])
-	status_by_region(snapshot) == {"eu-west-1": "UNKNOWN", "us-east-1": "UNKNOWN"}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "UNKNOWN",
+			"resource": "111122223333/eu-west-1",
+			"message": concat(" ", [
+				"region eu-west-1 is not known to be covered by a logging trail: the multi-region setting or logging",
+				"status of arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events could not be read (not",
+				"collected)",
+			]),
+		},
+		{
+			"status": "UNKNOWN",
+			"resource": "111122223333/us-east-1",
+			"message": concat(" ", [
+				"region us-east-1 is not known to be covered by a logging trail: the multi-region setting or logging",
+				"status of arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events could not be read (not",
+				"collected)",
+			]),
+		},
+	} with input as snapshot
 }
 
 test_unknown_when_multi_region_setting_not_collected if {
 	snapshot := fixtures.without(["trails", fixtures.trail_arn, "is_multi_region"])
-	fs := by_region(snapshot)
-	fs["us-east-1"].status == "PASS" # logging in its home region
-	fs["eu-west-1"].status == "UNKNOWN"
-	contains(fs["eu-west-1"].message, fixtures.trail_arn)
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "UNKNOWN",
+			"resource": "111122223333/eu-west-1",
+			"message": concat(" ", [
+				"region eu-west-1 is not known to be covered by a logging trail: the multi-region setting or logging",
+				"status of arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events could not be read (not",
+				"collected)",
+			]),
+		},
+		{
+			"status": "PASS",
+			"resource": "111122223333/us-east-1",
+			"message": sprintf(
+				"region us-east-1 is covered by logging trail %s",
+				[fixtures.trail_arn],
+			),
+		},
+	} with input as snapshot
 }
 
 test_unknown_only_in_home_region_of_single_region_trail_with_unknown_status if {
@@ -67,7 +134,27 @@ test_unknown_only_in_home_region_of_single_region_trail_with_unknown_status if {
 		{"op": "replace", "path": ["trails"], "value": {r.arn: r}},
 		{"op": "replace", "path": ["regions"], "value": ["eu-west-1", "us-east-1", "ap-southeast-2"]},
 	])
-	status_by_region(snapshot) == {"eu-west-1": "UNKNOWN", "us-east-1": "FAIL", "ap-southeast-2": "FAIL"}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": "111122223333/ap-southeast-2",
+			"message": "no logging trail covers region ap-southeast-2: API activity there is not recorded",
+		},
+		{
+			"status": "UNKNOWN",
+			"resource": "111122223333/eu-west-1",
+			"message": concat(" ", [
+				"region eu-west-1 is not known to be covered by a logging trail: the multi-region setting or logging",
+				"status of arn:aws:cloudtrail:eu-west-1:111122223333:trail/regional-eu-west-1 could not be read (not",
+				"collected)",
+			]),
+		},
+		{
+			"status": "FAIL",
+			"resource": "111122223333/us-east-1",
+			"message": "no logging trail covers region us-east-1: API activity there is not recorded",
+		},
+	} with input as snapshot
 }
 
 test_pass_with_organization_trail_seen_from_member_account if {
@@ -88,12 +175,34 @@ test_unknown_when_trail_list_incomplete if {
 		{"op": "replace", "path": ["complete"], "value": false},
 		{"op": "replace", "path": ["trails"], "value": {}},
 	])
-	fs := by_region(snapshot)
-	fs["eu-west-1"].status == "UNKNOWN"
-	contains(fs["eu-west-1"].message, "interrupted")
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "UNKNOWN",
+			"resource": "111122223333/eu-west-1",
+			"message": concat(" ", [
+				"no collected trail covers region eu-west-1, but the list of trails may be incomplete (the collection",
+				"was interrupted)",
+			]),
+		},
+		{
+			"status": "UNKNOWN",
+			"resource": "111122223333/us-east-1",
+			"message": concat(" ", [
+				"no collected trail covers region us-east-1, but the list of trails may be incomplete (the collection",
+				"was interrupted)",
+			]),
+		},
+	} with input as snapshot
 }
 
 test_unknown_when_region_list_not_collected if {
 	snapshot := fixtures.with_value(["regions"], [])
-	{f.status | some f in findings} == {"UNKNOWN"} with input as snapshot
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": concat(" ", [
+			"the regions enabled for the account were not collected (not",
+			"collected): region coverage cannot be judged",
+		]),
+	} with input as snapshot
 }

@@ -18,13 +18,22 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+#     description: "Amazon S3 bucket policy for CloudTrail"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cross-service-confused-deputy-prevention.html
+#     description: "Cross-service confused deputy prevention in CloudTrail"
 # custom:
 #   id: TG-S3-007
 #   severity: medium
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > in every statement allowing cloudtrail.amazonaws.com s3:PutObject add "Condition": {"StringEquals": {"aws:SourceArn": "<trail-arn>"}} (or "aws:SourceAccount": "<account-id>") > Save changes.'
-#     cli: 'aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json; add "StringEquals": {"aws:SourceArn": "<trail-arn>"} to the Condition of the CloudTrail write statement in policy.json; aws s3api put-bucket-policy --bucket <bucket-name> --policy file://policy.json'
+#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > in every statement
+#       allowing cloudtrail.amazonaws.com s3:PutObject add "Condition": {"StringEquals": {"aws:SourceArn":
+#       "<trail-arn>"}} (or "aws:SourceAccount": "<account-id>") > Save changes.'
+#     cli: 'aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json; add
+#       "StringEquals": {"aws:SourceArn": "<trail-arn>"} to the Condition of the CloudTrail write statement in
+#       policy.json; aws s3api put-bucket-policy --bucket <bucket-name> --policy file://policy.json'
 package trailguard.checks.bucket_cloudtrail_write_scoped
 
 import data.trailguard.lib.buckets
@@ -61,13 +70,35 @@ findings contains f if {
 	some f in _findings(name, bucket)
 }
 
-_findings(name, bucket) := {result.pass(buckets.arn(name), buckets.region(bucket), sprintf("policy statement %s lets CloudTrail write only on behalf of the named trails or accounts", [concat(", ", sort({label | some [label, _] in _grant[name]}))]))} if {
+_findings(name, bucket) := {result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"policy statement %s lets CloudTrail write only on behalf of the named trails or accounts",
+		[concat(", ", sort({label | some [label, _] in _grant[name]}))],
+	),
+)} if {
 	_grant[name]
 	not false in {scoped | some [_, scoped] in _grant[name]}
-} else := {result.fail(buckets.arn(name), buckets.region(bucket), sprintf("policy statement %s lets cloudtrail.amazonaws.com write to the bucket without an aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it", [label])) |
+} else := {result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"policy statement %s lets cloudtrail.amazonaws.com write to the bucket without an aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it",
+		[label],
+	),
+) |
 	some [label, false] in _grant[name]
 } if {
 	_grant[name]
-} else := {result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"}))} if {
+} else := {result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the bucket policy", name, {"GetBucketPolicy"}),
+)} if {
 	not buckets.policies[name]
-} else := {result.fail(buckets.arn(name), buckets.region(bucket), "no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs to the bucket")}
+} else := {result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs to the bucket",
+)}

@@ -29,7 +29,11 @@ statuses(snapshot) := s if {
 test_pass_when_cloudtrail_write_is_scoped_to_the_trail if {
 	f := only_finding(fixtures.compliant)
 	f.status == "PASS"
-	f.message == "policy statement 'AWSCloudTrailWrite' lets CloudTrail write only on behalf of the named trails or accounts"
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"policy statement 'AWSCloudTrailWrite' lets CloudTrail write only on behalf of the named trails or",
+		"accounts",
+	])
 }
 
 test_pass_for_other_scoping_conditions if {
@@ -50,14 +54,26 @@ test_pass_for_other_scoping_conditions if {
 }
 
 test_pass_with_service_principal_array_and_wildcard_action if {
-	f := only_finding(with_write({"Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]}, "Action": ["s3:Put*"]}))
+	f := only_finding(with_write({
+		"Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]},
+		"Action": ["s3:Put*"],
+	}))
 	f.status == "PASS"
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"policy statement 'AWSCloudTrailWrite' lets CloudTrail write only on behalf of the named trails or",
+		"accounts",
+	])
 }
 
 test_fail_when_cloudtrail_write_is_unscoped if {
 	f := only_finding(with_write({"Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}}))
 	f.status == "FAIL"
-	startswith(f.message, "policy statement 'AWSCloudTrailWrite' lets cloudtrail.amazonaws.com write to the bucket without an aws:SourceArn")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"policy statement 'AWSCloudTrailWrite' lets cloudtrail.amazonaws.com write to the bucket without an",
+		"aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it",
+	])
 }
 
 test_fail_for_conditions_that_do_not_scope_the_caller if {
@@ -68,37 +84,68 @@ test_fail_for_conditions_that_do_not_scope_the_caller if {
 		{"StringNotEquals": {"aws:SourceAccount": "444455556666"}},
 	]
 	every condition in variants {
-		statuses(with_write({"Condition": condition})) == ["FAIL"]
+		fixtures.one_finding(findings) == {
+			"status": "FAIL",
+			"resource": fixtures.bucket_arn,
+			"message": concat(" ", [
+				"policy statement 'AWSCloudTrailWrite' lets cloudtrail.amazonaws.com write to the bucket without an",
+				"aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it",
+			]),
+		} with input as with_write({"Condition": condition})
 	}
 }
 
 test_one_failure_per_unscoped_statement if {
 	unscoped := object.union(object.remove(write_statement, ["Condition", "Sid"]), {"Sid": "LegacyWrite"})
-	snapshot := fixtures.patched([{"op": "add", "path": ["buckets", bucket, "policy", "document", "Statement", "-"], "value": unscoped}])
-	[f] := [f | some f in findings] with input as snapshot
-	f.status == "FAIL"
-	contains(f.message, "'LegacyWrite'")
+	snapshot := fixtures.patched([{
+		"op": "add",
+		"path": ["buckets", bucket, "policy", "document", "Statement", "-"],
+		"value": unscoped,
+	}])
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.bucket_arn,
+		"message": concat(" ", [
+			"policy statement 'LegacyWrite' lets cloudtrail.amazonaws.com write to the bucket without an",
+			"aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it",
+		]),
+	} with input as snapshot
 }
 
 test_fail_when_no_statement_lets_cloudtrail_write if {
 	snapshot := fixtures.patched([{"op": "remove", "path": write}])
 	f := only_finding(snapshot)
 	f.status == "FAIL"
-	f.message == "no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs to the bucket"
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs",
+		"to the bucket",
+	])
 }
 
 test_fail_when_bucket_has_no_policy if {
 	f := only_finding(fixtures.with_value(policy, {"exists": false}))
 	f.status == "FAIL"
-	contains(f.message, "CloudTrail cannot deliver")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs",
+		"to the bucket",
+	])
 }
 
 test_unknown_when_policy_not_read if {
 	f := only_finding(fixtures.without(policy))
 	f.status == "UNKNOWN"
+	f.resource == fixtures.bucket_arn
+	f.message == "the bucket policy of bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 could not be read (not collected)"
 }
 
 test_unknown_when_bucket_not_collected if {
 	f := only_finding(fixtures.without(["buckets", bucket]))
 	f.status == "UNKNOWN"
+	f.resource == fixtures.bucket_arn
+	f.message == sprintf(
+		"bucket %s is not in the snapshot (not collected): its configuration cannot be checked",
+		[fixtures.bucket_name],
+	)
 }

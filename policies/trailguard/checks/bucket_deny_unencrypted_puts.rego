@@ -22,13 +22,24 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
+#     description: "Encrypting CloudTrail log files with AWS KMS keys (SSE-KMS)"
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+#     description: "Using server-side encryption with AWS KMS keys (SSE-KMS) in Amazon S3"
 # custom:
 #   id: TG-S3-006
 #   severity: medium
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > add a statement {"Sid": "DenyUnencryptedObjectUploads", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::<bucket-name>/*", "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}} > Save changes. Make sure the trail uses SSE-KMS (CloudTrail console > Trails > Edit > Log file SSE-KMS encryption) first, or its deliveries are denied.'
-#     cli: aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json, add the DenyUnencryptedObjectUploads statement to policy.json, then aws s3api put-bucket-policy --bucket <bucket-name> --policy file://policy.json
+#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > add a statement {"Sid":
+#       "DenyUnencryptedObjectUploads", "Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource":
+#       "arn:aws:s3:::<bucket-name>/*", "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption":
+#       "aws:kms"}}} > Save changes. Make sure the trail uses SSE-KMS (CloudTrail console > Trails > Edit > Log file
+#       SSE-KMS encryption) first, or its deliveries are denied.'
+#     cli: aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json, add the
+#       DenyUnencryptedObjectUploads statement to policy.json, then aws s3api put-bucket-policy --bucket <bucket-name>
+#       --policy file://policy.json
 package trailguard.checks.bucket_deny_unencrypted_puts
 
 import data.trailguard.lib.buckets
@@ -81,7 +92,11 @@ _requires_kms(conds) if {
 }
 
 _requires_kms(conds) if {
-	some vals in _values(conds, ["stringnotequals", "stringnotequalsifexists", "stringnotlike", "stringnotlikeifexists"], _sse_key)
+	some vals in _values(
+		conds,
+		["stringnotequals", "stringnotequalsifexists", "stringnotlike", "stringnotlikeifexists"],
+		_sse_key,
+	)
 	every v in vals {
 		is_string(v)
 		not v in {"", "*"}
@@ -106,7 +121,10 @@ _kms_defaults(bucket) := {rule.sse_algorithm |
 	lower(object.get(rule, "sse_algorithm", "")) in _kms_algorithms
 }
 
-_mitigation(bucket) := sprintf(" (mitigating: default bucket encryption is %s, so objects uploaded without an encryption header are still encrypted with KMS)", [concat(", ", sort(_kms_defaults(bucket)))]) if {
+_mitigation(bucket) := sprintf(
+	" (mitigating: default bucket encryption is %s, so objects uploaded without an encryption header are still encrypted with KMS)",
+	[concat(", ", sort(_kms_defaults(bucket)))],
+) if {
 	count(_kms_defaults(bucket)) > 0
 } else := ""
 
@@ -117,10 +135,32 @@ findings contains f if some f in buckets.not_collected_findings
 # separate rules would each look at every bucket).
 findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
 
-_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), sprintf("bucket policy statement %s denies uploads not encrypted with SSE-KMS", [concat(", ", sort(_enforcing[name]))])) if {
+_finding(name, bucket) := result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"bucket policy statement %s denies uploads not encrypted with SSE-KMS",
+		[concat(", ", sort(_enforcing[name]))],
+	),
+) if {
 	_enforcing[name]
-} else := result.fail(buckets.arn(name), buckets.region(bucket), sprintf("the bucket has no policy, so nothing denies uploads not encrypted with SSE-KMS%s", [_mitigation(bucket)])) if {
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf("the bucket has no policy, so nothing denies uploads not encrypted with SSE-KMS%s", [_mitigation(bucket)]),
+) if {
 	bucket.policy.exists == false
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the bucket policy", name, {"GetBucketPolicy"}),
+) if {
 	not buckets.policies[name]
-} else := result.fail(buckets.arn(name), buckets.region(bucket), sprintf("no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\")%s", [_mitigation(bucket)]))
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\")%s",
+		[_mitigation(bucket)],
+	),
+)

@@ -12,13 +12,22 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html
+#     description: "Configuring MFA delete"
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: "CIS Amazon Web Services Foundations Benchmark, control v3.0.0 2.1.2"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
+#     description: "CIS AWS Foundations Benchmark controls in Security Hub"
 # custom:
 #   id: TG-S3-003
 #   severity: medium
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: MFA delete cannot be enabled from the console. Sign in as the root user with an MFA device and use the AWS CLI.
-#     cli: aws s3api put-bucket-versioning --bucket <bucket-name> --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "<root-mfa-device-arn> <mfa-code>"
+#     console: MFA delete cannot be enabled from the console. Sign in as the root user with an MFA device and use the
+#       AWS CLI.
+#     cli: aws s3api put-bucket-versioning --bucket <bucket-name> --versioning-configuration
+#       Status=Enabled,MFADelete=Enabled --mfa "<root-mfa-device-arn> <mfa-code>"
 #   frameworks:
 #     cis-aws-v3.0.0:
 #       - id: 2.1.2
@@ -35,17 +44,40 @@ findings contains f if some f in buckets.not_collected_findings
 # separate rules would each look at every bucket).
 findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
 
-_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), "versioning and MFA delete are enabled") if {
+_finding(name, bucket) := result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"versioning and MFA delete are enabled",
+) if {
 	bucket.versioning.status == "Enabled"
 	bucket.versioning.mfa_delete == "Enabled"
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the versioning configuration", name, {"GetBucketVersioning"})) if {
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the versioning configuration", name, {"GetBucketVersioning"}),
+) if {
 	not is_string(object.get(bucket, ["versioning", "status"], null))
-} else := result.fail(buckets.arn(name), buckets.region(bucket), _versioning_off_message(bucket.versioning.status)) if {
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	_versioning_off_message(bucket.versioning.status),
+) if {
 	bucket.versioning.status != "Enabled"
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the MFA delete setting", name, {"GetBucketVersioning"})) if {
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the MFA delete setting", name, {"GetBucketVersioning"}),
+) if {
 	not is_string(object.get(bucket, ["versioning", "mfa_delete"], null))
-} else := result.fail(buckets.arn(name), buckets.region(bucket), "versioning is enabled but MFA delete is not: log file versions can be deleted, and versioning suspended, without the root user's MFA")
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"versioning is enabled but MFA delete is not: log file versions can be deleted, and versioning suspended, without the root user's MFA",
+)
 
 _versioning_off_message("Suspended") := "versioning is suspended, so MFA delete cannot protect the logs: a deleted or overwritten log file is gone"
 
-_versioning_off_message(status) := sprintf("versioning has never been enabled (status %q), so MFA delete cannot protect the logs: a deleted or overwritten log file is gone", [status]) if status != "Suspended"
+_versioning_off_message(status) := sprintf(
+	"versioning has never been enabled (status %q), so MFA delete cannot protect the logs: a deleted or overwritten log file is gone",
+	[status],
+) if status != "Suspended"

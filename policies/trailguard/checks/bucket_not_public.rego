@@ -25,13 +25,30 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+#     description: "Amazon S3 bucket policy for CloudTrail"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-6
+#     description: "Security Hub control CloudTrail.6: the S3 bucket that stores CloudTrail logs is not publicly
+#       accessible"
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: "CIS Amazon Web Services Foundations Benchmark, control v1.4.0 3.3"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
+#     description: "CIS AWS Foundations Benchmark controls in Security Hub"
 # custom:
 #   id: TG-S3-001
 #   severity: critical
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: S3 console > Buckets > choose the bucket > Permissions > Block public access > Edit > turn on all four settings; then under Bucket policy remove statements granting Principal "*" without a restricting condition, and under Access control list (ACL) remove grants to Everyone and Authenticated users group (or set Object Ownership to Bucket owner enforced).
-#     cli: aws s3api put-public-access-block --bucket <bucket-name> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true && aws s3api put-bucket-ownership-controls --bucket <bucket-name> --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]' && aws s3api put-bucket-policy --bucket <bucket-name> --policy file://<policy-without-public-statements>.json
+#     console: S3 console > Buckets > choose the bucket > Permissions > Block public access > Edit > turn on all four
+#       settings; then under Bucket policy remove statements granting Principal "*" without a restricting condition,
+#       and under Access control list (ACL) remove grants to Everyone and Authenticated users group (or set Object
+#       Ownership to Bucket owner enforced).
+#     cli: aws s3api put-public-access-block --bucket <bucket-name> --public-access-block-configuration
+#       BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true && aws s3api
+#       put-bucket-ownership-controls --bucket <bucket-name> --ownership-controls
+#       'Rules=[{ObjectOwnership=BucketOwnerEnforced}]' && aws s3api put-bucket-policy --bucket <bucket-name> --policy
+#       file://<policy-without-public-statements>.json
 #   frameworks:
 #     cis-aws-v1.4.0: ["3.3"]
 #     securityhub: ["CloudTrail.6"]
@@ -95,7 +112,10 @@ _not_principals(stmt) := {p |
 # _public_statement[name] contains one description per public Allow statement.
 _public_statement := {name: problems |
 	some name, stmts in buckets.policies
-	problems := {sprintf("policy statement %s allows %s to %s without a condition restricting the caller", [buckets.label(stmt, i), _actions(stmt), _who(stmt)]) |
+	problems := {sprintf(
+		"policy statement %s allows %s to %s without a condition restricting the caller",
+		[buckets.label(stmt, i), _actions(stmt), _who(stmt)],
+	) |
 		some i, stmt in stmts
 		stmt.Effect == "Allow"
 		_public_principal(stmt)
@@ -138,12 +158,28 @@ findings contains f if {
 	some f in _findings(name, bucket)
 }
 
-_findings(name, bucket) := {result.pass(buckets.arn(name), buckets.region(bucket), "no ACL grant or bucket policy statement makes the bucket public, and S3 does not report it as public")} if {
+_findings(name, bucket) := {result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"no ACL grant or bucket policy statement makes the bucket public, and S3 does not report it as public",
+)} if {
 	not _failed(name)
 	count(_missing(name, bucket)) == 0
-} else := ({_finding(name, bucket, problem, "ignore_public_acls") | some problem in _public_grant[name]} | {_finding(name, bucket, problem, "restrict_public_buckets") | some problem in _public_statement[name]}) | {_finding(name, bucket, problem, "restrict_public_buckets") | problem := _policy_status_public[name]} if {
+} else := ({_finding(name, bucket, problem, "ignore_public_acls") |
+	some problem in _public_grant[name]
+} | {_finding(name, bucket, problem, "restrict_public_buckets") |
+	some problem in _public_statement[name]
+}) | {_finding(name, bucket, problem, "restrict_public_buckets") | problem := _policy_status_public[name]} if {
 	_failed(name)
-} else := {result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing(concat(", ", sort(_missing(name, bucket))), name, {"GetBucketAcl", "GetBucketPolicy", "GetBucketPolicyStatus"}))}
+} else := {result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing(
+		concat(", ", sort(_missing(name, bucket))),
+		name,
+		{"GetBucketAcl", "GetBucketPolicy", "GetBucketPolicyStatus"},
+	),
+)}
 
 _failed(name) if _public_grant[name]
 
@@ -152,7 +188,9 @@ _failed(name) if _public_statement[name]
 _failed(name) if _policy_status_public[name]
 
 # _missing(name, bucket) is what could not be read about the bucket.
-_missing(name, bucket) := (({"the ACL" | not is_array(object.get(bucket, ["acl", "grants"], null))} | {"the grantee of a group ACL grant" |
+_missing(name, bucket) := (({"the ACL" |
+	not is_array(object.get(bucket, ["acl", "grants"], null))
+} | {"the grantee of a group ACL grant" |
 	some grant in object.get(bucket, ["acl", "grants"], [])
 	object.get(grant, "grantee_type", "Group") == "Group"
 	not is_string(object.get(grant, "grantee_id", null))

@@ -36,7 +36,15 @@ test_pass_for_private_bucket if {
 
 test_fail_when_acl_grants_everyone_read if {
 	snapshot := fixtures.patched([
-		{"op": "add", "path": ["buckets", bucket, "acl", "grants", "-"], "value": {"grantee_type": "Group", "grantee_uri": "http://acs.amazonaws.com/groups/global/AllUsers", "permission": "READ"}},
+		{
+			"op": "add",
+			"path": ["buckets", bucket, "acl", "grants", "-"],
+			"value": {
+				"grantee_type": "Group",
+				"grantee_uri": "http://acs.amazonaws.com/groups/global/AllUsers",
+				"permission": "READ",
+			},
+		},
 		{"op": "add", "path": ["buckets", bucket, "public_access_block", "ignore_public_acls"], "value": false},
 		{"op": "add", "path": ["s3_account_public_access_block", "ignore_public_acls"], "value": false},
 	])
@@ -47,7 +55,15 @@ test_fail_when_acl_grants_everyone_read if {
 
 test_fail_when_acl_grants_any_aws_account_write if {
 	snapshot := fixtures.patched([
-		{"op": "add", "path": ["buckets", bucket, "acl", "grants", "-"], "value": {"grantee_type": "Group", "grantee_uri": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers", "permission": "WRITE"}},
+		{
+			"op": "add",
+			"path": ["buckets", bucket, "acl", "grants", "-"],
+			"value": {
+				"grantee_type": "Group",
+				"grantee_uri": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+				"permission": "WRITE",
+			},
+		},
 		{"op": "remove", "path": ["buckets", bucket, "public_access_block"]},
 		{"op": "remove", "path": ["s3_account_public_access_block"]},
 	])
@@ -56,14 +72,30 @@ test_fail_when_acl_grants_any_aws_account_write if {
 }
 
 test_public_acl_neutralised_by_ignore_public_acls_is_medium if {
-	snapshot := fixtures.patched([{"op": "add", "path": ["buckets", bucket, "acl", "grants", "-"], "value": {"grantee_type": "Group", "grantee_uri": "http://acs.amazonaws.com/groups/global/AllUsers", "permission": "READ"}}])
+	snapshot := fixtures.patched([{
+		"op": "add",
+		"path": ["buckets", bucket, "acl", "grants", "-"],
+		"value": {
+			"grantee_type": "Group",
+			"grantee_uri": "http://acs.amazonaws.com/groups/global/AllUsers",
+			"permission": "READ",
+		},
+	}])
 	[f] := fails(snapshot)
 	f.severity == "medium"
 	contains(f.message, "neutralised by IgnorePublicAcls")
 }
 
 test_log_delivery_group_grant_is_not_public if {
-	snapshot := fixtures.patched([{"op": "add", "path": ["buckets", bucket, "acl", "grants", "-"], "value": {"grantee_type": "Group", "grantee_uri": "http://acs.amazonaws.com/groups/s3/LogDelivery", "permission": "WRITE"}}])
+	snapshot := fixtures.patched([{
+		"op": "add",
+		"path": ["buckets", bucket, "acl", "grants", "-"],
+		"value": {
+			"grantee_type": "Group",
+			"grantee_uri": "http://acs.amazonaws.com/groups/s3/LogDelivery",
+			"permission": "WRITE",
+		},
+	}])
 	statuses(snapshot) == {"PASS"}
 }
 
@@ -73,7 +105,10 @@ test_fail_when_policy_allows_everyone_to_read_logs if {
 		{"op": "add", "path": ["s3_account_public_access_block", "restrict_public_buckets"], "value": false},
 	])
 	[f] := fails(snapshot)
-	f.message == "policy statement 'PublicRead' allows s3:GetObject to Principal * without a condition restricting the caller"
+	f.message == concat(" ", [
+		"policy statement 'PublicRead' allows s3:GetObject to",
+		"Principal * without a condition restricting the caller",
+	])
 	not f.severity
 }
 
@@ -102,7 +137,10 @@ test_fail_when_allow_uses_not_principal if {
 		{"op": "add", "path": ["NotAction"], "value": "s3:DeleteBucket"},
 	])
 	[f] := fails(with_statement(stmt))
-	contains(f.message, "allows every action except s3:DeleteBucket to everyone except NotPrincipal arn:aws:iam::111122223333:root")
+	contains(
+		f.message,
+		"allows every action except s3:DeleteBucket to everyone except NotPrincipal arn:aws:iam::111122223333:root",
+	)
 }
 
 test_secure_transport_alone_does_not_restrict_the_caller if {
@@ -157,21 +195,56 @@ test_fail_when_s3_reports_policy_public if {
 }
 
 test_policy_status_not_reported_twice if {
-	snapshot := json.patch(with_statement(get_object), [{"op": "add", "path": ["buckets", bucket, "policy_status", "is_public"], "value": true}])
+	snapshot := json.patch(
+		with_statement(get_object),
+		[{"op": "add", "path": ["buckets", bucket, "policy_status", "is_public"], "value": true}],
+	)
 	[f] := fails(snapshot)
 	contains(f.message, "'PublicRead'")
 }
 
 test_one_finding_per_problem if {
-	snapshot := json.patch(with_statement(get_object), [{"op": "add", "path": ["buckets", bucket, "acl", "grants", "-"], "value": {"grantee_type": "Group", "grantee_uri": "http://acs.amazonaws.com/groups/global/AllUsers", "permission": "READ"}}])
+	snapshot := json.patch(
+		with_statement(get_object),
+		[{
+			"op": "add",
+			"path": ["buckets", bucket, "acl", "grants", "-"],
+			"value": {
+				"grantee_type": "Group",
+				"grantee_uri": "http://acs.amazonaws.com/groups/global/AllUsers",
+				"permission": "READ",
+			},
+		}],
+	)
 	count(fails(snapshot)) == 2
-	statuses(snapshot) == {"FAIL"}
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": fixtures.bucket_arn,
+			"message": concat(" ", [
+				"ACL grants READ to AllUsers (everyone) (currently neutralised by IgnorePublicAcls, but one setting",
+				"change from exposure)",
+			]),
+		},
+		{
+			"status": "FAIL",
+			"resource": fixtures.bucket_arn,
+			"message": concat(" ", [
+				"policy statement 'PublicRead' allows s3:GetObject to Principal * without a condition restricting the",
+				"caller (currently neutralised by RestrictPublicBuckets, but one setting change from exposure)",
+			]),
+		},
+	} with input as snapshot
 }
 
 test_unknown_when_acl_not_read if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["buckets", bucket, "acl"]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketAcl", "resource": bucket, "code": "AccessDenied"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "s3", "operation": "GetBucketAcl", "resource": bucket, "code": "AccessDenied"},
+		},
 	])
 	[f] := [f | some f in findings] with input as snapshot
 	f.status == "UNKNOWN"
@@ -191,7 +264,14 @@ test_unknown_names_every_part_not_read if {
 
 test_unknown_when_policy_document_missing if {
 	snapshot := fixtures.without(["buckets", bucket, "policy", "document"])
-	statuses(snapshot) == {"UNKNOWN"}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": sprintf(
+			"the bucket policy of bucket %s could not be read (not collected)",
+			[fixtures.bucket_name],
+		),
+	} with input as snapshot
 }
 
 test_no_policy_needs_no_policy_status if {
@@ -204,7 +284,14 @@ test_no_policy_needs_no_policy_status if {
 
 test_failure_wins_over_unknown if {
 	snapshot := json.patch(with_statement(get_object), [{"op": "remove", "path": ["buckets", bucket, "acl"]}])
-	statuses(snapshot) == {"FAIL"}
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.bucket_arn,
+		"message": concat(" ", [
+			"policy statement 'PublicRead' allows s3:GetObject to Principal * without a condition restricting the",
+			"caller (currently neutralised by RestrictPublicBuckets, but one setting change from exposure)",
+		]),
+	} with input as snapshot
 }
 
 test_unknown_when_org_trail_bucket_lives_in_log_archive_account if {
@@ -225,7 +312,15 @@ test_bucket_that_does_not_exist_is_left_to_tg_ct_004 if {
 
 test_public_acl_neutralised_at_account_level_is_medium if {
 	snapshot := fixtures.patched([
-		{"op": "add", "path": ["buckets", bucket, "acl", "grants", "-"], "value": {"grantee_type": "Group", "grantee_uri": "http://acs.amazonaws.com/groups/global/AllUsers", "permission": "READ"}},
+		{
+			"op": "add",
+			"path": ["buckets", bucket, "acl", "grants", "-"],
+			"value": {
+				"grantee_type": "Group",
+				"grantee_uri": "http://acs.amazonaws.com/groups/global/AllUsers",
+				"permission": "READ",
+			},
+		},
 		{"op": "add", "path": ["buckets", bucket, "public_access_block", "ignore_public_acls"], "value": false},
 	])
 	[f] := fails(snapshot)
@@ -243,12 +338,25 @@ test_fail_when_allow_uses_not_principal_string if {
 
 test_unknown_when_acl_grants_not_read if {
 	snapshot := fixtures.without(["buckets", bucket, "acl", "grants"])
-	statuses(snapshot) == {"UNKNOWN"}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": "the ACL of bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 could not be read (not collected)",
+	} with input as snapshot
 }
 
 test_unknown_when_group_grantee_not_read if {
-	snapshot := fixtures.patched([{"op": "add", "path": ["buckets", bucket, "acl", "grants", "-"], "value": {"grantee_type": "Group", "permission": "READ"}}])
-	[f] := [f | some f in findings] with input as snapshot
-	f.status == "UNKNOWN"
-	startswith(f.message, "the grantee of a group ACL grant of bucket")
+	snapshot := fixtures.patched([{
+		"op": "add",
+		"path": ["buckets", bucket, "acl", "grants", "-"],
+		"value": {"grantee_type": "Group", "permission": "READ"},
+	}])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": sprintf(
+			"the grantee of a group ACL grant of bucket %s could not be read (not collected)",
+			[fixtures.bucket_name],
+		),
+	} with input as snapshot
 }

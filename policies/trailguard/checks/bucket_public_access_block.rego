@@ -14,13 +14,21 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+#     description: "Blocking public access to your Amazon S3 storage"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
+#     description: "Security best practices in AWS CloudTrail"
 # custom:
 #   id: TG-S3-002
 #   severity: high
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: S3 console > Buckets > choose the bucket > Permissions > Block public access (bucket settings) > Edit > check Block all public access > Save changes (or S3 console > Block Public Access settings for this account > Edit > Block all public access).
-#     cli: aws s3api put-public-access-block --bucket <bucket-name> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+#     console: S3 console > Buckets > choose the bucket > Permissions > Block public access (bucket settings) > Edit >
+#       check Block all public access > Save changes (or S3 console > Block Public Access settings for this account >
+#       Edit > Block all public access).
+#     cli: aws s3api put-public-access-block --bucket <bucket-name> --public-access-block-configuration
+#       BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
 package trailguard.checks.bucket_public_access_block
 
 import data.trailguard.lib.buckets
@@ -92,18 +100,40 @@ findings contains f if some f in buckets.not_collected_findings
 # separate rules would each look at every bucket).
 findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
 
-_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), "all four Block Public Access settings are on (at the bucket or its account)") if {
+_finding(name, bucket) := result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"all four Block Public Access settings are on (at the bucket or its account)",
+) if {
 	not _off[name]
 	not _undecided[name]
-} else := result.fail(buckets.arn(name), buckets.region(bucket), sprintf("Block Public Access %s off at both the bucket and the account", [_names(_off[name])])) if {
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf("Block Public Access %s off at both the bucket and the account", [_names(_off[name])]),
+) if {
 	_off[name]
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), sprintf("%s not on at the bucket, and %s", [_names(_undecided[name]), _unknown_reason(name, bucket)]))
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf("%s not on at the bucket, and %s", [_names(_undecided[name]), _unknown_reason(name, bucket)]),
+)
 
-_unknown_reason(name, bucket) := buckets.missing("the bucket-level Block Public Access configuration", name, {"GetPublicAccessBlock"}) if {
+_unknown_reason(name, bucket) := buckets.missing(
+	"the bucket-level Block Public Access configuration",
+	name,
+	{"GetPublicAccessBlock"},
+) if {
 	not bucket.public_access_block
-} else := sprintf("the account-level Block Public Access configuration could not be read (%s)", [snapshot.why(input.account_id)]) if {
+} else := sprintf(
+	"the account-level Block Public Access configuration could not be read (%s)",
+	[snapshot.why(input.account_id)],
+) if {
 	_own_account(bucket)
 	not input.s3_account_public_access_block
-} else := sprintf("the bucket is owned by account %s, whose account-level Block Public Access configuration is not in the snapshot", [bucket.owner_account_id]) if {
+} else := sprintf(
+	"the bucket is owned by account %s, whose account-level Block Public Access configuration is not in the snapshot",
+	[bucket.owner_account_id],
+) if {
 	bucket.owner_account_id
 } else := "the bucket's owner account is unknown, so the audited account's Block Public Access configuration may not apply to it"

@@ -23,13 +23,24 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+#     description: "Locking objects with Object Lock"
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lifecycle-mgmt.html
+#     description: "Managing the lifecycle of objects"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
+#     description: "Security best practices in AWS CloudTrail"
 # custom:
 #   id: TG-S3-008
 #   severity: low
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: S3 console > Buckets > choose the bucket > Properties > Object Lock > Edit > Default retention Enable, mode Compliance (or Governance), retention period 365 days or more > Save changes (Object Lock must be enabled on the bucket). Under Management > Lifecycle rules, make sure no enabled rule expires AWSLogs/ objects before that period.
-#     cli: 'aws s3api put-object-lock-configuration --bucket <bucket-name> --object-lock-configuration ''{"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}}}'''
+#     console: S3 console > Buckets > choose the bucket > Properties > Object Lock > Edit > Default retention Enable,
+#       mode Compliance (or Governance), retention period 365 days or more > Save changes (Object Lock must be enabled
+#       on the bucket). Under Management > Lifecycle rules, make sure no enabled rule expires AWSLogs/ objects before
+#       that period.
+#     cli: 'aws s3api put-object-lock-configuration --bucket <bucket-name> --object-lock-configuration
+#       ''{"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}}}'''
 package trailguard.checks.bucket_retention
 
 import data.trailguard.lib.buckets
@@ -91,7 +102,10 @@ _covers_logs(rule, name) if {
 
 _early := {name: msgs |
 	some name, bucket in buckets.evaluated
-	msgs := {sprintf("lifecycle rule %s deletes log files after %d days, before the minimum retention of %d days", [_rule_label(rule, i), rule.expiration_days, _min_days]) |
+	msgs := {sprintf(
+		"lifecycle rule %s deletes log files after %d days, before the minimum retention of %d days",
+		[_rule_label(rule, i), rule.expiration_days, _min_days],
+	) |
 		some i, rule in _rules(bucket)
 		_expiring(rule)
 		_affects_logs(rule, name)
@@ -102,7 +116,10 @@ _early := {name: msgs |
 
 _retaining := {name: msgs |
 	some name, bucket in buckets.evaluated
-	msgs := {sprintf("lifecycle rule %s keeps log files %d days before expiring them", [_rule_label(rule, i), rule.expiration_days]) |
+	msgs := {sprintf(
+		"lifecycle rule %s keeps log files %d days before expiring them",
+		[_rule_label(rule, i), rule.expiration_days],
+	) |
 		some i, rule in _rules(bucket)
 		_expiring(rule)
 		_covers_logs(rule, name)
@@ -118,7 +135,10 @@ _lock_ok(bucket) if {
 	_lock_days(bucket) >= _min_days
 }
 
-_lock_message(bucket) := sprintf("Object Lock (%s) retains log files for %d days by default", [object.get(bucket.object_lock, "mode", "default mode"), _lock_days(bucket)])
+_lock_message(bucket) := sprintf(
+	"Object Lock (%s) retains log files for %d days by default",
+	[object.get(bucket.object_lock, "mode", "default mode"), _lock_days(bucket)],
+)
 
 findings contains f if some f in buckets.not_collected_findings
 
@@ -136,12 +156,33 @@ _findings(name, bucket) := {result.pass(buckets.arn(name), buckets.region(bucket
 	_retained(name, bucket)
 } else := {result.fail(buckets.arn(name), buckets.region(bucket), msg) | some msg in _early[name]} if {
 	_early[name]
-} else := {result.unknown(buckets.arn(name), buckets.region(bucket), sprintf("%s: an unseen lifecycle rule could expire log files early", [buckets.missing("the lifecycle configuration", name, {"GetBucketLifecycleConfiguration", "GetBucketLifecycle"})]))} if {
+} else := {result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"%s: an unseen lifecycle rule could expire log files early",
+		[buckets.missing("the lifecycle configuration", name, {"GetBucketLifecycleConfiguration", "GetBucketLifecycle"})],
+	),
+)} if {
 	not _lifecycle_known(bucket)
-} else := {result.fail(buckets.arn(name), buckets.region(bucket), sprintf("%s, and no lifecycle rule defines a retention of at least %d days: nothing defines how long logs are kept, and anyone with s3:DeleteObject can delete them", [_lock_state(bucket), _min_days]))} if {
+} else := {result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"%s, and no lifecycle rule defines a retention of at least %d days: nothing defines how long logs are kept, and anyone with s3:DeleteObject can delete them",
+		[_lock_state(bucket), _min_days],
+	),
+)} if {
 	_lock_known(bucket)
 	not _retained(name, bucket)
-} else := {result.unknown(buckets.arn(name), buckets.region(bucket), sprintf("no lifecycle rule retains log files for %d days, and %s", [_min_days, buckets.missing("the Object Lock configuration", name, {"GetObjectLockConfiguration"})]))} if {
+} else := {result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf(
+		"no lifecycle rule retains log files for %d days, and %s",
+		[_min_days, buckets.missing("the Object Lock configuration", name, {"GetObjectLockConfiguration"})],
+	),
+)} if {
 	not _lock_known(bucket)
 	not _retaining[name]
 }
@@ -150,9 +191,15 @@ _retained(_, bucket) if _lock_ok(bucket)
 
 _retained(name, _) if _retaining[name]
 
-_pass_message(name, bucket) := concat("; ", array.concat([_lock_message(bucket)], sort(object.get(_retaining, name, set())))) if {
+_pass_message(name, bucket) := concat(
+	"; ",
+	array.concat([_lock_message(bucket)], sort(object.get(_retaining, name, set()))),
+) if {
 	_lock_ok(bucket)
-} else := sprintf("%s (no Object Lock: pair it with MFA delete so the logs cannot be deleted sooner)", [concat("; ", sort(_retaining[name]))])
+} else := sprintf(
+	"%s (no Object Lock: pair it with MFA delete so the logs cannot be deleted sooner)",
+	[concat("; ", sort(_retaining[name]))],
+)
 
 _lock_known(bucket) if is_boolean(bucket.object_lock.enabled)
 

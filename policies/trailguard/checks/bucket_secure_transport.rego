@@ -17,17 +17,32 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html
+#     description: "Security best practices for Amazon S3 (enforce encryption of data in transit)"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-5
+#     description: "Security Hub control S3.5: S3 general purpose buckets should require requests to use SSL"
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: "CIS Amazon Web Services Foundations Benchmark, control v3.0.0 2.1.1"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
+#     description: "CIS AWS Foundations Benchmark controls in Security Hub"
 # custom:
 #   id: TG-S3-005
 #   severity: medium
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > add a statement {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::<bucket-name>", "arn:aws:s3:::<bucket-name>/*"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}} > Save changes.'
-#     cli: aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json, add the DenyInsecureTransport statement to policy.json, then aws s3api put-bucket-policy --bucket <bucket-name> --policy file://policy.json
+#     console: 'S3 console > Buckets > choose the bucket > Permissions > Bucket policy > Edit > add a statement {"Sid":
+#       "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource":
+#       ["arn:aws:s3:::<bucket-name>", "arn:aws:s3:::<bucket-name>/*"], "Condition": {"Bool": {"aws:SecureTransport":
+#       "false"}}} > Save changes.'
+#     cli: aws s3api get-bucket-policy --bucket <bucket-name> --query Policy --output text > policy.json, add the
+#       DenyInsecureTransport statement to policy.json, then aws s3api put-bucket-policy --bucket <bucket-name>
+#       --policy file://policy.json
 #   frameworks:
 #     cis-aws-v3.0.0:
 #       - id: 2.1.1
-#         partial: CIS 2.1.1 asks every S3 bucket policy to deny HTTP requests; this check looks only at the trails' log buckets
+#         partial: CIS 2.1.1 asks every S3 bucket policy to deny HTTP requests; this check looks only at the trails'
+#           log buckets
 package trailguard.checks.bucket_secure_transport
 
 import data.trailguard.lib.buckets
@@ -101,14 +116,29 @@ findings contains f if some f in buckets.not_collected_findings
 # separate rules would each look at every bucket).
 findings contains _finding(name, bucket) if some name, bucket in buckets.evaluated
 
-_finding(name, bucket) := result.pass(buckets.arn(name), buckets.region(bucket), sprintf("bucket policy statement %s denies requests that do not use TLS", [concat(", ", sort(_enforcing[name]))])) if {
+_finding(name, bucket) := result.pass(
+	buckets.arn(name),
+	buckets.region(bucket),
+	sprintf("bucket policy statement %s denies requests that do not use TLS", [concat(", ", sort(_enforcing[name]))]),
+) if {
 	_enforcing[name]
-} else := result.fail(buckets.arn(name), buckets.region(bucket), "the bucket has no policy, so nothing denies requests over plain HTTP") if {
+} else := result.fail(
+	buckets.arn(name),
+	buckets.region(bucket),
+	"the bucket has no policy, so nothing denies requests over plain HTTP",
+) if {
 	bucket.policy.exists == false
-} else := result.unknown(buckets.arn(name), buckets.region(bucket), buckets.missing("the bucket policy", name, {"GetBucketPolicy"})) if {
+} else := result.unknown(
+	buckets.arn(name),
+	buckets.region(bucket),
+	buckets.missing("the bucket policy", name, {"GetBucketPolicy"}),
+) if {
 	not buckets.policies[name]
 } else := result.fail(buckets.arn(name), buckets.region(bucket), _no_deny_message(name))
 
-_no_deny_message(name) := sprintf("bucket policy statement %s denies old TLS versions with NumericLessThan s3:TlsVersion, but requests over plain HTTP carry no TLS version and are not denied: add a Deny with Bool aws:SecureTransport \"false\" (or use NumericLessThanIfExists)", [concat(", ", sort(_tls_only[name]))]) if {
+_no_deny_message(name) := sprintf(
+	"bucket policy statement %s denies old TLS versions with NumericLessThan s3:TlsVersion, but requests over plain HTTP carry no TLS version and are not denied: add a Deny with Bool aws:SecureTransport \"false\" (or use NumericLessThanIfExists)",
+	[concat(", ", sort(_tls_only[name]))],
+) if {
 	_tls_only[name]
 } else := "no bucket policy statement denies requests over plain HTTP (Deny for Principal * on s3:* with Bool aws:SecureTransport \"false\")"

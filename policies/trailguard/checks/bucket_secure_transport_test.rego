@@ -27,6 +27,7 @@ status(snapshot) := only_finding(snapshot).status
 test_pass_when_policy_denies_insecure_transport if {
 	f := only_finding(fixtures.compliant)
 	f.status == "PASS"
+	f.resource == fixtures.bucket_arn
 	f.message == "bucket policy statement 'DenyInsecureTransport' denies requests that do not use TLS"
 }
 
@@ -77,32 +78,57 @@ test_fail_for_statements_that_do_not_deny_all_insecure_requests if {
 test_fail_explains_that_tls_version_alone_lets_plain_http_through if {
 	f := only_finding(with_deny({"Sid": "EnforceTLS12", "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}}}))
 	f.status == "FAIL"
-	startswith(f.message, "bucket policy statement 'EnforceTLS12' denies old TLS versions")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"bucket policy statement 'EnforceTLS12' denies old TLS versions with NumericLessThan s3:TlsVersion, but",
+		"requests over plain HTTP carry no TLS version and are not denied: add a Deny with Bool",
+		"aws:SecureTransport \"false\" (or use NumericLessThanIfExists)",
+	])
 }
 
 test_fail_when_statement_removed if {
 	snapshot := fixtures.patched([{"op": "remove", "path": deny_insecure}])
 	f := only_finding(snapshot)
 	f.status == "FAIL"
-	startswith(f.message, "no bucket policy statement denies requests over plain HTTP")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"no bucket policy statement denies requests over plain HTTP (Deny for Principal * on s3:* with Bool",
+		"aws:SecureTransport \"false\")",
+	])
 }
 
 test_fail_when_bucket_has_no_policy if {
 	f := only_finding(fixtures.with_value(policy, {"exists": false}))
 	f.status == "FAIL"
+	f.resource == fixtures.bucket_arn
 	f.message == "the bucket has no policy, so nothing denies requests over plain HTTP"
 }
 
 test_unknown_when_policy_not_read if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": policy},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketPolicy", "resource": bucket, "code": "AccessDenied"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "s3", "operation": "GetBucketPolicy", "resource": bucket, "code": "AccessDenied"},
+		},
 	])
 	f := only_finding(snapshot)
 	f.status == "UNKNOWN"
-	f.message == "the bucket policy of bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 could not be read (s3 GetBucketPolicy: AccessDenied)"
+	f.resource == fixtures.bucket_arn
+	f.message == sprintf(
+		"the bucket policy of bucket %s could not be read (s3 GetBucketPolicy: AccessDenied)",
+		[fixtures.bucket_name],
+	)
 }
 
 test_unknown_when_bucket_not_collected if {
-	status(fixtures.without(["buckets", bucket])) == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": sprintf(
+			"bucket %s is not in the snapshot (not collected): its configuration cannot be checked",
+			[fixtures.bucket_name],
+		),
+	} with input as fixtures.without(["buckets", bucket])
 }

@@ -15,13 +15,25 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html
+#     description: "Actions, resources and condition keys for AWS CloudTrail"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security_iam_id-based-policy-examples.html
+#     description: "Identity-based policy examples for AWS CloudTrail"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
+#     description: "Security best practices in AWS CloudTrail"
 # custom:
 #   id: TG-IAM-004
 #   severity: medium
 #   resource_type: AwsIamPolicy
 #   remediation:
-#     console: IAM console > Policies (or the principal's Permissions tab for an inline policy) > choose the policy > Edit > remove the CloudTrail write actions, limit Resource to the trails the principal must manage, or add a Condition (for example aws:MultiFactorAuthPresent) > Save; grant CloudTrail administration only through the reviewed group or role.
-#     cli: aws iam create-policy-version --policy-arn <policy-arn> --policy-document file://<restricted-policy.json> --set-as-default  (inline policy - aws iam put-user-policy --user-name <user-name> --policy-name <policy-name> --policy-document file://<restricted-policy.json>)
+#     console: IAM console > Policies (or the principal's Permissions tab for an inline policy) > choose the policy >
+#       Edit > remove the CloudTrail write actions, limit Resource to the trails the principal must manage, or add a
+#       Condition (for example aws:MultiFactorAuthPresent) > Save; grant CloudTrail administration only through the
+#       reviewed group or role.
+#     cli: aws iam create-policy-version --policy-arn <policy-arn> --policy-document file://<restricted-policy.json>
+#       --set-as-default  (inline policy - aws iam put-user-policy --user-name <user-name> --policy-name <policy-name>
+#       --policy-document file://<restricted-policy.json>)
 package trailguard.checks.custom_policy_cloudtrail_admin
 
 import data.trailguard.lib.cloudtrail_actions
@@ -120,7 +132,10 @@ _allowing(doc, action, kind) := [stmt |
 _covers_every(stmt, kind) if {
 	some pattern in _list(stmt.Resource)
 	some region in array.concat(input.regions, ["zz-probe-1"])
-	probe := sprintf("arn:%s:cloudtrail:%s:%s:%s/trailguard-probe-0c4f", [snapshot.partition, region, input.account_id, kind])
+	probe := sprintf(
+		"arn:%s:cloudtrail:%s:%s:%s/trailguard-probe-0c4f",
+		[snapshot.partition, region, input.account_id, kind],
+	)
 	glob.match(lower(pattern), null, lower(probe))
 }
 
@@ -156,7 +171,11 @@ _attached := ({policy |
 	some policy in principal.attached_policies
 }
 
-_pairs := sort(((_principal_pairs(input.iam.users) | _principal_pairs(input.iam.groups)) | _principal_pairs(input.iam.roles)))
+_pairs := sort(((users | groups) | roles)) if {
+	users := _principal_pairs(input.iam.users)
+	groups := _principal_pairs(input.iam.groups)
+	roles := _principal_pairs(input.iam.roles)
+}
 
 _principal_pairs(principals) := {[policy, arn] |
 	some arn, principal in principals
@@ -201,30 +220,52 @@ _holders_text(arn) := sprintf("attached to %s", [concat(", ", names)]) if {
 
 # Inline policies: {"resource", "principal", "name", "document"} for each inline
 # policy of a user, group or role.
-_inline contains {"resource": sprintf("%s/inline/%s", [arn, name]), "principal": arn, "name": name, "document": doc} if {
+_inline contains {
+	"resource": sprintf("%s/inline/%s", [arn, name]),
+	"principal": arn,
+	"name": name,
+	"document": doc,
+} if {
 	some arn, principal in input.iam.users
 	some name, doc in principal.inline_policies
 }
 
-_inline contains {"resource": sprintf("%s/inline/%s", [arn, name]), "principal": arn, "name": name, "document": doc} if {
+_inline contains {
+	"resource": sprintf("%s/inline/%s", [arn, name]),
+	"principal": arn,
+	"name": name,
+	"document": doc,
+} if {
 	some arn, principal in input.iam.groups
 	some name, doc in principal.inline_policies
 }
 
-_inline contains {"resource": sprintf("%s/inline/%s", [arn, name]), "principal": arn, "name": name, "document": doc} if {
+_inline contains {
+	"resource": sprintf("%s/inline/%s", [arn, name]),
+	"principal": arn,
+	"name": name,
+	"document": doc,
+} if {
 	some arn, principal in input.iam.roles
 	some name, doc in principal.inline_policies
 }
 
 # --- IAM not read --------------------------------------------------------------
 
-findings contains result.unknown(input.account_id, "", snapshot.missing("IAM users, groups, roles and policies", input.account_id)) if {
+findings contains result.unknown(
+	input.account_id,
+	"",
+	snapshot.missing("IAM users, groups, roles and policies", input.account_id),
+) if {
 	not input.iam
 }
 
 findings contains result.unknown(input.account_id, "", snapshot.missing(what, input.account_id)) if {
 	_iam_incomplete
-	missing := {sprintf("IAM %s", [name]) | some name in ["users", "groups", "roles", "policies"]; object.get(input.iam, name, null) == null}
+	missing := {sprintf("IAM %s", [name]) |
+		some name in ["users", "groups", "roles", "policies"]
+		object.get(input.iam, name, null) == null
+	}
 	count(missing) > 0
 	what := concat(", ", sort(missing))
 }
@@ -238,14 +279,23 @@ findings contains _policy_finding(arn, policy) if {
 	_customer_managed(arn, policy)
 }
 
-_policy_finding(arn, policy) := _judge(arn, sprintf("customer-managed policy %s", [object.get(policy, "name", arn)]), policy.document, arn) if {
+_policy_finding(arn, policy) := _judge(
+	arn,
+	sprintf("customer-managed policy %s", [object.get(policy, "name", arn)]),
+	policy.document,
+	arn,
+) if {
 	is_object(policy.document)
 } else := result.unknown(arn, "", snapshot.missing("policy document", arn)) if {
 	not is_object(object.get(policy, "document", null))
 }
 
 # A customer-managed policy attached to a principal but missing from input.iam.policies.
-findings contains result.unknown(arn, "", sprintf("%s; %s", [snapshot.missing("policy document", arn), _holders_text(arn)])) if {
+findings contains result.unknown(
+	arn,
+	"",
+	sprintf("%s; %s", [snapshot.missing("policy document", arn), _holders_text(arn)]),
+) if {
 	input.iam.policies
 	some arn in _attached
 	not input.iam.policies[arn]
@@ -257,7 +307,12 @@ findings contains result.unknown(arn, "", sprintf("%s; %s", [snapshot.missing("p
 findings contains _inline_finding(p) if some p in _inline
 
 # (One rule per inline policy, whether its document was read or not.)
-_inline_finding(p) := _judge(p.resource, sprintf("inline policy %s of %s", [p.name, admins.short_name(p.principal)]), p.document, null) if {
+_inline_finding(p) := _judge(
+	p.resource,
+	sprintf("inline policy %s of %s", [p.name, admins.short_name(p.principal)]),
+	p.document,
+	null,
+) if {
 	is_object(p.document)
 } else := result.unknown(p.resource, "", snapshot.missing("policy document", p.resource)) if {
 	not is_object(p.document)
@@ -278,8 +333,15 @@ _iam_maps := {"users", "groups", "roles", "policies"}
 _judge(resource, label, doc, managed) := result.fail(resource, "", msg) if {
 	actions := granted(doc)
 	count(actions) > 0
-	msg := sprintf("%s allows %s on every resource without a condition%s%s", [label, concat(", ", actions), _via_statements(doc, actions), _holders_suffix(managed)])
-} else := result.pass(resource, "", sprintf("%s does not allow stopping, deleting or narrowing CloudTrail logging unconditionally", [label]))
+	msg := sprintf(
+		"%s allows %s on every resource without a condition%s%s",
+		[label, concat(", ", actions), _via_statements(doc, actions), _holders_suffix(managed)],
+	)
+} else := result.pass(
+	resource,
+	"",
+	sprintf("%s does not allow stopping, deleting or narrowing CloudTrail logging unconditionally", [label]),
+)
 
 _holders_suffix(null) := ""
 
@@ -305,7 +367,11 @@ findings contains result.unknown(arn, "", snapshot.missing("inline policies", ar
 # An account without any customer-managed or inline policy still gets a verdict,
 # so that a report is complete evidence for the controls this check maps: PASS,
 # saying so, once IAM was read whole.
-findings contains result.pass(input.account_id, "", "the account has no customer-managed and no inline IAM policy: none can let anyone switch CloudTrail off") if {
+findings contains result.pass(
+	input.account_id,
+	"",
+	"the account has no customer-managed and no inline IAM policy: none can let anyone switch CloudTrail off",
+) if {
 	input.iam
 	not _iam_incomplete
 	count(_inline) == 0

@@ -14,13 +14,22 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloudTrail_FullAccess.html
+#     description: "AWS managed policy reference: AWSCloudTrail_FullAccess"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/security-iam-awsmanpol.html
+#     description: "AWS managed policies for AWS CloudTrail"
 # custom:
 #   id: TG-IAM-002
 #   severity: medium
 #   resource_type: AwsAccount
 #   remediation:
-#     console: IAM console > Policies > AWSCloudTrail_FullAccess > Entities attached > select the users, groups and roles that do not need to administer CloudTrail > Detach. Remove users who do not need it from the groups that hold it (User groups > choose the group > Users > Remove).
-#     cli: aws iam list-entities-for-policy --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess && aws iam detach-role-policy --role-name <role-name> --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess && aws iam remove-user-from-group --group-name <group-name> --user-name <user-name>
+#     console: IAM console > Policies > AWSCloudTrail_FullAccess > Entities attached > select the users, groups and
+#       roles that do not need to administer CloudTrail > Detach. Remove users who do not need it from the groups that
+#       hold it (User groups > choose the group > Users > Remove).
+#     cli: aws iam list-entities-for-policy --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess && aws iam
+#       detach-role-policy --role-name <role-name> --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess && aws
+#       iam remove-user-from-group --group-name <group-name> --user-name <user-name>
 package trailguard.checks.full_access_holder_count
 
 import data.trailguard.lib.cloudtrail_admins as admins
@@ -49,13 +58,19 @@ _gap_text := text.and_more(_first_gaps, _gap_count)
 
 _first_gaps := array.slice(array.concat(_collection_gaps, _principal_gaps), 0, 3)
 
-_collection_gaps := [snapshot.missing(sprintf("IAM %s", [name]), input.account_id) | some name in sort(admins.missing_collections)]
+_collection_gaps := [snapshot.missing(sprintf("IAM %s", [name]), input.account_id) |
+	some name in sort(admins.missing_collections)
+]
 
 _principal_gaps := [sprintf("%s: %s", [admins.short_name(arn), concat("; ", admins.reasons(arn))]) |
 	some arn in array.slice(sort(object.keys(admins.unresolved)), 0, 3)
 ]
 
-findings contains result.unknown(input.account_id, "", snapshot.missing("IAM users, groups, roles and policies", input.account_id)) if {
+findings contains result.unknown(
+	input.account_id,
+	"",
+	snapshot.missing("IAM users, groups, roles and policies", input.account_id),
+) if {
 	not input.iam
 }
 

@@ -27,7 +27,10 @@ test_fail_when_a_console_user_holding_the_policy_has_no_mfa if {
 		"status": "FAIL",
 		"resource": alice,
 		"region": "",
-		"message": "user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins) and signs in to the console with a password alone: no MFA device is assigned",
+		"message": concat(" ", [
+			"user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins) and signs in to the console with a password",
+			"alone: no MFA device is assigned",
+		]),
 	}} with input as alice_without_mfa
 }
 
@@ -41,7 +44,10 @@ test_fail_when_an_access_key_only_holder_has_no_mfa if {
 		"status": "FAIL",
 		"resource": alice,
 		"region": "",
-		"message": "user alice holds AWSCloudTrail_FullAccess (attached directly, via group/SecurityAdmins) and uses access keys only, with no MFA device: no MFA can be enforced on its calls",
+		"message": concat(" ", [
+			"user alice holds AWSCloudTrail_FullAccess (attached directly, via group/SecurityAdmins) and uses access keys",
+			"only, with no MFA device: no MFA can be enforced on its calls",
+		]),
 	}} with input as snapshot
 }
 
@@ -50,9 +56,11 @@ test_fail_when_console_access_is_unknown_but_mfa_is_missing if {
 		{"op": "add", "path": ["iam", "users", alice, "mfa_enabled"], "value": false},
 		{"op": "remove", "path": ["iam", "users", alice, "console_access"]},
 	])
-	some f in findings with input as snapshot
-	f.status == "FAIL"
-	endswith(f.message, "and has no MFA device")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": "user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins) and has no MFA device",
+	} with input as snapshot
 }
 
 test_direct_holder_without_mfa_fails if {
@@ -60,7 +68,21 @@ test_direct_holder_without_mfa_fails if {
 		"arn": bob, "name": "bob", "console_access": true, "mfa_enabled": false,
 		"groups": [], "attached_policies": [fixtures.full_access_policy_arn], "inline_policies": {},
 	}}])
-	{[f.status, f.resource] | some f in findings} == {["PASS", alice], ["FAIL", bob]} with input as snapshot
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "PASS",
+			"resource": "arn:aws:iam::111122223333:user/alice",
+			"message": "user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins) and has an MFA device",
+		},
+		{
+			"status": "FAIL",
+			"resource": "arn:aws:iam::111122223333:user/bob",
+			"message": concat(" ", [
+				"user bob holds AWSCloudTrail_FullAccess (attached directly) and signs in to the console with a password",
+				"alone: no MFA device is assigned",
+			]),
+		},
+	} with input as snapshot
 }
 
 test_users_without_the_policy_are_not_judged if {
@@ -68,7 +90,11 @@ test_users_without_the_policy_are_not_judged if {
 		"arn": bob, "name": "bob", "console_access": true, "mfa_enabled": false,
 		"groups": [], "attached_policies": [], "inline_policies": {},
 	}}])
-	{[f.status, f.resource] | some f in findings} == {["PASS", alice]} with input as snapshot
+	fixtures.one_finding(findings) == {
+		"status": "PASS",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": "user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins) and has an MFA device",
+	} with input as snapshot
 }
 
 test_pass_on_the_policy_when_no_user_holds_it if {
@@ -87,16 +113,27 @@ test_unknown_when_mfa_status_was_not_read if {
 		"status": "UNKNOWN",
 		"resource": alice,
 		"region": "",
-		"message": "user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins), but MFA status of arn:aws:iam::111122223333:user/alice could not be read (not collected)",
+		"message": concat(" ", [
+			"user alice holds AWSCloudTrail_FullAccess (via group/SecurityAdmins), but MFA status of",
+			"arn:aws:iam::111122223333:user/alice could not be read (not collected)",
+		]),
 	}} with input as snapshot
 }
 
 test_unknown_when_iam_was_not_read if {
-	{[f.status, f.resource] | some f in findings} == {["UNKNOWN", "111122223333"]} with input as fixtures.without(["iam"])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "IAM users, groups, roles and policies of 111122223333 could not be read (not collected)",
+	} with input as fixtures.without(["iam"])
 }
 
 test_unknown_when_users_were_not_read if {
-	{[f.status, f.resource] | some f in findings} == {["UNKNOWN", "111122223333"]} with input as fixtures.without(["iam", "users"])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "IAM users of 111122223333 could not be read (not collected)",
+	} with input as fixtures.without(["iam", "users"])
 }
 
 test_unknown_when_a_user_without_mfa_is_in_a_group_that_was_not_read if {
@@ -108,7 +145,10 @@ test_unknown_when_a_user_without_mfa_is_in_a_group_that_was_not_read if {
 		"status": "UNKNOWN",
 		"resource": alice,
 		"region": "",
-		"message": "whether user alice holds AWSCloudTrail_FullAccess is unknown (its group arn:aws:iam::111122223333:group/Ops: group of arn:aws:iam::111122223333:group/Ops could not be read (not collected)), and it has no MFA device",
+		"message": concat(" ", [
+			"whether user alice holds AWSCloudTrail_FullAccess is unknown (its group arn:aws:iam::111122223333:group/Ops:",
+			"group of arn:aws:iam::111122223333:group/Ops could not be read (not collected)), and it has no MFA device",
+		]),
 	}} with input as snapshot
 }
 
@@ -117,9 +157,16 @@ test_unknown_when_neither_holding_nor_mfa_was_read if {
 		{"op": "remove", "path": ["iam", "users", alice, "mfa_enabled"]},
 		{"op": "remove", "path": ["iam", "groups", admins_group, "attached_policies"]},
 	])
-	some f in findings with input as snapshot
-	f.status == "UNKNOWN"
-	endswith(f.message, "and its MFA status was not collected")
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": concat(" ", [
+			"whether user alice holds AWSCloudTrail_FullAccess is unknown (its group",
+			"arn:aws:iam::111122223333:group/SecurityAdmins: attached policies of",
+			"arn:aws:iam::111122223333:group/SecurityAdmins could not be read (not collected)), and its MFA status",
+			"was not collected",
+		]),
+	} with input as snapshot
 }
 
 test_undecided_user_with_mfa_complies_either_way if {
@@ -128,12 +175,24 @@ test_undecided_user_with_mfa_complies_either_way if {
 		"status": "PASS",
 		"resource": alice,
 		"region": "",
-		"message": "user alice has an MFA device (whether it holds AWSCloudTrail_FullAccess is unknown: its group arn:aws:iam::111122223333:group/Ops: group of arn:aws:iam::111122223333:group/Ops could not be read (not collected))",
+		"message": concat(" ", [
+			"user alice has an MFA device (whether it holds AWSCloudTrail_FullAccess is unknown: its group",
+			"arn:aws:iam::111122223333:group/Ops: group of arn:aws:iam::111122223333:group/Ops could not be read (not",
+			"collected))",
+		]),
 	}} with input as snapshot
 }
 
 test_policy_does_not_pass_when_groups_were_not_read if {
 	# Without the groups nobody is known to hold the policy, but that is not "nobody holds it".
 	snapshot := fixtures.without(["iam", "groups"])
-	{[f.status, f.resource] | some f in findings} == {["PASS", alice]} with input as snapshot
+	fixtures.one_finding(findings) == {
+		"status": "PASS",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": concat(" ", [
+			"user alice has an MFA device (whether it holds AWSCloudTrail_FullAccess is unknown: its group",
+			"arn:aws:iam::111122223333:group/SecurityAdmins: group of arn:aws:iam::111122223333:group/SecurityAdmins",
+			"could not be read (not collected))",
+		]),
+	} with input as snapshot
 }

@@ -26,36 +26,88 @@ test_fail_when_the_policy_is_attached_to_a_user if {
 		"status": "FAIL",
 		"resource": alice,
 		"region": "",
-		"message": "user alice has AWSCloudTrail_FullAccess attached directly: attach it to a group or role and grant it through membership instead",
+		"message": concat(" ", [
+			"user alice has AWSCloudTrail_FullAccess attached directly: attach it to a group or role and grant it through",
+			"membership instead",
+		]),
 	}} with input as snapshot
 }
 
 test_fail_for_the_deprecated_full_access_policy_too if {
-	snapshot := fixtures.with_value(["iam", "users", alice, "attached_policies"], ["arn:aws:iam::aws:policy/AWSCloudTrailFullAccess"])
-	some f in findings with input as snapshot
-	f.status == "FAIL"
-	contains(f.message, "AWSCloudTrailFullAccess attached directly")
+	snapshot := fixtures.with_value(
+		["iam", "users", alice, "attached_policies"],
+		["arn:aws:iam::aws:policy/AWSCloudTrailFullAccess"],
+	)
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": concat(" ", [
+			"user alice has AWSCloudTrailFullAccess attached directly: attach it to a group or role and grant it",
+			"through membership instead",
+		]),
+	} with input as snapshot
 }
 
 test_fail_once_per_user_and_never_pass_alongside if {
 	snapshot := fixtures.patched([
 		{"op": "add", "path": ["iam", "users", alice, "attached_policies"], "value": [fixtures.full_access_policy_arn]},
-		{"op": "add", "path": ["iam", "users", bob], "value": {"arn": bob, "name": "bob", "groups": [], "attached_policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess", fixtures.full_access_policy_arn], "inline_policies": {}}},
+		{
+			"op": "add",
+			"path": ["iam", "users", bob],
+			"value": {
+				"arn": bob,
+				"name": "bob",
+				"groups": [],
+				"attached_policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess", fixtures.full_access_policy_arn],
+				"inline_policies": {},
+			},
+		},
 	])
-	{[f.status, f.resource] | some f in findings} == {["FAIL", alice], ["FAIL", bob]} with input as snapshot
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": "arn:aws:iam::111122223333:user/alice",
+			"message": concat(" ", [
+				"user alice has AWSCloudTrail_FullAccess attached directly: attach it to a group or role and grant it",
+				"through membership instead",
+			]),
+		},
+		{
+			"status": "FAIL",
+			"resource": "arn:aws:iam::111122223333:user/bob",
+			"message": concat(" ", [
+				"user bob has AWSCloudTrail_FullAccess attached directly: attach it to a group or role and grant it",
+				"through membership instead",
+			]),
+		},
+	} with input as snapshot
 }
 
 test_policy_held_only_through_a_group_or_role_passes if {
-	snapshot := fixtures.with_value(["iam", "roles", "arn:aws:iam::111122223333:role/SecurityAudit", "attached_policies"], [fixtures.full_access_policy_arn])
+	snapshot := fixtures.with_value(
+		["iam", "roles", "arn:aws:iam::111122223333:role/SecurityAudit", "attached_policies"],
+		[fixtures.full_access_policy_arn],
+	)
 	statuses(snapshot) == {"PASS"}
 }
 
 test_govcloud_uses_its_partition_arn if {
 	snapshot := fixtures.patched([
 		{"op": "add", "path": ["partition"], "value": "aws-us-gov"},
-		{"op": "add", "path": ["iam", "users", alice, "attached_policies"], "value": ["arn:aws-us-gov:iam::aws:policy/AWSCloudTrail_FullAccess"]},
+		{
+			"op": "add",
+			"path": ["iam", "users", alice, "attached_policies"],
+			"value": ["arn:aws-us-gov:iam::aws:policy/AWSCloudTrail_FullAccess"],
+		},
 	])
-	statuses(snapshot) == {"FAIL"}
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": "arn:aws:iam::111122223333:user/alice",
+		"message": concat(" ", [
+			"user alice has AWSCloudTrail_FullAccess attached directly: attach it to a group or role and grant it",
+			"through membership instead",
+		]),
+	} with input as snapshot
 }
 
 test_unknown_when_iam_was_not_read if {
@@ -68,18 +120,29 @@ test_unknown_when_iam_was_not_read if {
 }
 
 test_unknown_when_users_were_not_read if {
-	{[f.status, f.resource] | some f in findings} == {["UNKNOWN", "111122223333"]} with input as fixtures.without(["iam", "users"])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": "IAM users of 111122223333 could not be read (not collected)",
+	} with input as fixtures.without(["iam", "users"])
 }
 
 test_unknown_not_pass_when_a_users_policies_were_not_read if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["iam", "users", alice, "attached_policies"]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "iam", "operation": "ListAttachedUserPolicies", "code": "AccessDenied", "resource": alice}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "iam", "operation": "ListAttachedUserPolicies", "code": "AccessDenied", "resource": alice},
+		},
 	])
 	findings == {{
 		"status": "UNKNOWN",
 		"resource": alice,
 		"region": "",
-		"message": "attached policies of arn:aws:iam::111122223333:user/alice could not be read (iam ListAttachedUserPolicies: AccessDenied)",
+		"message": concat(" ", [
+			"attached policies of arn:aws:iam::111122223333:user/alice could not be read (iam ListAttachedUserPolicies:",
+			"AccessDenied)",
+		]),
 	}} with input as snapshot
 }

@@ -20,13 +20,25 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+#     description: "Configure AWS KMS key policies for CloudTrail"
+#   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
+#     description: "Key policies in AWS KMS"
 # custom:
 #   id: TG-KMS-003
 #   severity: high
 #   resource_type: AwsKmsKey
 #   remediation:
-#     console: KMS console > Customer managed keys > choose the key > Key policy > Edit. In the statement that allows cloudtrail.amazonaws.com to use kms:GenerateDataKey*, add the condition "StringEquals" {"aws:SourceArn" = "arn:aws:cloudtrail:<region>:<account-id>:trail/<trail-name>"} and "StringLike" {"kms:EncryptionContext:aws:cloudtrail:arn" = "arn:aws:cloudtrail:*:<account-id>:trail/*"}; in statements with Principal "*", remove kms:* and add "StringEquals" {"kms:CallerAccount" = "<account-id>"} to decrypt permissions. Save changes.
-#     cli: aws kms get-key-policy --key-id <key-arn> --policy-name default --query Policy --output text > key-policy.json && (edit key-policy.json as described) && aws kms put-key-policy --key-id <key-arn> --policy-name default --policy file://key-policy.json
+#     console: KMS console > Customer managed keys > choose the key > Key policy > Edit. In the statement that allows
+#       cloudtrail.amazonaws.com to use kms:GenerateDataKey*, add the condition "StringEquals" {"aws:SourceArn" =
+#       "arn:aws:cloudtrail:<region>:<account-id>:trail/<trail-name>"} and "StringLike"
+#       {"kms:EncryptionContext:aws:cloudtrail:arn" = "arn:aws:cloudtrail:*:<account-id>:trail/*"}; in statements with
+#       Principal "*", remove kms:* and add "StringEquals" {"kms:CallerAccount" = "<account-id>"} to decrypt
+#       permissions. Save changes.
+#     cli: aws kms get-key-policy --key-id <key-arn> --policy-name default --query Policy --output text >
+#       key-policy.json && (edit key-policy.json as described) && aws kms put-key-policy --key-id <key-arn>
+#       --policy-name default --policy file://key-policy.json
 package trailguard.checks.kms_key_policy
 
 import data.trailguard.lib.iam
@@ -39,7 +51,10 @@ import data.trailguard.lib.snapshot
 # linear in the number of trails, where a partial rule would scan every trail per key.)
 owners := {key: accts |
 	some key in {k | some trail in input.trails; k := trail.kms_key_id; k != ""}
-	accts := {object.get(trail, "owner_account_id", input.account_id) | some trail in input.trails; trail.kms_key_id == key}
+	accts := {object.get(trail, "owner_account_id", input.account_id) |
+		some trail in input.trails
+		trail.kms_key_id == key
+	}
 }
 
 # accounts(key) are the accounts whose trails may use key.
@@ -287,7 +302,15 @@ _confused_deputy(key, stmts) := {msg |
 	allowed := s.service_use
 	count(allowed) > 0
 	not _restricts(s.conds, _source_keys, accounts(key))
-	msg := sprintf("statement %s allows %s to cloudtrail.amazonaws.com %s: any account's trail can use this key (confused deputy); add an aws:SourceArn or kms:EncryptionContext:aws:cloudtrail:arn condition naming account %s", [_label(s.i, s.stmt), concat(", ", _in_order(allowed, _service_use_actions)), _how_conditioned(s.stmt), concat(", ", sort(accounts(key)))])
+	msg := sprintf(
+		"statement %s allows %s to cloudtrail.amazonaws.com %s: any account's trail can use this key (confused deputy); add an aws:SourceArn or kms:EncryptionContext:aws:cloudtrail:arn condition naming account %s",
+		[
+			_label(s.i, s.stmt),
+			concat(", ", _in_order(allowed, _service_use_actions)),
+			_how_conditioned(s.stmt),
+			concat(", ", sort(accounts(key))),
+		],
+	)
 }
 
 _how_conditioned(stmt) := "with conditions that do not limit it to this account's trails" if {
@@ -299,7 +322,10 @@ _open_admin(stmts) := {msg |
 	some s in stmts
 	admin := s.admin
 	count(admin) > 0
-	msg := sprintf("statement %s allows key administration (%s) to Principal *: whoever it lets in can change the key policy, or disable or delete the key and so make the logs unreadable", [_label(s.i, s.stmt), concat(", ", _in_order(admin, _admin_actions))])
+	msg := sprintf(
+		"statement %s allows key administration (%s) to Principal *: whoever it lets in can change the key policy, or disable or delete the key and so make the logs unreadable",
+		[_label(s.i, s.stmt), concat(", ", _in_order(admin, _admin_actions))],
+	)
 }
 
 # _open_decrypt_stmts(stmts) are the statements that open decryption to everyone
@@ -322,7 +348,15 @@ _open_decrypt(open) := {msg |
 	some [s, allowed] in open
 	not _org_restricted(s.conds)
 	not _org_unverifiable(s.conds)
-	msg := sprintf("statement %s allows %s to Principal * %s: principals outside account %s can decrypt the logs", [_label(s.i, s.stmt), concat(", ", _in_order(allowed, _decrypt_actions)), _how_conditioned_caller(s.stmt), input.account_id])
+	msg := sprintf(
+		"statement %s allows %s to Principal * %s: principals outside account %s can decrypt the logs",
+		[
+			_label(s.i, s.stmt),
+			concat(", ", _in_order(allowed, _decrypt_actions)),
+			_how_conditioned_caller(s.stmt),
+			input.account_id,
+		],
+	)
 }
 
 _how_conditioned_caller(stmt) := "with conditions that do not limit it to this account or organization" if {
@@ -341,7 +375,15 @@ unverified := {key: msgs |
 	msgs := {msg |
 		some [s, allowed] in open
 		_org_unverifiable(s.conds)
-		msg := sprintf("statement %s allows %s to Principal * in organization %s, but whether that is the audited account's organization is unknown: %s", [_label(s.i, s.stmt), concat(", ", _in_order(allowed, _decrypt_actions)), concat(", ", sort(iam.condition_values(s.stmt, "aws:PrincipalOrgID"))), snapshot.missing("organization id", input.account_id)])
+		msg := sprintf(
+			"statement %s allows %s to Principal * in organization %s, but whether that is the audited account's organization is unknown: %s",
+			[
+				_label(s.i, s.stmt),
+				concat(", ", _in_order(allowed, _decrypt_actions)),
+				concat(", ", sort(iam.condition_values(s.stmt, "aws:PrincipalOrgID"))),
+				snapshot.missing("organization id", input.account_id),
+			],
+		)
 	}
 	count(msgs) > 0
 }
@@ -359,13 +401,23 @@ _findings(key) := {result.pass(key, _region(key), msg)} if {
 	not problems[key]
 	not unverified[key]
 	_cloudtrail_can_use(key)
-	msg := sprintf("key policy lets CloudTrail use the key only for trails of account %s, and opens neither decryption nor key administration to Principal *", [concat(", ", sort(accounts(key)))])
+	msg := sprintf(
+		"key policy lets CloudTrail use the key only for trails of account %s, and opens neither decryption nor key administration to Principal *",
+		[concat(", ", sort(accounts(key)))],
+	)
 } else := {result.fail(key, _region(key), msg)} if {
 	_readable(key)
 	not problems[key]
 	not unverified[key]
-	msg := sprintf("no statement of the key policy allows kms:GenerateDataKey to cloudtrail.amazonaws.com: CloudTrail cannot encrypt log files with this key, so delivery of the trails that use it (%s) fails", [concat(", ", sort(_trails_using(key)))])
-} else := {result.fail(key, _region(key), msg) | some msg in object.get(problems, key, set())} | {result.unknown(key, _region(key), msg) | some msg in object.get(unverified, key, set())} if {
+	msg := sprintf(
+		"no statement of the key policy allows kms:GenerateDataKey to cloudtrail.amazonaws.com: CloudTrail cannot encrypt log files with this key, so delivery of the trails that use it (%s) fails",
+		[concat(", ", sort(_trails_using(key)))],
+	)
+} else := {result.fail(key, _region(key), msg) |
+	some msg in object.get(problems, key, set())
+} | {result.unknown(key, _region(key), msg) |
+	some msg in object.get(unverified, key, set())
+} if {
 	_readable(key)
 } else := {result.unknown(key, _region(key), msg)} if {
 	not _readable(key)
@@ -390,7 +442,10 @@ _why_unreadable(key) := sprintf("key policy of %s has no Statement", [key]) if {
 	_policy(key)
 } else := snapshot.missing("key policy", key) if {
 	input.kms_keys[key]
-} else := sprintf("key policy of %s could not be read: the key lives in account %s, not the audited account %s (%s)", [key, owner, input.account_id, snapshot.why(key)]) if {
+} else := sprintf(
+	"key policy of %s could not be read: the key lives in account %s, not the audited account %s (%s)",
+	[key, owner, input.account_id, snapshot.why(key)],
+) if {
 	owner := snapshot.account_of_arn(key)
 	owner != input.account_id
 } else := snapshot.missing("key policy", key)

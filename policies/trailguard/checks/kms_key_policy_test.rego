@@ -41,10 +41,17 @@ unconditioned_cloudtrail_statement := json.remove(cloudtrail_statement({}), ["Co
 scoped := {"StringEquals": {"aws:SourceArn": trail}}
 
 # with_statements(stmts) is the compliant account whose key policy has stmts.
-with_statements(stmts) := fixtures.with_value(["kms_keys", key, "policy"], {"Version": "2012-10-17", "Statement": stmts})
+with_statements(stmts) := fixtures.with_value(
+	["kms_keys", key, "policy"],
+	{"Version": "2012-10-17", "Statement": stmts},
+)
 
 # with_extra(stmt) is the compliant account whose key policy also has stmt.
-with_extra(stmt) := fixtures.patched([{"op": "add", "path": ["kms_keys", key, "policy", "Statement", "-"], "value": stmt}])
+with_extra(stmt) := fixtures.patched([{
+	"op": "add",
+	"path": ["kms_keys", key, "policy", "Statement", "-"],
+	"value": stmt,
+}])
 
 statuses(snapshot) := {f.status | some f in fs} if {
 	fs := findings with input as snapshot
@@ -79,19 +86,37 @@ test_pass_when_statement_is_a_single_object if {
 
 test_fail_when_cloudtrail_grant_has_no_condition if {
 	snapshot := with_statements([root_statement, unconditioned_cloudtrail_statement, describe_statement])
-	statuses(snapshot) == {"FAIL"}
 	some msg in messages(snapshot)
 	contains(msg, "statement 'Allow CloudTrail to encrypt logs'")
 	contains(msg, "without any condition")
 	contains(msg, "confused deputy")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"statement 'Allow CloudTrail to encrypt logs' allows kms:GenerateDataKey,",
+			"kms:GenerateDataKeyWithoutPlaintext to cloudtrail.amazonaws.com without any condition: any account's",
+			"trail can use this key (confused deputy); add an aws:SourceArn or",
+			"kms:EncryptionContext:aws:cloudtrail:arn condition naming account 111122223333",
+		]),
+	} with input as snapshot
 }
 
 test_fail_when_cloudtrail_grant_names_another_account if {
 	other := {"StringEquals": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:444455556666:trail/theirs"}}
 	snapshot := with_statements([root_statement, cloudtrail_statement(other)])
-	statuses(snapshot) == {"FAIL"}
 	some msg in messages(snapshot)
 	contains(msg, "with conditions that do not limit it")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"statement 'Allow CloudTrail to encrypt logs' allows kms:GenerateDataKey,",
+			"kms:GenerateDataKeyWithoutPlaintext to cloudtrail.amazonaws.com with conditions that do not limit it to",
+			"this account's trails: any account's trail can use this key (confused deputy); add an aws:SourceArn or",
+			"kms:EncryptionContext:aws:cloudtrail:arn condition naming account 111122223333",
+		]),
+	} with input as snapshot
 }
 
 test_fail_when_cloudtrail_grant_is_scoped_to_any_account if {
@@ -119,7 +144,9 @@ test_pass_when_cloudtrail_grant_is_scoped_by_any_account_condition if {
 		{"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111122223333:trail/*"}},
 		# operators and keys are case-insensitive, IfExists and set qualifiers allowed
 		{"stringequalsifexists": {"AWS:SOURCEACCOUNT": "111122223333"}},
-		{"ForAnyValue:StringLike": {"KMS:EncryptionContext:aws:cloudtrail:arn": ["arn:aws:cloudtrail:*:111122223333:trail/*"]}},
+		{"ForAnyValue:StringLike": {
+			"KMS:EncryptionContext:aws:cloudtrail:arn": ["arn:aws:cloudtrail:*:111122223333:trail/*"],
+		}},
 		# one scoping condition is enough: conditions are ANDed
 		{"StringLike": {"aws:SourceArn": "*", "aws:SourceAccount": "111122223333"}},
 	] {
@@ -133,7 +160,10 @@ test_fail_for_every_shape_of_unconditioned_cloudtrail_grant if {
 		object.union(unconditioned_cloudtrail_statement, {"Action": "kms:*"}),
 		object.union(unconditioned_cloudtrail_statement, {"Action": "*"}),
 		object.union(unconditioned_cloudtrail_statement, {"Action": "KMS:generatedatakey"}),
-		object.union(unconditioned_cloudtrail_statement, {"Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]}}),
+		object.union(
+			unconditioned_cloudtrail_statement,
+			{"Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]}},
+		),
 		json.remove(object.union(unconditioned_cloudtrail_statement, {"NotAction": "kms:ScheduleKeyDeletion"}), ["Action"]),
 	] {
 		statuses(with_statements([root_statement, stmt])) == {"FAIL"}
@@ -159,10 +189,21 @@ test_pass_when_key_in_this_account_serves_organization_trail if {
 			"owner_account_id": "999988887777", "is_organization_trail": true,
 			"kms_key_id": key,
 		}},
-		{"op": "replace", "path": ["kms_keys", key, "policy", "Statement", 1], "value": cloudtrail_statement({"StringEquals": {"aws:SourceArn": [trail, org_trail]}})},
+		{
+			"op": "replace",
+			"path": ["kms_keys", key, "policy", "Statement", 1],
+			"value": cloudtrail_statement({"StringEquals": {"aws:SourceArn": [trail, org_trail]}}),
+		},
 	])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"PASS"}
+	fixtures.one_finding(fs) == {
+		"status": "PASS",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"key policy lets CloudTrail use the key only for trails of account 111122223333, 999988887777, and opens",
+			"neither decryption nor key administration to Principal *",
+		]),
+	}
 	some f in fs
 	contains(f.message, "999988887777")
 }
@@ -174,9 +215,22 @@ test_fail_when_organization_trail_key_names_an_unrelated_account if {
 			"arn": org_trail, "name": "org-trail", "home_region": "us-east-1",
 			"owner_account_id": "999988887777", "kms_key_id": key,
 		}},
-		{"op": "replace", "path": ["kms_keys", key, "policy", "Statement", 1], "value": cloudtrail_statement({"StringEquals": {"aws:SourceAccount": "444455556666"}})},
+		{
+			"op": "replace",
+			"path": ["kms_keys", key, "policy", "Statement", 1],
+			"value": cloudtrail_statement({"StringEquals": {"aws:SourceAccount": "444455556666"}}),
+		},
 	])
-	statuses(snapshot) == {"FAIL"}
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"statement 'Allow CloudTrail to encrypt logs' allows kms:GenerateDataKey,",
+			"kms:GenerateDataKeyWithoutPlaintext to cloudtrail.amazonaws.com with conditions that do not limit it to",
+			"this account's trails: any account's trail can use this key (confused deputy); add an aws:SourceArn or",
+			"kms:EncryptionContext:aws:cloudtrail:arn condition naming account 111122223333, 999988887777",
+		]),
+	} with input as snapshot
 }
 
 # --- (b) no decryption or key administration for Principal * ---
@@ -187,9 +241,16 @@ test_root_account_kms_star_is_fine if {
 
 test_fail_when_anyone_can_decrypt if {
 	snapshot := with_extra(json.remove(public_decrypt({}), ["Condition"]))
-	statuses(snapshot) == {"FAIL"}
 	some msg in messages(snapshot)
 	contains(msg, "statement 'PublicDecrypt' allows kms:Decrypt to Principal * without any condition")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"statement 'PublicDecrypt' allows kms:Decrypt to Principal * without any condition: principals outside",
+			"account 111122223333 can decrypt the logs",
+		]),
+	} with input as snapshot
 }
 
 test_fail_when_anyone_can_decrypt_in_every_shape if {
@@ -200,7 +261,10 @@ test_fail_when_anyone_can_decrypt_in_every_shape if {
 		object.union(public_decrypt({}), {"Action": ["kms:De*"]}),
 		object.union(public_decrypt({}), {"Action": "kms:ReEncryptFrom"}),
 		object.union(public_decrypt({}), {"Action": "kms:CreateGrant"}),
-		json.remove(object.union(public_decrypt({}), {"NotPrincipal": {"AWS": "arn:aws:iam::444455556666:root"}}), ["Principal"]),
+		json.remove(
+			object.union(public_decrypt({}), {"NotPrincipal": {"AWS": "arn:aws:iam::444455556666:root"}}),
+			["Principal"],
+		),
 	] {
 		statuses(with_extra(stmt)) == {"FAIL"}
 	}
@@ -214,7 +278,10 @@ test_fail_when_decrypt_condition_does_not_limit_to_account if {
 		{"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}},
 		{"StringEquals": {"aws:PrincipalOrgID": "o-someoneelse"}},
 	] {
-		snapshot := json.patch(with_extra(public_decrypt(condition)), [{"op": "add", "path": ["organization"], "value": {"id": "o-a1b2c3d4e5"}}])
+		snapshot := json.patch(
+			with_extra(public_decrypt(condition)),
+			[{"op": "add", "path": ["organization"], "value": {"id": "o-a1b2c3d4e5"}}],
+		)
 		statuses(snapshot) == {"FAIL"}
 		some msg in messages(snapshot)
 		contains(msg, "with conditions that do not limit it to this account or organization")
@@ -229,7 +296,10 @@ test_pass_when_decrypt_is_limited_to_account_or_organization if {
 		{"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
 		{"StringEqualsIgnoreCase": {"KMS:CALLERACCOUNT": "111122223333"}},
 	] {
-		snapshot := json.patch(with_extra(public_decrypt(condition)), [{"op": "add", "path": ["organization"], "value": {"id": "o-a1b2c3d4e5"}}])
+		snapshot := json.patch(
+			with_extra(public_decrypt(condition)),
+			[{"op": "add", "path": ["organization"], "value": {"id": "o-a1b2c3d4e5"}}],
+		)
 		statuses(snapshot) == {"PASS"}
 	}
 }
@@ -237,7 +307,15 @@ test_pass_when_decrypt_is_limited_to_account_or_organization if {
 test_unknown_when_decrypt_limited_to_organization_not_collected if {
 	snapshot := with_extra(public_decrypt({"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}))
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"UNKNOWN"}
+	fixtures.one_finding(fs) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"statement 'PublicDecrypt' allows kms:Decrypt to Principal * in organization o-a1b2c3d4e5, but whether",
+			"that is the audited account's organization is unknown: organization id of 111122223333 could not be read",
+			"(not collected)",
+		]),
+	}
 	some f in fs
 	contains(f.message, "organization o-a1b2c3d4e5")
 	contains(f.message, "organization id of 111122223333 could not be read")
@@ -246,7 +324,14 @@ test_unknown_when_decrypt_limited_to_organization_not_collected if {
 test_fail_when_anyone_gets_key_administration_even_with_condition if {
 	every stmt in [
 		{"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"},
-		{"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"kms:CallerAccount": "111122223333"}}},
+		{
+			"Sid": "Open",
+			"Effect": "Allow",
+			"Principal": {"AWS": "*"},
+			"Action": "*",
+			"Resource": "*",
+			"Condition": {"StringEquals": {"kms:CallerAccount": "111122223333"}},
+		},
 		{"Sid": "Open", "Effect": "Allow", "Principal": "*", "NotAction": "kms:Decrypt", "Resource": "*"},
 		{"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": ["kms:PutKeyPolicy"], "Resource": "*"},
 	] {
@@ -260,7 +345,14 @@ test_fail_when_anyone_gets_key_administration_even_with_condition if {
 }
 
 test_public_deny_statement_is_fine if {
-	deny := {"Sid": "DenyOutsideOrg", "Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}
+	deny := {
+		"Sid": "DenyOutsideOrg",
+		"Effect": "Deny",
+		"Principal": "*",
+		"Action": "kms:*",
+		"Resource": "*",
+		"Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+	}
 	statuses(with_extra(deny)) == {"PASS"}
 }
 
@@ -272,10 +364,38 @@ test_one_failure_per_problem if {
 		{"Sid": "Admin", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"},
 	])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"FAIL"}
 	count(fs) == 3
 	some f in fs
 	contains(f.message, "statement #3 allows kms:Decrypt") # no Sid: numbered from 1
+	fixtures.reduced_findings(findings) == {
+		{
+			"status": "FAIL",
+			"resource": fixtures.key_arn,
+			"message": concat(" ", [
+				"statement #3 allows kms:Decrypt to Principal * without any condition: principals outside account",
+				"111122223333 can decrypt the logs",
+			]),
+		},
+		{
+			"status": "FAIL",
+			"resource": fixtures.key_arn,
+			"message": concat(" ", [
+				"statement 'Admin' allows key administration (kms:PutKeyPolicy, kms:ScheduleKeyDeletion, kms:DisableKey)",
+				"to Principal *: whoever it lets in can change the key policy, or disable or delete the key and so make",
+				"the logs unreadable",
+			]),
+		},
+		{
+			"status": "FAIL",
+			"resource": fixtures.key_arn,
+			"message": concat(" ", [
+				"statement 'Allow CloudTrail to encrypt logs' allows kms:GenerateDataKey,",
+				"kms:GenerateDataKeyWithoutPlaintext to cloudtrail.amazonaws.com without any condition: any account's",
+				"trail can use this key (confused deputy); add an aws:SourceArn or",
+				"kms:EncryptionContext:aws:cloudtrail:arn condition naming account 111122223333",
+			]),
+		},
+	} with input as snapshot
 }
 
 # --- missing data ---
@@ -283,10 +403,21 @@ test_one_failure_per_problem if {
 test_unknown_when_key_policy_not_collected if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["kms_keys", key, "policy"]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "kms", "operation": "GetKeyPolicy", "code": "AccessDeniedException", "resource": key}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "kms", "operation": "GetKeyPolicy", "code": "AccessDeniedException", "resource": key},
+		},
 	])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"UNKNOWN"}
+	fixtures.one_finding(fs) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key policy of %s could not be read (kms GetKeyPolicy: AccessDeniedException)",
+			[fixtures.key_arn],
+		),
+	}
 	some f in fs
 	contains(f.message, "key policy of")
 	contains(f.message, "kms GetKeyPolicy: AccessDeniedException")
@@ -295,7 +426,14 @@ test_unknown_when_key_policy_not_collected if {
 test_unknown_when_key_policy_has_no_statement if {
 	snapshot := fixtures.with_value(["kms_keys", key, "policy"], {"Version": "2012-10-17"})
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"UNKNOWN"}
+	fixtures.one_finding(fs) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key policy of %s has no Statement",
+			[fixtures.key_arn],
+		),
+	}
 	some f in fs
 	contains(f.message, "no Statement")
 }
@@ -303,6 +441,14 @@ test_unknown_when_key_policy_has_no_statement if {
 test_unknown_when_key_not_collected if {
 	fs := findings with input as fixtures.without(["kms_keys", key])
 	{[f.status, f.region] | some f in fs} == {["UNKNOWN", "us-east-1"]}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key policy of %s could not be read (not collected)",
+			[fixtures.key_arn],
+		),
+	} with input as fixtures.without(["kms_keys", key])
 }
 
 test_unknown_when_key_in_another_account if {
@@ -330,18 +476,30 @@ test_region_from_arn_when_key_region_missing if {
 # the key only for trails of this account": CloudTrail cannot use it at all.
 test_fail_when_no_statement_lets_cloudtrail_encrypt if {
 	policy := fixtures.compliant.kms_keys[key].policy
-	snapshot := fixtures.with_value(["kms_keys", key, "policy", "Statement"], [s | some s in policy.Statement; s.Sid != "Allow CloudTrail to encrypt logs"])
+	snapshot := fixtures.with_value(["kms_keys", key, "policy", "Statement"], [s |
+		some s in policy.Statement
+		s.Sid != "Allow CloudTrail to encrypt logs"
+	])
 	fs := findings with input as snapshot
 	{[f.resource, f.status] | some f in fs} == {[key, "FAIL"]}
 	some f in fs
-	f.message == sprintf("no statement of the key policy allows kms:GenerateDataKey to cloudtrail.amazonaws.com: CloudTrail cannot encrypt log files with this key, so delivery of the trails that use it (%s) fails", [trail])
+	f.message == sprintf(
+		concat(" ", [
+			"no statement of the key policy allows kms:GenerateDataKey to cloudtrail.amazonaws.com: CloudTrail cannot encrypt",
+			"log files with this key, so delivery of the trails that use it (%s) fails",
+		]),
+		[trail],
+	)
 }
 
 test_pass_message_names_the_accounts if {
 	fs := findings with input as fixtures.compliant
 	some f in fs
 	f.status == "PASS"
-	f.message == "key policy lets CloudTrail use the key only for trails of account 111122223333, and opens neither decryption nor key administration to Principal *"
+	f.message == concat(" ", [
+		"key policy lets CloudTrail use the key only for trails of account 111122223333, and opens neither decryption nor",
+		"key administration to Principal *",
+	])
 }
 
 test_pass_when_decrypt_is_limited_to_the_keys_own_account if {
@@ -351,13 +509,24 @@ test_pass_when_decrypt_is_limited_to_the_keys_own_account if {
 	archive_key := "arn:aws:kms:us-east-1:333344445555:key/1d7f3b9e-5c2a-4e8d-a6f0-3b9c7e1d5a24"
 	base := with_extra(public_decrypt({"StringEquals": {"kms:CallerAccount": "333344445555"}}))
 	snapshot := json.patch(base, [
-		{"op": "add", "path": ["kms_keys", archive_key], "value": object.union(base.kms_keys[key], {"arn": archive_key, "account_id": "333344445555"})},
+		{
+			"op": "add",
+			"path": ["kms_keys", archive_key],
+			"value": object.union(base.kms_keys[key], {"arn": archive_key, "account_id": "333344445555"}),
+		},
 		{"op": "remove", "path": ["kms_keys", key]},
 		{"op": "replace", "path": ["trails", trail, "kms_key_id"], "value": archive_key},
 	])
 	statuses(snapshot) == {"PASS"}
 
 	# ... and still not to a third account.
-	other := json.patch(snapshot, [{"op": "replace", "path": ["kms_keys", archive_key, "policy", "Statement", 3, "Condition", "StringEquals", "kms:CallerAccount"], "value": "444455556666"}])
+	other := json.patch(
+		snapshot,
+		[{
+			"op": "replace",
+			"path": ["kms_keys", archive_key, "policy", "Statement", 3, "Condition", "StringEquals", "kms:CallerAccount"],
+			"value": "444455556666",
+		}],
+	)
 	statuses(other) == {"FAIL"}
 }

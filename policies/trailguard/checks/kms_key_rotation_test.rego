@@ -15,7 +15,11 @@ test_pass_when_rotation_enabled if {
 test_fail_when_rotation_disabled if {
 	snapshot := fixtures.with_value(["kms_keys", key, "rotation_enabled"], false)
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"FAIL"}
+	fixtures.one_finding(fs) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": "automatic key rotation is disabled: the same key material protects the trail's logs indefinitely",
+	}
 	some f in fs
 	contains(f.message, "disabled")
 }
@@ -23,10 +27,21 @@ test_fail_when_rotation_disabled if {
 test_unknown_when_rotation_status_not_collected if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["kms_keys", key, "rotation_enabled"]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "kms", "operation": "GetKeyRotationStatus", "code": "AccessDeniedException", "resource": key}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "kms", "operation": "GetKeyRotationStatus", "code": "AccessDeniedException", "resource": key},
+		},
 	])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"UNKNOWN"}
+	fixtures.one_finding(fs) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key rotation status of %s could not be read (kms GetKeyRotationStatus: AccessDeniedException)",
+			[fixtures.key_arn],
+		),
+	}
 	some f in fs
 	contains(f.message, "kms GetKeyRotationStatus: AccessDeniedException")
 }
@@ -34,6 +49,14 @@ test_unknown_when_rotation_status_not_collected if {
 test_unknown_when_key_not_collected if {
 	fs := findings with input as fixtures.without(["kms_keys", key])
 	{[f.status, f.region] | some f in fs} == {["UNKNOWN", "us-east-1"]}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key rotation status of %s could not be read (not collected)",
+			[fixtures.key_arn],
+		),
+	} with input as fixtures.without(["kms_keys", key])
 }
 
 test_unknown_when_key_in_another_account if {
@@ -69,7 +92,11 @@ test_key_of_unknown_manager_and_spec_is_still_checked if {
 		{"op": "remove", "path": ["kms_keys", key, "spec"]},
 		{"op": "replace", "path": ["kms_keys", key, "rotation_enabled"], "value": false},
 	])
-	{f.status | some f in findings} == {"FAIL"} with input as snapshot
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": "automatic key rotation is disabled: the same key material protects the trail's logs indefinitely",
+	} with input as snapshot
 }
 
 test_key_used_only_by_event_data_store_not_checked if {

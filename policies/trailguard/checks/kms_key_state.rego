@@ -11,12 +11,20 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html
+#     description: "Key states of AWS KMS keys"
+#   - ref: https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
+#     description: "Deleting AWS KMS keys"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
+#     description: "Encrypting CloudTrail log files with AWS KMS keys (SSE-KMS)"
 # custom:
 #   id: TG-KMS-001
 #   severity: critical
 #   resource_type: AwsKmsKey
 #   remediation:
-#     console: KMS console > Customer managed keys > choose the key > Key actions > Cancel key deletion (if pending deletion) > Key actions > Enable. Then check in the CloudTrail console that the trail delivers logs again.
+#     console: KMS console > Customer managed keys > choose the key > Key actions > Cancel key deletion (if pending
+#       deletion) > Key actions > Enable. Then check in the CloudTrail console that the trail delivers logs again.
 #     cli: aws kms cancel-key-deletion --key-id <key-arn> && aws kms enable-key --key-id <key-arn>
 package trailguard.checks.kms_key_state
 
@@ -46,14 +54,23 @@ _finding(key) := result.pass(key, _region(key), sprintf("key is enabled (used by
 } else := result.fail(key, _region(key), msg) if {
 	k := input.kms_keys[key]
 	k.state == "PendingDeletion"
-	msg := sprintf("key is scheduled for deletion%s: once it is deleted, every log file encrypted with it becomes unreadable for good, and log delivery already fails (used by %s)", [_deletion_date(k), _users_text(key)])
+	msg := sprintf(
+		"key is scheduled for deletion%s: once it is deleted, every log file encrypted with it becomes unreadable for good, and log delivery already fails (used by %s)",
+		[_deletion_date(k), _users_text(key)],
+	)
 } else := result.fail(key, _region(key), msg) if {
 	input.kms_keys[key].state == "Disabled"
-	msg := sprintf("key is disabled: log delivery fails and existing logs cannot be decrypted until it is re-enabled (used by %s)", [_users_text(key)])
+	msg := sprintf(
+		"key is disabled: log delivery fails and existing logs cannot be decrypted until it is re-enabled (used by %s)",
+		[_users_text(key)],
+	)
 } else := result.fail_with_severity(key, _region(key), msg, "high") if {
 	state := input.kms_keys[key].state
 	not state in {"Enabled", "PendingDeletion", "Disabled"}
-	msg := sprintf("key is in state %s, not Enabled: it cannot be used to encrypt or decrypt logs (used by %s)", [state, _users_text(key)])
+	msg := sprintf(
+		"key is in state %s, not Enabled: it cannot be used to encrypt or decrypt logs (used by %s)",
+		[state, _users_text(key)],
+	)
 } else := result.unknown(key, _region(key), msg) if {
 	not input.kms_keys[key].state
 	msg := sprintf("%s (used by %s)", [_why_unreadable(key), _users_text(key)])
@@ -75,7 +92,10 @@ _users_text(key) := concat(", ", names) if {
 # _why_unreadable(key) says why the key's state is not in the snapshot.
 _why_unreadable(key) := snapshot.missing("key state", key) if {
 	input.kms_keys[key]
-} else := sprintf("state of key %s could not be read: the key lives in account %s, not the audited account %s (%s)", [key, owner, input.account_id, snapshot.why(key)]) if {
+} else := sprintf(
+	"state of key %s could not be read: the key lives in account %s, not the audited account %s (%s)",
+	[key, owner, input.account_id, snapshot.why(key)],
+) if {
 	owner := snapshot.account_of_arn(key)
 	owner != input.account_id
 } else := snapshot.missing("key state", key)

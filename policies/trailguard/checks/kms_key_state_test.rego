@@ -23,7 +23,16 @@ test_fail_critical_when_key_is_pending_deletion if {
 		{"op": "add", "path": ["kms_keys", key, "deletion_date"], "value": "2026-12-02T00:00:00Z"},
 	])
 	fs := findings with input as snapshot
-	{f.status | some f in fs} == {"FAIL"}
+	fixtures.one_finding(fs) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"key is scheduled for deletion on 2026-12-02T00:00:00Z: once it is deleted, every log file encrypted with",
+			"it becomes unreadable for good, and log delivery already fails (used by",
+			"arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/6b3f1a2e-90d4-4c7a-8e5b-1f2a3b4c5d6e,",
+			"arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events)",
+		]),
+	}
 	some f in fs
 	not f.severity # the check's own severity: critical
 	contains(f.message, "scheduled for deletion on 2026-12-02T00:00:00Z")
@@ -33,14 +42,30 @@ test_fail_critical_when_key_is_pending_deletion if {
 
 test_fail_when_key_is_pending_deletion_without_date if {
 	fs := findings with input as with_state("PendingDeletion")
-	{f.status | some f in fs} == {"FAIL"}
+	fixtures.one_finding(fs) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"key is scheduled for deletion (deletion date not collected): once it is deleted, every log file",
+			"encrypted with it becomes unreadable for good, and log delivery already fails (used by",
+			"arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/6b3f1a2e-90d4-4c7a-8e5b-1f2a3b4c5d6e,",
+			"arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events)",
+		]),
+	}
 	some f in fs
 	contains(f.message, "deletion date not collected")
 }
 
 test_fail_critical_when_key_is_disabled if {
 	fs := findings with input as with_state("Disabled")
-	{f.status | some f in fs} == {"FAIL"}
+	fixtures.one_finding(fs) == {
+		"status": "FAIL",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key is disabled: log delivery fails and existing logs cannot be decrypted until it is re-enabled (used by %s, %s)",
+			[fixtures.event_data_store_arn, fixtures.trail_arn],
+		),
+	}
 	some f in fs
 	not f.severity
 	contains(f.message, "disabled")
@@ -49,13 +74,25 @@ test_fail_critical_when_key_is_disabled if {
 test_fail_high_when_key_is_in_another_state if {
 	every state in ["PendingImport", "Unavailable", "Creating", "Updating", "PendingReplicaDeletion"] {
 		fs := findings with input as with_state(state)
-		{[f.status, f.severity] | some f in fs} == {["FAIL", "high"]}
+		{[f.status, f.severity, f.resource] | some f in fs} == {["FAIL", "high", key]}
+		some f in fs
+		startswith(
+			f.message,
+			sprintf("key is in state %s, not Enabled: it cannot be used to encrypt or decrypt logs", [state]),
+		)
 	}
 }
 
 test_unknown_when_state_not_collected if {
 	fs := findings with input as fixtures.without(["kms_keys", key, "state"])
-	{f.status | some f in fs} == {"UNKNOWN"}
+	fixtures.one_finding(fs) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"key state of %s could not be read (not collected) (used by %s, %s)",
+			[fixtures.key_arn, fixtures.event_data_store_arn, fixtures.trail_arn],
+		),
+	}
 	some f in fs
 	contains(f.message, "key state of")
 }
@@ -63,7 +100,11 @@ test_unknown_when_state_not_collected if {
 test_unknown_when_key_not_collected if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["kms_keys", key]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "kms", "operation": "DescribeKey", "code": "AccessDeniedException", "resource": key}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "kms", "operation": "DescribeKey", "code": "AccessDeniedException", "resource": key},
+		},
 	])
 	fs := findings with input as snapshot
 	{[f.status, f.region] | some f in fs} == {["UNKNOWN", "us-east-1"]}
@@ -100,13 +141,26 @@ test_no_findings_when_no_key_is_used if {
 }
 
 test_message_names_a_few_users_of_a_shared_key if {
-	ops := [{"op": "add", "path": ["trails", arn], "value": {"arn": arn, "name": name, "home_region": "us-east-1", "kms_key_id": key}} |
+	ops := [{
+		"op": "add",
+		"path": ["trails", arn],
+		"value": {"arn": arn, "name": name, "home_region": "us-east-1", "kms_key_id": key},
+	} |
 		some i in numbers.range(1, 4)
 		name := sprintf("extra-%d", [i])
 		arn := sprintf("arn:aws:cloudtrail:us-east-1:111122223333:trail/%s", [name])
 	]
 	fs := findings with input as fixtures.patched(ops)
-	{f.status | some f in fs} == {"PASS"}
+	fixtures.one_finding(fs) == {
+		"status": "PASS",
+		"resource": fixtures.key_arn,
+		"message": concat(" ", [
+			"key is enabled (used by",
+			"arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/6b3f1a2e-90d4-4c7a-8e5b-1f2a3b4c5d6e,",
+			"arn:aws:cloudtrail:us-east-1:111122223333:trail/extra-1,",
+			"arn:aws:cloudtrail:us-east-1:111122223333:trail/extra-2 and 3 more)",
+		]),
+	}
 	some f in fs
 	endswith(f.message, "and 3 more)")
 }

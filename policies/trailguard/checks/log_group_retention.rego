@@ -13,12 +13,18 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html
+#     description: "Working with log groups and log streams (change log data retention)"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
+#     description: "Sending events to CloudWatch Logs"
 # custom:
 #   id: TG-CW-001
 #   severity: low
 #   resource_type: Other
 #   remediation:
-#     console: CloudWatch console > Log groups > choose the trail's log group > Actions > Edit retention setting > choose 1 year (365 days) or more, or Never expire > Save.
+#     console: CloudWatch console > Log groups > choose the trail's log group > Actions > Edit retention setting >
+#       choose 1 year (365 days) or more, or Never expire > Save.
 #     cli: aws logs put-retention-policy --log-group-name <log-group-name> --retention-in-days 365
 package trailguard.checks.log_group_retention
 
@@ -59,7 +65,11 @@ _finding(key, lg) := result.pass(key, _region(key), msg) if {
 	is_number(days)
 	days >= min_days
 	msg := sprintf("events are kept %d days (at least %d)", [days, min_days])
-} else := result.fail(key, _region(key), "the log group does not exist: the trail's events are not kept in CloudWatch Logs at all") if {
+} else := result.fail(
+	key,
+	_region(key),
+	"the log group does not exist: the trail's events are not kept in CloudWatch Logs at all",
+) if {
 	lg.exists == false
 } else := result.pass(key, _region(key), "events never expire") if {
 	_retention(lg) == null
@@ -69,5 +79,8 @@ _finding(key, lg) := result.pass(key, _region(key), msg) if {
 	days := _retention(lg)
 	is_number(days)
 	days < min_days
-	msg := sprintf("events are deleted after %d days, less than the %d days an investigation may need to look back", [days, min_days])
+	msg := sprintf(
+		"events are deleted after %d days, less than the %d days an investigation may need to look back",
+		[days, min_days],
+	)
 }

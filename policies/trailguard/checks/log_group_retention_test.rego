@@ -26,18 +26,31 @@ test_pass_at_exactly_the_minimum if {
 
 test_fail_when_events_expire_after_90_days if {
 	snapshot := fixtures.with_value(retention_path, 90)
-	statuses(snapshot) == {"FAIL"}
-	some f in findings with input as snapshot
-	contains(f.message, "after 90 days")
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.log_group_arn,
+		"message": "events are deleted after 90 days, less than the 365 days an investigation may need to look back",
+	} with input as snapshot
 }
 
 test_minimum_is_a_parameter if {
-	s := {f.status | some f in findings} with input as fixtures.compliant with data.params as {"min_log_retention_days": 731}
+	s := {f.status |
+		some f in findings
+	} with input as fixtures.compliant with data.params as {"min_log_retention_days": 731}
 	s == {"FAIL"}
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.log_group_arn,
+		"message": "events are deleted after 400 days, less than the 731 days an investigation may need to look back",
+	} with input as fixtures.compliant with data.params as {"min_log_retention_days": 731}
 }
 
 test_fail_when_log_group_no_longer_exists if {
-	statuses(fixtures.with_value(["log_groups", fixtures.log_group_arn, "exists"], false)) == {"FAIL"}
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.log_group_arn,
+		"message": "the log group does not exist: the trail's events are not kept in CloudWatch Logs at all",
+	} with input as fixtures.with_value(["log_groups", fixtures.log_group_arn, "exists"], false)
 }
 
 test_pass_when_exists_flag_not_reported if {
@@ -47,7 +60,16 @@ test_pass_when_exists_flag_not_reported if {
 test_unknown_when_log_group_not_collected if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["log_groups", fixtures.log_group_arn]},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "logs", "operation": "DescribeLogGroups", "resource": fixtures.log_group_arn, "code": "AccessDeniedException"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "logs",
+				"operation": "DescribeLogGroups",
+				"resource": fixtures.log_group_arn,
+				"code": "AccessDeniedException",
+			},
+		},
 	])
 	statuses(snapshot) == {"UNKNOWN"}
 	some f in findings with input as snapshot
@@ -55,7 +77,14 @@ test_unknown_when_log_group_not_collected if {
 }
 
 test_unknown_when_retention_not_collected if {
-	statuses(fixtures.without(retention_path)) == {"UNKNOWN"}
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.log_group_arn,
+		"message": sprintf(
+			"the retention setting of %s could not be read (not collected)",
+			[fixtures.log_group_arn],
+		),
+	} with input as fixtures.without(retention_path)
 }
 
 test_no_finding_when_no_trail_sends_to_cloudwatch_logs if {
@@ -74,8 +103,15 @@ test_shared_log_group_is_judged_once if {
 }
 
 test_unknown_with_empty_region_when_log_group_arn_is_not_an_arn if {
-	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "cloudwatch_logs_log_group_arn"], "aws-cloudtrail-logs")
+	snapshot := fixtures.with_value(
+		["trails", fixtures.trail_arn, "cloudwatch_logs_log_group_arn"],
+		"aws-cloudtrail-logs",
+	)
 	some f in findings with input as snapshot
-	f.status == "UNKNOWN"
 	f.region == ""
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "aws-cloudtrail-logs",
+		"message": "the retention setting of aws-cloudtrail-logs could not be read (not collected)",
+	} with input as snapshot
 }

@@ -12,14 +12,22 @@ only(snapshot) := f if {
 test_pass_when_the_organization_trail_records_the_account if {
 	f := only(fixtures.org_member)
 	f.status == "PASS"
-	f.message == "account 111122223333 (workload-prod) is recorded in every region by its organization trail arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail"
+	f.resource == "111122223333"
+	f.message == sprintf(
+		"account 111122223333 (workload-prod) is recorded in every region by its organization trail %s",
+		[fixtures.org_trail_arn],
+	)
 }
 
 test_pass_when_only_its_own_trail_records_the_account if {
 	snapshot := json.patch(fixtures.org_member, [{"op": "remove", "path": ["trails", fixtures.org_trail_arn]}])
 	f := only(snapshot)
 	f.status == "PASS"
-	contains(f.message, "by its own trail arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events")
+	f.resource == "111122223333"
+	f.message == sprintf(
+		"account 111122223333 (workload-prod) is recorded in every region by its own trail %s",
+		[fixtures.trail_arn],
+	)
 }
 
 test_fail_when_no_trail_records_the_account_everywhere if {
@@ -29,20 +37,39 @@ test_fail_when_no_trail_records_the_account_everywhere if {
 	])
 	f := only(snapshot)
 	f.status == "FAIL"
-	contains(f.message, "organization trail arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail (it is stopped)")
-	contains(f.message, "own trail arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events (it is single-region)")
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"account 111122223333 (workload-prod) is recorded everywhere neither by the organization trail nor by a",
+		"trail of its own: organization trail arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail (it is",
+		"stopped); own trail arn:aws:cloudtrail:us-east-1:111122223333:trail/management-events (it is",
+		"single-region)",
+	])
 }
 
 test_fail_when_the_account_sees_no_trail if {
 	snapshot := json.patch(fixtures.org_member, [{"op": "replace", "path": ["trails"], "value": {}}])
 	f := only(snapshot)
 	f.status == "FAIL"
-	endswith(f.message, "it sees no trail")
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"account 111122223333 (workload-prod) is recorded everywhere neither by the organization trail nor by a",
+		"trail of its own: it sees no trail",
+	])
 }
 
 test_unknown_when_a_status_was_not_read if {
-	snapshot := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["trails", fixtures.org_trail_arn, "status"]}])
-	only(snapshot).status == "UNKNOWN"
+	snapshot := json.patch(
+		fixtures.org_member_without_own_trail,
+		[{"op": "remove", "path": ["trails", fixtures.org_trail_arn, "status"]}],
+	)
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": "111122223333",
+		"message": sprintf(
+			"trail %s: whether it is logging (not collected) could not be read",
+			[fixtures.org_trail_arn],
+		),
+	} with input as snapshot
 }
 
 test_unknown_when_the_trails_could_not_be_listed if {
@@ -52,7 +79,11 @@ test_unknown_when_the_trails_could_not_be_listed if {
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "the collection was interrupted")
+	f.resource == "111122223333"
+	f.message == concat(" ", [
+		"the trails of account 111122223333 (workload-prod) could not",
+		"all be read (the collection was interrupted)",
+	])
 }
 
 test_nothing_reported_outside_an_organization_scan if {

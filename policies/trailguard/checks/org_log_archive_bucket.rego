@@ -20,13 +20,23 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+#     description: "Amazon S3 bucket policy for CloudTrail"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
+#     description: "Creating a trail for an organization"
 # custom:
 #   id: TG-ORG-004
 #   severity: high
 #   resource_type: AwsS3Bucket
 #   remediation:
-#     console: 'S3 console (log-archive account) > the bucket > Permissions > Bucket policy > Edit > make the CloudTrail s3:PutObject statement cover arn:aws:s3:::<bucket>/AWSLogs/<org-id>/* with "Condition": {"StringEquals": {"aws:SourceArn": "<organization-trail-arn>", "s3:x-amz-acl": "bucket-owner-full-control"}} and remove any CloudTrail grant without such a condition.'
-#     cli: 'aws s3api get-bucket-policy --bucket <bucket> --query Policy --output text > policy.json; pin each CloudTrail s3:PutObject statement with "StringEquals": {"aws:SourceArn": "<organization-trail-arn>"} (or "aws:SourceOrgID": "<org-id>"); aws s3api put-bucket-policy --bucket <bucket> --policy file://policy.json'
+#     console: 'S3 console (log-archive account) > the bucket > Permissions > Bucket policy > Edit > make the
+#       CloudTrail s3:PutObject statement cover arn:aws:s3:::<bucket>/AWSLogs/<org-id>/* with "Condition":
+#       {"StringEquals": {"aws:SourceArn": "<organization-trail-arn>", "s3:x-amz-acl": "bucket-owner-full-control"}}
+#       and remove any CloudTrail grant without such a condition.'
+#     cli: 'aws s3api get-bucket-policy --bucket <bucket> --query Policy --output text > policy.json; pin each
+#       CloudTrail s3:PutObject statement with "StringEquals": {"aws:SourceArn": "<organization-trail-arn>"} (or
+#       "aws:SourceOrgID": "<org-id>"); aws s3api put-bucket-policy --bucket <bucket> --policy file://policy.json'
 package trailguard.checks.org_log_archive_bucket
 
 import data.trailguard.lib.buckets
@@ -69,20 +79,29 @@ _judged(name, arns, stmts) := result.fail(buckets.arn(name), buckets.region(inpu
 		p := organization.cloudtrail_grant_problem(stmt)
 	]
 	count(problems) > 0
-	msg := sprintf("bucket %s lets CloudTrail write beyond organization %s: %s", [name, organization.id, concat("; ", problems)])
+	msg := sprintf(
+		"bucket %s lets CloudTrail write beyond organization %s: %s",
+		[name, organization.id, concat("; ", problems)],
+	)
 } else := result.fail(buckets.arn(name), buckets.region(input.buckets[name]), msg) if {
 	missing := {arn |
 		some arn in arns
 		not _admitted(stmts, name, arn)
 	}
 	count(missing) > 0
-	msg := sprintf("bucket %s has no statement letting CloudTrail write the logs of organization trail %s (s3:PutObject on %s/AWSLogs/%s/* for this trail or organization): the organization's logs cannot be delivered", [name, concat(", ", sort(missing)), buckets.arn(name), organization.id])
+	msg := sprintf(
+		"bucket %s has no statement letting CloudTrail write the logs of organization trail %s (s3:PutObject on %s/AWSLogs/%s/* for this trail or organization): the organization's logs cannot be delivered",
+		[name, concat(", ", sort(missing)), buckets.arn(name), organization.id],
+	)
 } else := result.unknown(buckets.arn(name), buckets.region(input.buckets[name]), msg) if {
 	unlisted := organization.unlisted_accounts(stmts, "s3:PutObject")
 	count(unlisted) > 0
 	msg := sprintf("bucket %s lets CloudTrail write for account %s, but the organization's accounts were not listed: whether they belong to organization %s is not known", [name, concat(", ", sort(unlisted)), organization.id])
 } else := result.pass(buckets.arn(name), buckets.region(input.buckets[name]), msg) if {
-	msg := sprintf("bucket %s lets CloudTrail write only for organization %s (organization trail %s)", [name, organization.id, concat(", ", sort(arns))])
+	msg := sprintf(
+		"bucket %s lets CloudTrail write only for organization %s (organization trail %s)",
+		[name, organization.id, concat(", ", sort(arns))],
+	)
 }
 
 _admitted(stmts, name, arn) if {

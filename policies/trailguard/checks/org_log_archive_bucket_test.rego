@@ -18,7 +18,14 @@ org_write(condition) := {
 }
 
 # with_statements(stmts) is the member of fixtures.org_member whose trail bucket has the policy stmts.
-with_statements(stmts) := json.patch(fixtures.org_member_without_own_trail, [{"op": "replace", "path": ["buckets", bucket, "policy"], "value": {"exists": true, "document": {"Version": "2012-10-17", "Statement": stmts}}}])
+with_statements(stmts) := json.patch(
+	fixtures.org_member_without_own_trail,
+	[{
+		"op": "replace",
+		"path": ["buckets", bucket, "policy"],
+		"value": {"exists": true, "document": {"Version": "2012-10-17", "Statement": stmts}},
+	}],
+)
 
 only(snapshot) := f if {
 	fs := findings with input as snapshot
@@ -46,38 +53,78 @@ test_fail_when_a_grant_is_not_pinned if {
 		json.remove(object.union(org_write({}), {"Sid": "Anyone"}), ["Condition"]),
 	]))
 	f.status == "FAIL"
-	contains(f.message, "statement 'Anyone' does not say on whose behalf")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 lets CloudTrail write beyond organization o-a1b2c3d4e5:",
+		"statement 'Anyone' does not say on whose behalf (no aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or",
+		"encryption-context condition pinned to specific values): any account's trail may use it",
+	])
 }
 
 test_fail_when_a_grant_admits_another_organization if {
 	f := only(with_statements([org_write({"StringEquals": {"aws:SourceOrgID": ["o-a1b2c3d4e5", "o-zz9y8x7w6v"]}})]))
 	f.status == "FAIL"
-	contains(f.message, "admits organization o-zz9y8x7w6v, not this organization o-a1b2c3d4e5")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 lets CloudTrail write beyond organization o-a1b2c3d4e5:",
+		"statement 'AWSCloudTrailOrganizationWrite' admits organization o-zz9y8x7w6v, not this organization",
+		"o-a1b2c3d4e5",
+	])
 }
 
 test_fail_when_a_wildcard_account_is_admitted if {
 	f := only(with_statements([org_write({"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:*:trail/*"}})]))
 	f.status == "FAIL"
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 lets CloudTrail write beyond organization o-a1b2c3d4e5:",
+		"statement 'AWSCloudTrailOrganizationWrite' does not say on whose behalf (no aws:SourceArn,",
+		"aws:SourceAccount, aws:SourceOrgID or encryption-context condition pinned to specific values): any",
+		"account's trail may use it",
+	])
 }
 
 test_fail_when_the_organization_trail_cannot_write if {
 	# Only the management account's own prefix: member accounts' logs are refused.
-	stmt := object.union(org_write({"StringEquals": {"aws:SourceArn": org_trail}}), {"Resource": sprintf("arn:aws:s3:::%s/AWSLogs/999988887777/*", [bucket])})
+	stmt := object.union(
+		org_write({"StringEquals": {"aws:SourceArn": org_trail}}),
+		{"Resource": sprintf("arn:aws:s3:::%s/AWSLogs/999988887777/*", [bucket])},
+	)
 	f := only(with_statements([stmt]))
 	f.status == "FAIL"
-	contains(f.message, "has no statement letting CloudTrail write the logs of organization trail")
+	f.resource == fixtures.bucket_arn
+	f.message == concat(" ", [
+		"bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 has no statement letting CloudTrail write the logs of",
+		"organization trail arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail (s3:PutObject on",
+		"arn:aws:s3:::aws-cloudtrail-logs-111122223333-a1b2c3d4/AWSLogs/o-a1b2c3d4e5/* for this trail or",
+		"organization): the organization's logs cannot be delivered",
+	])
 }
 
 test_unknown_when_the_policy_was_not_read if {
-	snapshot := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["buckets", bucket, "policy"]}])
-	only(snapshot).status == "UNKNOWN"
+	snapshot := json.patch(
+		fixtures.org_member_without_own_trail,
+		[{"op": "remove", "path": ["buckets", bucket, "policy"]}],
+	)
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.bucket_arn,
+		"message": sprintf(
+			"the bucket policy of bucket %s could not be read (not collected)",
+			[fixtures.bucket_name],
+		),
+	} with input as snapshot
 }
 
 test_unknown_when_the_bucket_was_not_read if {
 	snapshot := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["buckets", bucket]}])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "could not be read (not collected)")
+	f.resource == fixtures.bucket_arn
+	f.message == sprintf(
+		"bucket %s of the organization trail could not be read (not collected)",
+		[fixtures.bucket_name],
+	)
 }
 
 test_nothing_reported_outside_an_organization_scan if {

@@ -21,13 +21,23 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+#     description: "Configure AWS KMS key policies for CloudTrail"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
+#     description: "Creating a trail for an organization"
 # custom:
 #   id: TG-ORG-005
 #   severity: high
 #   resource_type: AwsKmsKey
 #   remediation:
-#     console: 'KMS console (log-archive account) > Customer managed keys > the key > Key policy > Edit > in the statement allowing cloudtrail.amazonaws.com kms:GenerateDataKey*, set "Condition": {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:<management-account-id>:trail/*"}, "StringEquals": {"aws:SourceArn": "<organization-trail-arn>"}}.'
-#     cli: 'aws kms get-key-policy --key-id <key-arn> --policy-name default --query Policy --output text > key-policy.json; pin the CloudTrail statement as above; aws kms put-key-policy --key-id <key-arn> --policy-name default --policy file://key-policy.json'
+#     console: 'KMS console (log-archive account) > Customer managed keys > the key > Key policy > Edit > in the
+#       statement allowing cloudtrail.amazonaws.com kms:GenerateDataKey*, set "Condition": {"StringLike":
+#       {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:<management-account-id>:trail/*"},
+#       "StringEquals": {"aws:SourceArn": "<organization-trail-arn>"}}.'
+#     cli: 'aws kms get-key-policy --key-id <key-arn> --policy-name default --query Policy --output text >
+#       key-policy.json; pin the CloudTrail statement as above; aws kms put-key-policy --key-id <key-arn> --policy-name
+#       default --policy file://key-policy.json'
 package trailguard.checks.org_log_archive_key
 
 import data.trailguard.lib.iam
@@ -62,20 +72,29 @@ _judged(key, arns, stmts) := result.fail(key, _region(key), msg) if {
 		p := organization.cloudtrail_grant_problem(stmt)
 	]
 	count(problems) > 0
-	msg := sprintf("key %s lets CloudTrail encrypt beyond organization %s: %s", [key, organization.id, concat("; ", problems)])
+	msg := sprintf(
+		"key %s lets CloudTrail encrypt beyond organization %s: %s",
+		[key, organization.id, concat("; ", problems)],
+	)
 } else := result.fail(key, _region(key), msg) if {
 	missing := {arn |
 		some arn in arns
 		not _admitted(stmts, arn)
 	}
 	count(missing) > 0
-	msg := sprintf("key %s has no statement letting CloudTrail generate data keys for organization trail %s: the organization's logs cannot be encrypted and delivered", [key, concat(", ", sort(missing))])
+	msg := sprintf(
+		"key %s has no statement letting CloudTrail generate data keys for organization trail %s: the organization's logs cannot be encrypted and delivered",
+		[key, concat(", ", sort(missing))],
+	)
 } else := result.unknown(key, _region(key), msg) if {
 	unlisted := organization.unlisted_accounts(stmts, "kms:GenerateDataKey")
 	count(unlisted) > 0
 	msg := sprintf("key %s lets CloudTrail encrypt for account %s, but the organization's accounts were not listed: whether they belong to organization %s is not known", [key, concat(", ", sort(unlisted)), organization.id])
 } else := result.pass(key, _region(key), msg) if {
-	msg := sprintf("key %s lets CloudTrail encrypt only for organization %s (organization trail %s)", [key, organization.id, concat(", ", sort(arns))])
+	msg := sprintf(
+		"key %s lets CloudTrail encrypt only for organization %s (organization trail %s)",
+		[key, organization.id, concat(", ", sort(arns))],
+	)
 }
 
 _admitted(stmts, arn) if {

@@ -17,7 +17,10 @@ encrypt(condition) := {
 	"Condition": condition,
 }
 
-with_statements(stmts) := json.patch(fixtures.org_member_without_own_trail, [{"op": "replace", "path": ["kms_keys", key, "policy"], "value": {"Version": "2012-10-17", "Statement": stmts}}])
+with_statements(stmts) := json.patch(
+	fixtures.org_member_without_own_trail,
+	[{"op": "replace", "path": ["kms_keys", key, "policy"], "value": {"Version": "2012-10-17", "Statement": stmts}}],
+)
 
 only(snapshot) := f if {
 	fs := findings with input as snapshot
@@ -53,18 +56,42 @@ test_fail_when_any_account_may_encrypt if {
 test_fail_when_the_organization_trail_cannot_encrypt if {
 	f := only(with_statements([encrypt({"StringEquals": {"aws:SourceAccount": "123456789012"}})]))
 	f.status == "FAIL"
-	contains(f.message, "has no statement letting CloudTrail generate data keys for organization trail")
+	f.resource == fixtures.key_arn
+	f.message == concat(" ", [
+		"key arn:aws:kms:us-east-1:111122223333:key/0f6e2a1c-5d7b-4e8f-9a3c-2b1d4e6f8a90 has no statement letting",
+		"CloudTrail generate data keys for organization trail",
+		"arn:aws:cloudtrail:us-east-1:999988887777:trail/org-trail: the organization's logs cannot be encrypted",
+		"and delivered",
+	])
 }
 
 test_unknown_when_the_key_or_its_policy_was_not_read if {
-	only(json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["kms_keys", key, "policy"]}])).status == "UNKNOWN"
-	f := only(json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["kms_keys", key]}]))
-	f.status == "UNKNOWN"
-	contains(f.message, "the KMS key of")
+	without_policy := json.patch(
+		fixtures.org_member_without_own_trail,
+		[{"op": "remove", "path": ["kms_keys", key, "policy"]}],
+	)
+	fs := findings with input as without_policy
+	fixtures.one_finding(fs) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf(
+			"the key policy (GetKeyPolicy) of %s could not be read (not collected)",
+			[fixtures.key_arn],
+		),
+	}
+	without_key := json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["kms_keys", key]}])
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.key_arn,
+		"message": sprintf("the KMS key of %s could not be read (not collected)", [fixtures.key_arn]),
+	} with input as without_key
 }
 
 test_nothing_when_the_organization_trail_uses_no_key if {
-	count(findings) == 0 with input as json.patch(fixtures.org_member_without_own_trail, [{"op": "remove", "path": ["trails", org_trail, "kms_key_id"]}])
+	count(findings) == 0 with input as json.patch(
+		fixtures.org_member_without_own_trail,
+		[{"op": "remove", "path": ["trails", org_trail, "kms_key_id"]}],
+	)
 	count(findings) == 0 with input as fixtures.compliant
 }
 

@@ -20,13 +20,26 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
+#     description: "Service control policies (SCPs)"
+#   - ref: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples.html
+#     description: "Example service control policies"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
+#     description: "Creating a trail for an organization"
 # custom:
 #   id: TG-ORG-003
 #   severity: high
 #   resource_type: AwsAccount
 #   remediation:
-#     console: 'AWS Organizations console (management account) > Policies > Service control policies > Create policy with {"Effect": "Deny", "Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"], "Resource": "*", "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/AWSControlTowerExecution"}}} > Targets > attach it to the root (or every OU).'
-#     cli: aws organizations create-policy --type SERVICE_CONTROL_POLICY --name ProtectOrganizationTrail --description "Deny changes to CloudTrail" --content file://protect-trail.json && aws organizations attach-policy --policy-id <policy-id> --target-id <root-or-ou-id>
+#     console: 'AWS Organizations console (management account) > Policies > Service control policies > Create policy
+#       with {"Effect": "Deny", "Action": ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail",
+#       "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"], "Resource": "*", "Condition": {"ArnNotLike":
+#       {"aws:PrincipalArn": "arn:aws:iam::*:role/AWSControlTowerExecution"}}} > Targets > attach it to the root (or
+#       every OU).'
+#     cli: aws organizations create-policy --type SERVICE_CONTROL_POLICY --name ProtectOrganizationTrail --description
+#       "Deny changes to CloudTrail" --content file://protect-trail.json && aws organizations attach-policy --policy-id
+#       <policy-id> --target-id <root-or-ou-id>
 package trailguard.checks.org_scp_trail_protection
 
 import data.trailguard.lib.cloudtrail_actions
@@ -122,13 +135,22 @@ _unread_documents := {policy.id |
 
 _finding := result.unknown(input.account_id, "", msg) if {
 	not organization.scp_levels
-	msg := sprintf("the SCPs in effect on account %s were not read: whether one protects the organization trail is unknown", [organization.label])
+	msg := sprintf(
+		"the SCPs in effect on account %s were not read: whether one protects the organization trail is unknown",
+		[organization.label],
+	)
 } else := result.fail(input.account_id, "", msg) if {
 	not organization.scps_enabled
-	msg := sprintf("service control policies are not enabled in organization %s: nothing stops the principals of account %s from stopping or changing CloudTrail", [organization.id, organization.label])
+	msg := sprintf(
+		"service control policies are not enabled in organization %s: nothing stops the principals of account %s from stopping or changing CloudTrail",
+		[organization.id, organization.label],
+	)
 } else := result.unknown(input.account_id, "", msg) if {
 	count(organization.organization_trails) == 0
-	msg := sprintf("account %s sees no organization trail (see TG-ORG-001): what the SCPs must protect is unknown", [organization.label])
+	msg := sprintf(
+		"account %s sees no organization trail (see TG-ORG-001): what the SCPs must protect is unknown",
+		[organization.label],
+	)
 } else := result.pass(input.account_id, "", msg) if {
 	count(_unprotected) == 0
 	msg := sprintf("SCPs deny %s on the organization trail to everyone but %s in account %s (%s)", [
@@ -137,7 +159,10 @@ _finding := result.unknown(input.account_id, "", msg) if {
 	])
 } else := result.unknown(input.account_id, "", msg) if {
 	count(_unread_documents) > 0
-	msg := sprintf("no SCP read denies %s on the organization trail in account %s, and the documents of %s were not read", [concat(", ", _unprotected), organization.label, concat(", ", sort(_unread_documents))])
+	msg := sprintf(
+		"no SCP read denies %s on the organization trail in account %s, and the documents of %s were not read",
+		[concat(", ", _unprotected), organization.label, concat(", ", sort(_unread_documents))],
+	)
 } else := result.fail(input.account_id, "", msg) if {
 	msg := sprintf("no SCP in effect on account %s denies %s on the organization trail to all but %s%s: the account's administrators can stop or narrow logging", [
 		organization.label, concat(", ", _unprotected), concat(", ", _exceptions), _narrowed_note,

@@ -14,13 +14,21 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
+#     description: "Creating a trail for an organization"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html
+#     description: "Receiving CloudTrail log files from multiple Regions"
 # custom:
 #   id: TG-ORG-001
 #   severity: high
 #   resource_type: AwsAccount
 #   remediation:
-#     console: In the management account, CloudTrail console > Trails > Create trail (or choose the trail) > check "Enable for all accounts in my organization", apply it to all regions, and Start logging. AWS Organizations must have trusted access for CloudTrail enabled.
-#     cli: aws cloudtrail update-trail --name <trail-arn> --is-organization-trail --is-multi-region-trail && aws cloudtrail start-logging --name <trail-arn>  (run in the management account)
+#     console: In the management account, CloudTrail console > Trails > Create trail (or choose the trail) > check
+#       "Enable for all accounts in my organization", apply it to all regions, and Start logging. AWS Organizations
+#       must have trusted access for CloudTrail enabled.
+#     cli: aws cloudtrail update-trail --name <trail-arn> --is-organization-trail --is-multi-region-trail && aws
+#       cloudtrail start-logging --name <trail-arn>  (run in the management account)
 package trailguard.checks.org_trail_coverage
 
 import data.trailguard.lib.organization
@@ -39,23 +47,40 @@ _unread := {arn: unread |
 
 _finding := result.pass(input.account_id, "", msg) if {
 	some arn in _complete
-	msg := sprintf("organization trail %s (owned by management account %s) is multi-region and logging: it records account %s in every region", [arn, organization.management_account_id, organization.label])
+	msg := sprintf(
+		"organization trail %s (owned by management account %s) is multi-region and logging: it records account %s in every region",
+		[arn, organization.management_account_id, organization.label],
+	)
 } else := result.unknown(input.account_id, "", msg) if {
 	count(organization.organization_trails) == 0
 	selectors.trail_list_incomplete
-	msg := sprintf("the trails of account %s could not all be read (%s): whether the organization trail reaches it is unknown", [organization.label, selectors.trail_list_incomplete_reason])
+	msg := sprintf(
+		"the trails of account %s could not all be read (%s): whether the organization trail reaches it is unknown",
+		[organization.label, selectors.trail_list_incomplete_reason],
+	)
 } else := result.fail(input.account_id, "", msg) if {
 	count(organization.organization_trails) == 0
-	msg := sprintf("account %s sees no organization trail of organization %s (management account %s)%s: nothing records the account for the organization", [organization.label, organization.id, organization.management_account_id, _foreign_note])
+	msg := sprintf(
+		"account %s sees no organization trail of organization %s (management account %s)%s: nothing records the account for the organization",
+		[organization.label, organization.id, organization.management_account_id, _foreign_note],
+	)
 } else := result.unknown(input.account_id, "", msg) if {
 	count(_unread) > 0
-	msg := concat("; ", sort([sprintf("organization trail %s: %s could not be read", [arn, concat(" and ", unread)]) | some arn, unread in _unread]))
+	msg := concat("; ", sort([sprintf("organization trail %s: %s could not be read", [arn, concat(" and ", unread)]) |
+		some arn, unread in _unread
+	]))
 } else := result.fail(input.account_id, "", msg) if {
-	msg := concat("; ", sort([sprintf("organization trail %s does not cover account %s everywhere: %s", [arn, organization.label, concat(" and ", organization.gaps(trail))]) |
+	msg := concat("; ", sort([sprintf(
+		"organization trail %s does not cover account %s everywhere: %s",
+		[arn, organization.label, concat(" and ", organization.gaps(trail))],
+	) |
 		some arn, trail in organization.organization_trails
 	]))
 }
 
-_foreign_note := sprintf(" (it sees organization trails of other organizations only: %s)", [concat(", ", sort(organization.foreign_organization_trails))]) if {
+_foreign_note := sprintf(
+	" (it sees organization trails of other organizations only: %s)",
+	[concat(", ", sort(organization.foreign_organization_trails))],
+) if {
 	count(organization.foreign_organization_trails) > 0
 } else := ""

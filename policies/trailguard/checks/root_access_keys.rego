@@ -8,13 +8,25 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html
+#     description: "AWS account root user"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-4
+#     description: "Security Hub control IAM.4: IAM root user access key should not exist"
+#   - ref: https://www.cisecurity.org/benchmark/amazon_web_services
+#     description: "CIS Amazon Web Services Foundations Benchmark, control v3.0.0 1.4; v1.4.0 1.4"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cis-aws-foundations-benchmark.html
+#     description: "CIS AWS Foundations Benchmark controls in Security Hub"
 # custom:
 #   id: TG-IAM-006
 #   severity: critical
 #   resource_type: AwsAccount
 #   remediation:
-#     console: Sign in as the root user > account menu > Security credentials > Access keys > for each key Actions > Deactivate, then Delete.
-#     cli: "Root access keys can be deleted only by the root user: aws iam delete-access-key --access-key-id <root-access-key-id> run with the root user's own credentials, or from the console. Verify with: aws iam get-account-summary --query SummaryMap.AccountAccessKeysPresent"
+#     console: Sign in as the root user > account menu > Security credentials > Access keys > for each key Actions >
+#       Deactivate, then Delete.
+#     cli: "Root access keys can be deleted only by the root user: aws iam delete-access-key --access-key-id
+#       <root-access-key-id> run with the root user's own credentials, or from the console. Verify with: aws iam
+#       get-account-summary --query SummaryMap.AccountAccessKeysPresent"
 #   frameworks:
 #     cis-aws-v3.0.0: ["1.4"]
 #     cis-aws-v1.4.0: ["1.4"]
@@ -30,7 +42,11 @@ findings contains _finding
 
 _finding := result.pass(input.account_id, "", "the root user has no access keys") if {
 	input.iam.root.access_keys_present == false
-} else := result.fail(input.account_id, "", "the root user has access keys: anyone holding one can stop or delete every trail without MFA") if {
+} else := result.fail(
+	input.account_id,
+	"",
+	"the root user has access keys: anyone holding one can stop or delete every trail without MFA",
+) if {
 	input.iam.root.access_keys_present == true
 } else := result.unknown(input.account_id, "", snapshot.missing("root user access keys", input.account_id)) if {
 	not is_boolean(object.get(object.get(object.get(input, "iam", {}), "root", {}), "access_keys_present", null))

@@ -15,13 +15,23 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+#     description: "Amazon S3 bucket policy for CloudTrail"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
+#     description: "Security best practices in AWS CloudTrail"
 # custom:
 #   id: TG-CT-004
 #   severity: critical
 #   resource_type: AwsCloudTrailTrail
 #   remediation:
-#     console: S3 console > Create bucket with the trail's bucket name in your account (or CloudTrail console > Trails > choose the trail > General details > Edit > Storage location > Create new S3 bucket) > Save changes; then check the trail's status shows no delivery error.
-#     cli: aws s3api create-bucket --bucket <bucket-name> --region <region> --create-bucket-configuration LocationConstraint=<region> && aws s3api put-bucket-policy --bucket <bucket-name> --policy file://cloudtrail-bucket-policy.json && aws cloudtrail update-trail --name <trail-arn> --s3-bucket-name <bucket-name>
+#     console: S3 console > Create bucket with the trail's bucket name in your account (or CloudTrail console > Trails
+#       > choose the trail > General details > Edit > Storage location > Create new S3 bucket) > Save changes; then
+#       check the trail's status shows no delivery error.
+#     cli: aws s3api create-bucket --bucket <bucket-name> --region <region> --create-bucket-configuration
+#       LocationConstraint=<region> && aws s3api put-bucket-policy --bucket <bucket-name> --policy
+#       file://cloudtrail-bucket-policy.json && aws cloudtrail update-trail --name <trail-arn> --s3-bucket-name
+#       <bucket-name>
 package trailguard.checks.trail_bucket_exists
 
 import data.trailguard.lib.result
@@ -44,11 +54,17 @@ _finding(arn, trail) := result.pass(arn, trail.home_region, msg) if {
 	bucket.exists == true
 	not no_such_bucket(trail)
 	why := _trusted_owner(trail, bucket.owner_account_id)
-	msg := sprintf("S3 bucket %s exists and is owned by account %s (%s)", [trail.s3_bucket_name, bucket.owner_account_id, why])
+	msg := sprintf(
+		"S3 bucket %s exists and is owned by account %s (%s)",
+		[trail.s3_bucket_name, bucket.owner_account_id, why],
+	)
 } else := result.unknown(arn, trail.home_region, msg) if {
 	input.buckets[trail.s3_bucket_name].exists == true
 	not no_such_bucket(trail)
-	msg := sprintf("S3 bucket %s exists, but %s: a bucket deleted and re-created by another account answers the same", [trail.s3_bucket_name, _owner_doubt(trail.s3_bucket_name, input.buckets[trail.s3_bucket_name])])
+	msg := sprintf(
+		"S3 bucket %s exists, but %s: a bucket deleted and re-created by another account answers the same",
+		[trail.s3_bucket_name, _owner_doubt(trail.s3_bucket_name, input.buckets[trail.s3_bucket_name])],
+	)
 } else := result.fail(arn, trail.home_region, msg) if {
 	bucket_gone(trail)
 	msg := sprintf("S3 bucket %s does not exist: %s", [trail.s3_bucket_name, claim_warning])
@@ -89,12 +105,18 @@ _trusted_owner(trail, owner) := "the audited account" if {
 
 _owner_doubt(name, bucket) := sprintf("its owner could not be read (%s)", [snapshot.why(name)]) if {
 	not snapshot.has_value(bucket, "owner_account_id")
-} else := sprintf("its owner, account %s, is neither the audited account %s nor known to belong to its organization%s", [bucket.owner_account_id, input.account_id, _org_note])
+} else := sprintf(
+	"its owner, account %s, is neither the audited account %s nor known to belong to its organization%s",
+	[bucket.owner_account_id, input.account_id, _org_note],
+)
 
 _org_note := "" if {
 	input.organization.account_ids
 } else := " (the organization's accounts were not listed)"
 
-elsewhere(trail) := sprintf("; the trail belongs to account %s, whose bucket may not be readable from this account", [trail.owner_account_id]) if {
+elsewhere(trail) := sprintf(
+	"; the trail belongs to account %s, whose bucket may not be readable from this account",
+	[trail.owner_account_id],
+) if {
 	snapshot.foreign(trail)
 } else := ""

@@ -13,13 +13,20 @@ test_pass_when_bucket_exists if {
 	f := only(fixtures.compliant)
 	f.status == "PASS"
 	f.resource == fixtures.trail_arn
-	contains(f.message, fixtures.bucket_name)
+	f.message == sprintf(
+		"S3 bucket %s exists and is owned by account 111122223333 (the audited account)",
+		[fixtures.bucket_name],
+	)
 }
 
 test_fail_when_bucket_deleted if {
 	f := only(fixtures.with_value(["buckets", fixtures.bucket_name, "exists"], false))
 	f.status == "FAIL"
-	contains(f.message, "anyone can create a bucket with this name and receive your logs")
+	f.resource == fixtures.trail_arn
+	f.message == sprintf(
+		"S3 bucket %s does not exist: anyone can create a bucket with this name and receive your logs",
+		[fixtures.bucket_name],
+	)
 }
 
 test_fail_once_when_bucket_deleted_and_delivery_fails if {
@@ -27,7 +34,14 @@ test_fail_once_when_bucket_deleted_and_delivery_fails if {
 		{"op": "replace", "path": ["buckets", fixtures.bucket_name, "exists"], "value": false},
 		{"op": "add", "path": ["trails", fixtures.trail_arn, "status", "latest_delivery_error"], "value": "NoSuchBucket"},
 	])
-	only(snapshot).status == "FAIL"
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.trail_arn,
+		"message": sprintf(
+			"S3 bucket %s does not exist: anyone can create a bucket with this name and receive your logs",
+			[fixtures.bucket_name],
+		),
+	} with input as snapshot
 }
 
 test_fail_when_delivery_error_is_no_such_bucket_and_bucket_not_collected if {
@@ -37,13 +51,28 @@ test_fail_when_delivery_error_is_no_such_bucket_and_bucket_not_collected if {
 	])
 	f := only(snapshot)
 	f.status == "FAIL"
-	contains(f.message, "failed with NoSuchBucket")
+	f.resource == fixtures.trail_arn
+	f.message == concat(" ", [
+		"the trail's latest delivery to S3 bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 failed with",
+		"NoSuchBucket: the bucket was deleted, and anyone can create a bucket with this name and receive your logs",
+	])
 }
 
 test_fail_when_delivery_error_is_no_such_bucket_even_if_bucket_now_exists if {
 	# The name was re-created since the last delivery: by whom is worth a look.
-	snapshot := fixtures.with_value(["trails", fixtures.trail_arn, "status", "latest_delivery_error"], "NoSuchBucket: The specified bucket does not exist")
-	only(snapshot).status == "FAIL"
+	snapshot := fixtures.with_value(
+		["trails", fixtures.trail_arn, "status", "latest_delivery_error"],
+		"NoSuchBucket: The specified bucket does not exist",
+	)
+	fixtures.one_finding(findings) == {
+		"status": "FAIL",
+		"resource": fixtures.trail_arn,
+		"message": concat(" ", [
+			"the trail's latest delivery to S3 bucket aws-cloudtrail-logs-111122223333-a1b2c3d4 failed with",
+			"NoSuchBucket: The specified bucket does not exist: the bucket was deleted, and anyone can create a",
+			"bucket with this name and receive your logs",
+		]),
+	} with input as snapshot
 }
 
 test_pass_when_delivery_error_is_something_else if {
@@ -60,15 +89,33 @@ test_unknown_when_bucket_not_collected if {
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "s3 HeadBucket: AccessDenied")
+	f.resource == fixtures.trail_arn
+	f.message == sprintf(
+		"whether the S3 bucket exists of %s could not be read (s3 HeadBucket: AccessDenied)",
+		[fixtures.bucket_name],
+	)
 }
 
 test_unknown_when_exists_not_collected if {
-	only(fixtures.without(["buckets", fixtures.bucket_name, "exists"])).status == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.trail_arn,
+		"message": sprintf(
+			"whether the S3 bucket exists of %s could not be read (not collected)",
+			[fixtures.bucket_name],
+		),
+	} with input as fixtures.without(["buckets", fixtures.bucket_name, "exists"])
 }
 
 test_unknown_when_no_buckets_collected if {
-	only(fixtures.without(["buckets"])).status == "UNKNOWN"
+	fixtures.one_finding(findings) == {
+		"status": "UNKNOWN",
+		"resource": fixtures.trail_arn,
+		"message": sprintf(
+			"whether the S3 bucket exists of %s could not be read (not collected)",
+			[fixtures.bucket_name],
+		),
+	} with input as fixtures.without(["buckets"])
 }
 
 test_unknown_for_organization_trail_bucket_in_another_account if {
@@ -85,27 +132,59 @@ test_unknown_for_organization_trail_bucket_in_another_account if {
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "belongs to account 999988887777")
+	f.resource == fixtures.org_trail_arn
+	f.message == concat(" ", [
+		"whether the S3 bucket exists of org-cloudtrail-logs-999988887777 could not be read (not collected); the",
+		"trail belongs to account 999988887777, whose bucket may not be readable from this account",
+	])
 }
 
 test_unknown_when_bucket_name_not_collected if {
 	f := only(fixtures.without(["trails", fixtures.trail_arn, "s3_bucket_name"]))
 	f.status == "UNKNOWN"
-	contains(f.message, "S3 bucket name")
+	f.resource == fixtures.trail_arn
+	f.message == sprintf(
+		"S3 bucket name of %s could not be read (not collected)",
+		[fixtures.trail_arn],
+	)
 }
 
 # A bucket that answers 403 exists, but only a known owner proves it is still ours.
 test_bucket_owner_cases if {
 	cases := {
-		"owner is the audited account": {"ops": [], "status": "PASS", "says": sprintf("S3 bucket %s exists and is owned by account 111122223333 (the audited account)", [fixtures.bucket_name])},
+		"owner is the audited account": {
+			"ops": [],
+			"status": "PASS",
+			"says": sprintf(
+				"S3 bucket %s exists and is owned by account 111122223333 (the audited account)",
+				[fixtures.bucket_name],
+			),
+		},
 		"owner unknown": {
 			"ops": [
 				{"op": "remove", "path": ["buckets", fixtures.bucket_name, "owner_account_id"]},
-				{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketAcl", "resource": fixtures.bucket_name, "code": "AccessDenied"}},
+				{
+					"op": "add",
+					"path": ["errors", "-"],
+					"value": {"service": "s3", "operation": "GetBucketAcl", "resource": fixtures.bucket_name, "code": "AccessDenied"},
+				},
 			],
-			"status": "UNKNOWN", "says": sprintf("S3 bucket %s exists, but its owner could not be read (s3 GetBucketAcl: AccessDenied): a bucket deleted and re-created by another account answers the same", [fixtures.bucket_name]),
+			"status": "UNKNOWN", "says": sprintf(
+				concat(" ", [
+					"S3 bucket %s exists, but its owner could not be read (s3 GetBucketAcl: AccessDenied): a bucket deleted and",
+					"re-created by another account answers the same",
+				]),
+				[fixtures.bucket_name],
+			),
 		},
-		"owner is a stranger": {"ops": [{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "444455556666"}], "status": "UNKNOWN", "says": "its owner, account 444455556666, is neither the audited account 111122223333 nor known to belong to its organization (the organization's accounts were not listed)"},
+		"owner is a stranger": {
+			"ops": [{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "444455556666"}],
+			"status": "UNKNOWN",
+			"says": concat(" ", [
+				"its owner, account 444455556666, is neither the audited account 111122223333 nor known to belong to its",
+				"organization (the organization's accounts were not listed)",
+			]),
+		},
 		"owner is the management account": {
 			"ops": [
 				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "999988887777"},
@@ -116,16 +195,35 @@ test_bucket_owner_cases if {
 		"owner is a log archive account of the organization": {
 			"ops": [
 				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "444455556666"},
-				{"op": "add", "path": ["organization"], "value": {"id": "o-abc", "management_account_id": "999988887777", "account_ids": ["111122223333", "444455556666", "999988887777"]}},
+				{
+					"op": "add",
+					"path": ["organization"],
+					"value": {
+						"id": "o-abc",
+						"management_account_id": "999988887777",
+						"account_ids": ["111122223333", "444455556666", "999988887777"],
+					},
+				},
 			],
 			"status": "PASS", "says": "owned by account 444455556666 (an account of the organization)",
 		},
 		"owner outside the listed organization": {
 			"ops": [
 				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "777777777777"},
-				{"op": "add", "path": ["organization"], "value": {"id": "o-abc", "management_account_id": "999988887777", "account_ids": ["111122223333", "999988887777"]}},
+				{
+					"op": "add",
+					"path": ["organization"],
+					"value": {
+						"id": "o-abc",
+						"management_account_id": "999988887777",
+						"account_ids": ["111122223333", "999988887777"],
+					},
+				},
 			],
-			"status": "UNKNOWN", "says": "its owner, account 777777777777, is neither the audited account 111122223333 nor known to belong to its organization:",
+			"status": "UNKNOWN", "says": concat(" ", [
+				"its owner, account 777777777777, is neither the audited account 111122223333 nor known to belong to its",
+				"organization:",
+			]),
 		},
 	}
 	every name, c in cases {

@@ -9,12 +9,19 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-turning-off-logging.html
+#     description: "Turning off logging for a trail"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
+#     description: "Security best practices in AWS CloudTrail"
 # custom:
 #   id: TG-CT-003
 #   severity: high
 #   resource_type: AwsCloudTrailTrail
 #   remediation:
-#     console: CloudTrail console > Trails > choose the trail > Start logging. If the trail shows a delivery error, fix the S3 bucket (it must exist and its policy must let cloudtrail.amazonaws.com call s3:GetBucketAcl and s3:PutObject) and the KMS key policy (kms:GenerateDataKey* for cloudtrail.amazonaws.com).
+#     console: CloudTrail console > Trails > choose the trail > Start logging. If the trail shows a delivery error, fix
+#       the S3 bucket (it must exist and its policy must let cloudtrail.amazonaws.com call s3:GetBucketAcl and
+#       s3:PutObject) and the KMS key policy (kms:GenerateDataKey* for cloudtrail.amazonaws.com).
 #     cli: aws cloudtrail start-logging --name <trail-arn> && aws cloudtrail get-trail-status --name <trail-arn>
 package trailguard.checks.trail_logging
 
@@ -22,7 +29,10 @@ import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
 # delivery_error(trail) is the trail's latest S3 delivery error, when there is one.
-delivery_error(trail) := trail.status.latest_delivery_error if snapshot.has_value(trail.status, "latest_delivery_error")
+delivery_error(trail) := trail.status.latest_delivery_error if snapshot.has_value(
+	trail.status,
+	"latest_delivery_error",
+)
 
 stopped_since(trail) := sprintf(" since %s", [trail.status.stop_logging_time]) if {
 	snapshot.has_value(trail.status, "stop_logging_time")
@@ -34,7 +44,10 @@ last_error(trail) := sprintf("; its last delivery failed with %s", [delivery_err
 
 # _pass_message says what the status shows: a delivery time when there is one
 # (a trail that has not delivered yet reports none, and no error either).
-_pass_message(trail) := sprintf("trail is logging and its latest delivery to S3 (%s) succeeded", [trail.status.latest_delivery_time]) if {
+_pass_message(trail) := sprintf(
+	"trail is logging and its latest delivery to S3 (%s) succeeded",
+	[trail.status.latest_delivery_time],
+) if {
 	snapshot.has_value(trail.status, "latest_delivery_time")
 } else := "trail is logging and reports no S3 delivery error (no delivery time reported yet)"
 

@@ -9,12 +9,18 @@
 # scope: package
 # schemas:
 #   - input: schema.snapshot
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-update-a-trail-console.html
+#     description: "Updating a trail (tags)"
+#   - ref: https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-9
+#     description: "Security Hub control CloudTrail.9: CloudTrail trails should be tagged"
 # custom:
 #   id: TG-CT-013
 #   severity: low
 #   resource_type: AwsCloudTrailTrail
 #   remediation:
-#     console: CloudTrail console > Trails > choose the trail > Tags > Edit > Add tag (e.g. owner = security) > Save changes.
+#     console: CloudTrail console > Trails > choose the trail > Tags > Edit > Add tag (e.g. owner = security) > Save
+#       changes.
 #     cli: aws cloudtrail add-tags --resource-id <trail-arn> --tags-list Key=owner,Value=<team>
 #   frameworks:
 #     securityhub: ["CloudTrail.9"]

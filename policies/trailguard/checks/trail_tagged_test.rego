@@ -13,12 +13,13 @@ test_pass_when_trail_tagged if {
 	f := only(fixtures.compliant)
 	f.status == "PASS"
 	f.resource == fixtures.trail_arn
-	contains(f.message, "cost-centre, owner")
+	f.message == "trail has 2 tag(s): cost-centre, owner"
 }
 
 test_fail_when_trail_untagged if {
 	f := only(fixtures.with_value(["trails", fixtures.trail_arn, "tags"], {}))
 	f.status == "FAIL"
+	f.resource == fixtures.trail_arn
 	f.message == "trail has no tags: its owner and purpose are not recorded"
 }
 
@@ -29,17 +30,34 @@ test_fail_names_owner_of_untagged_organization_trail if {
 	])
 	f := only(snapshot)
 	f.status == "FAIL"
-	contains(f.message, "owned by account 111122223333")
+	f.resource == fixtures.trail_arn
+	f.message == concat("; ", [
+		"trail has no tags: its owner and purpose are not recorded",
+		"the trail is owned by account 111122223333, which must add them",
+	])
 }
 
 test_unknown_when_tags_not_collected if {
 	snapshot := fixtures.patched([
 		{"op": "remove", "path": ["trails", fixtures.trail_arn, "tags"]},
-		{"op": "add", "path": ["errors"], "value": [{"service": "cloudtrail", "operation": "ListTags", "resource": fixtures.trail_arn, "code": "AccessDeniedException"}]},
+		{
+			"op": "add",
+			"path": ["errors"],
+			"value": [{
+				"service": "cloudtrail",
+				"operation": "ListTags",
+				"resource": fixtures.trail_arn,
+				"code": "AccessDeniedException",
+			}],
+		},
 	])
 	f := only(snapshot)
 	f.status == "UNKNOWN"
-	contains(f.message, "ListTags: AccessDeniedException")
+	f.resource == fixtures.trail_arn
+	f.message == sprintf(
+		"tags (ListTags) of %s could not be read (cloudtrail ListTags: AccessDeniedException)",
+		[fixtures.trail_arn],
+	)
 }
 
 # A member sees the organization trail but may not read its tags: the

@@ -74,7 +74,10 @@ why_op(name, operations) := concat("; ", sort([sprintf("%s %s: %s", [e.service, 
 # missing(what, name, operations) is the message of an UNKNOWN finding about part
 # of a bucket read by one of operations, e.g.
 # missing("the bucket policy", name, {"GetBucketPolicy"}).
-missing(what, name, operations) := sprintf("%s of bucket %s could not be read (%s)", [what, name, why_op(name, operations)])
+missing(what, name, operations) := sprintf(
+	"%s of bucket %s could not be read (%s)",
+	[what, name, why_op(name, operations)],
+)
 
 # foreign_trails(name) are the trails owned by another account (organization
 # trails seen from a member account) that deliver to the bucket.

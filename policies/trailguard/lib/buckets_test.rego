@@ -10,7 +10,10 @@ second_trail := "arn:aws:cloudtrail:eu-west-1:111122223333:trail/data-events"
 with_second_trail(changes) := fixtures.patched([{
 	"op": "add",
 	"path": ["trails", second_trail],
-	"value": object.union(fixtures.compliant.trails[fixtures.trail_arn], object.union({"arn": second_trail, "name": "data-events", "home_region": "eu-west-1"}, changes)),
+	"value": object.union(
+		fixtures.compliant.trails[fixtures.trail_arn],
+		object.union({"arn": second_trail, "name": "data-events", "home_region": "eu-west-1"}, changes),
+	),
 }])
 
 test_trail_buckets_are_deduplicated if {
@@ -36,8 +39,21 @@ test_evaluated_skips_buckets_that_do_not_exist if {
 
 test_why_quotes_errors_by_name_and_arn if {
 	snapshot := fixtures.patched([
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketPolicy", "resource": bucket, "code": "AccessDenied"}},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketAcl", "resource": sprintf("arn:aws:s3:::%s", [bucket]), "code": "AccessDenied"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "s3", "operation": "GetBucketPolicy", "resource": bucket, "code": "AccessDenied"},
+		},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {
+				"service": "s3",
+				"operation": "GetBucketAcl",
+				"resource": sprintf("arn:aws:s3:::%s", [bucket]),
+				"code": "AccessDenied",
+			},
+		},
 	])
 	buckets.why(bucket) == "s3 GetBucketAcl: AccessDenied; s3 GetBucketPolicy: AccessDenied" with input as snapshot
 	buckets.why(bucket) == "not collected" with input as fixtures.compliant
@@ -80,7 +96,10 @@ test_covers_objects if {
 test_pinned_keys if {
 	stmt := {"Condition": {
 		"StringEquals": {"aws:SourceAccount": "111122223333", "aws:PrincipalOrgID": "*"},
-		"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:111122223333:trail/*", "aws:PrincipalArn": "arn:aws:iam::*:role/x"},
+		"ArnLike": {
+			"aws:SourceArn": "arn:aws:cloudtrail:*:111122223333:trail/*",
+			"aws:PrincipalArn": "arn:aws:iam::*:role/x",
+		},
 		"StringEqualsIfExists": {"aws:SourceVpce": "vpce-1"},
 		"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": ["o-1/r-1/*"]},
 		"ForAllValues:StringEquals": {"aws:userid": ["AIDA1"]},
@@ -109,14 +128,23 @@ test_label if {
 test_wildcard_arns_do_not_pin if {
 	not buckets.pinned_keys({"Condition": {"ArnLike": {"aws:SourceArn": "arn:*"}}})["aws:sourcearn"]
 	not buckets.pinned_keys({"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::bucket-*"}}})["aws:sourcearn"]
-	not buckets.pinned_keys({"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:1111?2223333:trail/x"}}})["aws:sourcearn"]
+	wildcard_account := {"Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:1111?2223333:trail/x"}}}
+	not buckets.pinned_keys(wildcard_account)["aws:sourcearn"]
 	buckets.pinned_keys({"Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:s3:::bucket"}}}) == {"aws:sourcearn"}
 }
 
 test_missing_quotes_the_errors_of_the_calls_that_read_the_data if {
 	snapshot := fixtures.patched([
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketPolicy", "resource": bucket, "code": "AccessDenied"}},
-		{"op": "add", "path": ["errors", "-"], "value": {"service": "s3", "operation": "GetBucketVersioning", "resource": bucket, "code": "Throttling"}},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "s3", "operation": "GetBucketPolicy", "resource": bucket, "code": "AccessDenied"},
+		},
+		{
+			"op": "add",
+			"path": ["errors", "-"],
+			"value": {"service": "s3", "operation": "GetBucketVersioning", "resource": bucket, "code": "Throttling"},
+		},
 	])
 	msg := buckets.missing("the bucket policy", bucket, {"GetBucketPolicy"}) with input as snapshot
 	msg == sprintf("the bucket policy of bucket %s could not be read (s3 GetBucketPolicy: AccessDenied)", [bucket])
@@ -126,11 +154,30 @@ test_missing_quotes_the_errors_of_the_calls_that_read_the_data if {
 
 test_public_denies_keep_deny_statements_for_everyone_on_every_object if {
 	snapshot := fixtures.with_value(["buckets", bucket, "policy", "document", "Statement"], [
-		{"Sid": "NotResourceDeny", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "NotResource": "arn:aws:s3:::other/*"},
-		{"Sid": "AccountOnly", "Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:*", "Resource": "*"},
+		{
+			"Sid": "NotResourceDeny",
+			"Effect": "Deny",
+			"Principal": "*",
+			"Action": "s3:*",
+			"NotResource": "arn:aws:s3:::other/*",
+		},
+		{
+			"Sid": "AccountOnly",
+			"Effect": "Deny",
+			"Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+			"Action": "s3:*",
+			"Resource": "*",
+		},
 		{"Sid": "AllowAll", "Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
 		{"Sid": "OtherBucket", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::other/*"},
-		{"Sid": "Objects", "Effect": "Deny", "Principal": {"AWS": ["*"]}, "Action": "s3:*", "Resource": "arn:aws:s3:::*/*", "Condition": {"Bool": {"aws:SecureTransport": [false]}}},
+		{
+			"Sid": "Objects",
+			"Effect": "Deny",
+			"Principal": {"AWS": ["*"]},
+			"Action": "s3:*",
+			"Resource": "arn:aws:s3:::*/*",
+			"Condition": {"Bool": {"aws:SecureTransport": [false]}},
+		},
 	])
 	denies := buckets.public_denies[bucket] with input as snapshot
 	[d.stmt.Sid | some d in denies] == ["NotResourceDeny", "Objects"]

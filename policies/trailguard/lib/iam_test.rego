@@ -120,9 +120,25 @@ test_conditional if {
 }
 
 test_allows_unconditionally if {
-	conditioned := {"Sid": "MFA", "Effect": "Allow", "Action": "cloudtrail:*", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}
-	one_trail := {"Sid": "OneTrail", "Effect": "Allow", "Action": "cloudtrail:StopLogging", "Resource": "arn:aws:cloudtrail:us-east-1:111122223333:trail/t"}
-	not_resource := {"Sid": "NotResource", "Effect": "Allow", "Action": "cloudtrail:Stop*", "NotResource": "arn:aws:s3:::b"}
+	conditioned := {
+		"Sid": "MFA",
+		"Effect": "Allow",
+		"Action": "cloudtrail:*",
+		"Resource": "*",
+		"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+	}
+	one_trail := {
+		"Sid": "OneTrail",
+		"Effect": "Allow",
+		"Action": "cloudtrail:StopLogging",
+		"Resource": "arn:aws:cloudtrail:us-east-1:111122223333:trail/t",
+	}
+	not_resource := {
+		"Sid": "NotResource",
+		"Effect": "Allow",
+		"Action": "cloudtrail:Stop*",
+		"NotResource": "arn:aws:s3:::b",
+	}
 	doc := {"Statement": [allow_all, conditioned, one_trail, not_resource]}
 	iam.allows_unconditionally(doc, "cloudtrail:StopLogging") == [allow_all, not_resource]
 	iam.allows_unconditionally({"Statement": conditioned}, "cloudtrail:StopLogging") == []
@@ -134,7 +150,10 @@ test_allows_unconditionally if {
 test_principals if {
 	iam.principals({"Principal": "*"}) == {"*"}
 	iam.principals({"Principal": {"AWS": "*"}}) == {"*"}
-	iam.principals({"Principal": {"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:role/r"], "Service": "cloudtrail.amazonaws.com"}}) == {
+	iam.principals({"Principal": {
+		"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:role/r"],
+		"Service": "cloudtrail.amazonaws.com",
+	}}) == {
 		"arn:aws:iam::111122223333:root",
 		"arn:aws:iam::444455556666:role/r",
 		"cloudtrail.amazonaws.com",
@@ -153,7 +172,10 @@ test_public_principal if {
 
 test_service_principal if {
 	iam.service_principal({"Principal": {"Service": "cloudtrail.amazonaws.com"}}, "cloudtrail.amazonaws.com")
-	iam.service_principal({"Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]}}, "cloudtrail.amazonaws.com")
+	iam.service_principal(
+		{"Principal": {"Service": ["config.amazonaws.com", "cloudtrail.amazonaws.com"]}},
+		"cloudtrail.amazonaws.com",
+	)
 	iam.service_principal({"Principal": {"Service": "CloudTrail.amazonaws.com"}}, "cloudtrail.amazonaws.com")
 	not iam.service_principal({"Principal": {"Service": "config.amazonaws.com"}}, "cloudtrail.amazonaws.com")
 	not iam.service_principal({"Principal": {"AWS": "cloudtrail.amazonaws.com"}}, "cloudtrail.amazonaws.com")
@@ -164,13 +186,22 @@ test_service_principal if {
 # --- condition keys and values ---
 
 condition_stmt := {"Condition": {
-	"StringEquals": {"AWS:SourceArn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/t", "kms:CallerAccount": ["111122223333", "444455556666"]},
-	"ForAnyValue:StringLikeIfExists": {"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111122223333:trail/*"},
+	"StringEquals": {
+		"AWS:SourceArn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/t",
+		"kms:CallerAccount": ["111122223333", "444455556666"],
+	},
+	"ForAnyValue:StringLikeIfExists": {
+		"kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111122223333:trail/*",
+	},
 	"StringNotEquals": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:111122223333:trail/other"},
 }}
 
 test_condition_keys_are_lower_cased if {
-	iam.condition_keys(condition_stmt) == {"aws:sourcearn", "kms:calleraccount", "kms:encryptioncontext:aws:cloudtrail:arn"}
+	iam.condition_keys(condition_stmt) == {
+		"aws:sourcearn",
+		"kms:calleraccount",
+		"kms:encryptioncontext:aws:cloudtrail:arn",
+	}
 	iam.condition_keys(allow_all) == set()
 }
 
@@ -185,15 +216,31 @@ test_condition_values_across_operators if {
 }
 
 test_condition_operator_values if {
-	iam.condition_operator_values(condition_stmt, "StringEquals", "aws:sourcearn") == {"arn:aws:cloudtrail:us-east-1:111122223333:trail/t"}
-	iam.condition_operator_values(condition_stmt, "stringnotequals", "aws:SourceArn") == {"arn:aws:cloudtrail:us-east-1:111122223333:trail/other"}
+	iam.condition_operator_values(
+		condition_stmt,
+		"StringEquals",
+		"aws:sourcearn",
+	) == {"arn:aws:cloudtrail:us-east-1:111122223333:trail/t"}
+	iam.condition_operator_values(
+		condition_stmt,
+		"stringnotequals",
+		"aws:SourceArn",
+	) == {"arn:aws:cloudtrail:us-east-1:111122223333:trail/other"}
 	iam.condition_operator_values(condition_stmt, "StringLike", "aws:SourceArn") == set()
 }
 
 test_condition_operator_values_ignore_qualifiers if {
 	# ForAnyValue:StringLikeIfExists is a StringLike condition.
-	iam.condition_operator_values(condition_stmt, "StringLike", "kms:EncryptionContext:aws:cloudtrail:arn") == {"arn:aws:cloudtrail:*:111122223333:trail/*"}
-	iam.condition_operator_values(condition_stmt, "ForAnyValue:StringLike", "kms:EncryptionContext:aws:cloudtrail:arn") == {"arn:aws:cloudtrail:*:111122223333:trail/*"}
+	iam.condition_operator_values(
+		condition_stmt,
+		"StringLike",
+		"kms:EncryptionContext:aws:cloudtrail:arn",
+	) == {"arn:aws:cloudtrail:*:111122223333:trail/*"}
+	iam.condition_operator_values(
+		condition_stmt,
+		"ForAnyValue:StringLike",
+		"kms:EncryptionContext:aws:cloudtrail:arn",
+	) == {"arn:aws:cloudtrail:*:111122223333:trail/*"}
 	iam.condition_operator_values(condition_stmt, "StringEquals", "kms:EncryptionContext:aws:cloudtrail:arn") == set()
 }
 

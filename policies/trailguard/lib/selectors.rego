@@ -183,7 +183,10 @@ write_events_gap(trail, events) := "" if {
 	not logs_management_events(trail)
 } else := "it records only read-only management events" if {
 	not records_write_management_events(trail)
-} else := sprintf("its event selectors exclude %s (%s)", [concat(", ", _missed_sources(trail, events)), _missed_names(trail, events)]) if {
+} else := sprintf(
+	"its event selectors exclude %s (%s)",
+	[concat(", ", _missed_sources(trail, events)), _missed_names(trail, events)],
+) if {
 	some sel in trail.event_selectors
 	some src in object.get(sel, "exclude_management_event_sources", [])
 	src in {e.eventSource | some e in events}
@@ -193,7 +196,9 @@ _missed(trail, events) := [e | some e in events; not records_write_event(trail, 
 
 _missed_sources(trail, events) := sort({e.eventSource | some e in _missed(trail, events)})
 
-_missed_names(trail, events) := concat(", ", [sprintf("%s %s", [e.eventSource, e.eventName]) | some e in _missed(trail, events)])
+_missed_names(trail, events) := concat(", ", [sprintf("%s %s", [e.eventSource, e.eventName]) |
+	some e in _missed(trail, events)
+])
 
 # ---------------------------------------------------------------------------
 # S3 object-level data events
