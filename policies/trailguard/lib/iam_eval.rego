@@ -539,10 +539,16 @@ _direct(arn, l, id, boundary, rp, scpv, scp, ctx) := {
 # an SCP denies, that the boundary allows and no resource policy Deny covers.
 _any_ceiling(arn, id, boundary, rp, scpv, slr) if {
 	_writes_self(id)
-	open := ((rp.ceiling_ok - id.deny) - object.get(boundary, "deny", set())) - _scp_denied_requests(scpv, slr)
+	open := ((_ceiling_ok(rp) - id.deny) - object.get(boundary, "deny", set())) - _scp_denied_requests(scpv, slr)
 	some i in _boundary_allows(boundary, open)
 	not _rp_denies(rp.deny_rules[i], arn)
 } else := false
+
+# _ceiling_ok(rp): the requests whose resource side lets the account's IAM decide
+# (computed once: the same argument for every principal).
+_ceiling_ok(rp) := {i | some i, rpi in rp.by_request; _resource_side_ok(rpi, "", _account_ctx)}
+
+_account_ctx := {"account": input.account_id}
 
 _writes_self(id) if {
 	some x in id.extra
@@ -688,10 +694,6 @@ _resource_policies(ctx) := {
 	"deny_rules": {i: e.deny_rules | some i, e in evals},
 	"outside": {i: e.outside | some i, e in evals},
 	"named": {p: true | some _, e in evals; some g in e.allow_named; p := g.principal},
-	"ceiling_ok": {i |
-		some i, r in ctx.reqs
-		_resource_side_ok(_rp_info(r, evals[i], ctx), "", ctx)
-	},
 } if {
 	evals := {i: _rp_eval(r, i, ctx) | some i, r in ctx.reqs}
 }
