@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/trailguard/trailguard/bundles"
+	"github.com/trailguard/trailguard/config"
 	"github.com/trailguard/trailguard/snapshot"
 )
 
@@ -32,7 +33,15 @@ var (
 // evaluate evaluates a shipped snapshot (testdata/<name>.json) through the real engine, once.
 func evaluate(t *testing.T, name string) Report {
 	t.Helper()
-	engineOnce.Do(func() { engine, engineErr = bundles.New(context.Background(), bundles.Options{}) })
+	engineOnce.Do(func() {
+		// Judged with their configuration (their break-glass roles), as the README shows.
+		cfg, err := config.Load("../testdata/trailguard.yaml")
+		if err != nil {
+			engineErr = err
+			return
+		}
+		engine, engineErr = bundles.New(context.Background(), bundles.Options{Params: cfg.Params})
+	})
 	if engineErr != nil {
 		t.Fatal(engineErr)
 	}

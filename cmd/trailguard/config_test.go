@@ -176,13 +176,17 @@ func TestDiffWaivedComparesAsFail(t *testing.T) {
 	}
 }
 
+// shippedConfig is the configuration the shipped example accounts are judged with
+// (their break-glass roles), as the README shows.
+const shippedConfig = "../../testdata/trailguard.yaml"
+
 // TestEvalBlindingAllowedSetFromConfig: the allowed set of TG-IAM-007 comes from
-// the config file's params, as the README shows.
+// the config file's params, as the README shows; no role is allowed for its name.
 func TestEvalBlindingAllowedSetFromConfig(t *testing.T) {
 	const role = "arn:aws:iam::739275412806:role/security-break-glass"
-	status := func(cfg string) findings.Status {
+	status := func(args ...string) findings.Status {
 		t.Helper()
-		_, fs := evalJSON(t, "--config", cfg, "--check", "TG-IAM-007", "../../testdata/compliant.json")
+		_, fs := evalJSON(t, append(args, "--check", "TG-IAM-007", "../../testdata/compliant.json")...)
 		for _, f := range fs {
 			if f.CheckID == "TG-IAM-007" && f.Resource == role {
 				return f.Status
@@ -191,12 +195,20 @@ func TestEvalBlindingAllowedSetFromConfig(t *testing.T) {
 		t.Fatalf("no TG-IAM-007 finding for %s in %+v", role, fs)
 		return ""
 	}
+	if got := status("--config", shippedConfig); got != findings.Pass {
+		t.Errorf("break-glass role in the shipped allowed set: %s, want PASS", got)
+	}
 	listed := writeFile(t, "trailguard.yaml", "params:\n  blinding_allowed_principals:\n    - \""+role+"\"\n")
-	if got := status(listed); got != findings.Pass {
+	if got := status("--config", listed); got != findings.Pass {
 		t.Errorf("break-glass role in the allowed set: %s, want PASS", got)
 	}
 	empty := writeFile(t, "trailguard.yaml", "params:\n  blinding_allowed_principals: []\n")
-	if got := status(empty); got != findings.Fail {
+	if got := status("--config", empty); got != findings.Fail {
 		t.Errorf("empty allowed set: %s, want FAIL", got)
+	}
+	// Without a configuration nothing is allowed for its name: "security-break-glass"
+	// is a principal that can blind the trail like any other.
+	if got := status(); got != findings.Fail {
+		t.Errorf("no configuration: %s, want FAIL (a role is not trusted for its name)", got)
 	}
 }

@@ -119,7 +119,7 @@ func TestDiffCommand(t *testing.T) {
 		t.Errorf("diff of two accounts: exit %d, stderr %q", code, stderr)
 	}
 	// From a neglected account to a compliant one: failures resolved, none worse.
-	code, d = runDiffJSON(t, "--different-accounts", noncompliant, compliantSnapshot)
+	code, d = runDiffJSON(t, "--different-accounts", "--config", shippedConfig, noncompliant, compliantSnapshot)
 	if code != exitOK || len(d.Worse) != 0 || len(d.Better)+len(d.Gone) == 0 {
 		t.Errorf("noncompliant → compliant: exit %d, counts %+v", code, d.Counts)
 	}

@@ -258,19 +258,24 @@ else := []
 # service (one lookup), except when its service part has a wildcard.
 _actions(stmt, ctx) := {a |
 	some p in _list(stmt.Action)
-	lp := lower(p)
-	some a in _candidates(lp, ctx)
-	glob.match(lp, null, a)
+	some a in _pattern_actions(lower(p), ctx)
 } if {
 	stmt.Action
 } else := ctx.all - {a |
 	some p in _list(stmt.NotAction)
-	lp := lower(p)
-	some a in _candidates(lp, ctx)
-	glob.match(lp, null, a)
+	some a in _pattern_actions(lower(p), ctx)
 } if {
 	stmt.NotAction
 } else := set()
+
+# _pattern_actions(lp, ctx): the question's actions the lower-case pattern lp
+# matches. A pattern without glob syntax matches only itself (one set lookup).
+_pattern_actions(lp, ctx) := {lp} & ctx.all if {
+	not regex.match(`[*?\[\]{}\\]`, lp)
+} else := {a |
+	some a in _candidates(lp, ctx)
+	glob.match(lp, null, a)
+}
 
 _candidates(lp, ctx) := _service_candidates(split(lp, ":")[0], ctx)
 
@@ -524,17 +529,47 @@ _direct(arn, l, id, boundary, rp, scpv, scp, ctx) := {
 	cands := [_decide(arn, i, id, boundary, rp, _scp_for(scpv, i, slr), scp, ctx) | some i in granted]
 	paths := [p | some c in cands; some p in c.paths]
 	unknown := {u | some c in cands; some u in c.unknown} | id.unknown
-	ceiling := _any_ceiling(arn, id, boundary, rp, scpv, slr, scp, ctx)
+	ceiling := _any_ceiling(arn, id, boundary, rp, scpv, slr)
 }
 
 # _any_ceiling: could a policy the principal writes for itself grant one of the
-# requests? Asked only of principals with an escalation statement.
-_any_ceiling(arn, id, boundary, rp, scpv, slr, scp, ctx) := false if count(id.extra) == 0
-
-else if {
-	some i, _ in ctx.reqs
-	_decide(arn, i, id, boundary, rp, _scp_for(scpv, i, slr), scp, ctx).ceiling
+# requests? Asked only of principals allowed to write their own policies (the only
+# steps that read it, see _step_targets), without building paths: the requests
+# whose resource side lets IAM decide, less those an identity or boundary Deny or
+# an SCP denies, that the boundary allows and no resource policy Deny covers.
+_any_ceiling(arn, id, boundary, rp, scpv, slr) if {
+	_writes_self(id)
+	open := ((_ceiling_ok(rp) - id.deny) - object.get(boundary, "deny", set())) - _scp_denied_requests(scpv, slr)
+	some i in _boundary_allows(boundary, open)
+	not _rp_denies(rp.deny_rules[i], arn)
 } else := false
+
+# _ceiling_ok(rp): the requests whose resource side lets the account's IAM decide
+# (computed once: the same argument for every principal).
+_ceiling_ok(rp) := {i | some i, rpi in rp.by_request; _resource_side_ok(rpi, "", _account_ctx)}
+
+_account_ctx := {"account": input.account_id}
+
+_writes_self(id) if {
+	some x in id.extra
+	x.effect == "Allow"
+	_self_writes[x.action]
+}
+
+_scp_denied_requests(_, true) := set()
+
+_scp_denied_requests(scpv, false) := {i | some i, v in scpv; v == "denied"}
+
+# _boundary_allows(boundary, requests): the requests (indexes) the boundary allows.
+_boundary_allows(boundary, requests) := requests if {
+	boundary.none
+} else := requests & {a.r | some a in boundary.allow}
+
+# _self_writes: the escalation actions that write the principal's own policies.
+_self_writes := {
+	"iam:attachuserpolicy", "iam:putuserpolicy", "iam:attachrolepolicy", "iam:putrolepolicy",
+	"iam:attachgrouppolicy", "iam:putgrouppolicy", "iam:createpolicyversion", "iam:setdefaultpolicyversion",
+}
 
 _scp_for(_, _, true) := "not applicable (service-linked role)"
 
@@ -816,20 +851,18 @@ _indirect(direct, group_evals, scp_denied) := {arn: {"type": l.type, "paths": pa
 }
 
 # _targets(direct, group_evals): the principals and groups that can (sorted lists),
-# the able roles whose trust admits the account, and the principals a trust names.
+# the able roles whose trust admits the account, and the principals a trust names;
+# each list with its index by ARN (see _pick_from).
 _targets(direct, group_evals) := {
-	"users": sort([t | some t in able; _local[t].type == "user"]),
-	"roles": sort([t | some t in able; _local[t].type == "role"]),
-	"groups": sort([g | some g, e in group_evals; count(e.allow) > 0]),
-	"root_trusted": sort([[role, j, s] |
-		some role in able
-		_local[role].type == "role"
-		some j, s in _statements(object.get(input.iam.roles[role], "trust_policy", {}))
-		_trust_allows(s)
-		some n in _principal_names(s)
-		n in {_root, "*"}
-	]),
-	"named": {n: [[role, j, s] | some [m, role, j, s] in named; m == n] | some [n, _, _, _] in named},
+	"users": users,
+	"users_index": _index_by_key(users),
+	"roles": roles,
+	"roles_index": _index_by_key(roles),
+	"groups": groups,
+	"groups_index": _index_by_key(groups),
+	"root_trusted": root_trusted,
+	"root_trusted_index": _index_by_key(root_trusted),
+	"named": _group([[n, [role, j, s]] | some [n, role, j, s] in named]),
 	"passrole": sort([[role, svc] |
 		some role in able
 		_local[role].type == "role"
@@ -840,6 +873,17 @@ _targets(direct, group_evals) := {
 	]),
 } if {
 	able := _able(direct)
+	users := sort([t | some t in able; _local[t].type == "user"])
+	roles := sort([t | some t in able; _local[t].type == "role"])
+	groups := sort([g | some g, e in group_evals; count(e.allow) > 0])
+	root_trusted := sort([[role, j, s] |
+		some role in able
+		_local[role].type == "role"
+		some j, s in _statements(object.get(input.iam.roles[role], "trust_policy", {}))
+		_trust_allows(s)
+		some n in _principal_names(s)
+		n in {_root, "*"}
+	])
 	named := [[n, role, j, s] |
 		some role in able
 		_local[role].type == "role"
@@ -872,7 +916,7 @@ _assumptions(arn, d, T, direct) := array.concat(
 			],
 			0, 1,
 		)
-		some [role, j, s] in _pick_triples(d.id, x, T.root_trusted)
+		some [role, j, s] in _pick_from(d.id, x, T.root_trusted, T.root_trusted_index, set())
 	],
 )
 
@@ -917,6 +961,60 @@ _pick(id, x, targets) := array.slice(
 } else := array.slice([t | some t in targets; not _identity_denies_on(id, x.action, t)], 0, 1) if {
 	_has_deny(id, x.action)
 } else := array.slice(targets, 0, 1)
+
+# _pick_from(id, x, targets, index, skip) is what _pick and _pick_triples return for
+# the targets whose key (the ARN, or the first item of a triple) is not in skip,
+# without scanning targets for every principal: the sorted list targets is shared
+# by all principals, index maps each key to its elements, and the candidates x's
+# resources allow are found by lookup (literal ARNs) or by one scan per statement
+# (_candidates_for is called with the same arguments by every principal holding the
+# statement, and OPA evaluates a function once per distinct arguments). Only the
+# first len(skip's elements) + 1 candidates are read when no Deny of id can remove one.
+_pick_from(id, x, targets, index, skip) := array.slice(
+	[t |
+		some t in _candidates_for(x.statement_doc, targets, index)
+		not _key(t) in skip
+		not _identity_denies_on(id, x.action, _key(t))
+	],
+	0, 1,
+) if {
+	_has_deny(id, x.action)
+} else := array.slice([t | some t in array.slice(cands, 0, n + 1); not _key(t) in skip], 0, 1) if {
+	cands := _candidates_for(x.statement_doc, targets, index)
+	n := sum([count(object.get(index, k, [])) | some k in skip])
+}
+
+# _candidates_for(stmt, targets, index): the elements of targets an Allow statement's
+# resources apply to, in the order of targets (sorted).
+_candidates_for(stmt, targets, index) := targets if {
+	_every_resource(stmt)
+} else := sort({e | some r in _list(stmt.Resource); some e in object.get(index, r, [])}) if {
+	_literal_resources(stmt)
+} else := [e | some e in targets; _res_allow(stmt, _key(e))]
+
+# _literal_resources(stmt): stmt names its resources by plain ARNs (no wildcard, no
+# policy variable): each matches only itself.
+_literal_resources(stmt) if {
+	not stmt.NotResource
+	is_array(stmt.Resource)
+	every r in stmt.Resource {
+		is_string(r)
+		not regex.match(`[*?\[\]{}\\$]`, r)
+	}
+}
+
+_literal_resources(stmt) if {
+	not stmt.NotResource
+	is_string(stmt.Resource)
+	not regex.match(`[*?\[\]{}\\$]`, stmt.Resource)
+}
+
+_key(t) := t if is_string(t)
+
+else := t[0]
+
+# _index_by_key(list): each key of the list's elements to its elements.
+_index_by_key(list) := _group([[_key(e), e] | some e in list])
 
 _every_resource(stmt) if "*" in _list(stmt.Resource)
 
@@ -973,17 +1071,23 @@ _step_targets(arn, l, d, T, x) := [[arn, "itself", ""] |
 	x.action in {"iam:attachgrouppolicy", "iam:putgrouppolicy"}
 } else := [[p, "its customer-managed policy", ""] | d.ceiling; some p in _pick(d.id, x, _own_customer_policies(l.p))] if {
 	x.action in {"iam:createpolicyversion", "iam:setdefaultpolicyversion"}
-} else := [[t, "a user that can", ""] | some t in _pick(d.id, x, [u | some u in T.users; u != arn])] if {
+} else := [[t, "a user that can", ""] | some t in _pick_from(d.id, x, T.users, T.users_index, {arn})] if {
 	x.action in {"iam:createaccesskey", "iam:createloginprofile", "iam:updateloginprofile"}
-} else := [[t, "a role that can", ""] | some t in _pick(d.id, x, [r | some r in T.roles; r != arn])] if {
+} else := [[t, "a role that can", ""] | some t in _pick_from(d.id, x, T.roles, T.roles_index, {arn})] if {
 	x.action == "iam:updateassumerolepolicy"
-} else := [[g, "a group that can", ""] | l.type == "user"; some g in _pick(d.id, x, [g | some g in T.groups; not g in object.get(l.p, "groups", [])])] if {
+} else := [[g, "a group that can", ""] | l.type == "user"; some g in _pick_from(d.id, x, T.groups, T.groups_index, {g | some g in object.get(l.p, "groups", [])})] if {
 	x.action == "iam:addusertogroup"
 } else := [[role, sprintf("a role that can, run by %s", [svc]), compute_services[svc]] |
-	some [role, svc] in _pick_triples(d.id, x, [t | some t in T.passrole; t[0] != arn; _also(d.id, compute_services[t[1]])])
+	runs := {svc | some svc, action in compute_services; _also(d.id, action)}
+	targets := _passrole_for(runs, T.passrole)
+	some [role, svc] in _pick_from(d.id, x, targets, _index_by_key(targets), {arn})
 ] if {
 	x.action == "iam:passrole"
 } else := []
+
+# _passrole_for(runs, passrole): the [role, service] pairs whose service the
+# principal can start (runs), in order.
+_passrole_for(runs, passrole) := [t | some t in passrole; t[1] in runs]
 
 _self_action("user", action) if action in {"iam:attachuserpolicy", "iam:putuserpolicy"}
 

@@ -19,9 +19,9 @@ defaults := {
 	# Minimum retention (object lock or lifecycle expiration) of the log bucket, in days.
 	"min_bucket_retention_days": 365,
 	# ARN patterns (* and ? match anything, / and : included) of the principals allowed
-	# to blind the trail: break-glass roles. The default admits roles named by the usual
-	# break-glass conventions; set your own list (or []) in the config file.
-	"blinding_allowed_principals": ["arn:*:iam::*:role/*break-glass*", "arn:*:iam::*:role/*BreakGlass*", "arn:*:iam::*:role/*breakglass*"],
+	# to blind the trail: your break-glass roles, listed explicitly in the config file.
+	# None by default: a role is not trusted for its name.
+	"blinding_allowed_principals": [],
 	# Whether users whose only way to blind the trail is AWSCloudTrail_FullAccess through
 	# a group, with MFA on (the channel TG-IAM-001..003 review), are allowed too.
 	"blinding_allow_reviewed_full_access_holders": true,
