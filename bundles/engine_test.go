@@ -24,13 +24,6 @@ func newEngine(t testing.TB, extra ...Source) *Engine {
 	return e
 }
 
-// awaitingRelatedResources are the checks whose METADATA does not yet link its
-// documentation (related_resources): they were being rewritten when the other
-// checks gained their links. Remove an entry when its check gains them.
-var awaitingRelatedResources = map[string]bool{
-	"TG-IAM-007": true,
-}
-
 func TestBuiltinCatalog(t *testing.T) {
 	e := newEngine(t)
 	checks := e.Checks()
@@ -49,11 +42,8 @@ func TestBuiltinCatalog(t *testing.T) {
 				t.Errorf("%s: related_resources entry %+v needs an https URL and a description", c.ID, r)
 			}
 		}
-		if len(c.RelatedResources) == 0 && !awaitingRelatedResources[c.ID] {
+		if len(c.RelatedResources) == 0 {
 			t.Errorf("%s (%s): METADATA related_resources must link the AWS documentation and the benchmark controls it implements", c.ID, c.File)
-		}
-		if len(c.RelatedResources) > 0 && awaitingRelatedResources[c.ID] {
-			t.Errorf("%s now has related_resources: remove it from awaitingRelatedResources", c.ID)
 		}
 		if !strings.HasPrefix(c.Package, checksNamespace) {
 			t.Errorf("%s: package %s is outside %s", c.ID, c.Package, checksNamespace)

@@ -25,6 +25,13 @@
 #   (a policy document, a bucket or key policy, the organization's SCPs) is UNKNOWN
 #   with the reason, never PASS. The root user can always act and is covered by
 #   TG-IAM-005 and TG-IAM-006.
+# related_resources:
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+#     description: "IAM policy evaluation logic (explicit deny, boundaries, SCPs, resource policies)"
+#   - ref: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
+#     description: "Security best practices in AWS CloudTrail: least privilege, no shared accounts"
+#   - ref: https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html
+#     description: "Security best practices in IAM: grant least privilege"
 # scope: package
 # schemas:
 #   - input: schema.snapshot
@@ -37,13 +44,14 @@
 #     cli: aws iam detach-user-policy --user-name <user> --policy-arn <policy-arn>  (or detach-role-policy / remove-user-from-group / update-assume-role-policy); an SCP denying cloudtrail:StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors, s3:DeleteObject* and kms:ScheduleKeyDeletion on the trail's resources except for the break-glass role - aws organizations create-policy --type SERVICE_CONTROL_POLICY --content file://deny-blinding.json
 package trailguard.checks.who_can_blind_trail
 
+import data.trailguard.lib.cloudtrail_actions
 import data.trailguard.lib.iam_eval
 import data.trailguard.lib.params
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
 # The blinding actions, by the kind of resource they act on.
-trail_actions := ["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors"]
+trail_actions := cloudtrail_actions.trail_actions
 
 event_data_store_actions := ["cloudtrail:DeleteEventDataStore", "cloudtrail:StopEventDataStoreIngestion", "cloudtrail:UpdateEventDataStore"]
 
