@@ -145,7 +145,7 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 	}
 	timeout := opts.Timeout
 	if timeout == 0 {
-		timeout = 5 * time.Second
+		timeout = 30 * time.Second
 	}
 	runner := tester.NewRunner().
 		SetCompiler(newCompiler(true)).

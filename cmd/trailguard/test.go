@@ -22,7 +22,7 @@ func testCommand() *cli.Command {
 			&cli.BoolFlag{Name: "builtin", Usage: "also run the built-in policies' tests when PATH is given"},
 			&cli.StringFlag{Name: "run", Aliases: []string{"r"}, Usage: "only run tests whose name matches `REGEX`"},
 			&cli.StringSliceFlag{Name: "data", Aliases: []string{"d"}, Usage: "add JSON or YAML data `FILE` (repeatable)"},
-			&cli.DurationFlag{Name: "timeout", Usage: "stop a test after this `DURATION` (default 5s)"},
+			&cli.DurationFlag{Name: "timeout", Usage: "stop a test after this `DURATION` (default 30s)"},
 		},
 		Action: func(c *cli.Context) error {
 			switch f := c.String("format"); f {
