@@ -53,20 +53,6 @@ func ReadAnyFile(path string) (Document, error) {
 	return doc, nil
 }
 
-// Read reads and validates a snapshot from r (e.g. standard input); name
-// stands for the file in errors.
-func Read(r io.Reader, name string) (Document, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("reading snapshot from %s: %w", name, err)
-	}
-	doc, err := Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return doc, nil
-}
-
 // ReadAny reads and validates a snapshot of either kind from r (e.g.
 // `collect --org | eval -`); name stands for the file in errors.
 func ReadAny(r io.Reader, name string) (Document, error) {
