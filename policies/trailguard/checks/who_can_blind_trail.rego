@@ -157,18 +157,16 @@ _severity(paths) := "critical" if {
 
 # _describe(paths): each distinct route (principal -> policy -> statement) with the
 # actions and resources it reaches, conditions and SCP notes.
-_describe(paths) := concat("; ", [_route_text(route, paths) | some route in _routes(paths)])
-
-_routes(paths) := sort({_route(p) | some p in paths})
-
-_route(p) := array.slice(p.steps, 0, count(p.steps) - 2)
+_describe(paths) := concat("; ", [_route_text(route, routes[route]) | some route in sort(object.keys(routes))]) if {
+	routes := iam_eval.routes(paths)
+}
 
 _route_text(route, paths) := sprintf("%s -> %s -> %s%s%s", [
 	concat(" -> ", route),
-	concat(", ", sort({p.action | some p in paths; _route(p) == route})),
-	_resources_text(sort({p.resource | some p in paths; _route(p) == route})),
-	_conditions_text({json.marshal(c) | some p in paths; _route(p) == route; some c in p.conditions}),
-	_scp_text({p.scp | some p in paths; _route(p) == route}),
+	concat(", ", sort({p.action | some p in paths})),
+	_resources_text(sort({p.resource | some p in paths})),
+	_conditions_text({json.marshal(c) | some p in paths; some c in p.conditions}),
+	_scp_text({p.scp | some p in paths}),
 ])
 
 _resources_text(rs) := concat(", ", rs) if count(rs) <= 3

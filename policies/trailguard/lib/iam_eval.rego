@@ -159,6 +159,10 @@ analyze(requests) := result if {
 	}
 }
 
+# routes(paths) groups paths by route: the steps without the action and resource
+# (principal -> [group ->] policy -> statement, or the role or escalation steps).
+routes(paths) := _group([[array.slice(p.steps, 0, count(p.steps) - 2), p] | some p in paths])
+
 # can(principal, action, resource) is the paths through which principal can do action
 # on resource (a request, a bucket_request or a key_request object); undefined when none.
 can(principal, req) := analyze([req]).principals[principal].paths
@@ -461,20 +465,23 @@ _level_unknown(level) if {
 
 # --- principals ----------------------------------------------------------------
 
-# _identity(arn, p, ctx, policy_evals, group_evals): every identity policy of a user or role.
-_identity(arn, p, ctx, policy_evals, group_evals) := _merge(array.concat(
+# _identity(arn, p, ctx, policy_evals, member_evals): every identity policy of a user or role.
+_identity(arn, p, ctx, policy_evals, member_evals) := _merge(array.concat(
 	array.concat(
 		[_attached_eval(a, policy_evals) | some a in object.get(p, "attached_policies", [])],
 		[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) | some name, doc in object.get(p, "inline_policies", {})],
 	),
 	array.concat(
-		[_group_of(g, group_evals) | some g in object.get(p, "groups", [])],
+		[_group_of(g, member_evals) | some g in object.get(p, "groups", [])],
 		_missing_lists(arn, p),
 	),
 ))
 
-_group_of(g, group_evals) := object.union(group_evals[g], {"allow": [object.union(a, {"via": g}) | some a in group_evals[g].allow]}) if {
-	group_evals[g]
+# _as_member(g, e): group g's evaluation as its members hold it (each grant says via g).
+_as_member(g, e) := object.union(e, {"allow": [object.union(a, {"via": g}) | some a in e.allow]})
+
+_group_of(g, member_evals) := member_evals[g] if {
+	member_evals[g]
 } else := {"state": "unknown", "reason": sprintf("its group %s: %s", [g, snapshot.missing("group", g)]), "allow": [], "deny": set(), "extra": []}
 
 _missing_lists(arn, p) := [{"state": "unknown", "reason": snapshot.missing(what, arn), "allow": [], "deny": set(), "extra": []} |
@@ -500,11 +507,42 @@ _local := object.union(
 )
 
 # _direct_all: per user and role, its identity evaluation and its direct paths.
+# A quiet principal (see _quiet) is skipped without merging its policies.
 _direct_all(ctx, policy_evals, group_evals, scp, scpv, rp) := {arn: entry |
+	quiet := _quiet_sets(policy_evals, group_evals)
+	member_evals := {g: _as_member(g, e) | some g, e in group_evals}
 	some arn, l in _local
-	id := _identity(arn, l.p, ctx, policy_evals, group_evals)
+	not _quiet(arn, l, quiet, rp)
+	id := _identity(arn, l.p, ctx, policy_evals, member_evals)
 	_relevant(arn, id, rp)
 	entry := _direct(arn, l, id, _boundary(l.p, policy_evals), rp, scpv, scp, ctx)
+}
+
+# _quiet_sets: the managed policies and groups whose evaluation grants nothing
+# asked, has no role or escalation statement and is known.
+_quiet_sets(policy_evals, group_evals) := {
+	"policies": {arn | some arn, e in policy_evals; e.state != "unknown"; e.allow == []; e.extra == []},
+	"groups": {arn | some arn, e in group_evals; e.allow == []; e.extra == []; count(e.unknown) == 0},
+}
+
+# _quiet(arn, l, quiet, rp): the principal's policy lists were read, it has no inline
+# policy, every policy and group it has is quiet and no resource policy names it:
+# _relevant would be false (the same answer, without building its identity).
+_quiet(arn, l, quiet, rp) if {
+	is_array(l.p.attached_policies)
+	is_object(l.p.inline_policies)
+	count(l.p.inline_policies) == 0
+	every a in l.p.attached_policies { quiet.policies[a] }
+	_quiet_groups(l, quiet)
+	not rp.named[arn]
+}
+
+_quiet_groups(l, _) if l.type == "role"
+
+_quiet_groups(l, quiet) if {
+	l.type == "user"
+	is_array(l.p.groups)
+	every g in l.p.groups { quiet.groups[g] }
 }
 
 # _relevant: the principal has a grant, an escalation or role statement, an unknown,
@@ -523,14 +561,58 @@ _direct(arn, l, id, boundary, rp, scpv, scp, ctx) := {
 	"slr": slr,
 } if {
 	slr := object.get(l.p, "service_linked", false)
-
-	# Only the requests an identity or resource policy grants can have a path.
-	granted := {g.r | some g in id.allow} | {i | some i, named in rp.direct_grants; named[arn]}
-	cands := [_decide(arn, i, id, boundary, rp, _scp_for(scpv, i, slr), scp, ctx) | some i in granted]
-	paths := [p | some c in cands; some p in c.paths]
-	unknown := {u | some c in cands; some u in c.unknown} | id.unknown
+	answer := _direct_paths(arn, id, boundary, rp, scpv, slr, scp, ctx)
+	paths := answer.paths
+	unknown := answer.unknown | id.unknown
 	ceiling := _any_ceiling(arn, id, boundary, rp, scpv, slr)
 }
+
+# _direct_paths: the principal's paths and unknowns, request by request (_decide).
+# Only the requests an identity or resource policy grants can have a path. When
+# neither a boundary nor a resource policy's grant or Deny is about the principal,
+# every request's answer is the same for all principals (_open_requests), and the
+# paths are its identity grants on the open requests, in request order.
+_direct_paths(arn, id, boundary, rp, scpv, slr, scp, ctx) := {"paths": paths, "unknown": unknown} if {
+	boundary.none
+	not rp.granted_to[arn]
+	grants := sort([[g.r, k, g] | some k, g in id.allow])
+	every t in grants { not rp.deny_requests[t[0]] }
+	open := _open_requests(rp, scpv, slr, ctx)
+	paths := [_path(arn, ctx.reqs[i], "identity", [g.policy, g.statement], _conds(g, boundary), _scp_for(scpv, i, slr), scp, object.get(g, "via", "")) |
+		some [i, _, g] in grants
+		not id.deny[i]
+		open[i].ok
+	]
+	unknown := {u |
+		some [i, _, _] in grants
+		not id.deny[i]
+		some u in open[i].unknown
+	}
+} else := {"paths": paths, "unknown": unknown} if {
+	granted := {g.r | some g in id.allow} | {i | some i in object.get(rp.granted_to, arn, [])}
+	cands := [_decide(arn, i, id, boundary, rp, _scp_for(scpv, i, slr), scp, ctx) | some i in granted]
+	paths := [p | some c in cands; some p in c.paths]
+	unknown := {u | some c in cands; some u in c.unknown}
+}
+
+# _open_requests(rp, scpv, slr, ctx): for each request, what an identity grant gives
+# a principal no boundary, identity or resource policy Deny stops: a path (ok) when
+# the SCPs do not deny it and the resource side lets IAM decide, else the reasons it
+# is unknown. The same arguments for every principal: computed once per slr.
+_open_requests(rp, scpv, slr, ctx) := {i: {"ok": ok, "unknown": unknown} |
+	some i, req in ctx.reqs
+	scp_denied := _scp_for(scpv, i, slr) == "denied"
+	ok := _open_ok(scp_denied, rp.by_request[i], ctx)
+	unknown := [u |
+		not scp_denied
+		not ok
+		some u in _why_unknown(true, {"ok": true}, rp.by_request[i], req, _scp_for(scpv, i, slr))
+	]
+}
+
+_open_ok(false, rpi, ctx) if _resource_side_ok(rpi, "", ctx)
+
+else := false
 
 # _any_ceiling: could a policy the principal writes for itself grant one of the
 # requests? Asked only of principals allowed to write their own policies (the only
@@ -686,14 +768,16 @@ _why_unknown(true, bnd, rpi, _, _) := ["the bucket's owner is unknown (a bucket 
 
 # _resource_policies(ctx): for each request index, the resource policy's facts:
 # by_request[i] = {kind, state, owner, name, delegates, reason}; direct_grants[i][arn]
-# = Allow statements naming a principal of the account; denied[i][arn]; outside[i] =
-# Allow statements naming anyone else.
+# = Allow statements naming a principal of the account (granted_to[arn]: the requests
+# they grant it); denied[i][arn]; outside[i] = Allow statements naming anyone else.
 _resource_policies(ctx) := {
 	"by_request": {i: _rp_info(r, e, ctx) | some i, r in ctx.reqs; e := evals[i]},
 	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals},
 	"deny_rules": {i: e.deny_rules | some i, e in evals},
 	"outside": {i: e.outside | some i, e in evals},
 	"named": {p: true | some _, e in evals; some g in e.allow_named; p := g.principal},
+	"granted_to": _group([[g.principal, i] | some i, e in evals; some g in e.allow_named]),
+	"deny_requests": {i | some i, e in evals; count(e.deny_rules) > 0},
 } if {
 	evals := {i: _rp_eval(r, i, ctx) | some i, r in ctx.reqs}
 }
@@ -1154,7 +1238,7 @@ _esc_path(arn, action, target, what, x, direct) := {
 
 # _outside: principals outside the account let in by a resource policy (bucket, key)
 # or by the trust policy of a role that can.
-_outside(ctx, direct, rp) := {p: {"type": "outside", "paths": paths, "unknown": []} |
+_outside(ctx, direct, rp) := {p: {"type": "outside", "paths": [y[1] | some y in list], "unknown": []} |
 	grants := array.concat(
 		[[g.principal, _path(g.principal, ctx.reqs[i], "resource policy", [rp.by_request[i].name, g.statement], [c | c := g.condition; c != null], "", {"applies": false, "summary": "their own account's policies decide too"}, "")] |
 			some i, list in rp.outside
@@ -1162,9 +1246,9 @@ _outside(ctx, direct, rp) := {p: {"type": "outside", "paths": paths, "unknown": 
 		],
 		_trusted_outside(direct),
 	)
-	some x in grants
-	p := x[0]
-	paths := [y[1] | some y in grants; y[0] == p]
+
+	# Grouped by principal, each principal's paths in the order of grants.
+	some p, list in _group([[x[0], [k, x[1]]] | some k, x in grants])
 }
 
 _trusted_outside(direct) := [[n, path] |
