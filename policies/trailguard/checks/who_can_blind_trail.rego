@@ -128,7 +128,7 @@ _allowed(arn) if _reviewed(arn)
 # TG-IAM-002 (few holders) and TG-IAM-003 (holders use MFA) govern. Allowed unless
 # params blinding_allow_reviewed_full_access_holders is false.
 _reviewed(arn) if {
-	params.value("blinding_allow_reviewed_full_access_holders") == true
+	_allow_reviewed
 	input.iam.users[arn].mfa_enabled == true
 	paths := _answer.principals[arn].paths
 	count(paths) > 0
@@ -139,12 +139,17 @@ _reviewed(arn) if {
 	}
 }
 
+_allow_reviewed if params.value("blinding_allow_reviewed_full_access_holders") == true
+
 _why_allowed(arn) := "a reviewed CloudTrail administrator: AWSCloudTrail_FullAccess through a group, with MFA" if {
 	_reviewed(arn)
 } else := "params blinding_allowed_principals"
 
-# _certain(paths): the paths that do not depend on unread SCPs.
+# _certain(paths): the paths that do not depend on unread SCPs (_certain_of: of
+# each principal of the answer).
 _certain(paths) := [p | some p in paths; not p.scp_uncertain]
+
+_certain_of := {arn: _certain(a.paths) | some arn, a in _answer.principals}
 
 _severity(paths) := "critical" if {
 	some p in paths
@@ -212,7 +217,7 @@ _principal_finding(arn, a) := result.pass(arn, "", sprintf("%s can blind the tra
 	count(a.paths) > 0
 	_allowed(arn)
 } else := result.fail_with_severity(arn, "", sprintf("%s can blind the trail: %s", [_name(arn), _describe(certain)]), _severity(certain)) if {
-	certain := _certain(a.paths)
+	certain := _certain_of[arn]
 	count(certain) > 0
 } else := result.unknown(arn, "", sprintf("%s can blind the trail unless an SCP denies it (%s): %s", [_name(arn), _answer.scp, _describe(a.paths)])) if {
 	count(a.paths) > 0
@@ -226,22 +231,32 @@ findings contains f if {
 }
 
 _blinders := {arn |
-	some arn, a in _answer.principals
-	count(_certain(a.paths)) > 0
+	some arn, certain in _certain_of
+	count(certain) > 0
 	not _allowed(arn)
 }
 
 _undecided := {arn |
-	some arn, a in _answer.principals
-	count(_certain(a.paths)) == 0
+	some arn, certain in _certain_of
+	count(certain) == 0
 	not _allowed(arn)
 }
+
+# _account_severity: the severity of all the blinders' certain paths together, the
+# highest of each blinder's own.
+_account_severity := "critical" if {
+	some arn in _blinders
+	_severity(_certain_of[arn]) == "critical"
+} else := "high" if {
+	some arn in _blinders
+	_severity(_certain_of[arn]) == "high"
+} else := "medium"
 
 _names(arns) := concat(", ", [_name(a) | some a in array.slice(sort(arns), 0, 10)]) if count(arns) <= 10
 
 else := sprintf("%s and %d more", [concat(", ", [_name(a) | some a in array.slice(sort(arns), 0, 10)]), count(arns) - 10])
 
-_account_finding := result.fail_with_severity(input.account_id, "", sprintf("%d principal(s) outside the allowed set can blind the trail: %s%s%s", [count(_blinders), _names(_blinders), _undecided_text, _gaps_text]), _severity([p | some arn in _blinders; some p in _certain(_answer.principals[arn].paths)])) if {
+_account_finding := result.fail_with_severity(input.account_id, "", sprintf("%d principal(s) outside the allowed set can blind the trail: %s%s%s", [count(_blinders), _names(_blinders), _undecided_text, _gaps_text]), _account_severity) if {
 	count(_blinders) > 0
 } else := result.unknown(input.account_id, "", sprintf("who can blind the trail could not be decided: %s", [concat("; ", sort(_answer.gaps))])) if {
 	count(_answer.gaps) > 0

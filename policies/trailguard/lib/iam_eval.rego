@@ -484,10 +484,20 @@ _group_of(g, member_evals) := member_evals[g] if {
 	member_evals[g]
 } else := {"state": "unknown", "reason": sprintf("its group %s: %s", [g, snapshot.missing("group", g)]), "allow": [], "deny": set(), "extra": []}
 
-_missing_lists(arn, p) := [{"state": "unknown", "reason": snapshot.missing(what, arn), "allow": [], "deny": set(), "extra": []} |
+# _missing_lists(arn, p): an unknown evaluation for each policy list of the principal
+# that was not read (none, the common case, is told by three lookups).
+_missing_lists(arn, p) := [] if {
+	p.attached_policies != null
+	p.inline_policies != null
+	_groups_read(arn, p)
+} else := [{"state": "unknown", "reason": snapshot.missing(what, arn), "allow": [], "deny": set(), "extra": []} |
 	some field, what in _lists(arn)
 	object.get(p, field, null) == null
 ]
+
+_groups_read(_, p) if p.groups != null
+
+_groups_read(arn, _) if not input.iam.users[arn]
 
 _lists(arn) := {"attached_policies": "attached policies", "inline_policies": "inline policies", "groups": "group memberships"} if {
 	input.iam.users[arn]
