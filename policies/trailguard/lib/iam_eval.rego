@@ -632,9 +632,17 @@ else := false
 _any_ceiling(arn, id, boundary, rp, scpv, slr) if {
 	_writes_self(id)
 	open := ((_ceiling_ok(rp) - id.deny) - object.get(boundary, "deny", set())) - _scp_denied_requests(scpv, slr)
-	some i in _boundary_allows(boundary, open)
-	not _rp_denies(rp.deny_rules[i], arn)
+	_not_all_denied(_boundary_allows(boundary, open), rp, arn)
 } else := false
+
+# _not_all_denied(requests, rp, arn): a resource policy Deny covering arn leaves one
+# of the requests open (no Deny rule at all for one of them, the common case).
+_not_all_denied(requests, rp, _) if count(requests - rp.deny_requests) > 0
+
+_not_all_denied(requests, rp, arn) if {
+	some i in (requests & rp.deny_requests)
+	not _rp_denies(rp.deny_rules[i], arn)
+}
 
 # _ceiling_ok(rp): the requests whose resource side lets the account's IAM decide
 # (computed once: the same argument for every principal).
