@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/internal/atomicfile"
+	"github.com/trailguard/trailguard/orgscan"
 	"github.com/trailguard/trailguard/snapshot"
 )
 
@@ -51,32 +53,11 @@ func collectCommand() *cli.Command {
 			if c.NArg() != 0 {
 				return usageError("collect takes no arguments, got %q (write the snapshot with -o FILE)", c.Args().Slice())
 			}
-			if err := checkOrgFlags(c); err != nil {
-				return err
-			}
-			out, err := openSnapshot(c, c.String("output"))
+			p, err := collectParamsFrom(c)
 			if err != nil {
 				return err
 			}
-			defer out.abort()
-			if c.Bool("org") {
-				snap, err := collectOrg(c)
-				if snap == nil {
-					return err
-				}
-				if werr := out.write(snap); werr != nil {
-					return werr
-				}
-				return interrupted(err, c.String("output"))
-			}
-			snap, err := collect(c)
-			if snap == nil {
-				return err
-			}
-			if werr := out.write(snap); werr != nil {
-				return werr
-			}
-			return interrupted(err, c.String("output"))
+			return collectToFile(c.Context, p, c.String("output"), c.App.Writer, c.App.ErrWriter)
 		},
 	}
 }
@@ -92,40 +73,110 @@ func scanCommand() *cli.Command {
 			if c.NArg() != 0 {
 				return usageError("scan takes no arguments, got %q", c.Args().Slice())
 			}
-			if err := checkOrgFlags(c); err != nil {
+			p, err := collectParamsFrom(c)
+			if err != nil {
 				return err
 			}
-			if c.Bool("org") {
-				return evaluate(c.Context, evalParamsFrom(c), func() (snapshot.Document, string, error) {
-					return scanLoad(c, collectOrg, snapshot.OrgDocument)
-				}, c.App.Writer, c.App.ErrWriter)
-			}
+			save, stdout, stderr := c.String("save-snapshot"), c.App.Writer, c.App.ErrWriter
 			return evaluate(c.Context, evalParamsFrom(c), func() (snapshot.Document, string, error) {
-				return scanLoad(c, collect, func(s *snapshot.Snapshot) (snapshot.Document, error) {
-					data, err := json.Marshal(s)
-					if err != nil {
-						return nil, err
-					}
-					return snapshot.Parse(data)
-				})
-			}, c.App.Writer, c.App.ErrWriter)
+				return scanLoad(c.Context, p, save, stdout, stderr)
+			}, stdout, stderr)
 		},
 	}
 }
 
+// collectParams are the collection flags of collect and scan (collectFlags,
+// orgFlags), as collectParamsFrom reads and checks them.
+type collectParams struct {
+	aws       collector.ConfigOptions
+	collector collector.Options
+	org       *orgscan.Options // nil without --org
+	quiet     bool
+}
+
+func collectParamsFrom(c *cli.Context) (collectParams, error) {
+	if err := checkOrgFlags(c); err != nil {
+		return collectParams{}, err
+	}
+	if c.String("external-id") != "" && c.String("role-arn") == "" && !c.Bool("org") {
+		return collectParams{}, usageError("--external-id needs --role-arn (or --org, for the role assumed in each account)")
+	}
+	p := collectParams{
+		aws: collector.ConfigOptions{
+			Profile:     c.String("profile"),
+			Region:      c.String("region"),
+			RoleARN:     c.String("role-arn"),
+			ExternalID:  roleARNExternalID(c),
+			EndpointURL: c.String("endpoint-url"),
+			Concurrency: c.Int("concurrency"),
+		},
+		collector: collector.Options{
+			Regions:     splitList(c.StringSlice("regions")),
+			Concurrency: c.Int("concurrency"),
+			CallTimeout: c.Duration("call-timeout"),
+			Collector:   "trailguard " + version,
+		},
+		quiet: c.Bool("quiet"),
+	}
+	if c.Bool("org") {
+		org, err := orgOptionsFrom(c)
+		if err != nil {
+			return p, err
+		}
+		p.org = &org
+	}
+	return p, nil
+}
+
+// collectToFile collects (one account or an organization) and writes the
+// snapshot to path ("" or "-": stdout), even when interrupted.
+func collectToFile(ctx context.Context, p collectParams, path string, stdout, stderr io.Writer) error {
+	out, err := openSnapshot(path, stdout)
+	if err != nil {
+		return err
+	}
+	defer out.abort()
+	snap, err := collectAny(ctx, p, stderr)
+	if snap == nil {
+		return err
+	}
+	if werr := out.write(snap); werr != nil {
+		return werr
+	}
+	return interrupted(err, path)
+}
+
+// collectAny runs the collection p asks for: a *snapshot.Snapshot, or a
+// *snapshot.OrgSnapshot with --org. It returns a snapshot whenever one was
+// taken, even with an error (interrupted), and nil (not a typed nil) when none.
+func collectAny(ctx context.Context, p collectParams, stderr io.Writer) (any, error) {
+	if p.org != nil {
+		snap, err := collectOrg(ctx, p, stderr)
+		if snap == nil {
+			return nil, err
+		}
+		return snap, err
+	}
+	snap, err := collect(ctx, p, stderr)
+	if snap == nil {
+		return nil, err
+	}
+	return snap, err
+}
+
 // scanLoad collects (one account or an organization), saves what was
-// collected with --save-snapshot (even when interrupted), and returns it as a
-// validated document for evaluation.
-func scanLoad[S any](c *cli.Context, collectFn func(*cli.Context) (*S, error), toDoc func(*S) (snapshot.Document, error)) (snapshot.Document, string, error) {
+// collected to save (--save-snapshot, "" for none; even when interrupted), and
+// returns it as a validated document for evaluation.
+func scanLoad(ctx context.Context, p collectParams, save string, stdout, stderr io.Writer) (snapshot.Document, string, error) {
 	var out *snapshotOutput
-	if path := c.String("save-snapshot"); path != "" {
+	if save != "" {
 		var err error
-		if out, err = openSnapshot(c, path); err != nil {
+		if out, err = openSnapshot(save, stdout); err != nil {
 			return nil, "", err
 		}
 		defer out.abort()
 	}
-	snap, err := collectFn(c)
+	snap, err := collectAny(ctx, p, stderr)
 	if snap == nil {
 		return nil, "", err
 	}
@@ -135,28 +186,39 @@ func scanLoad[S any](c *cli.Context, collectFn func(*cli.Context) (*S, error), t
 		}
 	}
 	if err != nil {
-		return nil, "", interrupted(err, c.String("save-snapshot"))
+		return nil, "", interrupted(err, save)
 	}
-	doc, err := toDoc(snap)
+	doc, err := asDocument(snap)
 	if err != nil {
 		return nil, "", cli.Exit("the collected snapshot does not match the schema (a bug, please report it): "+err.Error(), exitError)
 	}
 	// The report names the snapshot file only when there is one:
 	// SARIF points code scanning at it, and must not invent one.
-	return doc, c.String("save-snapshot"), nil
+	return doc, save, nil
 }
 
-// collect runs a collection with the command line's options. It returns a
-// snapshot whenever one was taken, even with an error (interrupted).
-func collect(c *cli.Context) (*snapshot.Snapshot, error) {
-	cfg, custom, err := loadAWSConfig(c)
+// asDocument validates a collected snapshot as the document evaluation reads.
+func asDocument(snap any) (snapshot.Document, error) {
+	if org, ok := snap.(*snapshot.OrgSnapshot); ok {
+		return snapshot.OrgDocument(org)
+	}
+	data, err := json.Marshal(snap)
 	if err != nil {
 		return nil, err
 	}
-	opts := collectorOptions(c, custom)
-	progress := newProgress(c.App.ErrWriter, c.Bool("quiet"))
+	return snapshot.Parse(data)
+}
+
+// collect runs a collection of one account. It returns a snapshot whenever
+// one was taken, even with an error (interrupted).
+func collect(ctx context.Context, p collectParams, stderr io.Writer) (*snapshot.Snapshot, error) {
+	cfg, opts, err := loadAWSConfig(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	progress := newProgress(stderr, p.quiet)
 	opts.Progress = progress.update
-	snap, err := collector.Collect(c.Context, cfg, opts)
+	snap, err := collector.Collect(ctx, cfg, opts)
 	progress.done()
 	return snap, collectError(snap != nil, err)
 }
@@ -175,37 +237,19 @@ func collectError(collected bool, err error) error {
 	return err
 }
 
-// collectorOptions are the collector's options from the command line.
-func collectorOptions(c *cli.Context, custom bool) collector.Options {
-	return collector.Options{
-		Regions:     splitList(c.StringSlice("regions")),
-		Concurrency: c.Int("concurrency"),
-		CallTimeout: c.Duration("call-timeout"),
-		PathStyle:   custom,
-		Collector:   "trailguard " + version,
-	}
-}
-
-// loadAWSConfig loads the SDK configuration from the command line's options.
-func loadAWSConfig(c *cli.Context) (aws.Config, bool, error) {
-	cfg, custom, err := collector.LoadConfig(c.Context, collector.ConfigOptions{
-		Profile:     c.String("profile"),
-		Region:      c.String("region"),
-		RoleARN:     c.String("role-arn"),
-		ExternalID:  roleARNExternalID(c),
-		EndpointURL: c.String("endpoint-url"),
-		Concurrency: c.Int("concurrency"),
-	})
+// loadAWSConfig loads the SDK configuration p names, and returns it with the
+// collector's options (path-style S3 addressing with a custom endpoint).
+func loadAWSConfig(ctx context.Context, p collectParams) (aws.Config, collector.Options, error) {
+	cfg, custom, err := collector.LoadConfig(ctx, p.aws)
 	if err != nil {
-		return cfg, false, cli.Exit(err.Error(), exitError)
-	}
-	if c.String("external-id") != "" && c.String("role-arn") == "" && !c.Bool("org") {
-		return cfg, false, usageError("--external-id needs --role-arn (or --org, for the role assumed in each account)")
+		return cfg, p.collector, cli.Exit(err.Error(), exitError)
 	}
 	if awsConfigHook != nil {
 		awsConfigHook(&cfg)
 	}
-	return cfg, custom, nil
+	opts := p.collector
+	opts.PathStyle = custom
+	return cfg, opts, nil
 }
 
 // interrupted turns an interrupted collection into its exit error.
@@ -228,13 +272,13 @@ func interrupted(err error, path string) error {
 // the document is written, so that an existing snapshot is never left
 // half-written.
 type snapshotOutput struct {
-	c    *cli.Context
-	path string
-	file *atomicfile.File
+	stdout io.Writer
+	path   string
+	file   *atomicfile.File
 }
 
-func openSnapshot(c *cli.Context, path string) (*snapshotOutput, error) {
-	o := &snapshotOutput{c: c, path: path}
+func openSnapshot(path string, stdout io.Writer) (*snapshotOutput, error) {
+	o := &snapshotOutput{stdout: stdout, path: path}
 	if path == "" || path == "-" {
 		return o, nil
 	}
@@ -255,7 +299,7 @@ func (o *snapshotOutput) write(snap any) error {
 	}
 	data = append(data, '\n')
 	if o.file == nil {
-		_, err := o.c.App.Writer.Write(data)
+		_, err := o.stdout.Write(data)
 		return err
 	}
 	f := o.file

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -66,19 +68,13 @@ func parseShard(s string) (k, n int, err error) {
 	return k, n, nil
 }
 
-// collectOrg runs an organization collection with the command line's
-// options. It returns a snapshot whenever one was taken, even with an error
-// (interrupted).
-func collectOrg(c *cli.Context) (*snapshot.OrgSnapshot, error) {
+// orgOptionsFrom reads the organization flags (--org).
+func orgOptionsFrom(c *cli.Context) (orgscan.Options, error) {
 	k, n, err := parseShard(c.String("shard"))
 	if err != nil {
-		return nil, err
+		return orgscan.Options{}, err
 	}
-	cfg, custom, err := loadAWSConfig(c)
-	if err != nil {
-		return nil, err
-	}
-	opts := orgscan.Options{
+	return orgscan.Options{
 		RoleName:        c.String("role-name"),
 		ExternalID:      c.String("external-id"),
 		Accounts:        splitList(c.StringSlice("accounts")),
@@ -86,13 +82,23 @@ func collectOrg(c *cli.Context) (*snapshot.OrgSnapshot, error) {
 		OUs:             splitList(c.StringSlice("ou")),
 		Shard:           k,
 		Shards:          n,
-		Collector:       collectorOptions(c, custom),
+	}, nil
+}
+
+// collectOrg runs an organization collection (p.org). It returns a snapshot
+// whenever one was taken, even with an error (interrupted).
+func collectOrg(ctx context.Context, p collectParams, stderr io.Writer) (*snapshot.OrgSnapshot, error) {
+	cfg, collectorOpts, err := loadAWSConfig(ctx, p)
+	if err != nil {
+		return nil, err
 	}
-	progress := newProgress(c.App.ErrWriter, c.Bool("quiet"))
+	opts := *p.org
+	opts.Collector = collectorOpts
+	progress := newProgress(stderr, p.quiet)
 	opts.Progress = func(p orgscan.Progress) {
 		progress.show(fmt.Sprintf("collecting the organization: accounts %d/%d, %d API calls ", p.AccountsDone, p.Accounts, p.Calls))
 	}
-	snap, err := orgscan.Collect(c.Context, cfg, opts)
+	snap, err := orgscan.Collect(ctx, cfg, opts)
 	progress.done()
 	return snap, collectError(snap != nil, err)
 }

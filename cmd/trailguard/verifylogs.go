@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -56,7 +57,7 @@ func verifyLogsCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return verifyLogs(c, p)
+			return verifyLogs(c.Context, p, c.App.Writer, c.App.ErrWriter)
 		},
 	}
 }
@@ -148,8 +149,8 @@ func parseTime(s string) (time.Time, error) {
 }
 
 // verifyLogs runs the verification and writes the reports.
-func verifyLogs(c *cli.Context, p verifyLogsParams) error {
-	cfg, custom, err := collector.LoadConfig(c.Context, p.config)
+func verifyLogs(ctx context.Context, p verifyLogsParams, stdout, stderr io.Writer) error {
+	cfg, custom, err := collector.LoadConfig(ctx, p.config)
 	if err != nil {
 		return cli.Exit(err.Error(), exitError)
 	}
@@ -163,9 +164,9 @@ func verifyLogs(c *cli.Context, p verifyLogsParams) error {
 		}
 		p.opts.Cache = cache
 	}
-	prog := newVerifyProgress(c.App.ErrWriter, p.quiet)
+	prog := newVerifyProgress(stderr, p.quiet)
 	p.opts.Progress = prog.update
-	res, err := logverify.Verify(c.Context, logverify.NewClients(cfg, custom), p.opts)
+	res, err := logverify.Verify(ctx, logverify.NewClients(cfg, custom), p.opts)
 	prog.done()
 	if err != nil {
 		var ve *logverify.Error
@@ -176,11 +177,11 @@ func verifyLogs(c *cli.Context, p verifyLogsParams) error {
 	}
 	if p.opts.Cache != nil {
 		if err := p.opts.Cache.Save(); err != nil {
-			fmt.Fprintln(c.App.ErrWriter, "trailguard: warning: "+err.Error())
+			fmt.Fprintln(stderr, "trailguard: warning: "+err.Error())
 		}
 	}
 	for _, t := range p.targets {
-		if err := writeLogReport(c.App.Writer, t, res); err != nil {
+		if err := writeLogReport(stdout, t, res); err != nil {
 			return cli.Exit(err.Error(), exitError)
 		}
 	}

@@ -160,7 +160,8 @@ analyze(requests) := result if {
 }
 
 # routes(paths) groups paths by route: the steps without the action and resource
-# (principal -> [group ->] policy -> statement, or the role or escalation steps).
+# (principal -> [group ->] policy -> statement, or the role or escalation steps),
+# each route's paths sorted.
 routes(paths) := _group([[array.slice(p.steps, 0, count(p.steps) - 2), p] | some p in paths])
 
 # can(principal, action, resource) is the paths through which principal can do action

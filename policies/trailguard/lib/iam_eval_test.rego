@@ -461,3 +461,16 @@ test_can if {
 	iam_eval.can(alice, stop) with input as alice_inline([allow("*", "*")])
 	not iam_eval.can(alice, stop) with input as alice_with({})
 }
+
+# routes groups the paths by the steps before the action and resource, each
+# route with its paths (sorted).
+test_routes_groups_paths_by_route if {
+	delete := iam_eval.request("cloudtrail:DeleteTrail", trail)
+	stmts := [allow("cloudtrail:*", "*"), allow("cloudtrail:DeleteTrail", "*")]
+	answer := iam_eval.analyze([stop, delete]) with input as alice_inline(stmts)
+	routes := iam_eval.routes(answer.principals[alice].paths)
+	count(routes) == 2
+	first := ["user/alice", "inline policy p of user/alice", "statement 1"]
+	{p.action | some p in routes[first]} == {"cloudtrail:StopLogging", "cloudtrail:DeleteTrail"}
+	[p.action | some p in routes[array.concat(array.slice(first, 0, 2), ["statement 2"])]] == ["cloudtrail:DeleteTrail"]
+}
