@@ -149,7 +149,7 @@ func diffRuns(ctx context.Context, p diffParams, w io.Writer) error {
 	read := func(flag string, paths []string) (diff.Run, error) {
 		run, err := sources.Read(paths...)
 		if err != nil && len(paths) > 1 {
-			// Shards that do not merge: say which side they are.
+			// Several files come only from --old or --new: name the side (shards that do not merge, a results file among them).
 			err = fmt.Errorf("diff %s: %w", flag, err)
 		}
 		return run, err
