@@ -2,6 +2,7 @@ package diff
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -29,30 +30,37 @@ type Sources struct {
 	Eval func(doc snapshot.Document) ([]findings.Finding, error)
 }
 
-// Read returns one side of a diff: a JSON results file (written by eval -f
-// json; it has "findings" and "summary") is read as it is, a snapshot (it has
-// "schema_version") is validated and evaluated.
-func (s Sources) Read(path string) (Run, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return Run{}, fmt.Errorf("reading %s: %w", path, err)
+// Read returns one side of a diff, read from one file or from the shard
+// files of one organization collection. One file is a JSON results file
+// (written by eval -f json; it has "findings" and "summary"), read as it is,
+// or a snapshot (it has "schema_version"), validated and evaluated. Several
+// files must all be snapshots: they are merged as eval merges them
+// (snapshot.ReadFiles) and the merged organization is evaluated. Errors are
+// one line naming the file.
+func (s Sources) Read(paths ...string) (Run, error) {
+	if len(paths) == 0 {
+		return Run{}, errors.New("no file to read")
 	}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(data, &top) == nil {
-		if s.IsResults(top) {
-			run, err := s.Results(data)
-			if err != nil {
-				return Run{}, fmt.Errorf("%s: %w", path, err)
-			}
-			return run, nil
+	for _, path := range paths {
+		data, isResults, err := s.kind(path)
+		if err != nil {
+			return Run{}, err
 		}
-		if _, ok := top["schema_version"]; !ok {
-			return Run{}, fmt.Errorf(`%s: neither a snapshot (no "schema_version") nor JSON results of eval -f json (no "findings" and "summary")`, path)
+		if !isResults {
+			continue
 		}
+		if len(paths) > 1 {
+			return Run{}, fmt.Errorf("%s is JSON results of eval -f json, not a snapshot: several files of one side must all be shard snapshots of one organization collection (compare JSON results one file a side)", path)
+		}
+		run, err := s.Results(data)
+		if err != nil {
+			return Run{}, fmt.Errorf("%s: %w", path, err)
+		}
+		return run, nil
 	}
-	// A snapshot (one account or an organization), or a document that does
-	// not parse: snapshot.ReadAnyFile says where it breaks.
-	doc, err := snapshot.ReadAnyFile(path)
+	// Snapshots (one account or an organization, or the shards of one), or
+	// a document that does not parse: snapshot.ReadFiles says where it breaks.
+	doc, err := snapshot.ReadFiles(paths...)
 	if err != nil {
 		return Run{}, err
 	}
@@ -62,4 +70,25 @@ func (s Sources) Read(path string) (Run, error) {
 	}
 	account, _ := doc["account_id"].(string)
 	return Run{Findings: fs, Account: account}, nil
+}
+
+// kind reads the file at path and tells whether it is JSON results. A
+// document that is neither results nor a snapshot is an error; one that does
+// not parse is left to the snapshot reader, which says where it breaks.
+func (s Sources) kind(path string) (data []byte, isResults bool, err error) {
+	data, err = os.ReadFile(path)
+	if err != nil {
+		return nil, false, fmt.Errorf("reading %s: %w", path, err)
+	}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return data, false, nil
+	}
+	if s.IsResults(top) {
+		return data, true, nil
+	}
+	if _, ok := top["schema_version"]; !ok {
+		return nil, false, fmt.Errorf(`%s: neither a snapshot (no "schema_version") nor JSON results of eval -f json (no "findings" and "summary")`, path)
+	}
+	return data, false, nil
 }

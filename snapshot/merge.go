@@ -37,6 +37,22 @@ type ShardInfo struct {
 	Count int `json:"count"`
 }
 
+// ReadFiles reads and validates the snapshot files at paths (ReadAnyFile)
+// and merges them (MergeShards) into one document: one file is returned as
+// it is, several must be the shards of one organization collection. eval and
+// diff read their snapshot files with it, so that both merge alike.
+func ReadFiles(paths ...string) (Document, error) {
+	docs := make([]Document, len(paths))
+	for i, p := range paths {
+		doc, err := ReadAnyFile(p)
+		if err != nil {
+			return nil, err
+		}
+		docs[i] = doc
+	}
+	return MergeShards(docs, paths)
+}
+
 // MergeShards merges the organization snapshots docs, read from the files
 // names (same order, for errors), into one. One document is returned as it
 // is, whatever its kind. Errors are one line naming the files.

@@ -174,15 +174,7 @@ func evalAction(c *cli.Context) error {
 // organization (collect --org --shard K/N on N machines) merged into one
 // organization snapshot. The label names every file.
 func loadSnapshots(paths []string) (snapshot.Document, string, error) {
-	docs := make([]snapshot.Document, len(paths))
-	for i, p := range paths {
-		doc, err := snapshot.ReadAnyFile(p)
-		if err != nil {
-			return nil, "", inputError(err)
-		}
-		docs[i] = doc
-	}
-	doc, err := snapshot.MergeShards(docs, paths)
+	doc, err := snapshot.ReadFiles(paths...)
 	if err != nil {
 		return nil, "", inputError(err)
 	}

@@ -21,9 +21,11 @@ import (
 func diffCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "diff",
-		Usage:     "show what got worse and what got better between two runs (snapshots or JSON results)",
-		ArgsUsage: "OLD.json NEW.json",
+		Usage:     "show what got worse and what got better between two runs (snapshots or JSON results; a side may be the shard files of one organization collection, merged as eval merges them)",
+		ArgsUsage: "OLD.json NEW.json  |  --old OLD-1.json [--old OLD-2.json...] --new NEW-1.json [--new NEW-2.json...]",
 		Flags: append([]cli.Flag{
+			&cli.StringSliceFlag{Name: "old", Usage: "a `FILE` of the old side instead of the first argument; repeatable: the shard files of one organization collection (collect --org --shard K/N), merged"},
+			&cli.StringSliceFlag{Name: "new", Usage: "a `FILE` of the new side instead of the second argument; repeatable, as --old"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: " + strings.Join(report.DiffFormats(), ", ")},
 			&cli.BoolFlag{Name: "different-accounts", Usage: "compare runs of two different accounts (refused otherwise)"},
 			&cli.BoolFlag{Name: "fail-on-worse", Value: true, Usage: "exit 1 when anything got worse (--fail-on-worse=false: never)"},
@@ -36,11 +38,12 @@ func diffCommand() *cli.Command {
 }
 
 func diffAction(c *cli.Context) error {
-	if c.NArg() != 2 {
-		return usageError("diff takes two files, got %d arguments (usage: trailguard diff OLD.json NEW.json)", c.NArg())
+	oldPaths, newPaths, err := diffSides(c.Args().Slice(), c.StringSlice("old"), c.StringSlice("new"))
+	if err != nil {
+		return err
 	}
 	return diffRuns(c.Context, diffParams{
-		oldPath: c.Args().Get(0), newPath: c.Args().Get(1),
+		oldPaths: oldPaths, newPaths: newPaths,
 		format:            c.String("format"),
 		config:            c.String("config"),
 		differentAccounts: c.Bool("different-accounts"),
@@ -51,15 +54,59 @@ func diffAction(c *cli.Context) error {
 	}, c.App.Writer)
 }
 
+const diffUsage = "usage: trailguard diff OLD.json NEW.json, or for shard files trailguard diff --old OLD-1.json --old OLD-2.json --new NEW-1.json --new NEW-2.json"
+
+// diffSides reads the files of each side: the positional arguments fill, in
+// order, the sides not given by --old or --new. A side given both ways, or
+// given no file, is a usage error.
+func diffSides(args, oldFlag, newFlag []string) (oldPaths, newPaths []string, err error) {
+	for _, f := range []struct {
+		name  string
+		paths []string
+	}{{"--old", oldFlag}, {"--new", newFlag}} {
+		if slices.Contains(f.paths, "") {
+			return nil, nil, usageError("diff %s: an empty file name (%s)", f.name, diffUsage)
+		}
+	}
+	switch {
+	case len(oldFlag) == 0 && len(newFlag) == 0:
+		if len(args) != 2 {
+			return nil, nil, usageError("diff takes two files, got %d arguments (%s)", len(args), diffUsage)
+		}
+		return args[:1], args[1:], nil
+	case len(oldFlag) > 0 && len(newFlag) > 0:
+		if len(args) > 0 {
+			return nil, nil, usageError("diff: %s is given as a file besides --old and --new: give each side one way, by its flag or as a file (%s)", args[0], diffUsage)
+		}
+		return oldFlag, newFlag, nil
+	case len(oldFlag) > 0:
+		if len(args) == 0 {
+			return nil, nil, usageError("diff: the new side is empty: give it by --new FILE or as the one file besides --old (%s)", diffUsage)
+		}
+		if len(args) > 1 {
+			return nil, nil, usageError("diff: the old side is given both by --old and as a file (%s): give each side one way, by its flag or as a file (%s)", args[0], diffUsage)
+		}
+		return oldFlag, args, nil
+	default:
+		if len(args) == 0 {
+			return nil, nil, usageError("diff: the old side is empty: give it by --old FILE or as the one file besides --new (%s)", diffUsage)
+		}
+		if len(args) > 1 {
+			return nil, nil, usageError("diff: the new side is given both by --new and as a file (%s): give each side one way, by its flag or as a file (%s)", args[1], diffUsage)
+		}
+		return args, newFlag, nil
+	}
+}
+
 // diffParams are the command line of diff.
 type diffParams struct {
-	oldPath, newPath  string
-	format, config    string
-	differentAccounts bool
-	failOnWorse       bool
-	timeout           time.Duration
-	noColor           bool
-	policy            policyParams
+	oldPaths, newPaths []string // one file, or the shard files of one organization collection
+	format, config     string
+	differentAccounts  bool
+	failOnWorse        bool
+	timeout            time.Duration
+	noColor            bool
+	policy             policyParams
 }
 
 // diffRuns compares two runs and writes the diff to w; its error carries the
@@ -99,20 +146,30 @@ func diffRuns(ctx context.Context, p diffParams, w io.Writer) error {
 			return fs, err
 		},
 	}
-	oldRun, err := sources.Read(p.oldPath)
+	read := func(flag string, paths []string) (diff.Run, error) {
+		run, err := sources.Read(paths...)
+		if err != nil && len(paths) > 1 {
+			// Several files come only from --old or --new: name the side (shards that do not merge, a results file among them).
+			err = fmt.Errorf("diff %s: %w", flag, err)
+		}
+		return run, err
+	}
+	oldRun, err := read("--old", p.oldPaths)
 	if err != nil {
 		return inputError(err)
 	}
-	newRun, err := sources.Read(p.newPath)
+	newRun, err := read("--new", p.newPaths)
 	if err != nil {
 		return inputError(err)
 	}
+	// A side of several files is named by all of them, as eval names them.
+	oldLabel, newLabel := strings.Join(p.oldPaths, ", "), strings.Join(p.newPaths, ", ")
 	if oldRun.Account != "" && newRun.Account != "" && oldRun.Account != newRun.Account && !p.differentAccounts {
-		return usageError("%s is account %s but %s is account %s: a diff of two accounts compares nothing that changed (pass --different-accounts to compare them anyway)", p.oldPath, oldRun.Account, p.newPath, newRun.Account)
+		return usageError("%s is account %s but %s is account %s: a diff of two accounts compares nothing that changed (pass --different-accounts to compare them anyway)", oldLabel, oldRun.Account, newLabel, newRun.Account)
 	}
 	// The config's disabled checks, severity overrides and waivers apply to both sides alike.
 	oldFs, newFs := cfg.Apply(oldRun.Findings, today()), cfg.Apply(newRun.Findings, today())
-	d := report.Diff{Old: p.oldPath, New: p.newPath, Result: diff.Compare(oldFs, newFs)}
+	d := report.Diff{Old: oldLabel, New: newLabel, Result: diff.Compare(oldFs, newFs)}
 	if err := report.WriteDiff(w, format, d, format == "table" && useColor(p.noColor, w)); err != nil {
 		return exitWith(exitError, fmt.Sprintf("writing the diff: %v", err))
 	}

@@ -6,13 +6,10 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"fmt"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -207,24 +204,13 @@ func docSandbox(t *testing.T) string {
 	for _, name := range []string{"org.json", "org-yesterday.json", "org-today.json"} {
 		must(os.WriteFile(filepath.Join(dir, name), org, 0o644))
 	}
-	// org-1.json … org-3.json: the README's shards (collect --org --shard K/3).
+	// org-1.json … org-3.json: the README's shards (collect --org --shard K/3),
+	// and yesterday's in yesterday/ for its diff of two sharded collections.
 	var whole map[string]any
 	must(json.Unmarshal(org, &whole))
-	accounts := whole["accounts"].(map[string]any)
-	ids := slices.Sorted(maps.Keys(accounts))
-	for k := range 3 {
-		shard := maps.Clone(whole)
-		part := map[string]any{}
-		for i, id := range ids {
-			if i%3 == k {
-				part[id] = accounts[id]
-			}
-		}
-		shard["accounts"], shard["shard"] = part, map[string]any{"index": k + 1, "count": 3}
-		data, err := json.Marshal(shard)
-		must(err)
-		must(os.WriteFile(filepath.Join(dir, fmt.Sprintf("org-%d.json", k+1)), data, 0o644))
-	}
+	writeShards(t, whole, 3, dir, "org")
+	must(os.Mkdir(filepath.Join(dir, "yesterday"), 0o755))
+	writeShards(t, whole, 3, filepath.Join(dir, "yesterday"), "org")
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	must(err)
 	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)

@@ -1,13 +1,18 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/internal/awsfake"
 	"github.com/trailguard/trailguard/internal/orgfixture"
 )
 
@@ -18,6 +23,36 @@ var shardOrg = orgfixture.Spec{
 	Members: []string{"444444444444", "555555555555", "666666666666", "777777777777"},
 	Sandbox: []string{"555555555555"},
 	NoRole:  []string{"777777777777"},
+}
+
+// writeShards splits an organization snapshot into n shard files as collect
+// --org --shard K/N would (the accounts sorted by id, account i in shard
+// i mod n + 1, the rest of the document in every shard), written to
+// dir/prefix-K.json; it returns their paths in shard order.
+func writeShards(t *testing.T, org map[string]any, n int, dir, prefix string) []string {
+	t.Helper()
+	accounts := org["accounts"].(map[string]any)
+	ids := slices.Sorted(maps.Keys(accounts))
+	paths := make([]string, n)
+	for k := range n {
+		shard := maps.Clone(org)
+		part := map[string]any{}
+		for i, id := range ids {
+			if i%n == k {
+				part[id] = accounts[id]
+			}
+		}
+		shard["accounts"], shard["shard"] = part, map[string]any{"index": k + 1, "count": n}
+		data, err := json.Marshal(shard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths[k] = filepath.Join(dir, fmt.Sprintf("%s-%d.json", prefix, k+1))
+		if err := os.WriteFile(paths[k], data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return paths
 }
 
 // collectTo runs collect --org with args and fails the test unless it succeeds.
@@ -93,31 +128,47 @@ func TestEvalShardsMatchUnsharded(t *testing.T) {
 }
 
 // The README's sharded command lines run as written: N collections, then one
-// eval of their files, against the fake organization.
+// eval of their files, against the fake organization; then its diff of
+// yesterday's sharded collection (the same lines run in yesterday/, before
+// an account lost the collector's role) with today's says which account got
+// worse.
 func TestReadmeShardCommands(t *testing.T) {
 	var collects []string
-	var evalLine string
+	var evalLine, diffLine string
 	for _, c := range docCommands(t, "../../README.md") {
 		switch {
 		case strings.Contains(c.line, "collect --org --shard") && strings.Contains(c.line, "-o org-") && !strings.Contains(c.line, "2/4"):
 			collects = append(collects, c.line)
 		case strings.HasPrefix(c.line, "trailguard eval org-1.json"):
 			evalLine = c.line
+		case strings.HasPrefix(c.line, "trailguard diff --old yesterday/org-1.json"):
+			diffLine = c.line
 		}
 	}
-	if len(collects) < 2 || evalLine == "" {
-		t.Fatalf("README: sharded collections %q, eval line %q", collects, evalLine)
+	if len(collects) < 2 || evalLine == "" || diffLine == "" {
+		t.Fatalf("README: sharded collections %q, eval line %q, diff line %q", collects, evalLine, diffLine)
 	}
-	srv := fakeOrg(t, orgfixture.Spec{Members: shardOrg.Members, Sandbox: shardOrg.Sandbox, ListRegions: true})
-	t.Chdir(t.TempDir())
 	// The role the README's defaults assume: the fixture's accounts have
 	// OrganizationAccountAccessRole as well.
-	for _, line := range collects {
-		args := append(strings.Fields(line)[1:], "--endpoint-url", srv.URL())
-		if code, _, stderr := runCLI(t, args...); code != exitOK {
-			t.Fatalf("`%s`: exit %d, stderr %q", line, code, stderr)
+	collectAll := func(srv *awsfake.Server) {
+		t.Helper()
+		for _, line := range collects {
+			args := append(strings.Fields(line)[1:], "--endpoint-url", srv.URL())
+			if code, _, stderr := runCLI(t, args...); code != exitOK {
+				t.Fatalf("`%s`: exit %d, stderr %q", line, code, stderr)
+			}
 		}
 	}
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "yesterday"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Join(dir, "yesterday"))
+	collectAll(fakeOrg(t, orgfixture.Spec{Members: shardOrg.Members, Sandbox: shardOrg.Sandbox, ListRegions: true}))
+	// Today member 555555555555 has lost the role: it cannot be scanned.
+	t.Chdir(dir)
+	collectAll(fakeOrg(t, orgfixture.Spec{Members: shardOrg.Members, Sandbox: shardOrg.Sandbox, NoRole: []string{"555555555555"}, ListRegions: true}))
+
 	code, stdout, stderr := runCLI(t, strings.Fields(evalLine)[1:]...)
 	if code != exitOK && code != exitFindings {
 		t.Fatalf("`%s`: exit %d, stderr %q", evalLine, code, stderr)
@@ -129,5 +180,163 @@ func TestReadmeShardCommands(t *testing.T) {
 		if !strings.Contains(stdout, id) {
 			t.Errorf("`%s`: account %s is missing from the table", evalLine, id)
 		}
+	}
+
+	code, stdout, stderr = runCLI(t, append(strings.Fields(diffLine)[1:], "--no-color")...)
+	if code != exitFindings || !strings.Contains(stdout, "Accounts that got worse (1): 555555555555 (") {
+		t.Errorf("`%s`: exit %d, stderr %q; want exit 1 and account 555555555555 worse:\n%s", diffLine, code, stderr, stdout)
+	}
+}
+
+// readOrgDoc reads testdata/org.json, an organization snapshot, as a fresh
+// generic document that a test may change.
+func readOrgDoc(t *testing.T) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/org.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func writeJSON(t *testing.T, path string, doc map[string]any) string {
+	t.Helper()
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// repeat gives each path after flag: --old a --old b.
+func repeat(flag string, paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		out = append(out, flag, p)
+	}
+	return out
+}
+
+// Two sharded collections diff as their unsharded snapshots do: the same
+// changes, the same accounts that got worse, the same exit code; only the
+// names of the sides differ.
+func TestDiffShardsMatchUnsharded(t *testing.T) {
+	dir := t.TempDir()
+	yesterday, today := readOrgDoc(t), readOrgDoc(t)
+	// Today the root user of account 222233334444 has no MFA any more.
+	member := today["accounts"].(map[string]any)["222233334444"].(map[string]any)
+	member["snapshot"].(map[string]any)["iam"].(map[string]any)["root"].(map[string]any)["mfa_enabled"] = false
+	oldWhole := writeJSON(t, filepath.Join(dir, "org-yesterday.json"), yesterday)
+	newWhole := writeJSON(t, filepath.Join(dir, "org-today.json"), today)
+	// Yesterday in 3 shards, today in 2: the sides need not match.
+	oldShards := writeShards(t, yesterday, 3, dir, "yesterday")
+	newShards := writeShards(t, today, 2, dir, "today")
+	reversed := slices.Clone(oldShards)
+	slices.Reverse(reversed)
+
+	for _, format := range []string{"json", "table"} {
+		wantCode, want, stderr := runCLI(t, "diff", "--no-color", "-f", format, oldWhole, newWhole)
+		if wantCode != exitFindings {
+			t.Fatalf("diff -f %s of the unsharded snapshots: exit %d, stderr %q", format, wantCode, stderr)
+		}
+		if format == "json" {
+			var d diffDoc
+			if err := json.Unmarshal([]byte(want), &d); err != nil {
+				t.Fatal(err)
+			}
+			if worse := d.WorseAccounts(); len(d.Worse) != 1 || d.Worse[0].CheckID != "TG-IAM-005" || strings.Join(worse, " ") != "222233334444" {
+				t.Fatalf("the unsharded diff: worse %+v, accounts %v; want TG-IAM-005 in 222233334444 only", d.Worse, worse)
+			}
+		} else if !strings.Contains(want, "Accounts that got worse (1): 222233334444 (1 worse, 0 better)") {
+			t.Fatalf("the unsharded diff does not say which account got worse:\n%s", want)
+		}
+		for _, c := range []struct {
+			name     string
+			args     []string
+			old, new string // how the output names the sides
+		}{
+			{"both sides sharded", append(repeat("--old", oldShards), repeat("--new", newShards)...), strings.Join(oldShards, ", "), strings.Join(newShards, ", ")},
+			{"shards in any order, flags after", append(append([]string{}, repeat("--new", newShards)...), repeat("--old", reversed)...), strings.Join(reversed, ", "), strings.Join(newShards, ", ")},
+			{"old side one file, new side sharded", append([]string{oldWhole}, repeat("--new", newShards)...), oldWhole, strings.Join(newShards, ", ")},
+			{"old side sharded, new side one file", append(repeat("--old", oldShards), newWhole), strings.Join(oldShards, ", "), newWhole},
+			{"one file a side, by flag", []string{"--new", newWhole, "--old", oldWhole}, oldWhole, newWhole},
+		} {
+			args := append([]string{"diff", "--no-color", "-f", format}, c.args...)
+			code, got, stderr := runCLI(t, args...)
+			if code != wantCode {
+				t.Errorf("%s, -f %s: exit %d, unsharded %d; stderr %q", c.name, format, code, wantCode, stderr)
+			}
+			if !strings.Contains(got, c.old) || !strings.Contains(got, c.new) {
+				t.Errorf("%s, -f %s: the output does not name the sides %q and %q:\n%s", c.name, format, c.old, c.new, got)
+			}
+			got = strings.ReplaceAll(strings.ReplaceAll(got, c.old, oldWhole), c.new, newWhole)
+			if got != want {
+				t.Errorf("%s, -f %s: the output differs from the unsharded diff's: %s", c.name, format, firstDifference(got, want))
+			}
+		}
+	}
+}
+
+// firstDifference shows the first line where got and want differ.
+func firstDifference(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := range max(len(g), len(w)) {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return fmt.Sprintf("line %d is %q, want %q", i+1, gl, wl)
+		}
+	}
+	return "no difference"
+}
+
+// A side that is not one file or the shards of one organization collection
+// is a mistake: one line naming the side and the files, exit 2, no diff.
+func TestDiffShardsRefused(t *testing.T) {
+	dir := t.TempDir()
+	org := readOrgDoc(t)
+	whole := writeJSON(t, filepath.Join(dir, "org.json"), org)
+	shards := writeShards(t, org, 3, dir, "org")
+	results := resultsFile(t, whole)
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"the old side by --old and as a file", []string{"--old", shards[0], whole, whole}, "diff: the old side is given both by --old and as a file (" + whole + ")"},
+		{"the new side by --new and as a file", []string{whole, "--new", shards[0], whole}, "diff: the new side is given both by --new and as a file (" + whole + ")"},
+		{"a file besides --old and --new", []string{"--old", whole, "--new", whole, shards[0]}, "diff: " + shards[0] + " is given as a file besides --old and --new"},
+		{"no new side", repeat("--old", shards), "diff: the new side is empty"},
+		{"no old side", repeat("--new", shards), "diff: the old side is empty"},
+		{"an empty file name", []string{"--old", "", whole}, "diff --old: an empty file name"},
+		{"no file", nil, "diff takes two files, got 0 arguments"},
+		{"a missing shard", append(repeat("--old", shards[:2]), whole), "diff --old: shard 3/3 is missing"},
+		{"the same shard twice", append([]string{whole}, repeat("--new", []string{shards[0], shards[1], shards[2], shards[0]})...), "diff --new: " + shards[0] + " and " + shards[0] + " are both shard 1/3"},
+		{"an unsharded organization among shards", append([]string{whole}, repeat("--new", append([]string{whole}, shards...))...), "diff --new: " + shards[0] + " is shard 1/3 but " + whole + " is not a shard"},
+		{"a single-account snapshot among shards", append(repeat("--old", append(slices.Clone(shards), compliantSnapshot)), whole), "diff --old: " + compliantSnapshot + " is a single-account snapshot"},
+		{"JSON results among shards", append(repeat("--old", append(slices.Clone(shards), results)), whole), "diff --old: " + results + " is JSON results of eval -f json, not a snapshot"},
+		{"JSON results first", append([]string{whole}, repeat("--new", append([]string{results}, shards...))...), "diff --new: " + results + " is JSON results of eval -f json, not a snapshot"},
+	} {
+		args := append([]string{"diff"}, c.args...)
+		code, stdout, stderr := runCLI(t, args...)
+		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: %v: exit %d, stdout %.100q, stderr %q; want exit 2 and one line with %q", c.name, args, code, stdout, stderr, c.want)
+		}
+	}
+	// The same files, given as the shards they are, diff with nothing worse.
+	if code, _, stderr := runCLI(t, append(append([]string{"diff"}, repeat("--old", shards)...), repeat("--new", []string{whole})...)...); code != exitOK {
+		t.Errorf("the shards against their organization: exit %d, stderr %q", code, stderr)
 	}
 }

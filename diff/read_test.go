@@ -1,0 +1,134 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/snapshot"
+)
+
+// accountSources reads results files as one finding named by their "findings"
+// field, and evaluates a snapshot into one finding per account it has.
+func accountSources() Sources {
+	return Sources{
+		IsResults: func(top map[string]json.RawMessage) bool { _, ok := top["findings"]; return ok },
+		Results: func(data []byte) (Run, error) {
+			return Run{Findings: []findings.Finding{{CheckID: "RESULTS", Resource: string(data[:8])}}}, nil
+		},
+		Eval: func(doc snapshot.Document) ([]findings.Finding, error) {
+			var fs []findings.Finding
+			for _, a := range snapshot.AccountInputs(doc) {
+				fs = append(fs, findings.Finding{CheckID: "ACCOUNT", Resource: a.ID})
+			}
+			return fs, nil
+		},
+	}
+}
+
+// shardFiles writes testdata/org.json split into n shards as collect --org
+// --shard K/N would (accounts sorted by id, account i in shard i mod n + 1),
+// and returns the unsharded file and the shards' paths.
+func shardFiles(t *testing.T, n int) (whole string, shards []string) {
+	t.Helper()
+	whole = "../testdata/org.json"
+	data, err := os.ReadFile(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var org map[string]any
+	if err := json.Unmarshal(data, &org); err != nil {
+		t.Fatal(err)
+	}
+	accounts := org["accounts"].(map[string]any)
+	ids := slices.Sorted(maps.Keys(accounts))
+	dir := t.TempDir()
+	for k := range n {
+		shard := maps.Clone(org)
+		part := map[string]any{}
+		for i, id := range ids {
+			if i%n == k {
+				part[id] = accounts[id]
+			}
+		}
+		shard["accounts"], shard["shard"] = part, map[string]any{"index": k + 1, "count": n}
+		b, _ := json.Marshal(shard)
+		p := filepath.Join(dir, fmt.Sprintf("org-%d.json", k+1))
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		shards = append(shards, p)
+	}
+	return whole, shards
+}
+
+func resources(r Run) string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, f.CheckID+":"+f.Resource)
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
+}
+
+// A side of several shard files is evaluated once, merged: every account of
+// the organization, as from the unsharded snapshot.
+func TestReadMergesShards(t *testing.T) {
+	s := accountSources()
+	whole, shards := shardFiles(t, 3)
+	want, err := s.Read(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Findings) != 7 {
+		t.Fatalf("the organization has %d accounts, want 7", len(want.Findings))
+	}
+	got, err := s.Read(shards[2], shards[0], shards[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resources(got) != resources(want) {
+		t.Errorf("merged shards: %s\nwant %s", resources(got), resources(want))
+	}
+	one, err := s.Read(shards[0])
+	if err != nil || len(one.Findings) == 0 || len(one.Findings) >= 7 {
+		t.Errorf("one shard alone: %d findings, %v; want only its own accounts", len(one.Findings), err)
+	}
+}
+
+func TestReadRefuses(t *testing.T) {
+	s := accountSources()
+	whole, shards := shardFiles(t, 2)
+	dir := t.TempDir()
+	results := filepath.Join(dir, "results.json")
+	os.WriteFile(results, []byte(`{"findings": [], "summary": {}}`), 0o644)
+	other := filepath.Join(dir, "other.json")
+	os.WriteFile(other, []byte(`{"a": 1}`), 0o644)
+	for _, c := range []struct {
+		name  string
+		paths []string
+		want  string
+	}{
+		{"no file", nil, "no file to read"},
+		{"results among shards", []string{shards[0], results, shards[1]}, results + " is JSON results of eval -f json, not a snapshot"},
+		{"neither kind among shards", []string{shards[0], other}, other + `: neither a snapshot`},
+		{"shards that do not merge", []string{shards[0], shards[0]}, "are both shard 1/2"},
+		{"an unsharded snapshot among shards", []string{shards[0], shards[1], whole}, whole + " is not a shard"},
+	} {
+		_, err := s.Read(c.paths...)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: error %v, want one line with %q", c.name, err, c.want)
+		}
+	}
+	// One results file is read as results.
+	r, err := s.Read(results)
+	if err != nil || resources(r) != `RESULTS:{"findin` {
+		t.Errorf("one results file: %v, %v", resources(r), err)
+	}
+}
