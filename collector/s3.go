@@ -61,8 +61,9 @@ func (r *run) locateBucket(ctx context.Context, b *snapshot.Bucket, trailRegion 
 		id = r.bucketOwner(ctx, b.Name)
 	})
 	region, exists, ok := r.bucketRegion(ctx, b.Name)
+	found := exists // not the named result, which the return statements write
 	r.spawn(func() {
-		if id := <-owner; id != "" && exists {
+		if id := <-owner; id != "" && found {
 			r.locked(func(*snapshot.Snapshot) { b.OwnerAccountID = id })
 		}
 	})

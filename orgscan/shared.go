@@ -34,9 +34,25 @@ import (
 
 // sharedUse is the set of cross-account resources the scanned accounts use.
 type sharedUse struct {
-	buckets   map[string][]string // name -> candidate owners, in order
-	keys      map[string]string   // key ARN -> owner
-	logGroups map[string]string   // log group ARN -> owner
+	buckets    map[string][]string        // name -> candidate owners, in order
+	keys       map[string]string          // key ARN -> owner
+	logGroups  map[string]string          // log group ARN -> owner
+	ownsBucket map[string]string          // bucket -> the scanned account whose collection listed it as its own
+	users      map[string]map[string]bool // bucket -> accounts that use it
+}
+
+func (u sharedUse) empty() bool { return len(u.buckets)+len(u.keys)+len(u.logGroups) == 0 }
+
+// sharedResources is OrgSnapshot.Shared while it is being read concurrently.
+type sharedResources struct {
+	mu   sync.Mutex
+	snap *snapshot.SharedResources
+}
+
+func (s *sharedResources) addErr(e snapshot.CollectionError) {
+	s.mu.Lock()
+	s.snap.Errors = append(s.snap.Errors, e)
+	s.mu.Unlock()
 }
 
 func (w *walk) collectShared(ctx context.Context, t *tree) {
@@ -46,10 +62,26 @@ func (w *walk) collectShared(ctx context.Context, t *tree) {
 	w.mu.Lock()
 	accounts := maps.Clone(w.snap.Accounts)
 	w.mu.Unlock()
-	use := sharedUse{buckets: map[string][]string{}, keys: map[string]string{}, logGroups: map[string]string{}}
-	// ownsBucket: bucket -> the scanned account whose collection listed it as its own.
-	ownsBucket := map[string]string{}
-	users := map[string]map[string]bool{} // bucket -> accounts that use it
+	use := findSharedUse(accounts, t)
+	if use.empty() {
+		return
+	}
+	shared := &sharedResources{snap: &snapshot.SharedResources{
+		Buckets: map[string]*snapshot.Bucket{}, KMSKeys: map[string]*snapshot.KMSKey{}, LogGroups: map[string]*snapshot.LogGroup{},
+		Alarms: map[string]*snapshot.Alarm{}, SNSTopics: map[string]*snapshot.SNSTopic{}, Errors: []snapshot.CollectionError{},
+	}}
+	owners := w.sharedOwners(ctx, use, t, shared)
+	w.readShared(ctx, accounts, owners, shared)
+	w.mu.Lock()
+	w.snap.Shared = shared.snap
+	w.mu.Unlock()
+}
+
+// findSharedUse lists the resources each scanned account uses that another
+// account owns, with the candidate owners of each bucket.
+func findSharedUse(accounts map[string]*snapshot.OrgAccount, t *tree) sharedUse {
+	use := sharedUse{buckets: map[string][]string{}, keys: map[string]string{}, logGroups: map[string]string{},
+		ownsBucket: map[string]string{}, users: map[string]map[string]bool{}}
 	for _, id := range slices.Sorted(maps.Keys(accounts)) {
 		s := accounts[id].Snapshot
 		if s == nil {
@@ -57,16 +89,16 @@ func (w *walk) collectShared(ctx context.Context, t *tree) {
 		}
 		for name, b := range s.Buckets {
 			if b.OwnerAccountID == id {
-				ownsBucket[name] = id
+				use.ownsBucket[name] = id
 				continue
 			}
 			if b.Exists != nil && !*b.Exists {
 				continue
 			}
-			if users[name] == nil {
-				users[name] = map[string]bool{}
+			if use.users[name] == nil {
+				use.users[name] = map[string]bool{}
 			}
-			users[name][id] = true
+			use.users[name][id] = true
 			cands := use.buckets[name]
 			for _, c := range bucketCandidates(name, s, t) {
 				if !slices.Contains(cands, c) {
@@ -90,72 +122,67 @@ func (w *walk) collectShared(ctx context.Context, t *tree) {
 			}
 		}
 	}
-	if len(use.buckets)+len(use.keys)+len(use.logGroups) == 0 {
-		return
-	}
-	shared := &snapshot.SharedResources{
-		Buckets: map[string]*snapshot.Bucket{}, KMSKeys: map[string]*snapshot.KMSKey{}, LogGroups: map[string]*snapshot.LogGroup{},
-		Alarms: map[string]*snapshot.Alarm{}, SNSTopics: map[string]*snapshot.SNSTopic{}, Errors: []snapshot.CollectionError{},
-	}
-	var mu sync.Mutex // guards shared
-	addErr := func(e snapshot.CollectionError) {
-		mu.Lock()
-		shared.Errors = append(shared.Errors, e)
-		mu.Unlock()
-	}
+	return use
+}
 
-	// Bucket owners: known, else probed.
+// sharedOwners assigns each used resource to the account of the organization
+// that owns it: known, else probed for buckets. A resource owned outside the
+// organization (or whose owner was not found) is recorded as an error.
+func (w *walk) sharedOwners(ctx context.Context, use sharedUse, t *tree, shared *sharedResources) map[string]*collector.Resources {
 	owners := map[string]*collector.Resources{}
-	need := func(owner string) *collector.Resources {
+	var ownerMu sync.Mutex
+	add := func(owner string, to func(*collector.Resources)) {
+		ownerMu.Lock()
+		defer ownerMu.Unlock()
 		if owners[owner] == nil {
 			owners[owner] = &collector.Resources{}
 		}
-		return owners[owner]
+		to(owners[owner])
 	}
 	var wg sync.WaitGroup
-	var ownerMu sync.Mutex
 	for name, cands := range use.buckets {
-		if owner, ok := ownsBucket[name]; ok {
-			ownerMu.Lock()
-			need(owner).Buckets = append(need(owner).Buckets, name)
-			ownerMu.Unlock()
+		addBucket := func(r *collector.Resources) { r.Buckets = append(r.Buckets, name) }
+		if owner, ok := use.ownsBucket[name]; ok {
+			add(owner, addBucket)
 			continue
 		}
-		cands = slices.DeleteFunc(slices.Clone(cands), func(c string) bool { return users[name][c] })
+		cands = slices.DeleteFunc(slices.Clone(cands), func(c string) bool { return use.users[name][c] })
 		wg.Go(func() {
 			owner, probed := w.probeBucketOwner(ctx, name, cands)
 			if owner == "" {
 				if ctx.Err() == nil {
-					addErr(snapshot.CollectionError{Service: "s3", Operation: "ListBuckets", Resource: name, Code: "OwnerNotFound",
+					shared.addErr(snapshot.CollectionError{Service: "s3", Operation: "ListBuckets", Resource: name, Code: "OwnerNotFound",
 						Message: fmt.Sprintf("no account of the organization that could own the bucket (%s) lists it: it is owned outside the organization or by an account that could not be entered", strings.Join(probed, ", "))})
 				}
 				return
 			}
-			ownerMu.Lock()
-			need(owner).Buckets = append(need(owner).Buckets, name)
-			ownerMu.Unlock()
+			add(owner, addBucket)
 		})
 	}
 	wg.Wait()
 	for keyARN, owner := range use.keys {
 		if t.accounts[owner] == nil {
-			addErr(snapshot.CollectionError{Service: "kms", Operation: "DescribeKey", Resource: keyARN, Code: "OutsideOrganization",
+			shared.addErr(snapshot.CollectionError{Service: "kms", Operation: "DescribeKey", Resource: keyARN, Code: "OutsideOrganization",
 				Message: "the key belongs to account " + owner + ", which is not in the organization"})
 			continue
 		}
-		need(owner).KMSKeys = append(need(owner).KMSKeys, keyARN)
+		add(owner, func(r *collector.Resources) { r.KMSKeys = append(r.KMSKeys, keyARN) })
 	}
 	for lgARN, owner := range use.logGroups {
 		if t.accounts[owner] == nil {
-			addErr(snapshot.CollectionError{Service: "logs", Operation: "DescribeLogGroups", Resource: lgARN, Code: "OutsideOrganization",
+			shared.addErr(snapshot.CollectionError{Service: "logs", Operation: "DescribeLogGroups", Resource: lgARN, Code: "OutsideOrganization",
 				Message: "the log group belongs to account " + owner + ", which is not in the organization"})
 			continue
 		}
-		need(owner).LogGroups = append(need(owner).LogGroups, lgARN)
+		add(owner, func(r *collector.Resources) { r.LogGroups = append(r.LogGroups, lgARN) })
 	}
+	return owners
+}
 
-	// Read each owner's resources once: from its own snapshot when its
-	// collection already read them, else with its credentials.
+// readShared reads each owner's resources once: from its own snapshot when
+// its collection already read them, else with its credentials.
+func (w *walk) readShared(ctx context.Context, accounts map[string]*snapshot.OrgAccount, owners map[string]*collector.Resources, shared *sharedResources) {
+	var wg sync.WaitGroup
 	for owner, res := range owners {
 		sort.Strings(res.Buckets)
 		sort.Strings(res.KMSKeys)
@@ -164,7 +191,10 @@ func (w *walk) collectShared(ctx context.Context, t *tree) {
 		if a := accounts[owner]; a != nil {
 			own = a.Snapshot
 		}
-		rest := fromOwnSnapshot(own, res, shared)
+		// Locked: the readers started for earlier owners merge into shared.snap.
+		shared.mu.Lock()
+		rest := fromOwnSnapshot(own, res, shared.snap)
+		shared.mu.Unlock()
 		if len(rest.Buckets)+len(rest.KMSKeys)+len(rest.LogGroups) == 0 {
 			continue
 		}
@@ -174,7 +204,7 @@ func (w *walk) collectShared(ctx context.Context, t *tree) {
 				for _, r := range slices.Concat(rest.Buckets, rest.KMSKeys, rest.LogGroups) {
 					e := *cerr
 					e.Message = "cannot read " + r + " with the credentials of its owner, account " + owner + ": " + e.Message
-					addErr(e)
+					shared.addErr(e)
 				}
 				return
 			}
@@ -182,18 +212,15 @@ func (w *walk) collectShared(ctx context.Context, t *tree) {
 			opts.Slots, opts.AccountID, opts.Partition, opts.Progress = w.slots, owner, w.partition, nil
 			snap, err := collector.CollectResources(ctx, cfg, opts, rest)
 			if snap == nil {
-				addErr(collectionError("trailguard", "collect", "", owner, err))
+				shared.addErr(collectionError("trailguard", "collect", "", owner, err))
 				return
 			}
-			mu.Lock()
-			merge(shared, snap, rest)
-			mu.Unlock()
+			shared.mu.Lock()
+			merge(shared.snap, snap, rest)
+			shared.mu.Unlock()
 		})
 	}
 	wg.Wait()
-	w.mu.Lock()
-	w.snap.Shared = shared
-	w.mu.Unlock()
 }
 
 // bucketCandidates are the likely owners of a bucket account s uses, in
