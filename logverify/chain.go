@@ -23,131 +23,171 @@ const pendingSlack = 15 * time.Minute
 // signature the link records), gaps where a chain starts again, and the
 // newest digest against the trail's latest digest delivery.
 func (v *verifier) chain(l *listing) {
-	entry := func(d *digest, s Status, reason string) Entry {
-		return Entry{Type: TypeDigest, Bucket: d.Bucket, Key: d.Key, Account: l.Account, Region: l.Region, Status: s, Reason: reason}
-	}
-	byKey := map[string]*digest{}
+	w := &chainWalk{v: v, l: l, byKey: map[string]*digest{}, linked: map[string]bool{}, complete: l.err == nil}
 	for _, d := range l.ours {
-		byKey[d.Key] = d
+		w.byKey[d.Key] = d
 	}
-	complete := l.err == nil // a partial listing proves no deletion
-	linked := map[string]bool{}
-	var extra []Entry
 	for i, d := range l.ours {
-		if d.status != Valid {
+		switch {
+		case d.status != Valid:
 			// An invalid digest's links prove nothing; the hour it covers cannot be proven.
 			l.broken = append(l.broken, [2]time.Time{d.End.Add(-time.Hour), d.End})
-			continue
-		}
-		if d.PrevKey == "" {
-			if i > 0 {
-				from, to := l.ours[i-1].End, d.Start
-				l.gaps = append(l.gaps, [2]time.Time{from, to})
-				extra = append(extra, Entry{Type: TypeGap, Account: l.Account, Region: l.Region, Status: Notice, From: &from, To: &to,
-					Reason: fmt.Sprintf("no digests from %s to %s: the chain starts again at %s (logging or log file validation was off)",
-						from.Format(time.RFC3339), to.Format(time.RFC3339), d.Key)})
-			} else if d.Start.After(v.o.Start) {
-				from, to := v.o.Start, d.Start
-				l.gaps = append(l.gaps, [2]time.Time{from, to})
-				extra = append(extra, Entry{Type: TypeGap, Account: l.Account, Region: l.Region, Status: Notice, From: &from, To: &to,
-					Reason: "the digest chain starts at " + to.Format(time.RFC3339) + " (logging or log file validation was started then)"})
-			}
-			continue
-		}
-		if p, ok := byKey[d.PrevKey]; ok && d.PrevBucket == p.Bucket {
-			linked[p.Key] = true
-			if p.status == Valid && p.Hash != "" && !strings.EqualFold(p.Hash, d.PrevHash) {
-				p.status, p.reason = Invalid, "hash mismatch: its SHA-256 is not the previousDigestHashValue of the next digest "+d.Key
-			} else if p.status == Valid && p.Signature != "" && !strings.EqualFold(p.Signature, d.PrevSig) {
-				p.status, p.reason = Invalid, "signature fails: its signature is not the previousDigestSignature of the next digest "+d.Key
-			}
-			continue
-		}
-		pn, ok := parseDigestName(d.PrevKey, l.Account, l.Region, v.trail.home)
-		if !ok || pn.End.Before(v.winStart) {
-			continue // before the range
-		}
-		if d.PrevBucket != l.bucket {
-			extra = append(extra, Entry{Type: TypeDigest, Bucket: d.PrevBucket, Key: d.PrevKey, Account: l.Account, Region: l.Region, Status: Notice,
-				Reason: "the chain continues in another bucket (the trail's bucket changed): earlier digests there are not verified"})
-			continue
-		}
-		if !complete {
-			continue
-		}
-		extra = append(extra, Entry{Type: TypeDigest, Bucket: d.PrevBucket, Key: d.PrevKey, Account: l.Account, Region: l.Region, Status: Missing,
-			Reason: "deleted: the digest " + d.Key + " links to it"})
-		from := pn.End.Add(-time.Hour)
-		if i > 0 && l.ours[i-1].End.Before(from) {
-			from = l.ours[i-1].End
-		}
-		l.broken = append(l.broken, [2]time.Time{from, pn.End})
-		// Earlier digests of the same run are gone too if the present
-		// digest before this one is more than an hour older.
-		if i > 0 {
-			before := l.ours[i-1]
-			if !linked[before.Key] && pn.End.Sub(before.End) > 90*time.Minute {
-				from, to := before.End, pn.End
-				extra = append(extra, Entry{Type: TypeGap, Account: l.Account, Region: l.Region, Status: Missing, From: &from, To: &to,
-					Reason: fmt.Sprintf("digests deleted between %s and %s: the chain from %s does not reach %s",
-						from.Format(time.RFC3339), to.Format(time.RFC3339), d.Key, before.Key)})
-			}
+		case d.PrevKey == "":
+			w.restart(i, d)
+		default:
+			w.link(i, d)
 		}
 	}
-	// A present digest no later digest links to, though the next one links
-	// to another present digest, is not part of the chain.
-	for i, d := range l.ours {
-		if i == len(l.ours)-1 || linked[d.Key] || d.status != Valid {
+	w.unlinked()
+	w.newest()
+	w.report()
+}
+
+// chainWalk is the state of one chain's walk: the stream's digests by key,
+// those a later digest links to, and the entries found besides the digests'.
+type chainWalk struct {
+	v        *verifier
+	l        *listing
+	byKey    map[string]*digest
+	linked   map[string]bool
+	complete bool // the listing is complete: a partial one proves no deletion
+	extra    []Entry
+}
+
+// gap records a gap from..to with its entry.
+func (w *chainWalk) gap(from, to time.Time, status Status, reason string) {
+	w.extra = append(w.extra, Entry{Type: TypeGap, Account: w.l.Account, Region: w.l.Region, Status: status, From: &from, To: &to, Reason: reason})
+}
+
+// restart handles digest i that starts a chain (no previous digest): a gap
+// since the digest before it, or since the range's start.
+func (w *chainWalk) restart(i int, d *digest) {
+	l := w.l
+	if i > 0 {
+		from, to := l.ours[i-1].End, d.Start
+		l.gaps = append(l.gaps, [2]time.Time{from, to})
+		w.gap(from, to, Notice, fmt.Sprintf("no digests from %s to %s: the chain starts again at %s (logging or log file validation was off)",
+			from.Format(time.RFC3339), to.Format(time.RFC3339), d.Key))
+	} else if d.Start.After(w.v.o.Start) {
+		from, to := w.v.o.Start, d.Start
+		l.gaps = append(l.gaps, [2]time.Time{from, to})
+		w.gap(from, to, Notice, "the digest chain starts at "+to.Format(time.RFC3339)+" (logging or log file validation was started then)")
+	}
+}
+
+// link checks digest i's link to the previous digest: present, it must
+// match the hash and signature the link records; absent, it was deleted
+// (when the listing is complete and it falls in the range).
+func (w *chainWalk) link(i int, d *digest) {
+	l := w.l
+	if p, ok := w.byKey[d.PrevKey]; ok && d.PrevBucket == p.Bucket {
+		w.linked[p.Key] = true
+		if p.status == Valid && p.Hash != "" && !strings.EqualFold(p.Hash, d.PrevHash) {
+			p.status, p.reason = Invalid, "hash mismatch: its SHA-256 is not the previousDigestHashValue of the next digest "+d.Key
+		} else if p.status == Valid && p.Signature != "" && !strings.EqualFold(p.Signature, d.PrevSig) {
+			p.status, p.reason = Invalid, "signature fails: its signature is not the previousDigestSignature of the next digest "+d.Key
+		}
+		return
+	}
+	pn, ok := parseDigestName(d.PrevKey, l.Account, l.Region, w.v.trail.home)
+	if !ok || pn.End.Before(w.v.winStart) {
+		return // before the range
+	}
+	if d.PrevBucket != l.bucket {
+		w.extra = append(w.extra, Entry{Type: TypeDigest, Bucket: d.PrevBucket, Key: d.PrevKey, Account: l.Account, Region: l.Region, Status: Notice,
+			Reason: "the chain continues in another bucket (the trail's bucket changed): earlier digests there are not verified"})
+		return
+	}
+	if !w.complete {
+		return
+	}
+	w.extra = append(w.extra, Entry{Type: TypeDigest, Bucket: d.PrevBucket, Key: d.PrevKey, Account: l.Account, Region: l.Region, Status: Missing,
+		Reason: "deleted: the digest " + d.Key + " links to it"})
+	from := pn.End.Add(-time.Hour)
+	if i > 0 && l.ours[i-1].End.Before(from) {
+		from = l.ours[i-1].End
+	}
+	l.broken = append(l.broken, [2]time.Time{from, pn.End})
+	// Earlier digests of the same run are gone too if the present
+	// digest before this one is more than an hour older.
+	if i > 0 {
+		before := l.ours[i-1]
+		if !w.linked[before.Key] && pn.End.Sub(before.End) > 90*time.Minute {
+			w.gap(before.End, pn.End, Missing, fmt.Sprintf("digests deleted between %s and %s: the chain from %s does not reach %s",
+				before.End.Format(time.RFC3339), pn.End.Format(time.RFC3339), d.Key, before.Key))
+		}
+	}
+}
+
+// unlinked marks invalid a present digest no later digest links to, though
+// the next one links to another present digest: it is not part of the chain.
+func (w *chainWalk) unlinked() {
+	ours := w.l.ours
+	for i, d := range ours {
+		if i == len(ours)-1 || w.linked[d.Key] || d.status != Valid {
 			continue
 		}
-		next := l.ours[i+1]
+		next := ours[i+1]
 		if next.status != Valid || next.PrevKey == "" || next.PrevKey == d.Key {
 			continue
 		}
-		if _, ok := byKey[next.PrevKey]; ok {
+		if _, ok := w.byKey[next.PrevKey]; ok {
 			d.status, d.reason = Invalid, "not part of the chain: no later digest links to it"
 		}
 	}
-	// The newest digest.
+}
+
+// newest checks the newest present digest against the trail's latest digest
+// delivery (GetTrailStatus), allowing for delivery delay.
+func (w *chainWalk) newest() {
+	l, v := w.l, w.v
 	for i := len(l.ours) - 1; i >= 0; i-- {
 		if l.ours[i].status != Missing {
 			l.newest = l.ours[i].End
 			break
 		}
 	}
-	if !v.latestDelivery.IsZero() && complete {
-		until, slack := v.latestDelivery, homeSlack
-		if l.Region != v.trail.home {
-			slack = otherSlack
-		}
-		if v.o.End.Before(until) {
-			until, slack = v.o.End, otherSlack
-		}
-		if until.Sub(v.o.Start) > slack && l.newest.Before(until.Add(-slack)) {
-			if l.newest.IsZero() {
-				// Deleted, or the trail (or its validation) did not exist
-				// then: nothing tells the two apart, nothing is proven.
-				extra = append(extra, Entry{Type: TypeRegion, Bucket: l.bucket, Key: l.digestFolder(), Account: l.Account, Region: l.Region, Status: Unverified,
-					Reason: fmt.Sprintf("no digest of this trail in the range, though CloudTrail delivered digests until %s: deleted, or the trail or its log file validation did not exist then",
-						v.latestDelivery.Format(time.RFC3339))})
-			} else {
-				extra = append(extra, Entry{Type: TypeDigest, Bucket: l.bucket, Key: l.digestFolder(), Account: l.Account, Region: l.Region, Status: Missing,
-					Reason: fmt.Sprintf("newest digest missing: CloudTrail delivered digests until %s (GetTrailStatus LatestDigestDeliveryTime) but the newest present ends at %s",
-						v.latestDelivery.Format(time.RFC3339), l.newest.Format(time.RFC3339))})
-			}
-		}
+	if v.latestDelivery.IsZero() || !w.complete {
+		return
 	}
+	until, slack := v.latestDelivery, homeSlack
+	if l.Region != v.trail.home {
+		slack = otherSlack
+	}
+	if v.o.End.Before(until) {
+		until, slack = v.o.End, otherSlack
+	}
+	if until.Sub(v.o.Start) <= slack || !l.newest.Before(until.Add(-slack)) {
+		return
+	}
+	if l.newest.IsZero() {
+		// Deleted, or the trail (or its validation) did not exist
+		// then: nothing tells the two apart, nothing is proven.
+		w.extra = append(w.extra, Entry{Type: TypeRegion, Bucket: l.bucket, Key: l.digestFolder(), Account: l.Account, Region: l.Region, Status: Unverified,
+			Reason: fmt.Sprintf("no digest of this trail in the range, though CloudTrail delivered digests until %s: deleted, or the trail or its log file validation did not exist then",
+				v.latestDelivery.Format(time.RFC3339))})
+		return
+	}
+	w.extra = append(w.extra, Entry{Type: TypeDigest, Bucket: l.bucket, Key: l.digestFolder(), Account: l.Account, Region: l.Region, Status: Missing,
+		Reason: fmt.Sprintf("newest digest missing: CloudTrail delivered digests until %s (GetTrailStatus LatestDigestDeliveryTime) but the newest present ends at %s",
+			v.latestDelivery.Format(time.RFC3339), l.newest.Format(time.RFC3339))})
+}
+
+// report adds the stream's entries: each digest, the other trails' digests
+// that failed, then the entries the walk found.
+func (w *chainWalk) report() {
+	l := w.l
 	for _, d := range l.ours {
-		v.add(entry(d, d.status, d.reason))
+		w.v.add(Entry{Type: TypeDigest, Bucket: d.Bucket, Key: d.Key, Account: l.Account, Region: l.Region, Status: d.status, Reason: d.reason})
 	}
 	for _, d := range l.others {
 		if d.status != Valid {
-			v.add(Entry{Type: TypeDigest, Bucket: d.Bucket, Key: d.Key, Account: l.Account, Region: l.Region, Status: Notice,
+			w.v.add(Entry{Type: TypeDigest, Bucket: d.Bucket, Key: d.Key, Account: l.Account, Region: l.Region, Status: Notice,
 				Reason: "digest of another trail writing to this bucket: " + string(d.status) + ": " + d.reason})
 		}
 	}
-	for _, e := range extra {
-		v.add(e)
+	for _, e := range w.extra {
+		w.v.add(e)
 	}
 }
 
