@@ -80,9 +80,42 @@ func BuiltinTestSource() (Source, map[string]any, error) {
 // fails or coverage is below the threshold, and a *PolicyError when a policy
 // does not compile.
 func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
+	srcs, data, measured, err := testSources(loaded, opts)
+	if err != nil {
+		return err
+	}
+	mods, err := compileForTest(srcs)
+	if err != nil {
+		return err
+	}
+	store := inmem.NewFromObject(data)
+	txn, err := store.NewTransaction(ctx, storage.WriteParams)
+	if err != nil {
+		return err
+	}
+	defer store.Abort(ctx, txn)
+
+	var cov *cover.Cover
+	if opts.Coverage || opts.Threshold > 0 {
+		cov = cover.New()
+	}
+	ch, err := testRunner(mods, store, opts, cov).RunTests(ctx, txn)
+	if err != nil {
+		all := astErrors(err)
+		return &PolicyError{Msg: all[0], All: all}
+	}
+	return reportTests(ctx, ch, opts, cov, measuredModules(mods, measured), measured)
+}
+
+// testSources are the sources under test (the built-in policies, without
+// their tests when custom policies are tested alone, then the custom ones),
+// their data, and the files whose coverage is measured: the custom
+// policies' when there are some, else the built-in ones (tests and fixtures
+// excluded).
+func testSources(loaded *Loaded, opts TestOptions) ([]Source, map[string]any, map[string]bool, error) {
 	builtin, data, err := BuiltinTestSource()
 	if err != nil {
-		return fmt.Errorf("reading built-in policies: %w", err)
+		return nil, nil, nil, fmt.Errorf("reading built-in policies: %w", err)
 	}
 	custom := loaded != nil && len(loaded.Sources) > 0
 	if custom && !opts.Builtin {
@@ -94,8 +127,6 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 			}
 		}
 	}
-	// Coverage is measured over the files under test: the custom
-	// policies' when there are some, else the built-in ones (tests excluded).
 	measured := map[string]bool{}
 	for _, src := range append([]Source{builtin}, sourcesOf(loaded)...) {
 		if custom && src.Name == builtin.Name {
@@ -111,14 +142,19 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 	if loaded != nil {
 		srcs = append(srcs, loaded.Sources...)
 		if err := mergeData(data, loaded.Data, "custom data"); err != nil {
-			return err
+			return nil, nil, nil, err
 		}
 	}
+	return srcs, data, measured, nil
+}
+
+// compileForTest parses the sources and compiles a copy once, for one-line
+// errors (the test runner compiles its own copy).
+func compileForTest(srcs []Source) (map[string]*ast.Module, error) {
 	mods, err := parseChecked(srcs)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// Compile once here for one-line errors; the runner compiles its own copy.
 	check := map[string]*ast.Module{}
 	for name, m := range mods {
 		check[name] = m.Copy()
@@ -126,23 +162,18 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 	c := newCompiler(true)
 	if c.Compile(check); c.Failed() {
 		all := astErrors(c.Errors)
-		return &PolicyError{Msg: all[0], All: all}
+		return nil, &PolicyError{Msg: all[0], All: all}
 	}
 	if _, err := readChecks(c); err != nil {
-		return err
+		return nil, err
 	}
+	return mods, nil
+}
 
-	store := inmem.NewFromObject(data)
-	txn, err := store.NewTransaction(ctx, storage.WriteParams)
-	if err != nil {
-		return err
-	}
-	defer store.Abort(ctx, txn)
-
-	var cov *cover.Cover
-	if opts.Coverage || opts.Threshold > 0 {
-		cov = cover.New()
-	}
+// testRunner is OPA's test runner over the modules, with the same sandboxed
+// compiler as evaluation, a per-test timeout (30 s by default) and coverage
+// when cov is not nil.
+func testRunner(mods map[string]*ast.Module, store storage.Store, opts TestOptions, cov *cover.Cover) *tester.Runner {
 	timeout := opts.Timeout
 	if timeout == 0 {
 		timeout = 30 * time.Second
@@ -158,12 +189,14 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 	if cov != nil {
 		runner = runner.SetCoverageQueryTracer(cov).SetCoverageRuns([]cover.Kind{cover.KindIndexExcluded, cover.KindEarlyExit})
 	}
-	ch, err := runner.RunTests(ctx, txn)
-	if err != nil {
-		all := astErrors(err)
-		return &PolicyError{Msg: all[0], All: all}
-	}
+	return runner
+}
 
+// reportTests reports the results as they come (pretty or JSON, with
+// coverage when cov is not nil) and returns ErrTestsFailed when a test failed
+// or coverage is below the threshold.
+func reportTests(ctx context.Context, ch <-chan *tester.Result, opts TestOptions, cov *cover.Cover,
+	mods map[string]*ast.Module, measured map[string]bool) error {
 	failed := false
 	results := make(chan *tester.Result)
 	go func() {
@@ -178,7 +211,7 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 	var reporter tester.Reporter
 	switch {
 	case cov != nil && opts.Format == "json":
-		reporter = coverageJSON{cov: cov, mods: measuredModules(mods, measured), measured: measured, opts: opts}
+		reporter = coverageJSON{cov: cov, mods: mods, measured: measured, opts: opts}
 	case opts.Format == "json":
 		reporter = tester.JSONReporter{Output: opts.Output}
 	default:
@@ -187,8 +220,9 @@ func Test(ctx context.Context, loaded *Loaded, opts TestOptions) error {
 	rerr := reporter.Report(results)
 	for range results { // drain when the reporter stopped early
 	}
+	// failed is read after results is closed: the goroutine is done with it.
 	if cov != nil && opts.Format != "json" && ctx.Err() == nil {
-		if err := coverageSummary(opts, cov.Report(measuredModules(mods, measured)), measured); err != nil && rerr == nil {
+		if err := coverageSummary(opts, cov.Report(mods), measured); err != nil && rerr == nil {
 			rerr = err
 		}
 	}
