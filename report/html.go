@@ -115,20 +115,46 @@ func (HTML) Write(w io.Writer, r Report) error {
 	for _, s := range findings.Severities {
 		d.Severities = append(d.Severities, string(s))
 	}
+	d.SevBars, d.SevChartHeight = severityBars(d.Summary)
+	d.Frameworks = frameworkBars(fs, checks)
+	d.FwChartHeight = 10 + len(d.Frameworks)*34
+	d.Findings = make([]htmlFinding, len(fs))
+	for i, f := range fs {
+		d.Findings[i] = r.htmlFinding(i+1, f, checks[f.CheckID])
+	}
+	if r.Compliance != nil {
+		d.ComplianceWaived = hasWaived(r.Compliance)
+		d.CheckTitles = map[string]string{}
+		for id, c := range checks {
+			d.CheckTitles[id] = c.Title
+		}
+	}
 
-	// Failures by severity.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := htmlTemplate.Execute(bw, d); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// severityBars is the chart of failures by severity, and its height.
+func severityBars(sum findings.Summary) ([]htmlBar, int) {
 	maxSev := 0
 	for _, s := range findings.Severities {
-		maxSev = max(maxSev, d.Summary.FailedBySeverity[s])
+		maxSev = max(maxSev, sum.FailedBySeverity[s])
 	}
+	var bars []htmlBar
 	for i, s := range findings.Severities {
-		n := d.Summary.FailedBySeverity[s]
-		d.SevBars = append(d.SevBars, htmlBar{Label: string(s), Count: n, Y: 10 + i*30, W: scale(n, maxSev, htmlBarMax),
+		n := sum.FailedBySeverity[s]
+		bars = append(bars, htmlBar{Label: string(s), Count: n, Y: 10 + i*30, W: scale(n, maxSev, htmlBarMax),
 			TextX: htmlBarLeft + scale(n, maxSev, htmlBarMax) + 6, Class: "sev-" + string(s)})
 	}
-	d.SevChartHeight = 10 + len(findings.Severities)*30
+	return bars, 10 + len(findings.Severities)*30
+}
 
-	// Results by framework: findings mapped to each framework, by status.
+// frameworkBars is the chart of results by framework: the findings mapped
+// to each framework, by status.
+func frameworkBars(fs []findings.Finding, checks map[string]findings.Check) []htmlFrameworkBar {
 	byFW := map[string]*findings.Tally{}
 	for _, f := range fs {
 		fw := f.Frameworks
@@ -148,6 +174,7 @@ func (HTML) Write(w io.Writer, r Report) error {
 	for _, c := range byFW {
 		maxFW = max(maxFW, c.Total())
 	}
+	var bars []htmlFrameworkBar
 	for i, name := range slices.Sorted(maps.Keys(byFW)) {
 		c := byFW[name]
 		b := htmlFrameworkBar{Name: name, Y: 10 + i*34, Pass: c.Pass, Fail: c.Fail, Unknown: c.Unknown,
@@ -170,38 +197,26 @@ func (HTML) Write(w io.Writer, r Report) error {
 		if c.Waived > 0 {
 			b.Summary = fmt.Sprintf("%d fail, %d unknown, %d waived, %d pass", c.Fail, c.Unknown, c.Waived, c.Pass)
 		}
-		d.Frameworks = append(d.Frameworks, b)
+		bars = append(bars, b)
 	}
-	d.FwChartHeight = 10 + len(d.Frameworks)*34
+	return bars
+}
 
-	d.Findings = make([]htmlFinding, len(fs))
-	for i, f := range fs {
-		rem := f.Remediation
-		if rem.Console == "" && rem.CLI == "" {
-			rem = checks[f.CheckID].Remediation
-		}
-		fw := f.Frameworks
-		if len(fw) == 0 {
-			fw = checks[f.CheckID].Frameworks
-		}
-		d.Findings[i] = htmlFinding{N: i + 1, CheckID: f.CheckID, Title: f.Title, Status: string(f.Status),
-			StatusClass: statusClass(f.Status), Severity: string(f.Severity), Resource: r.resourceLabel(f), Region: f.Region,
-			Message: f.Message, Note: waiverNote(f), Waived: f.Status == findings.Waived,
-			Console: rem.Console, CLI: rem.CLI, Controls: controls(fw)}
+// htmlFinding is finding number n as the page shows it, with its check's
+// remediation and frameworks when the finding carries none.
+func (r Report) htmlFinding(n int, f findings.Finding, check findings.Check) htmlFinding {
+	rem := f.Remediation
+	if rem.Console == "" && rem.CLI == "" {
+		rem = check.Remediation
 	}
-	if r.Compliance != nil {
-		d.ComplianceWaived = hasWaived(r.Compliance)
-		d.CheckTitles = map[string]string{}
-		for id, c := range checks {
-			d.CheckTitles[id] = c.Title
-		}
+	fw := f.Frameworks
+	if len(fw) == 0 {
+		fw = check.Frameworks
 	}
-
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := htmlTemplate.Execute(bw, d); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return htmlFinding{N: n, CheckID: f.CheckID, Title: f.Title, Status: string(f.Status),
+		StatusClass: statusClass(f.Status), Severity: string(f.Severity), Resource: r.resourceLabel(f), Region: f.Region,
+		Message: f.Message, Note: waiverNote(f), Waived: f.Status == findings.Waived,
+		Console: rem.Console, CLI: rem.CLI, Controls: controls(fw)}
 }
 
 // scale maps n in [0, total] to [0, width] pixels.
