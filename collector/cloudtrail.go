@@ -101,61 +101,71 @@ func (r *run) trail(ctx context.Context, t cttypes.Trail, seenIn string) {
 		r.once("tags:"+home+":"+tr.OwnerAccountID, func() { r.tags(ctx, home, tr.OwnerAccountID) })
 	}
 
-	client := r.clients.cloudtrail(home)
-	r.spawn(func() {
-		out, err := do(r, ctx, client.GetTrailStatus, &cloudtrail.GetTrailStatusInput{Name: aws.String(trailARN)})
-		if err != nil {
-			r.fail(ctx, "cloudtrail", "GetTrailStatus", home, trailARN, err)
-			return
+	r.spawn(func() { r.trailStatus(ctx, tr, home) })
+	r.spawn(func() { r.trailEventSelectors(ctx, tr, home) })
+	r.spawn(func() { r.trailInsightSelectors(ctx, tr, home) })
+}
+
+// trailStatus reads whether the trail is logging and its latest deliveries.
+func (r *run) trailStatus(ctx context.Context, tr *snapshot.Trail, home string) {
+	out, err := do(r, ctx, r.clients.cloudtrail(home).GetTrailStatus, &cloudtrail.GetTrailStatusInput{Name: aws.String(tr.ARN)})
+	if err != nil {
+		r.fail(ctx, "cloudtrail", "GetTrailStatus", home, tr.ARN, err)
+		return
+	}
+	status := &snapshot.TrailStatus{
+		IsLogging:                         out.IsLogging,
+		LatestDeliveryError:               aws.ToString(out.LatestDeliveryError),
+		LatestDeliveryTime:                timestamp(out.LatestDeliveryTime),
+		LatestNotificationError:           aws.ToString(out.LatestNotificationError),
+		LatestCloudWatchLogsDeliveryError: aws.ToString(out.LatestCloudWatchLogsDeliveryError),
+		LatestCloudWatchLogsDeliveryTime:  timestamp(out.LatestCloudWatchLogsDeliveryTime),
+		LatestDigestDeliveryError:         aws.ToString(out.LatestDigestDeliveryError),
+		LatestDigestDeliveryTime:          timestamp(out.LatestDigestDeliveryTime),
+		StartLoggingTime:                  timestamp(out.StartLoggingTime),
+		StopLoggingTime:                   timestamp(out.StopLoggingTime),
+	}
+	r.locked(func(*snapshot.Snapshot) { tr.Status = status })
+}
+
+// trailEventSelectors reads the trail's event selectors: advanced ones when
+// it has them, else classic ones.
+func (r *run) trailEventSelectors(ctx context.Context, tr *snapshot.Trail, home string) {
+	out, err := do(r, ctx, r.clients.cloudtrail(home).GetEventSelectors, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(tr.ARN)})
+	if err != nil {
+		r.fail(ctx, "cloudtrail", "GetEventSelectors", home, tr.ARN, err)
+		return
+	}
+	classic, advanced := eventSelectors(out.EventSelectors), advancedSelectors(out.AdvancedEventSelectors)
+	r.locked(func(*snapshot.Snapshot) {
+		if len(out.AdvancedEventSelectors) > 0 {
+			tr.AdvancedEventSelectors = advanced
+		} else {
+			tr.EventSelectors = classic
 		}
-		status := &snapshot.TrailStatus{
-			IsLogging:                         out.IsLogging,
-			LatestDeliveryError:               aws.ToString(out.LatestDeliveryError),
-			LatestDeliveryTime:                timestamp(out.LatestDeliveryTime),
-			LatestNotificationError:           aws.ToString(out.LatestNotificationError),
-			LatestCloudWatchLogsDeliveryError: aws.ToString(out.LatestCloudWatchLogsDeliveryError),
-			LatestCloudWatchLogsDeliveryTime:  timestamp(out.LatestCloudWatchLogsDeliveryTime),
-			LatestDigestDeliveryError:         aws.ToString(out.LatestDigestDeliveryError),
-			LatestDigestDeliveryTime:          timestamp(out.LatestDigestDeliveryTime),
-			StartLoggingTime:                  timestamp(out.StartLoggingTime),
-			StopLoggingTime:                   timestamp(out.StopLoggingTime),
-		}
-		r.locked(func(*snapshot.Snapshot) { tr.Status = status })
 	})
-	r.spawn(func() {
-		out, err := do(r, ctx, client.GetEventSelectors, &cloudtrail.GetEventSelectorsInput{TrailName: aws.String(trailARN)})
-		if err != nil {
-			r.fail(ctx, "cloudtrail", "GetEventSelectors", home, trailARN, err)
-			return
-		}
-		classic, advanced := eventSelectors(out.EventSelectors), advancedSelectors(out.AdvancedEventSelectors)
-		r.locked(func(*snapshot.Snapshot) {
-			if len(out.AdvancedEventSelectors) > 0 {
-				tr.AdvancedEventSelectors = advanced
-			} else {
-				tr.EventSelectors = classic
+}
+
+// trailInsightSelectors reads the trail's Insights selectors (none when
+// Insights is not enabled).
+func (r *run) trailInsightSelectors(ctx context.Context, tr *snapshot.Trail, home string) {
+	out, err := do(r, ctx, r.clients.cloudtrail(home).GetInsightSelectors, &cloudtrail.GetInsightSelectorsInput{TrailName: aws.String(tr.ARN)})
+	selectors := []snapshot.InsightSelector{}
+	switch {
+	case isCode(err, "InsightNotEnabledException"):
+	case err != nil:
+		r.fail(ctx, "cloudtrail", "GetInsightSelectors", home, tr.ARN, err)
+		return
+	default:
+		for _, s := range out.InsightSelectors {
+			var cats []string
+			for _, c := range s.EventCategories {
+				cats = append(cats, string(c))
 			}
-		})
-	})
-	r.spawn(func() {
-		out, err := do(r, ctx, client.GetInsightSelectors, &cloudtrail.GetInsightSelectorsInput{TrailName: aws.String(trailARN)})
-		selectors := []snapshot.InsightSelector{}
-		switch {
-		case isCode(err, "InsightNotEnabledException"):
-		case err != nil:
-			r.fail(ctx, "cloudtrail", "GetInsightSelectors", home, trailARN, err)
-			return
-		default:
-			for _, s := range out.InsightSelectors {
-				var cats []string
-				for _, c := range s.EventCategories {
-					cats = append(cats, string(c))
-				}
-				selectors = append(selectors, snapshot.InsightSelector{InsightType: string(s.InsightType), EventCategories: cats})
-			}
+			selectors = append(selectors, snapshot.InsightSelector{InsightType: string(s.InsightType), EventCategories: cats})
 		}
-		r.locked(func(*snapshot.Snapshot) { tr.InsightSelectors = selectors })
-	})
+	}
+	r.locked(func(*snapshot.Snapshot) { tr.InsightSelectors = selectors })
 }
 
 // tags reads the tags of the trails of one home region and owner, 20 ARNs per
