@@ -87,6 +87,42 @@ func cmpString(a, b string) int {
 // Failures after the root are recorded and make the snapshot incomplete.
 func (w *walk) readOrganization(ctx context.Context, t *tree, found func(id string)) error {
 	client := organizations.NewFromConfig(w.cfg)
+	if err := w.readOrgRoot(ctx, client, t); err != nil {
+		return err
+	}
+	mu := &t.mu
+	var wg sync.WaitGroup
+	// The OU tree, breadth first: each parent's OUs and accounts.
+	var visit func(parent string)
+	visit = func(parent string) {
+		wg.Go(func() { w.childUnits(ctx, client, t, parent, visit) })
+		wg.Go(func() { w.childAccounts(ctx, client, t, parent, found) })
+	}
+	visit(t.org.RootID)
+
+	for _, typ := range policyTypes {
+		if !slices.Contains(t.org.PolicyTypesEnabled, string(typ)) {
+			continue
+		}
+		wg.Go(func() {
+			if w.readPolicies(ctx, client, t, mu, typ) {
+				mu.Lock()
+				t.typeRead[string(typ)] = true
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Go(func() { w.delegatedAdmins(ctx, client, t, mu) })
+	wg.Wait()
+	if ctx.Err() != nil {
+		return errors.Join(ErrInterrupted, ctx.Err())
+	}
+	return nil
+}
+
+// readOrgRoot reads the organization (id, ARN, management account) and its
+// root (id, enabled policy types). Either failing ends the walk.
+func (w *walk) readOrgRoot(ctx context.Context, client *organizations.Client, t *tree) error {
 	var desc *organizations.DescribeOrganizationOutput
 	err := w.call(ctx, func(ctx context.Context) (err error) {
 		desc, err = client.DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
@@ -119,77 +155,60 @@ func (w *walk) readOrganization(ctx context.Context, t *tree, found func(id stri
 		}
 	}
 	sort.Strings(t.org.PolicyTypesEnabled)
-
-	mu := &t.mu
-	var wg sync.WaitGroup
-	// The OU tree, breadth first: each parent's OUs and accounts.
-	var visit func(parent string)
-	visit = func(parent string) {
-		wg.Go(func() {
-			p := organizations.NewListOrganizationalUnitsForParentPaginator(client, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(parent)})
-			for p.HasMorePages() {
-				out, err := nextPage(w, ctx, p.NextPage)
-				if err != nil {
-					w.fail(ctx, "organizations", "ListOrganizationalUnitsForParent", parent, err)
-					mu.Lock()
-					t.partial = true
-					mu.Unlock()
-					return
-				}
-				for _, u := range out.OrganizationalUnits {
-					id := aws.ToString(u.Id)
-					mu.Lock()
-					t.org.Units[id] = &snapshot.OrgUnit{ID: id, Name: aws.ToString(u.Name), ParentID: parent}
-					t.parent[id] = parent
-					mu.Unlock()
-					visit(id)
-				}
-			}
-		})
-		wg.Go(func() {
-			p := organizations.NewListAccountsForParentPaginator(client, &organizations.ListAccountsForParentInput{ParentId: aws.String(parent)})
-			for p.HasMorePages() {
-				out, err := nextPage(w, ctx, p.NextPage)
-				if err != nil {
-					w.fail(ctx, "organizations", "ListAccountsForParent", parent, err)
-					mu.Lock()
-					t.partial = true
-					mu.Unlock()
-					return
-				}
-				for _, a := range out.Accounts {
-					id := aws.ToString(a.Id)
-					mu.Lock()
-					t.accounts[id] = &snapshot.OrgAccount{ID: id, Name: aws.ToString(a.Name), Email: aws.ToString(a.Email), Status: string(a.Status)}
-					t.parent[id] = parent
-					mu.Unlock()
-					if found != nil {
-						found(id)
-					}
-				}
-			}
-		})
-	}
-	visit(t.org.RootID)
-
-	for _, typ := range policyTypes {
-		if !slices.Contains(t.org.PolicyTypesEnabled, string(typ)) {
-			continue
-		}
-		wg.Go(func() {
-			if w.readPolicies(ctx, client, t, mu, typ) {
-				mu.Lock()
-				t.typeRead[string(typ)] = true
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Go(func() { w.delegatedAdmins(ctx, client, t, mu) })
-	wg.Wait()
-	if ctx.Err() != nil {
-		return errors.Join(ErrInterrupted, ctx.Err())
-	}
 	return nil
+}
+
+// childUnits records the OUs under parent and visits each. A failed listing
+// marks the tree partial.
+func (w *walk) childUnits(ctx context.Context, client *organizations.Client, t *tree, parent string, visit func(string)) {
+	p := organizations.NewListOrganizationalUnitsForParentPaginator(client, &organizations.ListOrganizationalUnitsForParentInput{ParentId: aws.String(parent)})
+	for p.HasMorePages() {
+		out, err := nextPage(w, ctx, p.NextPage)
+		if err != nil {
+			w.fail(ctx, "organizations", "ListOrganizationalUnitsForParent", parent, err)
+			t.markPartial()
+			return
+		}
+		for _, u := range out.OrganizationalUnits {
+			id := aws.ToString(u.Id)
+			t.mu.Lock()
+			t.org.Units[id] = &snapshot.OrgUnit{ID: id, Name: aws.ToString(u.Name), ParentID: parent}
+			t.parent[id] = parent
+			t.mu.Unlock()
+			visit(id)
+		}
+	}
+}
+
+// childAccounts records the accounts directly under parent, calling found
+// (when not nil) for each. A failed listing marks the tree partial.
+func (w *walk) childAccounts(ctx context.Context, client *organizations.Client, t *tree, parent string, found func(string)) {
+	p := organizations.NewListAccountsForParentPaginator(client, &organizations.ListAccountsForParentInput{ParentId: aws.String(parent)})
+	for p.HasMorePages() {
+		out, err := nextPage(w, ctx, p.NextPage)
+		if err != nil {
+			w.fail(ctx, "organizations", "ListAccountsForParent", parent, err)
+			t.markPartial()
+			return
+		}
+		for _, a := range out.Accounts {
+			id := aws.ToString(a.Id)
+			t.mu.Lock()
+			t.accounts[id] = &snapshot.OrgAccount{ID: id, Name: aws.ToString(a.Name), Email: aws.ToString(a.Email), Status: string(a.Status)}
+			t.parent[id] = parent
+			t.mu.Unlock()
+			if found != nil {
+				found(id)
+			}
+		}
+	}
+}
+
+// markPartial records that part of the OU tree could not be listed.
+func (t *tree) markPartial() {
+	t.mu.Lock()
+	t.partial = true
+	t.mu.Unlock()
 }
 
 func newTree() *tree {
