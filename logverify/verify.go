@@ -194,7 +194,33 @@ func (v *verifier) readTrail(ctx context.Context) error {
 	}
 	t := &v.trail
 	t.name, t.home, t.account = strings.TrimPrefix(a.Resource, "trail/"), a.Region, a.AccountID
-	ct := v.c.CloudTrail(t.home)
+	// The trail's ARN names its home region: the CloudTrail calls go there.
+	ct := v.c.CloudTrail(a.Region)
+	if err := v.getTrail(ctx, ct); err != nil {
+		return err
+	}
+	v.trailStatus(ctx, ct)
+	v.bucketSharers(ctx, ct)
+	if t.orgTrail {
+		t.org = v.o.OrganizationID
+		if t.org == "" {
+			v.requests.Add(1)
+			org, err := v.c.Organizations().DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
+			if err != nil || org.Organization == nil {
+				return fail("%s is an organization trail and organizations DescribeOrganization failed (%s): give --organization-id", v.o.TrailARN, errText(err))
+			}
+			t.org = aws.ToString(org.Organization.Id)
+		}
+	}
+	v.locateBucket(ctx)
+	return nil
+}
+
+// getTrail reads the trail's bucket, prefix and kind (GetTrail); the bucket
+// and prefix on the command line override them, and let the verification go
+// on when GetTrail fails.
+func (v *verifier) getTrail(ctx context.Context, ct CloudTrailAPI) error {
+	t := &v.trail
 	v.requests.Add(1)
 	out, err := ct.GetTrail(ctx, &cloudtrail.GetTrailInput{Name: aws.String(v.o.TrailARN)})
 	switch {
@@ -225,55 +251,60 @@ func (v *verifier) readTrail(ctx context.Context) error {
 	if t.bucket == "" {
 		return fail("the trail %s names no S3 bucket", v.o.TrailARN)
 	}
+	return nil
+}
 
+// trailStatus reads the trail's latest digest delivery, and notes a stop of
+// logging in the range or a delivery error (GetTrailStatus).
+func (v *verifier) trailStatus(ctx context.Context, ct CloudTrailAPI) {
+	t := &v.trail
 	v.requests.Add(1)
 	st, err := ct.GetTrailStatus(ctx, &cloudtrail.GetTrailStatusInput{Name: aws.String(v.o.TrailARN)})
 	if err != nil {
 		v.add(Entry{Type: TypeRegion, Region: t.home, Status: Unverified,
 			Reason: "cloudtrail GetTrailStatus: " + errText(err) + ": whether the newest digest was deleted cannot be checked"})
-	} else {
-		v.latestDelivery = aws.ToTime(st.LatestDigestDeliveryTime).UTC()
-		if st.IsLogging != nil && !*st.IsLogging && st.StopLoggingTime != nil {
-			stop := st.StopLoggingTime.UTC()
-			if stop.Before(v.o.End) {
-				v.add(Entry{Type: TypeGap, Region: t.home, Status: Notice, From: &stop,
-					Reason: "logging has been stopped since " + stop.Format(time.RFC3339) + ": no digests are written after that"})
-			}
-		}
-		if e := aws.ToString(st.LatestDigestDeliveryError); e != "" {
-			v.add(Entry{Type: TypeRegion, Region: t.home, Status: Notice, Reason: "CloudTrail reports a digest delivery error: " + e})
+		return
+	}
+	v.latestDelivery = aws.ToTime(st.LatestDigestDeliveryTime).UTC()
+	if st.IsLogging != nil && !*st.IsLogging && st.StopLoggingTime != nil {
+		stop := st.StopLoggingTime.UTC()
+		if stop.Before(v.o.End) {
+			v.add(Entry{Type: TypeGap, Region: t.home, Status: Notice, From: &stop,
+				Reason: "logging has been stopped since " + stop.Format(time.RFC3339) + ": no digests are written after that"})
 		}
 	}
+	if e := aws.ToString(st.LatestDigestDeliveryError); e != "" {
+		v.add(Entry{Type: TypeRegion, Region: t.home, Status: Notice, Reason: "CloudTrail reports a digest delivery error: " + e})
+	}
+}
 
+// bucketSharers finds the trails without log file validation that write to
+// the same bucket and prefix (DescribeTrails): their log files are not
+// slipped in.
+func (v *verifier) bucketSharers(ctx context.Context, ct CloudTrailAPI) {
+	t := &v.trail
 	v.requests.Add(1)
 	dt, err := ct.DescribeTrails(ctx, &cloudtrail.DescribeTrailsInput{IncludeShadowTrails: aws.Bool(true)})
 	if err != nil {
 		v.add(Entry{Type: TypeRegion, Region: t.home, Status: Notice,
 			Reason: "cloudtrail DescribeTrails: " + errText(err) + ": log files of another trail writing to the same bucket and prefix without log file validation would be reported as slipped in"})
-	} else {
-		for _, o := range dt.TrailList {
-			if aws.ToString(o.TrailARN) == v.o.TrailARN || aws.ToString(o.S3BucketName) != t.bucket ||
-				strings.Trim(aws.ToString(o.S3KeyPrefix), "/") != strings.Trim(t.prefix, "/") {
-				continue
-			}
-			if !aws.ToBool(o.LogFileValidationEnabled) {
-				v.sharers = append(v.sharers, aws.ToString(o.TrailARN))
-			}
+		return
+	}
+	for _, o := range dt.TrailList {
+		if aws.ToString(o.TrailARN) == v.o.TrailARN || aws.ToString(o.S3BucketName) != t.bucket ||
+			strings.Trim(aws.ToString(o.S3KeyPrefix), "/") != strings.Trim(t.prefix, "/") {
+			continue
+		}
+		if !aws.ToBool(o.LogFileValidationEnabled) {
+			v.sharers = append(v.sharers, aws.ToString(o.TrailARN))
 		}
 	}
+}
 
-	if t.orgTrail {
-		t.org = v.o.OrganizationID
-		if t.org == "" {
-			v.requests.Add(1)
-			org, err := v.c.Organizations().DescribeOrganization(ctx, &organizations.DescribeOrganizationInput{})
-			if err != nil || org.Organization == nil {
-				return fail("%s is an organization trail and organizations DescribeOrganization failed (%s): give --organization-id", v.o.TrailARN, errText(err))
-			}
-			t.org = aws.ToString(org.Organization.Id)
-		}
-	}
-
+// locateBucket finds the bucket's region (GetBucketLocation, or the region a
+// refusal names), else assumes the trail's home region.
+func (v *verifier) locateBucket(ctx context.Context) {
+	t := &v.trail
 	v.bucketRegion = t.home
 	v.requests.Add(1)
 	loc, err := v.c.S3(t.home).GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(t.bucket)})
@@ -286,17 +317,16 @@ func (v *verifier) readTrail(ctx context.Context) error {
 			v.add(Entry{Type: TypeRegion, Bucket: t.bucket, Region: t.home, Status: Notice,
 				Reason: "s3 GetBucketLocation: " + errText(err) + ": assuming the bucket is in " + t.home})
 		}
-	} else {
-		switch r := string(loc.LocationConstraint); r {
-		case "":
-			v.bucketRegion = "us-east-1"
-		case "EU":
-			v.bucketRegion = "eu-west-1"
-		default:
-			v.bucketRegion = r
-		}
+		return
 	}
-	return nil
+	switch r := string(loc.LocationConstraint); r {
+	case "":
+		v.bucketRegion = "us-east-1"
+	case "EU":
+		v.bucketRegion = "eu-west-1"
+	default:
+		v.bucketRegion = r
+	}
 }
 
 // streams returns the account and region folders to verify.
