@@ -384,7 +384,8 @@ type listing struct {
 	ours    []*digest // this trail's digests, by end time
 	others  []*digest // other trails' digests in the same folder
 	logKeys []string
-	err     error
+	err     error      // the first listing error
+	mu      sync.Mutex // guards ours, others, logKeys and err while listing
 	// filled by chain and verifyLogs
 	listedBy  map[string]string // log key -> digest key (ours, valid or not)
 	accounted map[string]bool   // log keys listed by another trail's valid digest
@@ -407,65 +408,21 @@ func (v *verifier) list(ctx context.Context, streams []stream) ([]*listing, erro
 	for i, s := range streams {
 		l := &listing{stream: s}
 		ls[i] = l
-		var mu sync.Mutex
-		fail := func(err error) {
-			mu.Lock()
-			if l.err == nil {
-				l.err = err
-			}
-			mu.Unlock()
-		}
 		for _, day := range digestDays {
 			g.Go(func() error {
 				defer func() { v.progress("listing", int(done.Add(1)), total) }()
-				objs, err := v.listFolder(gctx, s.digestFolder()+day)
-				if err != nil {
-					fail(fmt.Errorf("listing s3://%s/%s: %s", s.bucket, s.digestFolder()+day, errText(err)))
-					return nil
+				if v.listDigestDay(gctx, l, day) {
+					anyOK.Store(true)
 				}
-				anyOK.Store(true)
-				var ours, others []*digest
-				for _, o := range objs {
-					n, ok := parseDigestName(o.key, s.Account, s.Region, v.trail.home)
-					if !ok || n.End.Before(v.winStart) || n.End.After(v.winEnd) {
-						continue
-					}
-					d := &digest{Bucket: s.bucket, Key: o.key, ETag: o.etag, End: n.End}
-					switch {
-					case n.Backfill:
-						v.add(Entry{Type: TypeDigest, Bucket: s.bucket, Key: o.key, Account: s.Account, Region: s.Region, Status: Notice,
-							Reason: "backfill digest: not verified (its chain is separate)"})
-					case n.Trail == v.trail.name && n.Home == v.trail.home:
-						ours = append(ours, d)
-					default:
-						others = append(others, d)
-					}
-				}
-				mu.Lock()
-				l.ours = append(l.ours, ours...)
-				l.others = append(l.others, others...)
-				mu.Unlock()
 				return nil
 			})
 		}
 		for _, day := range logDays {
 			g.Go(func() error {
 				defer func() { v.progress("listing", int(done.Add(1)), total) }()
-				objs, err := v.listFolder(gctx, s.logFolder()+day)
-				if err != nil {
-					fail(fmt.Errorf("listing s3://%s/%s: %s", s.bucket, s.logFolder()+day, errText(err)))
-					return nil
+				if v.listLogDay(gctx, l, day) {
+					anyOK.Store(true)
 				}
-				anyOK.Store(true)
-				var keys []string
-				for _, o := range objs {
-					if t, ok := logNameTime(o.key); ok && !t.Before(v.o.Start) && !t.After(v.o.End) {
-						keys = append(keys, o.key)
-					}
-				}
-				mu.Lock()
-				l.logKeys = append(l.logKeys, keys...)
-				mu.Unlock()
 				return nil
 			})
 		}
@@ -498,6 +455,68 @@ func (v *verifier) list(ctx context.Context, streams []stream) ([]*listing, erro
 		sort.Strings(l.logKeys)
 	}
 	return ls, nil
+}
+
+// fail records the listing's first error.
+func (l *listing) fail(err error) {
+	l.mu.Lock()
+	if l.err == nil {
+		l.err = err
+	}
+	l.mu.Unlock()
+}
+
+// listDigestDay lists one day folder of the stream's digests, in the
+// window: this trail's, other trails' (backfill digests are noted, not
+// verified). It returns whether the folder could be listed.
+func (v *verifier) listDigestDay(ctx context.Context, l *listing, day string) bool {
+	objs, err := v.listFolder(ctx, l.digestFolder()+day)
+	if err != nil {
+		l.fail(fmt.Errorf("listing s3://%s/%s: %s", l.bucket, l.digestFolder()+day, errText(err)))
+		return false
+	}
+	var ours, others []*digest
+	for _, o := range objs {
+		n, ok := parseDigestName(o.key, l.Account, l.Region, v.trail.home)
+		if !ok || n.End.Before(v.winStart) || n.End.After(v.winEnd) {
+			continue
+		}
+		d := &digest{Bucket: l.bucket, Key: o.key, ETag: o.etag, End: n.End}
+		switch {
+		case n.Backfill:
+			v.add(Entry{Type: TypeDigest, Bucket: l.bucket, Key: o.key, Account: l.Account, Region: l.Region, Status: Notice,
+				Reason: "backfill digest: not verified (its chain is separate)"})
+		case n.Trail == v.trail.name && n.Home == v.trail.home:
+			ours = append(ours, d)
+		default:
+			others = append(others, d)
+		}
+	}
+	l.mu.Lock()
+	l.ours = append(l.ours, ours...)
+	l.others = append(l.others, others...)
+	l.mu.Unlock()
+	return true
+}
+
+// listLogDay lists one day folder of the stream's log files, in the range.
+// It returns whether the folder could be listed.
+func (v *verifier) listLogDay(ctx context.Context, l *listing, day string) bool {
+	objs, err := v.listFolder(ctx, l.logFolder()+day)
+	if err != nil {
+		l.fail(fmt.Errorf("listing s3://%s/%s: %s", l.bucket, l.logFolder()+day, errText(err)))
+		return false
+	}
+	var keys []string
+	for _, o := range objs {
+		if t, ok := logNameTime(o.key); ok && !t.Before(v.o.Start) && !t.After(v.o.End) {
+			keys = append(keys, o.key)
+		}
+	}
+	l.mu.Lock()
+	l.logKeys = append(l.logKeys, keys...)
+	l.mu.Unlock()
+	return true
 }
 
 type object struct{ key, etag string }
