@@ -61,6 +61,10 @@ var screenActions = []string{
 	"codebuild:createproject", "glue:createdevendpoint", "sagemaker:createnotebookinstance",
 }
 
+// ScreenActions returns the actions AWS-managed policies are screened for (a
+// copy): what a snapshot records as iam.aws_managed_screen.
+func ScreenActions() []string { return slices.Clone(screenActions) }
+
 // iam reads every principal and managed policy in one paginated
 // GetAccountAuthorizationDetails, the root user's MFA, keys and password (see
 // root.go, with the organization's root access features), and the MFA

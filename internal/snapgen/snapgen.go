@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/trailguard/trailguard/collector"
 	"github.com/trailguard/trailguard/policies"
 )
 
@@ -106,25 +107,6 @@ func first(m any) any {
 		return v
 	}
 	return nil
-}
-
-// ScreenActions is the list of actions the collector screens AWS-managed
-// policies for (snapshot iam.aws_managed_screen), as a generated snapshot
-// records it.
-var ScreenActions = []string{
-	"cloudtrail:stoplogging", "cloudtrail:deletetrail", "cloudtrail:updatetrail", "cloudtrail:puteventselectors",
-	"cloudtrail:deleteeventdatastore", "cloudtrail:stopeventdatastoreingestion", "cloudtrail:updateeventdatastore",
-	"s3:deleteobject", "s3:deleteobjectversion", "s3:putbucketpolicy", "s3:deletebucketpolicy",
-	"s3:putlifecycleconfiguration", "s3:putbucketversioning", "s3:deletebucket",
-	"kms:disablekey", "kms:schedulekeydeletion", "kms:putkeypolicy",
-	"logs:deleteloggroup", "logs:deletemetricfilter", "logs:putretentionpolicy",
-	"cloudwatch:deletealarms", "cloudwatch:disablealarmactions", "sts:assumerole",
-	"iam:attachuserpolicy", "iam:putuserpolicy", "iam:attachrolepolicy", "iam:putrolepolicy",
-	"iam:attachgrouppolicy", "iam:putgrouppolicy", "iam:createpolicyversion", "iam:setdefaultpolicyversion",
-	"iam:addusertogroup", "iam:updateassumerolepolicy", "iam:createaccesskey", "iam:createloginprofile",
-	"iam:updateloginprofile", "iam:passrole",
-	"ec2:runinstances", "lambda:createfunction", "ecs:runtask", "cloudformation:createstack",
-	"codebuild:createproject", "glue:createdevendpoint", "sagemaker:createnotebookinstance",
 }
 
 // GenerateIAM returns the compliant account with a large IAM: principals users
@@ -271,8 +253,9 @@ func GenerateIAM(principals, policies int) (map[string]any, error) {
 			"permissions_boundary": boundary,
 		}
 	}
-	screen := make([]any, len(ScreenActions))
-	for i, a := range ScreenActions {
+	actions := collector.ScreenActions()
+	screen := make([]any, len(actions))
+	for i, a := range actions {
 		screen[i] = a
 	}
 	out["iam"] = map[string]any{"users": users, "groups": groups, "roles": roles, "policies": pols, "root": base["root"], "aws_managed_screen": screen}
