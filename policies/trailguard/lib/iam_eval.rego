@@ -429,40 +429,48 @@ _scp(_) := {"applies": false, "summary": "not applicable: the management account
 	input.organization
 } else := {"applies": false, "summary": "not read: no organization data in the snapshot (SCPs, if any, were not evaluated)"}
 
-# _scp_verdicts(scp, ctx) maps request index -> "allowed" | "conditional" | "denied" | "unknown: ...".
-_scp_verdicts(scp, ctx) := {i: _scp_verdict(i, level_evals) |
+# _scp_verdicts(scp, ctx) maps request index -> "allowed" | "denied" | "unknown: ...".
+# Each level of SCPs is summed up once (the requests its policies allow and deny):
+# a request is denied when a level denies it or a level whose documents were all
+# read does not allow it, unknown when only a level with an unread document does
+# not allow it.
+_scp_verdicts(scp, ctx) := {i: _scp_verdict(i, denied, unknown) |
 	scp.applies
-	level_evals := [[_scp_doc_eval(p, ctx) | some p in level.policies] | some level in scp.levels]
-	some i, _ in ctx.reqs
+	levels := [_scp_level([_scp_doc_eval(p, ctx) | some p in level.policies]) | some level in scp.levels]
+	all := {i | some i, _ in ctx.reqs}
+	denied := {i | some level in levels; some i in level.deny} | {i |
+		some level in levels
+		not level.unknown
+		some i in (all - level.allow)
+	}
+	unknown := {i | some level in levels; level.unknown; some i in (all - level.allow)}
+	some i in all
 }
 
-_scp_doc_eval(p, ctx) := object.union(_doc_eval(p.document, sprintf("SCP %s", [object.get(p, "name", p.id)]), ctx), {"state": "read"}) if {
+_scp_doc_eval(p, ctx) := object.union(
+	_doc_eval(p.document, sprintf("SCP %s", [object.get(p, "name", p.id)]), ctx),
+	{"state": "read"},
+) if {
 	p.document
-} else := {"state": "unknown", "reason": sprintf("the document of SCP %s was not collected", [p.id]), "allow": [], "deny": set()}
+} else := {
+	"state": "unknown",
+	"reason": sprintf("the document of SCP %s was not collected", [p.id]),
+	"allow": [], "deny": set(),
+}
 
-_scp_verdict(i, level_evals) := "denied" if {
-	some level in level_evals
-	some e in level
-	i in e.deny
-} else := "denied" if {
-	some level in level_evals
-	not _level_allows(level, i)
-	not _level_unknown(level)
+# _scp_level(evals): the requests one level's SCPs allow and deny, and whether a
+# document of the level is unknown.
+_scp_level(evals) := {
+	"allow": {a.r | some e in evals; some a in e.allow},
+	"deny": {d | some e in evals; some d in e.deny},
+	"unknown": count([e | some e in evals; e.state == "unknown"]) > 0,
+}
+
+_scp_verdict(i, denied, unknown) := "denied" if {
+	denied[i]
 } else := "unknown: an SCP document was not collected" if {
-	some level in level_evals
-	not _level_allows(level, i)
+	unknown[i]
 } else := "allowed"
-
-_level_allows(level, i) if {
-	some e in level
-	some a in e.allow
-	a.r == i
-}
-
-_level_unknown(level) if {
-	some e in level
-	e.state == "unknown"
-}
 
 # --- principals ----------------------------------------------------------------
 
