@@ -192,20 +192,13 @@ _context(reqs) := ctx if {
 # _group(pairs) maps each key of the [key, value] pairs to its values, in
 # O(n log n): the pairs are sorted and cut where the key changes (a comprehension
 # per key would be quadratic).
-_group(pairs) := {sorted[start][0]: [p[1] | some p in array.slice(sorted, start, _run_end(starts, j, count(sorted)))] |
-	some j, start in starts
-} if {
+_group(pairs) := {sorted[start][0]: [p[1] | some p in array.slice(sorted, start, ends[j])] | some j, start in starts} if {
 	sorted := sort(pairs)
-	starts := [i | some i, p in sorted; _run_start(sorted, i, p)]
+
+	# A run starts at 0 and where the key changes; it ends where the next starts.
+	starts := array.concat([0], [i | some i, p in sorted; i > 0; sorted[i - 1][0] != p[0]])
+	ends := array.concat(array.slice(starts, 1, count(starts)), [count(sorted)])
 }
-
-_run_start(_, 0, _)
-
-_run_start(sorted, i, p) if sorted[i - 1][0] != p[0]
-
-_run_end(starts, j, _) := starts[j + 1]
-
-_run_end(starts, j, n) := n if j == count(starts) - 1
 
 # --- one policy document ---------------------------------------------------
 
