@@ -26,7 +26,12 @@ test_pass_with_wildcards if {
 test_fail_when_filter_forgets_replication if {
 	snapshot := fixtures.with_value(
 		filter_path,
-		"{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle)) }",
+		concat(" ", [
+			"{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) ||",
+			"($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) ||",
+			"($.eventName = PutBucketLifecycle) || ($.eventName = DeleteBucketPolicy) ||",
+			"($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle)) }",
+		]),
 	)
 	statuses(snapshot) == {"FAIL"}
 	some f in findings with input as snapshot

@@ -25,7 +25,10 @@ test_pass_with_wildcard_pattern_scoped_to_cloudtrail if {
 test_fail_when_filter_ignores_stop_logging if {
 	snapshot := fixtures.with_value(
 		filter_path,
-		"{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) }",
+		concat(" ", [
+			"{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) ||",
+			"($.eventName = StartLogging) }",
+		]),
 	)
 	statuses(snapshot) == {"FAIL"}
 	some f in findings with input as snapshot

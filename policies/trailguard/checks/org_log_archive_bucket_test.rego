@@ -168,7 +168,8 @@ test_fail_when_a_grant_names_an_outside_principal if {
 }
 
 test_pass_when_the_named_accounts_are_in_the_organization if {
-	f := only(listed(with_statements([org_write({"StringEquals": {"aws:SourceAccount": ["999988887777", "333344445555"]}})])))
+	stmt := org_write({"StringEquals": {"aws:SourceAccount": ["999988887777", "333344445555"]}})
+	f := only(listed(with_statements([stmt])))
 	f.status == "PASS"
 }
 
