@@ -564,8 +564,7 @@ test_unknown_when_selectors_not_collected if {
 
 # --- An alarm that cannot fire on one matching event does not alarm ---
 
-alarm_patched(changes) := fixtures.patched([
-{"op": "add", "path": ["alarms", trail_alarm, k], "value": v} |
+alarm_patched(changes) := fixtures.patched([{"op": "add", "path": ["alarms", trail_alarm, k], "value": v} |
 	some k, v in changes
 ])
 
