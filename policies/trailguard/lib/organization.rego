@@ -162,13 +162,15 @@ named_accounts(stmt) := {a |
 	regex.match(`^[0-9]{12}$`, a)
 }
 
-_named(stmt) := (_principal_accounts(stmt) | _admitted_values(stmt, "aws:SourceAccount")) | {snapshot.account_of_arn(v) |
+_named(stmt) := (_principal_accounts(stmt) | _admitted_values(stmt, "aws:SourceAccount")) | _arn_accounts(stmt)
+
+_principal_accounts(stmt) := {_principal_account(p) | some p in _aws_principals(stmt)}
+
+_arn_accounts(stmt) := {snapshot.account_of_arn(v) |
 	some key in {"aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"}
 	some v in _admitted_values(stmt, key)
 	count(split(v, ":")) > 4
 }
-
-_principal_accounts(stmt) := {_principal_account(p) | some p in _aws_principals(stmt)}
 
 _aws_principals(stmt) := {p |
 	is_object(stmt.Principal)
