@@ -16,12 +16,23 @@ test_pass_when_bucket_policy_changes_raise_an_alarm_someone_receives if {
 }
 
 test_pass_with_wildcards if {
-	snapshot := fixtures.with_value(filter_path, "{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucket*) || ($.eventName = DeleteBucket*)) }")
+	snapshot := fixtures.with_value(
+		filter_path,
+		"{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucket*) || ($.eventName = DeleteBucket*)) }",
+	)
 	statuses(snapshot) == {"PASS"}
 }
 
 test_fail_when_filter_forgets_replication if {
-	snapshot := fixtures.with_value(filter_path, "{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle)) }")
+	snapshot := fixtures.with_value(
+		filter_path,
+		concat(" ", [
+			"{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) ||",
+			"($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) ||",
+			"($.eventName = PutBucketLifecycle) || ($.eventName = DeleteBucketPolicy) ||",
+			"($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle)) }",
+		]),
+	)
 	statuses(snapshot) == {"FAIL"}
 	some f in findings with input as snapshot
 	contains(f.message, "misses PutBucketReplication, DeleteBucketReplication")

@@ -15,19 +15,31 @@ test_pass_when_trail_changes_raise_an_alarm_someone_receives if {
 }
 
 test_pass_with_wildcard_pattern_scoped_to_cloudtrail if {
-	snapshot := fixtures.with_value(filter_path, `{ $.eventSource = "cloudtrail.amazonaws.com" && ($.eventName = "*Trail" || $.eventName = "*Logging") }`)
+	snapshot := fixtures.with_value(
+		filter_path,
+		`{ $.eventSource = "cloudtrail.amazonaws.com" && ($.eventName = "*Trail" || $.eventName = "*Logging") }`,
+	)
 	statuses(snapshot) == {"PASS"}
 }
 
 test_fail_when_filter_ignores_stop_logging if {
-	snapshot := fixtures.with_value(filter_path, "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) }")
+	snapshot := fixtures.with_value(
+		filter_path,
+		concat(" ", [
+			"{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) ||",
+			"($.eventName = StartLogging) }",
+		]),
+	)
 	statuses(snapshot) == {"FAIL"}
 	some f in findings with input as snapshot
 	contains(f.message, "misses StopLogging")
 }
 
 test_fail_when_nobody_confirmed_the_subscription if {
-	snapshot := fixtures.with_value(["sns_topics", fixtures.topic_arn, "subscriptions"], [{"arn": "PendingConfirmation", "protocol": "email", "endpoint": "secops@example.com", "confirmed": false}])
+	snapshot := fixtures.with_value(
+		["sns_topics", fixtures.topic_arn, "subscriptions"],
+		[{"arn": "PendingConfirmation", "protocol": "email", "endpoint": "secops@example.com", "confirmed": false}],
+	)
 	statuses(snapshot) == {"FAIL"}
 }
 

@@ -16,7 +16,13 @@ test_pass_when_key_deletion_raises_an_alarm_someone_receives if {
 }
 
 test_pass_with_quoted_reordered_pattern if {
-	snapshot := fixtures.with_value(filter_path, `{ (($.eventName = "ScheduleKeyDeletion") || ($.eventName = "DisableKey")) && ($.eventSource = "kms.amazonaws.com") }`)
+	snapshot := fixtures.with_value(
+		filter_path,
+		concat(" ", [
+			`{ (($.eventName = "ScheduleKeyDeletion") || ($.eventName = "DisableKey")) &&`,
+			`($.eventSource = "kms.amazonaws.com") }`,
+		]),
+	)
 	statuses(snapshot) == {"PASS"}
 }
 

@@ -84,7 +84,10 @@ _findings(name, bucket) := {result.pass(
 	buckets.arn(name),
 	buckets.region(bucket),
 	sprintf(
-		"policy statement %s lets cloudtrail.amazonaws.com write to the bucket without an aws:SourceArn or aws:SourceAccount condition: any account's trail could deliver (forged) logs into it",
+		concat(" ", [
+			"policy statement %s lets cloudtrail.amazonaws.com write to the bucket without an aws:SourceArn or",
+			"aws:SourceAccount condition: any account's trail could deliver (forged) logs into it",
+		]),
 		[label],
 	),
 ) |
@@ -100,5 +103,8 @@ _findings(name, bucket) := {result.pass(
 } else := {result.fail(
 	buckets.arn(name),
 	buckets.region(bucket),
-	"no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject: CloudTrail cannot deliver logs to the bucket",
+	concat(" ", [
+		"no bucket policy statement grants cloudtrail.amazonaws.com s3:PutObject:",
+		"CloudTrail cannot deliver logs to the bucket",
+	]),
 )}

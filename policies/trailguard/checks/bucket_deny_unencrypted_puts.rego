@@ -122,7 +122,10 @@ _kms_defaults(bucket) := {rule.sse_algorithm |
 }
 
 _mitigation(bucket) := sprintf(
-	" (mitigating: default bucket encryption is %s, so objects uploaded without an encryption header are still encrypted with KMS)",
+	concat(" ", [
+		" (mitigating: default bucket encryption is %s,",
+		"so objects uploaded without an encryption header are still encrypted with KMS)",
+	]),
 	[concat(", ", sort(_kms_defaults(bucket)))],
 ) if {
 	count(_kms_defaults(bucket)) > 0
@@ -160,7 +163,10 @@ _finding(name, bucket) := result.pass(
 	buckets.arn(name),
 	buckets.region(bucket),
 	sprintf(
-		"no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\")%s",
+		concat(" ", [
+			"no bucket policy statement denies s3:PutObject without SSE-KMS (Deny for Principal * with",
+			"StringNotEquals s3:x-amz-server-side-encryption \"aws:kms\")%s",
+		]),
 		[_mitigation(bucket)],
 	),
 )

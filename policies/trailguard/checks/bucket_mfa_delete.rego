@@ -72,12 +72,21 @@ _finding(name, bucket) := result.pass(
 } else := result.fail(
 	buckets.arn(name),
 	buckets.region(bucket),
-	"versioning is enabled but MFA delete is not: log file versions can be deleted, and versioning suspended, without the root user's MFA",
+	concat(" ", [
+		"versioning is enabled but MFA delete is not: log file versions can be deleted,",
+		"and versioning suspended, without the root user's MFA",
+	]),
 )
 
-_versioning_off_message("Suspended") := "versioning is suspended, so MFA delete cannot protect the logs: a deleted or overwritten log file is gone"
+_versioning_off_message("Suspended") := concat(" ", [
+	"versioning is suspended, so MFA delete cannot protect the logs:",
+	"a deleted or overwritten log file is gone",
+])
 
 _versioning_off_message(status) := sprintf(
-	"versioning has never been enabled (status %q), so MFA delete cannot protect the logs: a deleted or overwritten log file is gone",
+	concat(" ", [
+		"versioning has never been enabled (status %q), so MFA delete cannot protect the logs:",
+		"a deleted or overwritten log file is gone",
+	]),
 	[status],
 ) if status != "Suspended"

@@ -136,4 +136,7 @@ _unknown_reason(name, bucket) := buckets.missing(
 	[bucket.owner_account_id],
 ) if {
 	bucket.owner_account_id
-} else := "the bucket's owner account is unknown, so the audited account's Block Public Access configuration may not apply to it"
+} else := concat(" ", [
+	"the bucket's owner account is unknown, so the audited account's Block Public Access configuration may not",
+	"apply to it",
+])

@@ -169,7 +169,10 @@ _findings(name, bucket) := {result.pass(buckets.arn(name), buckets.region(bucket
 	buckets.arn(name),
 	buckets.region(bucket),
 	sprintf(
-		"%s, and no lifecycle rule defines a retention of at least %d days: nothing defines how long logs are kept, and anyone with s3:DeleteObject can delete them",
+		concat(" ", [
+			"%s, and no lifecycle rule defines a retention of at least %d days:",
+			"nothing defines how long logs are kept, and anyone with s3:DeleteObject can delete them",
+		]),
 		[_lock_state(bucket), _min_days],
 	),
 )} if {

@@ -137,8 +137,15 @@ _finding(name, bucket) := result.pass(
 } else := result.fail(buckets.arn(name), buckets.region(bucket), _no_deny_message(name))
 
 _no_deny_message(name) := sprintf(
-	"bucket policy statement %s denies old TLS versions with NumericLessThan s3:TlsVersion, but requests over plain HTTP carry no TLS version and are not denied: add a Deny with Bool aws:SecureTransport \"false\" (or use NumericLessThanIfExists)",
+	concat(" ", [
+		"bucket policy statement %s denies old TLS versions with NumericLessThan s3:TlsVersion,",
+		"but requests over plain HTTP carry no TLS version and are not denied:",
+		"add a Deny with Bool aws:SecureTransport \"false\" (or use NumericLessThanIfExists)",
+	]),
 	[concat(", ", sort(_tls_only[name]))],
 ) if {
 	_tls_only[name]
-} else := "no bucket policy statement denies requests over plain HTTP (Deny for Principal * on s3:* with Bool aws:SecureTransport \"false\")"
+} else := concat(" ", [
+	"no bucket policy statement denies requests over plain HTTP (Deny for Principal * on s3:* with Bool",
+	"aws:SecureTransport \"false\")",
+])

@@ -122,7 +122,10 @@ _status_findings(arn, trail) := (({result.fail(arn, trail.home_region, msg) |
 	age := _age_hours(trail)
 	age > max_age_hours
 	msg := sprintf(
-		"the latest delivery to CloudWatch Logs group %s was at %s, %v hours before the collection (more than %v): events are not reaching the log group",
+		concat(" ", [
+			"the latest delivery to CloudWatch Logs group %s was at %s,",
+			"%v hours before the collection (more than %v): events are not reaching the log group",
+		]),
 		[trail.cloudwatch_logs_log_group_arn, _delivery_time(trail), _rounded(age), max_age_hours],
 	)
 }

@@ -303,7 +303,10 @@ _confused_deputy(key, stmts) := {msg |
 	count(allowed) > 0
 	not _restricts(s.conds, _source_keys, accounts(key))
 	msg := sprintf(
-		"statement %s allows %s to cloudtrail.amazonaws.com %s: any account's trail can use this key (confused deputy); add an aws:SourceArn or kms:EncryptionContext:aws:cloudtrail:arn condition naming account %s",
+		concat(" ", [
+			"statement %s allows %s to cloudtrail.amazonaws.com %s: any account's trail can use this key (confused",
+			"deputy); add an aws:SourceArn or kms:EncryptionContext:aws:cloudtrail:arn condition naming account %s",
+		]),
 		[
 			_label(s.i, s.stmt),
 			concat(", ", _in_order(allowed, _service_use_actions)),
@@ -323,7 +326,10 @@ _open_admin(stmts) := {msg |
 	admin := s.admin
 	count(admin) > 0
 	msg := sprintf(
-		"statement %s allows key administration (%s) to Principal *: whoever it lets in can change the key policy, or disable or delete the key and so make the logs unreadable",
+		concat(" ", [
+			"statement %s allows key administration (%s) to Principal *:",
+			"whoever it lets in can change the key policy, or disable or delete the key and so make the logs unreadable",
+		]),
 		[_label(s.i, s.stmt), concat(", ", _in_order(admin, _admin_actions))],
 	)
 }
@@ -376,7 +382,10 @@ unverified := {key: msgs |
 		some [s, allowed] in open
 		_org_unverifiable(s.conds)
 		msg := sprintf(
-			"statement %s allows %s to Principal * in organization %s, but whether that is the audited account's organization is unknown: %s",
+			concat(" ", [
+				"statement %s allows %s to Principal * in organization %s,",
+				"but whether that is the audited account's organization is unknown: %s",
+			]),
 			[
 				_label(s.i, s.stmt),
 				concat(", ", _in_order(allowed, _decrypt_actions)),
@@ -402,7 +411,10 @@ _findings(key) := {result.pass(key, _region(key), msg)} if {
 	not unverified[key]
 	_cloudtrail_can_use(key)
 	msg := sprintf(
-		"key policy lets CloudTrail use the key only for trails of account %s, and opens neither decryption nor key administration to Principal *",
+		concat(" ", [
+			"key policy lets CloudTrail use the key only for trails of account %s,",
+			"and opens neither decryption nor key administration to Principal *",
+		]),
 		[concat(", ", sort(accounts(key)))],
 	)
 } else := {result.fail(key, _region(key), msg)} if {
@@ -410,7 +422,10 @@ _findings(key) := {result.pass(key, _region(key), msg)} if {
 	not problems[key]
 	not unverified[key]
 	msg := sprintf(
-		"no statement of the key policy allows kms:GenerateDataKey to cloudtrail.amazonaws.com: CloudTrail cannot encrypt log files with this key, so delivery of the trails that use it (%s) fails",
+		concat(" ", [
+			"no statement of the key policy allows kms:GenerateDataKey to cloudtrail.amazonaws.com:",
+			"CloudTrail cannot encrypt log files with this key, so delivery of the trails that use it (%s) fails",
+		]),
 		[concat(", ", sort(_trails_using(key)))],
 	)
 } else := {result.fail(key, _region(key), msg) |

@@ -55,7 +55,10 @@ _finding(key) := result.pass(key, _region(key), sprintf("key is enabled (used by
 	k := input.kms_keys[key]
 	k.state == "PendingDeletion"
 	msg := sprintf(
-		"key is scheduled for deletion%s: once it is deleted, every log file encrypted with it becomes unreadable for good, and log delivery already fails (used by %s)",
+		concat(" ", [
+			"key is scheduled for deletion%s: once it is deleted, every log file encrypted with it becomes",
+			"unreadable for good, and log delivery already fails (used by %s)",
+		]),
 		[_deletion_date(k), _users_text(key)],
 	)
 } else := result.fail(key, _region(key), msg) if {

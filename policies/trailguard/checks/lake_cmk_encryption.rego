@@ -49,7 +49,10 @@ _finding(arn, store) := result.pass(
 	arn,
 	_region(arn, store),
 	sprintf(
-		"event data store is encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict: use a customer managed key",
+		concat(" ", [
+			"event data store is encrypted with AWS managed KMS key %s,",
+			"whose key policy the account cannot restrict: use a customer managed key",
+		]),
 		[store.kms_key_id],
 	),
 ) if {

@@ -90,13 +90,22 @@ _judged(name, arns, stmts) := result.fail(buckets.arn(name), buckets.region(inpu
 	}
 	count(missing) > 0
 	msg := sprintf(
-		"bucket %s has no statement letting CloudTrail write the logs of organization trail %s (s3:PutObject on %s/AWSLogs/%s/* for this trail or organization): the organization's logs cannot be delivered",
+		concat(" ", [
+			"bucket %s has no statement letting CloudTrail write the logs of organization trail %s (s3:PutObject on",
+			"%s/AWSLogs/%s/* for this trail or organization): the organization's logs cannot be delivered",
+		]),
 		[name, concat(", ", sort(missing)), buckets.arn(name), organization.id],
 	)
 } else := result.unknown(buckets.arn(name), buckets.region(input.buckets[name]), msg) if {
 	unlisted := organization.unlisted_accounts(stmts, "s3:PutObject")
 	count(unlisted) > 0
-	msg := sprintf("bucket %s lets CloudTrail write for account %s, but the organization's accounts were not listed: whether they belong to organization %s is not known", [name, concat(", ", sort(unlisted)), organization.id])
+	msg := sprintf(
+		concat(" ", [
+			"bucket %s lets CloudTrail write for account %s, but the organization's accounts were not listed:",
+			"whether they belong to organization %s is not known",
+		]),
+		[name, concat(", ", sort(unlisted)), organization.id],
+	)
 } else := result.pass(buckets.arn(name), buckets.region(input.buckets[name]), msg) if {
 	msg := sprintf(
 		"bucket %s lets CloudTrail write only for organization %s (organization trail %s)",

@@ -133,12 +133,22 @@ test_nothing_reported_outside_an_organization_scan if {
 
 # listed(snapshot) is snapshot as an organization scan gives it: every account
 # of the organization listed (the member, the management account, a log archive).
-listed(snapshot) := json.patch(snapshot, [{"op": "add", "path": ["organization", "account_ids"], "value": ["111122223333", "333344445555", "999988887777"]}])
+listed(snapshot) := json.patch(
+	snapshot,
+	[{"op": "add", "path": ["organization", "account_ids"], "value": ["111122223333", "333344445555", "999988887777"]}],
+)
 
 test_fail_when_a_grant_names_an_account_outside_the_organization if {
 	every condition in [
 		{"StringEquals": {"aws:SourceAccount": ["999988887777", "444455556666"]}},
-		{"ArnLike": {"aws:SourceArn": ["arn:aws:cloudtrail:*:999988887777:trail/*", "arn:aws:cloudtrail:us-east-1:444455556666:trail/stolen"]}},
+		{
+			"ArnLike": {
+				"aws:SourceArn": [
+					"arn:aws:cloudtrail:*:999988887777:trail/*",
+					"arn:aws:cloudtrail:us-east-1:444455556666:trail/stolen",
+				],
+			},
+		},
 		{"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5", "aws:SourceAccount": "444455556666"}},
 	] {
 		f := only(listed(with_statements([org_write(condition)])))
@@ -148,19 +158,29 @@ test_fail_when_a_grant_names_an_account_outside_the_organization if {
 }
 
 test_fail_when_a_grant_names_an_outside_principal if {
-	stmt := object.union(org_write({"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}), {"Principal": {"Service": "cloudtrail.amazonaws.com", "AWS": ["444455556666", "arn:aws:iam::333344445555:root"]}})
+	stmt := object.union(
+		org_write({"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5"}}),
+		{"Principal": {"Service": "cloudtrail.amazonaws.com", "AWS": ["444455556666", "arn:aws:iam::333344445555:root"]}},
+	)
 	f := only(listed(with_statements([stmt])))
 	f.status == "FAIL"
 	contains(f.message, "names account 444455556666,")
 }
 
 test_pass_when_the_named_accounts_are_in_the_organization if {
-	f := only(listed(with_statements([org_write({"StringEquals": {"aws:SourceAccount": ["999988887777", "333344445555"]}})])))
+	stmt := org_write({"StringEquals": {"aws:SourceAccount": ["999988887777", "333344445555"]}})
+	f := only(listed(with_statements([stmt])))
 	f.status == "PASS"
 }
 
 test_unknown_when_the_organization_accounts_were_not_listed if {
 	f := only(with_statements([org_write({"StringEquals": {"aws:SourceAccount": ["999988887777", "444455556666"]}})]))
 	f.status == "UNKNOWN"
-	contains(f.message, sprintf("bucket %s lets CloudTrail write for account 444455556666, but the organization's accounts were not listed", [bucket]))
+	contains(
+		f.message,
+		sprintf(
+			"bucket %s lets CloudTrail write for account 444455556666, but the organization's accounts were not listed",
+			[bucket],
+		),
+	)
 }

@@ -83,13 +83,22 @@ _judged(key, arns, stmts) := result.fail(key, _region(key), msg) if {
 	}
 	count(missing) > 0
 	msg := sprintf(
-		"key %s has no statement letting CloudTrail generate data keys for organization trail %s: the organization's logs cannot be encrypted and delivered",
+		concat(" ", [
+			"key %s has no statement letting CloudTrail generate data keys for organization trail %s:",
+			"the organization's logs cannot be encrypted and delivered",
+		]),
 		[key, concat(", ", sort(missing))],
 	)
 } else := result.unknown(key, _region(key), msg) if {
 	unlisted := organization.unlisted_accounts(stmts, "kms:GenerateDataKey")
 	count(unlisted) > 0
-	msg := sprintf("key %s lets CloudTrail encrypt for account %s, but the organization's accounts were not listed: whether they belong to organization %s is not known", [key, concat(", ", sort(unlisted)), organization.id])
+	msg := sprintf(
+		concat(" ", [
+			"key %s lets CloudTrail encrypt for account %s, but the organization's accounts were not listed:",
+			"whether they belong to organization %s is not known",
+		]),
+		[key, concat(", ", sort(unlisted)), organization.id],
+	)
 } else := result.pass(key, _region(key), msg) if {
 	msg := sprintf(
 		"key %s lets CloudTrail encrypt only for organization %s (organization trail %s)",

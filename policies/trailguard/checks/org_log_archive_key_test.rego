@@ -97,13 +97,28 @@ test_nothing_when_the_organization_trail_uses_no_key if {
 
 # listed(snapshot) is snapshot as an organization scan gives it: every account
 # of the organization listed (the member, the management account, a log archive).
-listed(snapshot) := json.patch(snapshot, [{"op": "add", "path": ["organization", "account_ids"], "value": ["111122223333", "333344445555", "999988887777"]}])
+listed(snapshot) := json.patch(
+	snapshot,
+	[{"op": "add", "path": ["organization", "account_ids"], "value": ["111122223333", "333344445555", "999988887777"]}],
+)
 
 test_fail_when_a_grant_names_an_account_outside_the_organization if {
 	every stmt in [
-		encrypt({"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": ["arn:aws:cloudtrail:*:999988887777:trail/*", "arn:aws:cloudtrail:*:444455556666:trail/*"]}}),
-		encrypt({"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5", "aws:SourceAccount": ["999988887777", "444455556666"]}}),
-		object.union(encrypt({"StringEquals": {"aws:SourceArn": org_trail}}), {"Principal": {"Service": "cloudtrail.amazonaws.com", "AWS": "arn:aws:iam::444455556666:root"}}),
+		encrypt({
+			"StringLike": {
+				"kms:EncryptionContext:aws:cloudtrail:arn": [
+					"arn:aws:cloudtrail:*:999988887777:trail/*",
+					"arn:aws:cloudtrail:*:444455556666:trail/*",
+				],
+			},
+		}),
+		encrypt({
+			"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5", "aws:SourceAccount": ["999988887777", "444455556666"]},
+		}),
+		object.union(
+			encrypt({"StringEquals": {"aws:SourceArn": org_trail}}),
+			{"Principal": {"Service": "cloudtrail.amazonaws.com", "AWS": "arn:aws:iam::444455556666:root"}},
+		),
 	] {
 		f := only(listed(with_statements([stmt])))
 		f.status == "FAIL"
@@ -113,7 +128,14 @@ test_fail_when_a_grant_names_an_account_outside_the_organization if {
 
 test_pass_when_the_named_accounts_are_in_the_organization if {
 	every stmt in [
-		encrypt({"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": ["arn:aws:cloudtrail:*:999988887777:trail/*", "arn:aws:cloudtrail:*:333344445555:trail/*"]}}),
+		encrypt({
+			"StringLike": {
+				"kms:EncryptionContext:aws:cloudtrail:arn": [
+					"arn:aws:cloudtrail:*:999988887777:trail/*",
+					"arn:aws:cloudtrail:*:333344445555:trail/*",
+				],
+			},
+		}),
 		# A negated operator names who may not: it names no outsider.
 		encrypt({"StringEquals": {"aws:SourceArn": org_trail}, "StringNotEquals": {"aws:SourceAccount": "444455556666"}}),
 	] {
@@ -122,7 +144,16 @@ test_pass_when_the_named_accounts_are_in_the_organization if {
 }
 
 test_unknown_when_the_organization_accounts_were_not_listed if {
-	f := only(with_statements([encrypt({"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn": ["arn:aws:cloudtrail:*:999988887777:trail/*", "arn:aws:cloudtrail:*:444455556666:trail/*"]}})]))
+	f := only(with_statements([
+		encrypt({
+			"StringLike": {
+				"kms:EncryptionContext:aws:cloudtrail:arn": [
+					"arn:aws:cloudtrail:*:999988887777:trail/*",
+					"arn:aws:cloudtrail:*:444455556666:trail/*",
+				],
+			},
+		}),
+	]))
 	f.status == "UNKNOWN"
 	contains(f.message, "for account 444455556666, but the organization's accounts were not listed")
 }

@@ -142,7 +142,10 @@ _finding := result.unknown(input.account_id, "", msg) if {
 } else := result.fail(input.account_id, "", msg) if {
 	not organization.scps_enabled
 	msg := sprintf(
-		"service control policies are not enabled in organization %s: nothing stops the principals of account %s from stopping or changing CloudTrail",
+		concat(" ", [
+			"service control policies are not enabled in organization %s:",
+			"nothing stops the principals of account %s from stopping or changing CloudTrail",
+		]),
 		[organization.id, organization.label],
 	)
 } else := result.unknown(input.account_id, "", msg) if {
@@ -164,9 +167,13 @@ _finding := result.unknown(input.account_id, "", msg) if {
 		[concat(", ", _unprotected), organization.label, concat(", ", sort(_unread_documents))],
 	)
 } else := result.fail(input.account_id, "", msg) if {
-	msg := sprintf("no SCP in effect on account %s denies %s on the organization trail to all but %s%s: the account's administrators can stop or narrow logging", [
-		organization.label, concat(", ", _unprotected), concat(", ", _exceptions), _narrowed_note,
-	])
+	msg := sprintf(
+		concat(" ", [
+			"no SCP in effect on account %s denies %s on the organization trail to all but %s%s:",
+			"the account's administrators can stop or narrow logging",
+		]),
+		[organization.label, concat(", ", _unprotected), concat(", ", _exceptions), _narrowed_note],
+	)
 }
 
 _narrowed_note := sprintf(" (%s)", [concat("; ", sort(_narrowed))]) if count(_narrowed) > 0

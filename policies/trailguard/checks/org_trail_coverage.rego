@@ -48,7 +48,10 @@ _unread := {arn: unread |
 _finding := result.pass(input.account_id, "", msg) if {
 	some arn in _complete
 	msg := sprintf(
-		"organization trail %s (owned by management account %s) is multi-region and logging: it records account %s in every region",
+		concat(" ", [
+			"organization trail %s (owned by management account %s) is multi-region and logging:",
+			"it records account %s in every region",
+		]),
 		[arn, organization.management_account_id, organization.label],
 	)
 } else := result.unknown(input.account_id, "", msg) if {
@@ -61,7 +64,10 @@ _finding := result.pass(input.account_id, "", msg) if {
 } else := result.fail(input.account_id, "", msg) if {
 	count(organization.organization_trails) == 0
 	msg := sprintf(
-		"account %s sees no organization trail of organization %s (management account %s)%s: nothing records the account for the organization",
+		concat(" ", [
+			"account %s sees no organization trail of organization %s (management account %s)%s:",
+			"nothing records the account for the organization",
+		]),
 		[organization.label, organization.id, organization.management_account_id, _foreign_note],
 	)
 } else := result.unknown(input.account_id, "", msg) if {

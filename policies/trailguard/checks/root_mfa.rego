@@ -68,7 +68,10 @@ _finding := result.pass(input.account_id, "", "the root user has MFA enabled") i
 } else := result.fail(
 	input.account_id,
 	"",
-	"the root user has no MFA and has access keys: they can stop or delete every trail, and the root user cannot be restricted by IAM",
+	concat(" ", [
+		"the root user has no MFA and has access keys: they can stop or delete every trail,",
+		"and the root user cannot be restricted by IAM",
+	]),
 ) if {
 	_root.access_keys_present == true
 } else := result.unknown(input.account_id, "", snapshot.missing("root user access keys", input.account_id)) if {
@@ -77,37 +80,58 @@ _finding := result.pass(input.account_id, "", "the root user has MFA enabled") i
 	_root.password_enabled == false
 	_centrally_managed
 	msg := sprintf(
-		"the root user has no MFA, but it has no password and no access keys, and organization %s manages member accounts' root credentials centrally (RootCredentialsManagement): nobody can sign in as root or recover its password",
+		concat(" ", [
+			"the root user has no MFA, but it has no password and no access keys,",
+			"and organization %s manages member accounts' root credentials centrally (RootCredentialsManagement):",
+			"nobody can sign in as root or recover its password",
+		]),
 		[_org_id],
 	)
 } else := result.fail(input.account_id, "", msg) if {
 	_root.password_enabled == false
 	reason := _not_managed_reason
 	msg := sprintf(
-		"the root user has no MFA; it has no password and no access keys now, but %s, so password recovery through the root user's email sets a password that signs in without MFA",
+		concat(" ", [
+			"the root user has no MFA; it has no password and no access keys now, but %s,",
+			"so password recovery through the root user's email sets a password that signs in without MFA",
+		]),
 		[reason],
 	)
 } else := result.unknown(input.account_id, "", msg) if {
 	_root.password_enabled == false
 	msg := sprintf(
-		"the root user has no MFA, no password and no access keys; it cannot sign in if its organization manages root credentials centrally (RootCredentialsManagement), but %s",
+		concat(" ", [
+			"the root user has no MFA, no password and no access keys;",
+			"it cannot sign in if its organization manages root credentials centrally (RootCredentialsManagement),",
+			"but %s",
+		]),
 		[_features_missing],
 	)
 } else := result.unknown(input.account_id, "", msg) if {
 	_centrally_managed
 	msg := sprintf(
-		"the root user has no MFA and no access keys, and organization %s manages member accounts' root credentials centrally (RootCredentialsManagement), so it may have no password either; but %s",
+		concat(" ", [
+			"the root user has no MFA and no access keys, and organization %s manages member accounts' root",
+			"credentials centrally (RootCredentialsManagement), so it may have no password either; but %s",
+		]),
 		[_org_id, snapshot.missing("whether the root user has a password (IAM credential report)", input.account_id)],
 	)
 } else := result.fail(input.account_id, "", msg) if {
 	reason := _not_managed_reason
 	msg := sprintf(
-		"the root user has no MFA: its password alone can stop or delete every trail (whether it has a password was not read, but %s, so one can always be set through password recovery)",
+		concat(" ", [
+			"the root user has no MFA: its password alone can stop or delete every trail (whether it has a password",
+			"was not read, but %s, so one can always be set through password recovery)",
+		]),
 		[reason],
 	)
 } else := result.unknown(input.account_id, "", msg) if {
 	msg := sprintf(
-		"the root user has no MFA and no access keys, but %s, and %s: if the organization manages root credentials centrally (RootCredentialsManagement), the root user may have no credential to sign in with",
+		concat(" ", [
+			"the root user has no MFA and no access keys, but %s, and %s:",
+			"if the organization manages root credentials centrally (RootCredentialsManagement),",
+			"the root user may have no credential to sign in with",
+		]),
 		[
 			snapshot.missing("whether the root user has a password (IAM credential report)", input.account_id),
 			_features_missing,

@@ -61,7 +61,10 @@ _finding(arn, trail) := result.pass(
 	arn,
 	trail.home_region,
 	sprintf(
-		"log files are encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict: use a customer managed key",
+		concat(" ", [
+			"log files are encrypted with AWS managed KMS key %s, whose key policy the account cannot restrict:",
+			"use a customer managed key",
+		]),
 		[trail.kms_key_id],
 	),
 ) if {
@@ -70,7 +73,12 @@ _finding(arn, trail) := result.pass(
 	snapshot.has_value(trail, "kms_key_id")
 	not input.kms_keys[trail.kms_key_id].manager
 	msg := sprintf(
-		"log files are encrypted with KMS key %s, a customer managed key: CloudTrail can only use a key whose key policy grants cloudtrail.amazonaws.com, which AWS managed keys never do (the key itself could not be read, so its policy, state and rotation are judged UNKNOWN by the key checks: %s)",
+		concat(" ", [
+			"log files are encrypted with KMS key %s, a customer managed key:",
+			"CloudTrail can only use a key whose key policy grants cloudtrail.amazonaws.com,",
+			"which AWS managed keys never do (the key itself could not be read, so its policy,",
+			"state and rotation are judged UNKNOWN by the key checks: %s)",
+		]),
 		[trail.kms_key_id, _why_unreadable(trail.kms_key_id)],
 	)
 }

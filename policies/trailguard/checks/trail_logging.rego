@@ -66,8 +66,14 @@ _finding(arn, trail) := result.pass(arn, trail.home_region, _pass_message(trail)
 	not is_boolean(object.get(object.get(trail, "status", {}), "is_logging", null))
 } else := result.fail(arn, trail.home_region, msg) if {
 	trail.status.is_logging == true
-	msg := sprintf("trail is logging but its latest delivery to S3 bucket %s failed with %s: events that cannot be delivered are lost", [
-		object.get(trail, "s3_bucket_name", "(unknown)"),
-		delivery_error(trail),
-	])
+	msg := sprintf(
+		concat(" ", [
+			"trail is logging but its latest delivery to S3 bucket %s failed with %s:",
+			"events that cannot be delivered are lost",
+		]),
+		[
+			object.get(trail, "s3_bucket_name", "(unknown)"),
+			delivery_error(trail),
+		],
+	)
 }

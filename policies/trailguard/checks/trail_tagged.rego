@@ -43,7 +43,13 @@ _finding(arn, trail) := result.pass(arn, trail.home_region, msg) if {
 } else := result.unknown(arn, trail.home_region, msg) if {
 	not is_object(object.get(trail, "tags", null))
 	trail.tags_from_owner == true
-	msg := sprintf("the tags of %s are its owner's to read: only account %s may call ListTags on it; scan the organization (collect --org) to judge them", [arn, trail.owner_account_id])
+	msg := sprintf(
+		concat(" ", [
+			"the tags of %s are its owner's to read: only account %s may call ListTags on it;",
+			"scan the organization (collect --org) to judge them",
+		]),
+		[arn, trail.owner_account_id],
+	)
 } else := result.unknown(arn, trail.home_region, snapshot.missing("tags (ListTags)", arn)) if {
 	not is_object(object.get(trail, "tags", null))
 }

@@ -40,8 +40,17 @@
 #   severity: high
 #   resource_type: AwsIamPrincipal
 #   remediation:
-#     console: IAM console > the principal > Permissions > remove or narrow the policy named in the finding (or its group membership, the role's trust policy, the bucket or key policy statement); for break-glass roles add their ARN to params blinding_allowed_principals. Organizations console > Policies > Service control policies > attach an SCP that denies the blinding actions to everyone but the break-glass role.
-#     cli: aws iam detach-user-policy --user-name <user> --policy-arn <policy-arn>  (or detach-role-policy / remove-user-from-group / update-assume-role-policy); an SCP denying cloudtrail:StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors, s3:DeleteObject* and kms:ScheduleKeyDeletion on the trail's resources except for the break-glass role - aws organizations create-policy --type SERVICE_CONTROL_POLICY --content file://deny-blinding.json
+#     console: >-
+#       IAM console > the principal > Permissions > remove or narrow the policy named in the finding (or its group
+#       membership, the role's trust policy, the bucket or key policy statement); for break-glass roles add their ARN
+#       to params blinding_allowed_principals. Organizations console > Policies > Service control policies > attach an
+#       SCP that denies the blinding actions to everyone but the break-glass role.
+#     cli: >-
+#       aws iam detach-user-policy --user-name <user> --policy-arn <policy-arn>  (or detach-role-policy /
+#       remove-user-from-group / update-assume-role-policy); an SCP denying cloudtrail:StopLogging, DeleteTrail,
+#       UpdateTrail, PutEventSelectors, s3:DeleteObject* and kms:ScheduleKeyDeletion on the trail's resources except
+#       for the break-glass role - aws organizations create-policy --type SERVICE_CONTROL_POLICY --content
+#       file://deny-blinding.json
 package trailguard.checks.who_can_blind_trail
 
 import data.trailguard.lib.cloudtrail_actions
@@ -53,9 +62,19 @@ import data.trailguard.lib.snapshot
 # The blinding actions, by the kind of resource they act on.
 trail_actions := cloudtrail_actions.trail_actions
 
-event_data_store_actions := ["cloudtrail:DeleteEventDataStore", "cloudtrail:StopEventDataStoreIngestion", "cloudtrail:UpdateEventDataStore"]
+event_data_store_actions := [
+	"cloudtrail:DeleteEventDataStore",
+	"cloudtrail:StopEventDataStoreIngestion",
+	"cloudtrail:UpdateEventDataStore",
+]
 
-bucket_actions := ["s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutLifecycleConfiguration", "s3:PutBucketVersioning", "s3:DeleteBucket"]
+bucket_actions := [
+	"s3:PutBucketPolicy",
+	"s3:DeleteBucketPolicy",
+	"s3:PutLifecycleConfiguration",
+	"s3:PutBucketVersioning",
+	"s3:DeleteBucket",
+]
 
 object_actions := ["s3:DeleteObject", "s3:DeleteObjectVersion"]
 
@@ -73,18 +92,27 @@ _own_trails := [t | some t in snapshot.trails; not snapshot.foreign(t)]
 _requests := array.concat(
 	array.concat(
 		[iam_eval.request(a, t.arn) | some t in _own_trails; some a in trail_actions],
-		[iam_eval.request(a, arn) | some arn, _ in object.get(input, "event_data_stores", {}); some a in event_data_store_actions],
+		[iam_eval.request(a, arn) |
+			some arn, _ in object.get(input, "event_data_stores", {})
+			some a in event_data_store_actions
+		],
 	),
 	array.concat(
 		array.concat(_bucket_requests, _key_requests),
-		array.concat(_log_group_requests, [iam_eval.request(a, arn) | some arn, _ in object.get(input, "alarms", {}); some a in alarm_actions]),
+		array.concat(
+			_log_group_requests,
+			[iam_eval.request(a, arn) | some arn, _ in object.get(input, "alarms", {}); some a in alarm_actions],
+		),
 	),
 )
 
 _buckets := {t.s3_bucket_name | some t in snapshot.trails; snapshot.has_value(t, "s3_bucket_name")}
 
 _bucket_requests := array.concat(
-	[iam_eval.bucket_request(a, name, sprintf("arn:%s:s3:::%s", [snapshot.partition, name])) | some name in _buckets; some a in bucket_actions],
+	[iam_eval.bucket_request(a, name, sprintf("arn:%s:s3:::%s", [snapshot.partition, name])) |
+		some name in _buckets
+		some a in bucket_actions
+	],
 	[iam_eval.bucket_request(a, name, _log_prefix(t)) |
 		some t in snapshot.trails
 		name := t.s3_bucket_name
@@ -93,14 +121,26 @@ _bucket_requests := array.concat(
 )
 
 # _log_prefix(t): the trail's log files, "arn:aws:s3:::bucket/[prefix/]AWSLogs/*".
-_log_prefix(t) := sprintf("arn:%s:s3:::%s/%s/AWSLogs/*", [snapshot.partition, t.s3_bucket_name, trim_suffix(t.s3_key_prefix, "/")]) if {
+_log_prefix(t) := sprintf(
+	"arn:%s:s3:::%s/%s/AWSLogs/*",
+	[snapshot.partition, t.s3_bucket_name, trim_suffix(t.s3_key_prefix, "/")],
+) if {
 	snapshot.has_value(t, "s3_key_prefix")
 } else := sprintf("arn:%s:s3:::%s/AWSLogs/*", [snapshot.partition, t.s3_bucket_name])
 
 _key_requests := [iam_eval.key_request(a, k) |
-	some k in ({k | some t in snapshot.trails; k := t.kms_key_id; startswith(k, "arn:")} | {k | some s in object.get(input, "event_data_stores", {}); k := s.kms_key_id; startswith(k, "arn:")})
+	some k in (_trail_keys | _event_data_store_keys)
 	some a in key_actions
 ]
+
+# _trail_keys, _event_data_store_keys: the KMS keys (ARNs) of the trails and of the event data stores.
+_trail_keys := {k | some t in snapshot.trails; k := t.kms_key_id; startswith(k, "arn:")}
+
+_event_data_store_keys := {k |
+	some s in object.get(input, "event_data_stores", {})
+	k := s.kms_key_id
+	startswith(k, "arn:")
+}
 
 # Log group actions are asked for both forms of its ARN: policies name it with or
 # without the trailing ":*".
@@ -213,15 +253,32 @@ findings contains f if {
 	f := _principal_finding(arn, a)
 }
 
-_principal_finding(arn, a) := result.pass(arn, "", sprintf("%s can blind the trail and is allowed (%s): %s", [_name(arn), _why_allowed(arn), _describe(a.paths)])) if {
+_principal_finding(arn, a) := result.pass(
+	arn,
+	"",
+	sprintf("%s can blind the trail and is allowed (%s): %s", [_name(arn), _why_allowed(arn), _describe(a.paths)]),
+) if {
 	count(a.paths) > 0
 	_allowed(arn)
-} else := result.fail_with_severity(arn, "", sprintf("%s can blind the trail: %s", [_name(arn), _describe(certain)]), _severity(certain)) if {
+} else := result.fail_with_severity(
+	arn,
+	"",
+	sprintf("%s can blind the trail: %s", [_name(arn), _describe(certain)]),
+	_severity(certain),
+) if {
 	certain := _certain_of[arn]
 	count(certain) > 0
-} else := result.unknown(arn, "", sprintf("%s can blind the trail unless an SCP denies it (%s): %s", [_name(arn), _answer.scp, _describe(a.paths)])) if {
+} else := result.unknown(
+	arn,
+	"",
+	sprintf("%s can blind the trail unless an SCP denies it (%s): %s", [_name(arn), _answer.scp, _describe(a.paths)]),
+) if {
 	count(a.paths) > 0
-} else := result.unknown(arn, "", sprintf("whether %s can blind the trail could not be decided: %s", [_name(arn), concat("; ", a.unknown)]))
+} else := result.unknown(
+	arn,
+	"",
+	sprintf("whether %s can blind the trail could not be decided: %s", [_name(arn), concat("; ", a.unknown)]),
+)
 
 # The account-level verdict.
 findings contains f if {
@@ -254,20 +311,52 @@ _account_severity := "critical" if {
 
 _names(arns) := concat(", ", [_name(a) | some a in array.slice(sort(arns), 0, 10)]) if count(arns) <= 10
 
-else := sprintf("%s and %d more", [concat(", ", [_name(a) | some a in array.slice(sort(arns), 0, 10)]), count(arns) - 10])
+else := sprintf(
+	"%s and %d more",
+	[concat(", ", [_name(a) | some a in array.slice(sort(arns), 0, 10)]), count(arns) - 10],
+)
 
-_account_finding := result.fail_with_severity(input.account_id, "", sprintf("%d principal(s) outside the allowed set can blind the trail: %s%s%s", [count(_blinders), _names(_blinders), _undecided_text, _gaps_text]), _account_severity) if {
+_account_finding := result.fail_with_severity(
+	input.account_id,
+	"",
+	sprintf(
+		"%d principal(s) outside the allowed set can blind the trail: %s%s%s",
+		[count(_blinders), _names(_blinders), _undecided_text, _gaps_text],
+	),
+	_account_severity,
+) if {
 	count(_blinders) > 0
-} else := result.unknown(input.account_id, "", sprintf("who can blind the trail could not be decided: %s", [concat("; ", sort(_answer.gaps))])) if {
+} else := result.unknown(
+	input.account_id,
+	"",
+	sprintf("who can blind the trail could not be decided: %s", [concat("; ", sort(_answer.gaps))]),
+) if {
 	count(_answer.gaps) > 0
-} else := result.unknown(input.account_id, "", sprintf("%d principal(s) may blind the trail, which could not be decided: %s", [count(_undecided), _names(_undecided)])) if {
+} else := result.unknown(
+	input.account_id,
+	"",
+	sprintf(
+		"%d principal(s) may blind the trail, which could not be decided: %s",
+		[count(_undecided), _names(_undecided)],
+	),
+) if {
 	count(_undecided) > 0
-} else := result.pass(input.account_id, "", sprintf("only allowed principals can blind the trail (SCPs: %s; the root user always can)", [_answer.scp]))
+} else := result.pass(
+	input.account_id,
+	"",
+	sprintf("only allowed principals can blind the trail (SCPs: %s; the root user always can)", [_answer.scp]),
+)
 
-_gaps_text := sprintf("; and the answer is incomplete: %s", [concat("; ", sort(_answer.gaps))]) if count(_answer.gaps) > 0
+_gaps_text := sprintf(
+	"; and the answer is incomplete: %s",
+	[concat("; ", sort(_answer.gaps))],
+) if count(_answer.gaps) > 0
 
 else := ""
 
-_undecided_text := sprintf("; %d more could not be decided (see their findings)", [count(_undecided)]) if count(_undecided) > 0
+_undecided_text := sprintf(
+	"; %d more could not be decided (see their findings)",
+	[count(_undecided)],
+) if count(_undecided) > 0
 
 else := ""

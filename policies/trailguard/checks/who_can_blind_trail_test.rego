@@ -9,7 +9,10 @@ bob := "arn:aws:iam::111122223333:user/bob"
 
 admin_access := "arn:aws:iam::aws:policy/AdministratorAccess"
 
-bob_with(extra) := object.union({"arn": bob, "name": "bob", "groups": [], "attached_policies": [], "inline_policies": {}, "permissions_boundary": ""}, extra)
+bob_with(extra) := object.union(
+	{"arn": bob, "name": "bob", "groups": [], "attached_policies": [], "inline_policies": {}, "permissions_boundary": ""},
+	extra,
+)
 
 # with_bob(user): the compliant account plus user bob (and AdministratorAccess, its real
 # document), without its alarms, event data store and log group (fewer resources to
@@ -19,7 +22,16 @@ with_bob(user) := fixtures.patched([
 	{"op": "remove", "path": ["event_data_stores"]},
 	{"op": "remove", "path": ["trails", fixtures.trail_arn, "cloudwatch_logs_log_group_arn"]},
 	{"op": "add", "path": ["iam", "users", bob], "value": user},
-	{"op": "add", "path": ["iam", "policies", admin_access], "value": {"arn": admin_access, "name": "AdministratorAccess", "aws_managed": true, "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}},
+	{
+		"op": "add",
+		"path": ["iam", "policies", admin_access],
+		"value": {
+			"arn": admin_access,
+			"name": "AdministratorAccess",
+			"aws_managed": true,
+			"document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+		},
+	},
 ])
 
 _by_resource(fs, resource) := f if {
@@ -69,7 +81,11 @@ test_fail_reviewed_holder_without_mfa if {
 }
 
 test_escalation_is_medium if {
-	fs := findings with input as with_bob(bob_with({"inline_policies": {"self": {"Statement": [{"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": bob}]}}}))
+	fs := findings with input as with_bob(bob_with({
+		"inline_policies": {
+			"self": {"Statement": [{"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": bob}]},
+		},
+	}))
 	b := _by_resource(fs, bob)
 	b.status == "FAIL"
 	b.severity == "medium"
@@ -77,7 +93,18 @@ test_escalation_is_medium if {
 }
 
 test_conditional_grant_is_high if {
-	fs := findings with input as with_bob(bob_with({"inline_policies": {"mfa": {"Statement": [{"Effect": "Allow", "Action": "cloudtrail:StopLogging", "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}}}))
+	fs := findings with input as with_bob(bob_with({
+		"inline_policies": {
+			"mfa": {
+				"Statement": [{
+					"Effect": "Allow",
+					"Action": "cloudtrail:StopLogging",
+					"Resource": "*",
+					"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}},
+				}],
+			},
+		},
+	}))
 	b := _by_resource(fs, bob)
 	b.status == "FAIL"
 	b.severity == "high"
@@ -104,7 +131,10 @@ test_unknown_when_a_policy_document_is_missing if {
 }
 
 test_unknown_when_the_organization_scps_were_not_read if {
-	doc := object.union(with_bob(bob_with({"attached_policies": [admin_access]})), {"organization": {"id": "o-a1b2c3d4e5", "management_account_id": "999999999999", "is_management_account": false}})
+	doc := object.union(
+		with_bob(bob_with({"attached_policies": [admin_access]})),
+		{"organization": {"id": "o-a1b2c3d4e5", "management_account_id": "999999999999", "is_management_account": false}},
+	)
 	fs := findings with input as doc
 	b := _by_resource(fs, bob)
 	b.status == "UNKNOWN"
@@ -113,15 +143,62 @@ test_unknown_when_the_organization_scps_were_not_read if {
 }
 
 test_fail_when_scps_read_and_allow if {
-	scps := [{"target_id": "r-root", "target_type": "ROOT", "policies": [{"id": "p-FullAWSAccess", "name": "FullAWSAccess", "aws_managed": true, "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}}]}]
-	doc := object.union(with_bob(bob_with({"attached_policies": [admin_access]})), {"organization": {"id": "o-a1b2c3d4e5", "management_account_id": "999999999999", "is_management_account": false, "service_control_policies": scps}})
+	scps := [{
+		"target_id": "r-root",
+		"target_type": "ROOT",
+		"policies": [{
+			"id": "p-FullAWSAccess",
+			"name": "FullAWSAccess",
+			"aws_managed": true,
+			"document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+		}],
+	}]
+	doc := object.union(
+		with_bob(bob_with({"attached_policies": [admin_access]})),
+		{
+			"organization": {
+				"id": "o-a1b2c3d4e5",
+				"management_account_id": "999999999999",
+				"is_management_account": false,
+				"service_control_policies": scps,
+			},
+		},
+	)
 	fs := findings with input as doc
 	_by_resource(fs, bob).status == "FAIL"
 }
 
 test_pass_when_an_scp_denies_the_blinding_actions if {
-	scps := [{"target_id": "r-root", "target_type": "ROOT", "policies": [{"id": "p-x", "name": "deny-blinding", "document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": ["cloudtrail:*", "s3:Delete*", "s3:Put*", "kms:*", "logs:*", "cloudwatch:*", "iam:*"], "Resource": "*"}]}}]}]
-	doc := object.union(with_bob(bob_with({"attached_policies": [admin_access]})), {"organization": {"id": "o-a1b2c3d4e5", "management_account_id": "999999999999", "is_management_account": false, "service_control_policies": scps}})
+	scps := [{
+		"target_id": "r-root",
+		"target_type": "ROOT",
+		"policies": [{
+			"id": "p-x",
+			"name": "deny-blinding",
+			"document": {
+				"Version": "2012-10-17",
+				"Statement": [
+					{"Effect": "Allow", "Action": "*", "Resource": "*"},
+					{
+						"Effect": "Deny",
+						"Action": ["cloudtrail:*", "s3:Delete*", "s3:Put*", "kms:*", "logs:*", "cloudwatch:*", "iam:*"],
+						"Resource": "*",
+					},
+				],
+			},
+		}],
+	}]
+	doc := object.union(
+		with_bob(bob_with({"attached_policies": [admin_access]})),
+		{
+			"organization": {
+				"id": "o-a1b2c3d4e5",
+				"management_account_id": "999999999999",
+				"is_management_account": false,
+				"service_control_policies": scps,
+			},
+		},
+	)
 	fs := findings with input as doc
 	not _by_resource(fs, bob)
 }
@@ -129,7 +206,25 @@ test_pass_when_an_scp_denies_the_blinding_actions if {
 test_outside_account_through_a_role_trust if {
 	role := "arn:aws:iam::111122223333:role/vendor"
 	doc := fixtures.patched([
-		{"op": "add", "path": ["iam", "roles", role], "value": {"arn": role, "name": "vendor", "service_linked": false, "attached_policies": [], "permissions_boundary": "", "inline_policies": {"p": {"Statement": [{"Effect": "Allow", "Action": "cloudtrail:*", "Resource": "*"}]}}, "trust_policy": {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"}]}}},
+		{
+			"op": "add",
+			"path": ["iam", "roles", role],
+			"value": {
+				"arn": role,
+				"name": "vendor",
+				"service_linked": false,
+				"attached_policies": [],
+				"permissions_boundary": "",
+				"inline_policies": {"p": {"Statement": [{"Effect": "Allow", "Action": "cloudtrail:*", "Resource": "*"}]}},
+				"trust_policy": {
+					"Statement": [{
+						"Effect": "Allow",
+						"Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+						"Action": "sts:AssumeRole",
+					}],
+				},
+			},
+		},
 	])
 	fs := findings with input as doc
 	o := _by_resource(fs, "arn:aws:iam::444455556666:root")

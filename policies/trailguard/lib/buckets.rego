@@ -88,7 +88,10 @@ foreign_trails(name) := {trail.arn |
 
 # not_collected_message(name) explains why a trail's bucket is not in the snapshot.
 not_collected_message(name) := sprintf(
-	"bucket %s is not in the snapshot (%s); it receives the logs of organization trail(s) %s owned by another account: audit it from the account that owns it (e.g. the log-archive account)",
+	concat(" ", [
+		"bucket %s is not in the snapshot (%s); it receives the logs of organization trail(s) %s owned by another",
+		"account: audit it from the account that owns it (e.g. the log-archive account)",
+	]),
 	[name, why(name), concat(", ", sort(foreign_trails(name)))],
 ) if {
 	count(foreign_trails(name)) > 0

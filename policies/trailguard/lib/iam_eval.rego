@@ -109,11 +109,27 @@ bucket_request(action, name, resource) := {
 	"policy": _bucket_policy(name),
 }
 
-_bucket_policy(name) := {"kind": "s3", "state": "read", "document": doc, "owner": _bucket_owner(name), "name": sprintf("bucket policy of %s", [name])} if {
+_bucket_policy(name) := {
+	"kind": "s3",
+	"state": "read",
+	"document": doc,
+	"owner": _bucket_owner(name),
+	"name": sprintf("bucket policy of %s", [name]),
+} if {
 	doc := input.buckets[name].policy.document
-} else := {"kind": "s3", "state": "none", "owner": _bucket_owner(name), "name": sprintf("bucket policy of %s", [name])} if {
+} else := {
+	"kind": "s3",
+	"state": "none",
+	"owner": _bucket_owner(name),
+	"name": sprintf("bucket policy of %s", [name]),
+} if {
 	input.buckets[name].policy.exists == false
-} else := {"kind": "s3", "state": "unknown", "owner": _bucket_owner(name), "reason": snapshot.missing("bucket policy", name)}
+} else := {
+	"kind": "s3",
+	"state": "unknown",
+	"owner": _bucket_owner(name),
+	"reason": snapshot.missing("bucket policy", name),
+}
 
 _bucket_owner(name) := object.get(input.buckets, [name, "owner_account_id"], "")
 
@@ -124,9 +140,20 @@ key_request(action, key_arn) := {
 	"policy": _key_policy(key_arn),
 }
 
-_key_policy(key_arn) := {"kind": "kms", "state": "read", "document": doc, "owner": _key_owner(key_arn), "name": sprintf("key policy of %s", [key_arn])} if {
+_key_policy(key_arn) := {
+	"kind": "kms",
+	"state": "read",
+	"document": doc,
+	"owner": _key_owner(key_arn),
+	"name": sprintf("key policy of %s", [key_arn]),
+} if {
 	doc := input.kms_keys[key_arn].policy
-} else := {"kind": "kms", "state": "unknown", "owner": _key_owner(key_arn), "reason": snapshot.missing("key policy", key_arn)}
+} else := {
+	"kind": "kms",
+	"state": "unknown",
+	"owner": _key_owner(key_arn),
+	"reason": snapshot.missing("key policy", key_arn),
+}
 
 _key_owner(key_arn) := snapshot.account_of_arn(key_arn) if {
 	count(split(key_arn, ":")) >= 6
@@ -155,7 +182,10 @@ analyze(requests) := result if {
 	result := {
 		"principals": _principals(ctx, direct, group_evals, rp, _scp_denied_steps(scp)),
 		"scp": scp.summary,
-		"gaps": (_gaps | {sprintf("%s: it may let other principals in", [r.policy.reason]) | some r in reqs; r.policy.state == "unknown"}),
+		"gaps": (_gaps | {sprintf("%s: it may let other principals in", [r.policy.reason]) |
+			some r in reqs
+			r.policy.state == "unknown"
+		}),
 	}
 }
 
@@ -168,7 +198,13 @@ routes(paths) := _group([[array.slice(p.steps, 0, count(p.steps) - 2), p] | some
 # on resource (a request, a bucket_request or a key_request object); undefined when none.
 can(principal, req) := analyze([req]).principals[principal].paths
 
-_normal(r) := object.union(r, {"action_lc": lower(r.action), "policy": object.get(r, "policy", {"kind": "none", "state": "none", "owner": _arn_account(r.resource)})})
+_normal(r) := object.union(
+	r,
+	{
+		"action_lc": lower(r.action),
+		"policy": object.get(r, "policy", {"kind": "none", "state": "none", "owner": _arn_account(r.resource)}),
+	},
+)
 
 # _context indexes the question: request indexes by action and the actions by service,
 # for the requests and for the actions the escalation and role steps need.
@@ -192,7 +228,10 @@ _context(reqs) := ctx if {
 # _group(pairs) maps each key of the [key, value] pairs to its values, in
 # O(n log n): the pairs are sorted and cut where the key changes (a comprehension
 # per key would be quadratic).
-_group(pairs) := {sorted[start][0]: [p[1] | some p in array.slice(sorted, start, ends[j])] | some j, start in starts} if {
+_group(pairs) := {sorted[start][0]: values |
+	some j, start in starts
+	values := [p[1] | some p in array.slice(sorted, start, ends[j])]
+} if {
 	sorted := sort(pairs)
 
 	# A run starts at 0 and where the key changes; it ends where the next starts.
@@ -228,7 +267,14 @@ _doc_eval(doc, label, ctx) := {"allow": allow, "deny": deny, "extra": extra} if 
 		some i in object.get(ctx.by_action, a, [])
 		_res_deny(s, ctx.reqs[i].resource)
 	}
-	extra := [{"action": a, "policy": label, "statement": sid, "effect": s.Effect, "statement_doc": s, "condition": _condition(s)} |
+	extra := [{
+		"action": a,
+		"policy": label,
+		"statement": sid,
+		"effect": s.Effect,
+		"statement_doc": s,
+		"condition": _condition(s),
+	} |
 		some [sid, s, acts] in stmts
 		some a in acts
 		ctx.extra[a]
@@ -357,7 +403,10 @@ else := replace(regex.replace(regex.replace(p, `\$\{[^}]*\}`, "\u0001"), `([\[\]
 # --- managed policies and groups ----------------------------------------------
 
 # _managed_eval(arn, policy, ctx): the evaluation of a managed policy, or why it is unknown.
-_managed_eval(arn, policy, ctx) := object.union(_doc_eval(policy.document, _policy_label(arn, policy), ctx), {"state": "read"}) if {
+_managed_eval(arn, policy, ctx) := object.union(
+	_doc_eval(policy.document, _policy_label(arn, policy), ctx),
+	{"state": "read"},
+) if {
 	policy.document
 } else := {"state": "screened", "allow": [], "deny": set(), "extra": []} if {
 	# An AWS-managed policy the collector screened out: none of its statements can
@@ -368,7 +417,10 @@ _managed_eval(arn, policy, ctx) := object.union(_doc_eval(policy.document, _poli
 	count(ctx.all - ctx.screen) == 0
 } else := {"state": "unknown", "reason": _doc_missing(arn, policy, ctx), "allow": [], "deny": set(), "extra": []}
 
-_doc_missing(arn, policy, ctx) := sprintf("the document of %s was not collected (an older snapshot, or actions outside the collector's screen: %s)", [arn, concat(", ", sort(ctx.all - ctx.screen))]) if {
+_doc_missing(arn, policy, ctx) := sprintf(
+	"the document of %s was not collected (an older snapshot, or actions outside the collector's screen: %s)",
+	[arn, concat(", ", sort(ctx.all - ctx.screen))],
+) if {
 	policy.aws_managed == true
 	not snapshot.errors_by_resource[arn]
 } else := snapshot.missing("document", arn)
@@ -381,14 +433,22 @@ _policy_label(arn, policy) := sprintf("AWS-managed policy %s", [object.get(polic
 _group_eval(arn, group, policy_evals, ctx) := _merge(array.concat(
 	array.concat(
 		[_attached_eval(p, policy_evals) | some p in object.get(group, "attached_policies", [])],
-		[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) | some name, doc in object.get(group, "inline_policies", {})],
+		[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) |
+			some name, doc in object.get(group, "inline_policies", {})
+		],
 	),
 	_missing_lists(arn, group),
 ))
 
 _attached_eval(p, policy_evals) := e if {
 	e := policy_evals[p]
-} else := {"state": "unknown", "reason": snapshot.missing("managed policy", p), "allow": [], "deny": set(), "extra": []}
+} else := {
+	"state": "unknown",
+	"reason": snapshot.missing("managed policy", p),
+	"allow": [],
+	"deny": set(),
+	"extra": [],
+}
 
 # _merge(evals) unions evaluations; unknown collects the reasons of the unknown ones.
 _merge(evals) := {
@@ -418,9 +478,16 @@ _scp(_) := {"applies": false, "summary": "not applicable: the management account
 	not "SERVICE_CONTROL_POLICY" in types
 } else := {"applies": true, "summary": "applied", "levels": input.organization.service_control_policies} if {
 	input.organization.service_control_policies
-} else := {"applies": false, "summary": "not read: the account's organization SCPs were not collected, an SCP may deny these paths", "unread": true} if {
+} else := {
+	"applies": false,
+	"summary": "not read: the account's organization SCPs were not collected, an SCP may deny these paths",
+	"unread": true,
+} if {
 	input.organization
-} else := {"applies": false, "summary": "not read: no organization data in the snapshot (SCPs, if any, were not evaluated)"}
+} else := {
+	"applies": false,
+	"summary": "not read: no organization data in the snapshot (SCPs, if any, were not evaluated)",
+}
 
 # _scp_verdicts(scp, ctx) maps request index -> "allowed" | "denied" | "unknown: ...".
 # Each level of SCPs is summed up once (the requests its policies allow and deny):
@@ -448,7 +515,8 @@ _scp_doc_eval(p, ctx) := object.union(
 } else := {
 	"state": "unknown",
 	"reason": sprintf("the document of SCP %s was not collected", [p.id]),
-	"allow": [], "deny": set(),
+	"allow": [],
+	"deny": set(),
 }
 
 # _scp_level(evals): the requests one level's SCPs allow and deny, and whether a
@@ -471,7 +539,9 @@ _scp_verdict(i, denied, unknown) := "denied" if {
 _identity(arn, p, ctx, policy_evals, member_evals) := _merge(array.concat(
 	array.concat(
 		[_attached_eval(a, policy_evals) | some a in object.get(p, "attached_policies", [])],
-		[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) | some name, doc in object.get(p, "inline_policies", {})],
+		[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) |
+			some name, doc in object.get(p, "inline_policies", {})
+		],
 	),
 	array.concat(
 		[_group_of(g, member_evals) | some g in object.get(p, "groups", [])],
@@ -484,7 +554,13 @@ _as_member(g, e) := object.union(e, {"allow": [object.union(a, {"via": g}) | som
 
 _group_of(g, member_evals) := member_evals[g] if {
 	member_evals[g]
-} else := {"state": "unknown", "reason": sprintf("its group %s: %s", [g, snapshot.missing("group", g)]), "allow": [], "deny": set(), "extra": []}
+} else := {
+	"state": "unknown",
+	"reason": sprintf("its group %s: %s", [g, snapshot.missing("group", g)]),
+	"allow": [],
+	"deny": set(),
+	"extra": [],
+}
 
 # _missing_lists(arn, p): an unknown evaluation for each policy list of the principal
 # that was not read (none, the common case, is told by three lookups).
@@ -501,7 +577,11 @@ _groups_read(_, p) if p.groups != null
 
 _groups_read(arn, _) if not input.iam.users[arn]
 
-_lists(arn) := {"attached_policies": "attached policies", "inline_policies": "inline policies", "groups": "group memberships"} if {
+_lists(arn) := {
+	"attached_policies": "attached policies",
+	"inline_policies": "inline policies",
+	"groups": "group memberships",
+} if {
 	input.iam.users[arn]
 } else := {"attached_policies": "attached policies", "inline_policies": "inline policies"}
 
@@ -590,7 +670,16 @@ _direct_paths(arn, id, boundary, rp, scpv, slr, scp, ctx) := {"paths": paths, "u
 	grants := sort([[g.r, k, g] | some k, g in id.allow])
 	every t in grants { not rp.deny_requests[t[0]] }
 	open := _open_requests(rp, scpv, slr, ctx)
-	paths := [_path(arn, ctx.reqs[i], "identity", [g.policy, g.statement], _conds(g, boundary), _scp_for(scpv, i, slr), scp, object.get(g, "via", "")) |
+	paths := [_path(
+		arn,
+		ctx.reqs[i],
+		"identity",
+		[g.policy, g.statement],
+		_conds(g, boundary),
+		_scp_for(scpv, i, slr),
+		scp,
+		object.get(g, "via", ""),
+	) |
 		some [i, _, g] in grants
 		not id.deny[i]
 		open[i].ok
@@ -719,7 +808,16 @@ else := {"ok": true, "conditions": [a.condition | some a in boundary.allow; a.r 
 _combine(arn, req, grants, rpg, bnd, rpi, scpv, scp, ctx) := {"paths": paths, "unknown": unknown} if {
 	identity_ok := count(grants) > 0
 	bnd_ok := bnd.ok
-	id_paths := [_path(arn, req, "identity", [g.policy, g.statement], _conds(g, bnd), scpv, scp, object.get(g, "via", "")) |
+	id_paths := [_path(
+		arn,
+		req,
+		"identity",
+		[g.policy, g.statement],
+		_conds(g, bnd),
+		scpv,
+		scp,
+		object.get(g, "via", ""),
+	) |
 		identity_ok
 		bnd_ok
 		_resource_side_ok(rpi, arn, ctx)
@@ -728,11 +826,29 @@ _combine(arn, req, grants, rpg, bnd, rpi, scpv, scp, ctx) := {"paths": paths, "u
 
 	# A resource policy naming the principal is enough in the resource's own account
 	# (boundaries do not limit it); across accounts the identity side must allow too.
-	rp_paths := [_path(arn, req, "resource policy", [rpi.name, g.statement], [c | c := g.condition; c != null], scpv, scp, "") |
+	rp_paths := [_path(
+		arn,
+		req,
+		"resource policy",
+		[rpi.name, g.statement],
+		[c | c := g.condition; c != null],
+		scpv,
+		scp,
+		"",
+	) |
 		rpi.owner == ctx.account
 		some g in rpg
 	]
-	cross_paths := [_path(arn, req, "resource policy", [rpi.name, g.statement], [c | c := g.condition; c != null], scpv, scp, "") |
+	cross_paths := [_path(
+		arn,
+		req,
+		"resource policy",
+		[rpi.name, g.statement],
+		[c | c := g.condition; c != null],
+		scpv,
+		scp,
+		"",
+	) |
 		rpi.owner != ctx.account
 		identity_ok
 		bnd_ok
@@ -776,7 +892,9 @@ _why_unknown(true, bnd, rpi, _, _) := [rpi.reason] if {
 	rpi.state == "unknown"
 }
 
-_why_unknown(true, bnd, rpi, _, _) := ["the bucket's owner is unknown (a bucket in another account?) and its policy was not read"] if {
+_why_unknown(true, bnd, rpi, _, _) := [
+	"the bucket's owner is unknown (a bucket in another account?) and its policy was not read",
+] if {
 	bnd.ok
 	rpi.kind == "s3"
 	rpi.owner == ""
@@ -803,7 +921,13 @@ _resource_policies(ctx) := {
 }
 
 _rp_info(r, e, _) := object.union(
-	{"kind": object.get(r.policy, "kind", "none"), "state": r.policy.state, "owner": object.get(r.policy, "owner", ""), "name": object.get(r.policy, "name", ""), "reason": object.get(r.policy, "reason", "")},
+	{
+		"kind": object.get(r.policy, "kind", "none"),
+		"state": r.policy.state,
+		"owner": object.get(r.policy, "owner", ""),
+		"name": object.get(r.policy, "name", ""),
+		"reason": object.get(r.policy, "reason", ""),
+	},
 	{"delegates": e.delegates},
 )
 
@@ -870,7 +994,10 @@ _deny_rule(s) := {"all": true, "except": set()} if s.Principal == "*"
 
 else := {"all": true, "except": set()} if "*" in _list(s.Principal.AWS)
 
-else := {"all": true, "except": _principal_names(object.union(object.remove(s, ["NotPrincipal"]), {"Principal": s.NotPrincipal}))} if {
+else := {
+	"all": true,
+	"except": _principal_names(object.union(object.remove(s, ["NotPrincipal"]), {"Principal": s.NotPrincipal})),
+} if {
 	s.NotPrincipal
 } else := {"all": false, "names": _principal_names(s)}
 
@@ -887,7 +1014,10 @@ _rp_denies(rules, arn) if {
 	arn in d.names
 }
 
-_account_root(arn) := sprintf("arn:%s:iam::%s:root", [snapshot.partition, split(arn, ":")[4]]) if count(split(arn, ":")) >= 6
+_account_root(arn) := sprintf(
+	"arn:%s:iam::%s:root",
+	[snapshot.partition, split(arn, ":")[4]],
+) if count(split(arn, ":")) >= 6
 
 else := arn
 
@@ -945,10 +1075,23 @@ _able(direct) := {arn | some arn, d in direct; count(d.paths) > 0}
 # assume or one escalation step. Driven by each principal's own role and escalation
 # statements, against target lists computed once (T): an Allow on "*" takes the first
 # target, so the work stays linear in the principals, not principals x targets.
-_indirect(direct, group_evals, scp_denied) := {arn: {"type": l.type, "paths": paths, "unknown": sort(object.get(direct, [arn, "unknown"], []))} |
+_indirect(direct, group_evals, scp_denied) := {arn: {
+	"type": l.type,
+	"paths": paths,
+	"unknown": sort(object.get(direct, [arn, "unknown"], [])),
+} |
 	T := _targets(direct, group_evals)
 	some arn in ({a | some a, d in direct; count(d.paths) == 0} | (object.keys(T.named) - object.keys(direct)))
-	d := object.get(direct, arn, {"id": {"allow": [], "deny": set(), "extra": [], "unknown": set()}, "ceiling": false, "boundary": {"none": true}, "slr": false})
+	d := object.get(
+		direct,
+		arn,
+		{
+			"id": {"allow": [], "deny": set(), "extra": [], "unknown": set()},
+			"ceiling": false,
+			"boundary": {"none": true},
+			"slr": false,
+		},
+	)
 	l := _local[arn]
 	paths := array.concat(_assumptions(arn, d, T, direct), _escalations(arn, l, d, T, direct, scp_denied))
 	count(paths) > 0
@@ -1026,7 +1169,10 @@ _assumptions(arn, d, T, direct) := array.concat(
 
 _role_path(arn, role, j, s, direct) := {
 	"action": first.action, "resource": first.resource, "kind": "role",
-	"steps": array.concat([_short(arn), sprintf("sts:AssumeRole %s (trust %s%s)", [_short(role), _sid(s, j), _cond_text(_condition(s))])], array.slice(first.steps, 1, count(first.steps))),
+	"steps": array.concat(
+		[_short(arn), sprintf("sts:AssumeRole %s (trust %s%s)", [_short(role), _sid(s, j), _cond_text(_condition(s))])],
+		array.slice(first.steps, 1, count(first.steps)),
+	),
 	"source": "role", "conditions": [c | c := _condition(s); c != null], "scp": first.scp,
 	"scp_uncertain": first.scp_uncertain,
 } if {
@@ -1173,13 +1319,19 @@ _step_targets(arn, l, d, T, x) := [[arn, "itself", ""] |
 	_self_action(l.type, x.action)
 } else := [[g, "its group", ""] | d.ceiling; some g in _pick(d.id, x, object.get(l.p, "groups", []))] if {
 	x.action in {"iam:attachgrouppolicy", "iam:putgrouppolicy"}
-} else := [[p, "its customer-managed policy", ""] | d.ceiling; some p in _pick(d.id, x, _own_customer_policies(l.p))] if {
+} else := [[p, "its customer-managed policy", ""] |
+	d.ceiling
+	some p in _pick(d.id, x, _own_customer_policies(l.p))
+] if {
 	x.action in {"iam:createpolicyversion", "iam:setdefaultpolicyversion"}
 } else := [[t, "a user that can", ""] | some t in _pick_from(d.id, x, T.users, T.users_index, {arn})] if {
 	x.action in {"iam:createaccesskey", "iam:createloginprofile", "iam:updateloginprofile"}
 } else := [[t, "a role that can", ""] | some t in _pick_from(d.id, x, T.roles, T.roles_index, {arn})] if {
 	x.action == "iam:updateassumerolepolicy"
-} else := [[g, "a group that can", ""] | l.type == "user"; some g in _pick_from(d.id, x, T.groups, T.groups_index, {g | some g in object.get(l.p, "groups", [])})] if {
+} else := [[g, "a group that can", ""] |
+	l.type == "user"
+	some g in _pick_from(d.id, x, T.groups, T.groups_index, {g | some g in object.get(l.p, "groups", [])})
+] if {
 	x.action == "iam:addusertogroup"
 } else := [[role, sprintf("a role that can, run by %s", [svc]), compute_services[svc]] |
 	runs := {svc | some svc, action in compute_services; _also(d.id, action)}
@@ -1227,7 +1379,15 @@ _scp_denied_steps(scp) := set() if {
 	action := _steps_ctx.reqs[i].action
 }
 
-_steps_ctx := _context([{"action": x, "resource": "*", "label": "*", "action_lc": x, "policy": {"kind": "none", "state": "none", "owner": ""}} | some x in _extra])
+_steps_ctx := _context([{
+	"action": x,
+	"resource": "*",
+	"label": "*",
+	"action_lc": x,
+	"policy": {"kind": "none", "state": "none", "owner": ""},
+} |
+	some x in _extra
+])
 
 # _also(id, action): the escalation's second action (starting the compute a role is
 # passed to) is allowed on some resource; "" when none is needed.
@@ -1249,7 +1409,14 @@ _esc_path(arn, action, target, what, x, direct) := {
 	first := direct[target].paths[0]
 } else := {
 	"action": "(any action it grants)", "resource": _short(target), "kind": "escalation",
-	"steps": [_short(arn), x.policy, x.statement, sprintf("escalation: %s on %s (%s), then any action the new policy grants", [action, _short(target), what]), "(any action it grants)", _short(target)],
+	"steps": [
+		_short(arn),
+		x.policy,
+		x.statement,
+		sprintf("escalation: %s on %s (%s), then any action the new policy grants", [action, _short(target), what]),
+		"(any action it grants)",
+		_short(target),
+	],
 	"source": "escalation",
 	"conditions": [c | c := x.condition; c != null],
 	"scp": "the boundary and SCPs of the target are not evaluated for an escalation",
@@ -1260,7 +1427,19 @@ _esc_path(arn, action, target, what, x, direct) := {
 # or by the trust policy of a role that can.
 _outside(ctx, direct, rp) := {p: {"type": "outside", "paths": [y[1] | some y in list], "unknown": []} |
 	grants := array.concat(
-		[[g.principal, _path(g.principal, ctx.reqs[i], "resource policy", [rp.by_request[i].name, g.statement], [c | c := g.condition; c != null], "", {"applies": false, "summary": "their own account's policies decide too"}, "")] |
+		[[
+			g.principal,
+			_path(
+				g.principal,
+				ctx.reqs[i],
+				"resource policy",
+				[rp.by_request[i].name, g.statement],
+				[c | c := g.condition; c != null],
+				"",
+				{"applies": false, "summary": "their own account's policies decide too"},
+				"",
+			),
+		] |
 			some i, list in rp.outside
 			some g in list
 		],
@@ -1281,7 +1460,10 @@ _trusted_outside(direct) := [[n, path] |
 	first := direct[role].paths[0]
 	path := {
 		"action": first.action, "resource": first.resource, "kind": "role",
-		"steps": array.concat([n, sprintf("assume %s (trust %s%s)", [_short(role), _sid(s, j), _cond_text(_condition(s))])], array.slice(first.steps, 1, count(first.steps))),
+		"steps": array.concat(
+			[n, sprintf("assume %s (trust %s%s)", [_short(role), _sid(s, j), _cond_text(_condition(s))])],
+			array.slice(first.steps, 1, count(first.steps)),
+		),
 		"source": "role", "conditions": [c | c := _condition(s); c != null], "scp": first.scp,
 		"scp_uncertain": first.scp_uncertain,
 	}

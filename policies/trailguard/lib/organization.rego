@@ -132,13 +132,20 @@ _scoping_keys := {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "kms:
 # the caller (any account's trail may use it), it admits another
 # organization by aws:SourceOrgID, or it names an account outside the
 # organization. Undefined when the grant is scoped.
-cloudtrail_grant_problem(stmt) := "does not say on whose behalf (no aws:SourceArn, aws:SourceAccount, aws:SourceOrgID or encryption-context condition pinned to specific values): any account's trail may use it" if {
+cloudtrail_grant_problem(stmt) := concat(" ", [
+	"does not say on whose behalf (no aws:SourceArn, aws:SourceAccount,",
+	"aws:SourceOrgID or encryption-context condition pinned to specific values):",
+	"any account's trail may use it",
+]) if {
 	count(buckets.pinned_keys(stmt) & _scoping_keys) == 0
 } else := sprintf("admits organization %s, not this organization %s", [concat(", ", sort(others)), id]) if {
 	orgs := iam.condition_values(stmt, "aws:SourceOrgID")
 	others := {o | some o in orgs; o != id}
 	count(others) > 0
-} else := sprintf("names account %s, which is not an account of organization %s: its trails may use it", [concat(", ", sort(outsiders)), id]) if {
+} else := sprintf(
+	"names account %s, which is not an account of organization %s: its trails may use it",
+	[concat(", ", sort(outsiders)), id],
+) if {
 	accounts_listed
 	outsiders := {a | some a in named_accounts(stmt); not a in _known_accounts}
 	count(outsiders) > 0
@@ -155,7 +162,11 @@ named_accounts(stmt) := {a |
 	regex.match(`^[0-9]{12}$`, a)
 }
 
-_named(stmt) := ({_principal_account(p) | some p in _aws_principals(stmt)} | _admitted_values(stmt, "aws:SourceAccount")) | {snapshot.account_of_arn(v) |
+_named(stmt) := (_principal_accounts(stmt) | _admitted_values(stmt, "aws:SourceAccount")) | _arn_accounts(stmt)
+
+_principal_accounts(stmt) := {_principal_account(p) | some p in _aws_principals(stmt)}
+
+_arn_accounts(stmt) := {snapshot.account_of_arn(v) |
 	some key in {"aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"}
 	some v in _admitted_values(stmt, key)
 	count(split(v, ":")) > 4
