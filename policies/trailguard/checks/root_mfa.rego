@@ -114,7 +114,7 @@ _finding := result.pass(input.account_id, "", "the root user has MFA enabled") i
 			"the root user has no MFA and no access keys, and organization %s manages member accounts' root",
 			"credentials centrally (RootCredentialsManagement), so it may have no password either; but %s",
 		]),
-		[_org_id, snapshot.missing("whether the root user has a password (IAM credential report)", input.account_id)],
+		[_org_id, _password_unread],
 	)
 } else := result.fail(input.account_id, "", msg) if {
 	reason := _not_managed_reason
@@ -133,7 +133,7 @@ _finding := result.pass(input.account_id, "", "the root user has MFA enabled") i
 			"the root user may have no credential to sign in with",
 		]),
 		[
-			snapshot.missing("whether the root user has a password (IAM credential report)", input.account_id),
+			_password_unread,
 			_features_missing,
 		],
 	)
@@ -172,3 +172,8 @@ _features_missing := sprintf(
 } else := snapshot.missing("the organization membership", input.account_id)
 
 _features_known if is_array(_features)
+
+_password_unread := snapshot.unanswered(
+	sprintf("whether the root user of %s has a password (IAM credential report)", [input.account_id]),
+	input.account_id,
+)

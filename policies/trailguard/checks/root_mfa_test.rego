@@ -112,8 +112,8 @@ test_root_without_mfa_cases if {
 			"features": managed,
 			"status": "UNKNOWN",
 			"says": concat(" ", [
-				"so it may have no password either; but whether the root user has a password (IAM credential report) of",
-				"111122223333 could not be read",
+				"so it may have no password either; but whether the root user of 111122223333 has a password",
+				"(IAM credential report) could not be read",
 			]),
 		},
 		"password unknown, not in an organization": {

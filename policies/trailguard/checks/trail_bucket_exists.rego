@@ -81,7 +81,8 @@ _finding(arn, trail) := result.pass(arn, trail.home_region, msg) if {
 	name := trail.s3_bucket_name
 	name != ""
 	not is_boolean(object.get(object.get(input, ["buckets", name], {}), "exists", null))
-	msg := sprintf("%s%s", [snapshot.missing("whether the S3 bucket exists", name), elsewhere(trail)])
+	question := sprintf("whether the S3 bucket %s exists", [name])
+	msg := sprintf("%s%s", [snapshot.unanswered(question, name), elsewhere(trail)])
 }
 
 findings contains result.unknown(arn, trail.home_region, msg) if {

@@ -91,7 +91,7 @@ test_unknown_when_bucket_not_collected if {
 	f.status == "UNKNOWN"
 	f.resource == fixtures.trail_arn
 	f.message == sprintf(
-		"whether the S3 bucket exists of %s could not be read (s3 HeadBucket: AccessDenied)",
+		"whether the S3 bucket %s exists could not be read (s3 HeadBucket: AccessDenied)",
 		[fixtures.bucket_name],
 	)
 }
@@ -101,7 +101,7 @@ test_unknown_when_exists_not_collected if {
 		"status": "UNKNOWN",
 		"resource": fixtures.trail_arn,
 		"message": sprintf(
-			"whether the S3 bucket exists of %s could not be read (not collected)",
+			"whether the S3 bucket %s exists could not be read (not collected)",
 			[fixtures.bucket_name],
 		),
 	} with input as fixtures.without(["buckets", fixtures.bucket_name, "exists"])
@@ -112,7 +112,7 @@ test_unknown_when_no_buckets_collected if {
 		"status": "UNKNOWN",
 		"resource": fixtures.trail_arn,
 		"message": sprintf(
-			"whether the S3 bucket exists of %s could not be read (not collected)",
+			"whether the S3 bucket %s exists could not be read (not collected)",
 			[fixtures.bucket_name],
 		),
 	} with input as fixtures.without(["buckets"])
@@ -134,7 +134,7 @@ test_unknown_for_organization_trail_bucket_in_another_account if {
 	f.status == "UNKNOWN"
 	f.resource == fixtures.org_trail_arn
 	f.message == concat(" ", [
-		"whether the S3 bucket exists of org-cloudtrail-logs-999988887777 could not be read (not collected); the",
+		"whether the S3 bucket org-cloudtrail-logs-999988887777 exists could not be read (not collected); the",
 		"trail belongs to account 999988887777, whose bucket may not be readable from this account",
 	])
 }

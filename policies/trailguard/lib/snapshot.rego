@@ -102,6 +102,10 @@ why(resource) := concat("; ", sort([sprintf("%s %s: %s", [e.service, e.operation
 # missing(what, resource) is a message for an UNKNOWN finding.
 missing(what, resource) := sprintf("%s of %s could not be read (%s)", [what, resource, why(resource)])
 
+# unanswered(question, resource) is a message for an UNKNOWN finding about a
+# yes-or-no question on resource, e.g. unanswered("whether the S3 bucket b exists", "b").
+unanswered(question, resource) := sprintf("%s could not be read (%s)", [question, why(resource)])
+
 # region_of_arn(arn) returns the region part of an ARN ("" for global resources).
 region_of_arn(arn) := split(arn, ":")[3]
 
