@@ -45,74 +45,11 @@ func (t *Table) Write(w io.Writer, r Report) error {
 	t.writeSummary(&b, r, width)
 	shortened := false
 	checks := r.checksByID()
-	groups := groupByCheckResource(r.Findings)
-	byCheck := map[string][]group{}
-	var ids []string
-	for _, g := range groups {
-		if _, ok := byCheck[g.CheckID]; !ok {
-			ids = append(ids, g.CheckID)
-		}
-		byCheck[g.CheckID] = append(byCheck[g.CheckID], g)
-	}
-	// Worst check first: by its worst status, then severity, then id.
-	worst := func(id string) group {
-		gs := byCheck[id]
-		return slices.MinFunc(gs, func(a, b group) int { return statusRank[a.Status()] - statusRank[b.Status()] })
-	}
-	slices.SortFunc(ids, func(a, b string) int {
-		ga, gb := worst(a), worst(b)
-		return cmp.Or(statusRank[ga.Status()]-statusRank[gb.Status()], gb.First().Severity.Rank()-ga.First().Severity.Rank(), strings.Compare(a, b))
-	})
+	byCheck, ids := worstChecksFirst(groupByCheckResource(r.Findings))
 	for _, id := range ids {
-		gs := byCheck[id]
-		slices.SortStableFunc(gs, func(a, b group) int { return statusRank[a.Status()] - statusRank[b.Status()] })
-		chk := checks[id]
-		counts := map[findings.Status]int{}
-		for _, g := range gs {
-			counts[g.Status()]++
+		if t.writeCheck(&b, r, checks[id], byCheck[id], width) {
+			shortened = true
 		}
-		var parts []string
-		for _, s := range []findings.Status{findings.Fail, findings.Unknown, findings.Waived, findings.Pass} {
-			if counts[s] > 0 {
-				parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
-			}
-		}
-		head := fmt.Sprintf("%s [%s] %s (%s)", t.paint(id, text.Bold), chk.Severity, chk.Title, strings.Join(parts, ", "))
-		fmt.Fprintf(&b, "\n%s\n", wrap(head, width))
-
-		tw := table.NewWriter()
-		tw.SetStyle(table.StyleLight)
-		tw.Style().Format.Header = text.FormatUpper
-		tw.AppendHeader(table.Row{"Status", "Resource", "Region", "Reason"})
-		resW, regW, msgW := t.columns(gs, r.Account, width)
-		tw.SetColumnConfigs([]table.ColumnConfig{
-			{Number: 2, WidthMax: resW, WidthMaxEnforcer: wrapARN},
-			{Number: 3, WidthMax: regW, WidthMaxEnforcer: text.WrapHard},
-			{Number: 4, WidthMax: msgW, WidthMaxEnforcer: wrapEachLine},
-		})
-		for _, g := range gs {
-			res, short := displayResource(g.Resource, r.Account)
-			if r.Organization != nil {
-				res = g.Account + ": " + res
-			}
-			shortened = shortened || short
-			region := g.First().Region
-			if region == "" {
-				region = "-"
-			}
-			msgs := g.Messages()
-			if len(msgs) > 1 {
-				for i := range msgs {
-					msgs[i] = "- " + msgs[i]
-				}
-			}
-			if note := waiverNote(g.First()); note != "" {
-				msgs = append(msgs, "("+note+")")
-			}
-			tw.AppendRow(table.Row{t.status(g.Status()), res, region, strings.Join(msgs, "\n")})
-		}
-		b.WriteString(tw.Render())
-		b.WriteString("\n")
 	}
 	if shortened {
 		fmt.Fprintf(&b, "\n%s\n", wrap(fmt.Sprintf("Resources of account %s are shown as service:resource, without arn:PARTITION:SERVICE:REGION:%s: (full ARNs: -f json).", r.Account, r.Account), width))
@@ -124,6 +61,82 @@ func (t *Table) Write(w io.Writer, r Report) error {
 		return nil
 	}
 	return t.writeCompliance(w, r.Compliance)
+}
+
+// worstChecksFirst groups the (check, resource) groups by check and orders
+// the checks worst first: by their worst status, then severity, then id.
+func worstChecksFirst(groups []group) (map[string][]group, []string) {
+	byCheck := map[string][]group{}
+	var ids []string
+	for _, g := range groups {
+		if _, ok := byCheck[g.CheckID]; !ok {
+			ids = append(ids, g.CheckID)
+		}
+		byCheck[g.CheckID] = append(byCheck[g.CheckID], g)
+	}
+	worst := func(id string) group {
+		gs := byCheck[id]
+		return slices.MinFunc(gs, func(a, b group) int { return statusRank[a.Status()] - statusRank[b.Status()] })
+	}
+	slices.SortFunc(ids, func(a, b string) int {
+		ga, gb := worst(a), worst(b)
+		return cmp.Or(statusRank[ga.Status()]-statusRank[gb.Status()], gb.First().Severity.Rank()-ga.First().Severity.Rank(), strings.Compare(a, b))
+	})
+	return byCheck, ids
+}
+
+// writeCheck writes one check's heading and its table of resources, worst
+// first. It returns whether a resource was shown without its ARN prefix.
+func (t *Table) writeCheck(b *strings.Builder, r Report, chk findings.Check, gs []group, width int) (shortened bool) {
+	slices.SortStableFunc(gs, func(a, b group) int { return statusRank[a.Status()] - statusRank[b.Status()] })
+	counts := map[findings.Status]int{}
+	for _, g := range gs {
+		counts[g.Status()]++
+	}
+	var parts []string
+	for _, s := range []findings.Status{findings.Fail, findings.Unknown, findings.Waived, findings.Pass} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	id := gs[0].CheckID
+	head := fmt.Sprintf("%s [%s] %s (%s)", t.paint(id, text.Bold), chk.Severity, chk.Title, strings.Join(parts, ", "))
+	fmt.Fprintf(b, "\n%s\n", wrap(head, width))
+
+	tw := table.NewWriter()
+	tw.SetStyle(table.StyleLight)
+	tw.Style().Format.Header = text.FormatUpper
+	tw.AppendHeader(table.Row{"Status", "Resource", "Region", "Reason"})
+	resW, regW, msgW := t.columns(gs, r.Account, width)
+	tw.SetColumnConfigs([]table.ColumnConfig{
+		{Number: 2, WidthMax: resW, WidthMaxEnforcer: wrapARN},
+		{Number: 3, WidthMax: regW, WidthMaxEnforcer: text.WrapHard},
+		{Number: 4, WidthMax: msgW, WidthMaxEnforcer: wrapEachLine},
+	})
+	for _, g := range gs {
+		res, short := displayResource(g.Resource, r.Account)
+		if r.Organization != nil {
+			res = g.Account + ": " + res
+		}
+		shortened = shortened || short
+		region := g.First().Region
+		if region == "" {
+			region = "-"
+		}
+		msgs := g.Messages()
+		if len(msgs) > 1 {
+			for i := range msgs {
+				msgs[i] = "- " + msgs[i]
+			}
+		}
+		if note := waiverNote(g.First()); note != "" {
+			msgs = append(msgs, "("+note+")")
+		}
+		tw.AppendRow(table.Row{t.status(g.Status()), res, region, strings.Join(msgs, "\n")})
+	}
+	b.WriteString(tw.Render())
+	b.WriteString("\n")
+	return shortened
 }
 
 // columns shares the width between the resource, region and reason columns
