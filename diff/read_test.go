@@ -2,8 +2,6 @@ package diff
 
 import (
 	"encoding/json"
-	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/trailguard/trailguard/findings"
+	"github.com/trailguard/trailguard/internal/shardtest"
 	"github.com/trailguard/trailguard/snapshot"
 )
 
@@ -46,25 +45,7 @@ func shardFiles(t *testing.T, n int) (whole string, shards []string) {
 	if err := json.Unmarshal(data, &org); err != nil {
 		t.Fatal(err)
 	}
-	accounts := org["accounts"].(map[string]any)
-	ids := slices.Sorted(maps.Keys(accounts))
-	dir := t.TempDir()
-	for k := range n {
-		shard := maps.Clone(org)
-		part := map[string]any{}
-		for i, id := range ids {
-			if i%n == k {
-				part[id] = accounts[id]
-			}
-		}
-		shard["accounts"], shard["shard"] = part, map[string]any{"index": k + 1, "count": n}
-		b, _ := json.Marshal(shard)
-		p := filepath.Join(dir, fmt.Sprintf("org-%d.json", k+1))
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		shards = append(shards, p)
-	}
+	shards = shardtest.WriteFiles(t, org, n, t.TempDir(), "org")
 	return whole, shards
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +13,7 @@ import (
 	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/internal/awsfake"
 	"github.com/trailguard/trailguard/internal/orgfixture"
+	"github.com/trailguard/trailguard/internal/shardtest"
 )
 
 // shardOrg is an organization whose members sit in both OUs, one of them
@@ -25,34 +25,10 @@ var shardOrg = orgfixture.Spec{
 	NoRole:  []string{"777777777777"},
 }
 
-// writeShards splits an organization snapshot into n shard files as collect
-// --org --shard K/N would (the accounts sorted by id, account i in shard
-// i mod n + 1, the rest of the document in every shard), written to
-// dir/prefix-K.json; it returns their paths in shard order.
+// writeShards writes org as n shard files dir/prefix-K.json (see shardtest).
 func writeShards(t *testing.T, org map[string]any, n int, dir, prefix string) []string {
 	t.Helper()
-	accounts := org["accounts"].(map[string]any)
-	ids := slices.Sorted(maps.Keys(accounts))
-	paths := make([]string, n)
-	for k := range n {
-		shard := maps.Clone(org)
-		part := map[string]any{}
-		for i, id := range ids {
-			if i%n == k {
-				part[id] = accounts[id]
-			}
-		}
-		shard["accounts"], shard["shard"] = part, map[string]any{"index": k + 1, "count": n}
-		data, err := json.Marshal(shard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		paths[k] = filepath.Join(dir, fmt.Sprintf("%s-%d.json", prefix, k+1))
-		if err := os.WriteFile(paths[k], data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return paths
+	return shardtest.WriteFiles(t, org, n, dir, prefix)
 }
 
 // collectTo runs collect --org with args and fails the test unless it succeeds.
