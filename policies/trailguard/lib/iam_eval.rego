@@ -626,7 +626,7 @@ _quiet(arn, l, quiet, rp) if {
 	count(l.p.inline_policies) == 0
 	every a in l.p.attached_policies { quiet.policies[a] }
 	_quiet_groups(l, quiet)
-	not rp.named[arn]
+	not rp.granted_to[arn]
 }
 
 _quiet_groups(l, _) if l.type == "role"
@@ -641,7 +641,7 @@ _quiet_groups(l, quiet) if {
 # or a resource policy names it (cheap test before the detailed evaluation).
 _relevant(_, id, _) if (count(id.allow) + count(id.extra)) + count(id.unknown) > 0
 
-_relevant(arn, _, rp) if rp.named[arn]
+_relevant(arn, _, rp) if rp.granted_to[arn]
 
 _direct(arn, l, id, boundary, rp, scpv, scp, ctx) := {
 	"type": l.type,
@@ -907,13 +907,13 @@ _why_unknown(true, bnd, rpi, _, _) := [
 # _resource_policies(ctx): for each request index, the resource policy's facts:
 # by_request[i] = {kind, state, owner, name, delegates, reason}; direct_grants[i][arn]
 # = Allow statements naming a principal of the account (granted_to[arn]: the requests
-# they grant it); denied[i][arn]; outside[i] = Allow statements naming anyone else.
+# they grant it); deny_rules[i] = whom its unconditional Denies cover (deny_requests:
+# the requests that have one); outside[i] = Allow statements naming anyone else.
 _resource_policies(ctx) := {
 	"by_request": {i: _rp_info(r, e, ctx) | some i, r in ctx.reqs; e := evals[i]},
 	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals},
 	"deny_rules": {i: e.deny_rules | some i, e in evals},
 	"outside": {i: e.outside | some i, e in evals},
-	"named": {p: true | some _, e in evals; some g in e.allow_named; p := g.principal},
 	"granted_to": _group([[g.principal, i] | some i, e in evals; some g in e.allow_named]),
 	"deny_requests": {i | some i, e in evals; count(e.deny_rules) > 0},
 } if {
