@@ -214,6 +214,7 @@ func (e *Engine) Eval(ctx context.Context, doc map[string]any) ([]findings.Findi
 
 // EvalValue is Eval on a snapshot already converted to an OPA value.
 func (e *Engine) EvalValue(ctx context.Context, input ast.Value) ([]findings.Finding, error) {
+	defer relaxGC()()
 	perCheck := make([]any, len(e.checks))
 	errs := make([]error, len(e.groups))
 	var wg sync.WaitGroup

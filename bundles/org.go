@@ -16,6 +16,7 @@ import (
 // account that was not scanned gets one UNKNOWN finding per check, on the
 // account, quoting why: nothing about it can pass.
 func (e *Engine) EvalAccounts(ctx context.Context, accounts []snapshot.AccountInput) ([]findings.Finding, error) {
+	defer relaxGC()() // once for the whole organization, not per account
 	perAccount := make([][]findings.Finding, len(accounts))
 	errs := make([]error, len(accounts))
 	next := make(chan int)

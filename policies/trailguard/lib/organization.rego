@@ -147,7 +147,7 @@ cloudtrail_grant_problem(stmt) := concat(" ", [
 	[concat(", ", sort(outsiders)), id],
 ) if {
 	accounts_listed
-	outsiders := {a | some a in named_accounts(stmt); not a in _known_accounts}
+	outsiders := {a | some a in named_accounts(stmt); not _known_account(a)}
 	count(outsiders) > 0
 }
 
@@ -189,10 +189,13 @@ _admitted_values(stmt, key) := {v |
 	some v in iam.condition_operator_values(stmt, op, key)
 }
 
-# _known_accounts are the accounts known to be in the organization: every
-# account an organization scan listed (organization.account_ids), the
-# management account and the audited account.
-_known_accounts := ({a | some a in input.organization.account_ids} | {management_account_id}) | {input.account_id}
+# _known_account(a) is true when account a is known to be in the organization:
+# an account the organization scan listed (organization.account_ids), the
+# management account or the audited account. A membership test, not a set of
+# the listed accounts: that set would be built again for every member.
+_known_account(a) if a in {management_account_id, input.account_id}
+
+_known_account(a) if a in input.organization.account_ids
 
 # accounts_listed is true when the organization scan listed every account
 # of the organization (organization.account_ids).
