@@ -69,23 +69,23 @@ _assume_actions := {"sts:assumerole"}
 # _extra: the actions of the role and escalation steps, asked about with every question.
 _extra := (object.keys(escalation_actions) | _assume_actions) | {a | some a in compute_services}
 
-# _extra_index is _extra by service. (A literal: a comprehension would be rebuilt at
+# _extra_index is _extra by service, as sets. (A literal: a comprehension would be rebuilt at
 # every evaluation; iam_eval_test checks that it agrees with _extra.)
 _extra_index := {
-	"cloudformation": ["cloudformation:createstack"],
-	"codebuild": ["codebuild:createproject"],
-	"ec2": ["ec2:runinstances"],
-	"ecs": ["ecs:runtask"],
-	"glue": ["glue:createdevendpoint"],
-	"iam": [
+	"cloudformation": {"cloudformation:createstack"},
+	"codebuild": {"codebuild:createproject"},
+	"ec2": {"ec2:runinstances"},
+	"ecs": {"ecs:runtask"},
+	"glue": {"glue:createdevendpoint"},
+	"iam": {
 		"iam:addusertogroup", "iam:attachgrouppolicy", "iam:attachrolepolicy", "iam:attachuserpolicy",
 		"iam:createaccesskey", "iam:createloginprofile", "iam:createpolicyversion", "iam:passrole",
 		"iam:putgrouppolicy", "iam:putrolepolicy", "iam:putuserpolicy", "iam:setdefaultpolicyversion",
 		"iam:updateassumerolepolicy", "iam:updateloginprofile",
-	],
-	"lambda": ["lambda:createfunction"],
-	"sagemaker": ["sagemaker:createnotebookinstance"],
-	"sts": ["sts:assumerole"],
+	},
+	"lambda": {"lambda:createfunction"},
+	"sagemaker": {"sagemaker:createnotebookinstance"},
+	"sts": {"sts:assumerole"},
 }
 
 # request(action, resource) asks about action on resource, where no resource policy
@@ -171,7 +171,7 @@ _key_owner(key_arn) := snapshot.account_of_arn(key_arn) if {
 # gaps are reasons the whole answer is incomplete (IAM not read, principal lists missing,
 # a bucket or key policy not read: it could name principals this answer cannot see).
 analyze(requests) := result if {
-	reqs := [_normal(r) | some r in requests]
+	reqs := [r | some q in requests; r := _normal(q); not _out_of_reach(r)]
 	ctx := _context(reqs)
 	policy_evals := {arn: _managed_eval(arn, p, ctx) | some arn, p in object.get(input, ["iam", "policies"], {})}
 	group_evals := {arn: _group_eval(arn, g, policy_evals, ctx) | some arn, g in object.get(input, ["iam", "groups"], {})}
@@ -206,6 +206,17 @@ _normal(r) := object.union(
 	},
 )
 
+# _out_of_reach(r): a request no principal of this account, nor anyone a policy of
+# this account lets in, can be granted: a resource of another account with no resource
+# policy (another account's log group or alarm; a member account sees the
+# organization trail's). Only that account's own principals can act on it, and they
+# are not in this snapshot. It is left out of the question before any work is done.
+_out_of_reach(r) if {
+	r.policy.kind == "none"
+	r.policy.owner != ""
+	r.policy.owner != input.account_id
+}
+
 # _context indexes the question: request indexes by action and the actions by service,
 # for the requests and for the actions the escalation and role steps need.
 _context(reqs) := ctx if {
@@ -215,7 +226,8 @@ _context(reqs) := ctx if {
 	ctx := {
 		"reqs": reqs,
 		"by_action": _group([[r.action_lc, i] | some i, r in reqs]),
-		"index": {svc: array.concat(object.get(_extra_index, svc, []), object.get(asked, svc, [])) |
+		"asked": req_actions,
+		"index": {svc: (object.get(_extra_index, svc, set()) | {a | some a in object.get(asked, svc, [])}) |
 			some svc in {split(a, ":")[0] | some a in all}
 		},
 		"all": all,
@@ -255,16 +267,16 @@ _doc_eval(doc, label, ctx) := {"allow": allow, "deny": deny, "extra": extra} if 
 	allow := [{"r": i, "policy": label, "statement": sid, "condition": _condition(s)} |
 		some [sid, s, acts] in stmts
 		s.Effect == "Allow"
-		some a in acts
-		some i in object.get(ctx.by_action, a, [])
+		some a in (acts & ctx.asked)
+		some i in ctx.by_action[a]
 		_res_allow(s, ctx.reqs[i].resource)
 	]
 	deny := {i |
 		some [_, s, acts] in stmts
 		s.Effect == "Deny"
 		_condition(s) == null
-		some a in acts
-		some i in object.get(ctx.by_action, a, [])
+		some a in (acts & ctx.asked)
+		some i in ctx.by_action[a]
 		_res_deny(s, ctx.reqs[i].resource)
 	}
 	extra := [{
@@ -276,8 +288,7 @@ _doc_eval(doc, label, ctx) := {"allow": allow, "deny": deny, "extra": extra} if 
 		"condition": _condition(s),
 	} |
 		some [sid, s, acts] in stmts
-		some a in acts
-		ctx.extra[a]
+		some a in (acts & ctx.extra)
 	]
 }
 
@@ -316,6 +327,12 @@ _actions(stmt, ctx) := {a |
 # matches. A pattern without glob syntax matches only itself (one set lookup).
 _pattern_actions(lp, ctx) := {lp} & ctx.all if {
 	not regex.match(`[*?\[\]{}\\]`, lp)
+} else := ctx.all if {
+	lp == "*"
+} else := object.get(ctx.index, svc, set()) if {
+	# "service:*", the commonest wildcard: every asked action of the service.
+	[svc, "*"] = split(lp, ":")
+	not regex.match(`[*?\[\]{}\\]`, svc)
 } else := {a |
 	some a in _candidates(lp, ctx)
 	glob.match(lp, null, a)
@@ -327,7 +344,7 @@ _service_candidates(svc, ctx) := ctx.all if contains(svc, "*")
 
 else := ctx.all if contains(svc, "?")
 
-else := object.get(ctx.index, svc, [])
+else := object.get(ctx.index, svc, set())
 
 # _condition(stmt) is stmt's Condition block, null when it has none.
 _condition(stmt) := stmt.Condition if count(object.get(stmt, "Condition", {})) > 0

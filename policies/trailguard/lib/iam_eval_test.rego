@@ -1335,7 +1335,7 @@ test_roles_2[note] if {
 }
 
 test_extra_index if {
-	iam_eval._extra_index == {svc: sort([a | some a in iam_eval._extra; startswith(a, concat("", [svc, ":"]))]) |
+	iam_eval._extra_index == {svc: {a | some a in iam_eval._extra; startswith(a, concat("", [svc, ":"]))} |
 		some svc in {split(a, ":")[0] | some a in iam_eval._extra}
 	}
 }
