@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/snapshot"
 )
@@ -21,10 +23,15 @@ func (e *Engine) EvalAccounts(ctx context.Context, accounts []snapshot.AccountIn
 	errs := make([]error, len(accounts))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range max(runtime.GOMAXPROCS(0), 1) {
+	cpus := max(runtime.GOMAXPROCS(0), 1)
+	workers := max(min(cpus, len(accounts)), 1)
+	// With an account per CPU, each account's queries run one after the other
+	// on its worker; with fewer accounts than CPUs, concurrently.
+	concurrent := workers < cpus
+	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				perAccount[i], errs[i] = e.evalAccount(ctx, accounts[i])
+				perAccount[i], errs[i] = e.evalAccount(ctx, accounts[i], concurrent)
 			}
 		})
 	}
@@ -58,11 +65,15 @@ feed:
 	return out, nil
 }
 
-func (e *Engine) evalAccount(ctx context.Context, a snapshot.AccountInput) ([]findings.Finding, error) {
+func (e *Engine) evalAccount(ctx context.Context, a snapshot.AccountInput, concurrent bool) ([]findings.Finding, error) {
 	if !a.Scanned {
 		return e.NotScanned(a.ID, a.NotScannedReason()), nil
 	}
-	fs, err := e.Eval(ctx, a.Doc)
+	input, err := ast.InterfaceToValue(a.Doc)
+	if err != nil {
+		return nil, fmt.Errorf("converting the snapshot: %w", err)
+	}
+	fs, err := e.evalValue(ctx, input, concurrent)
 	if err != nil {
 		return nil, err
 	}
