@@ -121,9 +121,14 @@ condition_values(stmt, key) := {v |
 
 # condition_operator_values(stmt, operator, key) returns the values given to key under one operator
 # (operator compared case-insensitively, with or without an IfExists/ForAnyValue qualifier).
-condition_operator_values(stmt, operator, key) := {v |
+condition_operator_values(stmt, operator, key) := condition_operators_values(stmt, {base_operator(operator)}, key)
+
+# condition_operators_values(stmt, operators, key) returns the values given to key under
+# any of the set operators (base operators, see base_operator): the condition block is
+# read once, not once per operator.
+condition_operators_values(stmt, operators, key) := {v |
 	some op, block in object.get(stmt, "Condition", {})
-	base_operator(op) == base_operator(operator)
+	base_operator(op) in operators
 	some k, val in block
 	lower(k) == lower(key)
 	some v in _list(val)

@@ -229,6 +229,14 @@ test_condition_operator_values if {
 	iam.condition_operator_values(condition_stmt, "StringLike", "aws:SourceArn") == set()
 }
 
+test_condition_operators_values if {
+	iam.condition_operators_values(condition_stmt, {"stringequals", "stringnotequals"}, "AWS:SourceArn") == {
+		"arn:aws:cloudtrail:us-east-1:111122223333:trail/t",
+		"arn:aws:cloudtrail:us-east-1:111122223333:trail/other",
+	}
+	iam.condition_operators_values(condition_stmt, {"stringlike", "arnlike"}, "aws:SourceArn") == set()
+}
+
 test_condition_operator_values_ignore_qualifiers if {
 	# ForAnyValue:StringLikeIfExists is a StringLike condition.
 	iam.condition_operator_values(

@@ -184,10 +184,7 @@ else := p
 
 _admitting_operators := {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
 
-_admitted_values(stmt, key) := {v |
-	some op in _admitting_operators
-	some v in iam.condition_operator_values(stmt, op, key)
-}
+_admitted_values(stmt, key) := iam.condition_operators_values(stmt, _admitting_operators, key)
 
 # _known_account(a) is true when account a is known to be in the organization:
 # an account the organization scan listed (organization.account_ids), the
