@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,7 +16,8 @@ import (
 
 // orgOf returns testdata/org.json grown to n accounts: the seven of the file
 // plus copies of its member account 222233334444 (new ids, same OU), each
-// with its own snapshot document.
+// with its own snapshot document, all of them in the organization's account
+// list.
 func orgOf(tb testing.TB, n int) snapshot.Document {
 	tb.Helper()
 	doc, err := snapshot.ReadAnyFile("../testdata/org.json")
@@ -33,6 +35,14 @@ func orgOf(tb testing.TB, n int) snapshot.Document {
 		accounts[id] = a
 	}
 	doc["accounts"] = accounts
+	// The organization lists every account, as a real one of n accounts does.
+	org := maps.Clone(doc["organization"].(map[string]any))
+	ids := make([]any, 0, len(accounts))
+	for _, id := range slices.Sorted(maps.Keys(accounts)) {
+		ids = append(ids, id)
+	}
+	org["account_ids"] = ids
+	doc["organization"] = org
 	return doc
 }
 
