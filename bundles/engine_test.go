@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -261,6 +262,23 @@ func TestTimeout(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "fix check ACME-SLOW in acme/slow.rego") {
 		t.Fatalf("err = %v, want it to name the slow check and its file", err)
+	}
+}
+
+// In an organization the limit is per account, and the error names the
+// account and the slow check.
+func TestTimeoutPerAccount(t *testing.T) {
+	e := newEngine(t, slowCheck("ACME-SLOW"))
+	doc, err := snapshot.ReadAnyFile("../testdata/org.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.EvalAccounts(context.Background(), snapshot.AccountInputs(doc), 200*time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "timed out") || !strings.Contains(err.Error(), "fix check ACME-SLOW") {
+		t.Fatalf("err = %v, want a timeout naming ACME-SLOW", err)
+	}
+	if !regexp.MustCompile(`^account [0-9]{12}: `).MatchString(err.Error()) {
+		t.Errorf("err = %q, want it to name the account", err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -16,11 +17,20 @@ import (
 // snapshot.AccountInputs) with the checks compiled once, several accounts at
 // a time, and returns all findings, sorted; each carries its account. An
 // account that was not scanned gets one UNKNOWN finding per check, on the
-// account, quoting why: nothing about it can pass.
-func (e *Engine) EvalAccounts(ctx context.Context, accounts []snapshot.AccountInput) ([]findings.Finding, error) {
+// account, quoting why: nothing about it can pass. Each account's evaluation
+// must finish within timeout (none when 0): the limit catches a runaway
+// policy on the first account, whatever the organization's size.
+func (e *Engine) EvalAccounts(ctx context.Context, accounts []snapshot.AccountInput, timeout time.Duration) ([]findings.Finding, error) {
 	defer relaxGC()() // once for the whole organization, not per account
+	// The first account that fails ends the run: the accounts being evaluated
+	// are cancelled and no other starts.
+	run, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		failOnce sync.Once
+		failed   error
+	)
 	perAccount := make([][]findings.Finding, len(accounts))
-	errs := make([]error, len(accounts))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	cpus := max(runtime.GOMAXPROCS(0), 1)
@@ -31,7 +41,15 @@ func (e *Engine) EvalAccounts(ctx context.Context, accounts []snapshot.AccountIn
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				perAccount[i], errs[i] = e.evalAccount(ctx, accounts[i], concurrent)
+				fs, err := e.evalAccount(run, accounts[i], concurrent, timeout)
+				if err != nil {
+					failOnce.Do(func() {
+						failed = fmt.Errorf("account %s: %w", accounts[i].ID, err)
+						cancel()
+					})
+					continue
+				}
+				perAccount[i] = fs
 			}
 		})
 	}
@@ -39,19 +57,17 @@ feed:
 	for i := range accounts {
 		select {
 		case next <- i:
-		case <-ctx.Done():
+		case <-run.Done():
 			break feed
 		}
 	}
 	close(next)
 	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("account %s: %w", accounts[i].ID, err)
-		}
-	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluating policies: %w", err)
+	}
+	if failed != nil {
+		return nil, failed
 	}
 	n := 0
 	for _, fs := range perAccount {
@@ -65,9 +81,14 @@ feed:
 	return out, nil
 }
 
-func (e *Engine) evalAccount(ctx context.Context, a snapshot.AccountInput, concurrent bool) ([]findings.Finding, error) {
+func (e *Engine) evalAccount(ctx context.Context, a snapshot.AccountInput, concurrent bool, timeout time.Duration) ([]findings.Finding, error) {
 	if !a.Scanned {
 		return e.NotScanned(a.ID, a.NotScannedReason()), nil
+	}
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = WithTimeout(ctx, timeout)
+		defer cancel()
 	}
 	input, err := ast.InterfaceToValue(a.Doc)
 	if err != nil {

@@ -55,7 +55,7 @@ func BenchmarkOrganizationEval(b *testing.B) {
 		b.Run(fmt.Sprintf("accounts=%d", n), func(b *testing.B) {
 			doc := orgOf(b, n)
 			for b.Loop() {
-				fs, err := e.EvalAccounts(context.Background(), snapshot.AccountInputs(doc))
+				fs, err := e.EvalAccounts(context.Background(), snapshot.AccountInputs(doc), 0)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -71,7 +71,7 @@ func BenchmarkOrganizationEval(b *testing.B) {
 func TestEvalAccountsOrganization(t *testing.T) {
 	e := newEngine(t)
 	doc := orgOf(t, 7)
-	fs, err := e.EvalAccounts(context.Background(), snapshot.AccountInputs(doc))
+	fs, err := e.EvalAccounts(context.Background(), snapshot.AccountInputs(doc), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func BenchmarkOrganizationMember(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := e.EvalAccounts(context.Background(), []snapshot.AccountInput{in}); err != nil {
+		if _, err := e.EvalAccounts(context.Background(), []snapshot.AccountInput{in}, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

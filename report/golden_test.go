@@ -61,7 +61,7 @@ func evaluate(t *testing.T, name string) Report {
 	if snapshot.IsOrganization(doc) {
 		// As the CLI does (cmd/trailguard orgReport).
 		accounts := snapshot.AccountInputs(doc)
-		r.Findings, err = engine.EvalAccounts(context.Background(), accounts)
+		r.Findings, err = engine.EvalAccounts(context.Background(), accounts, 0)
 		org := &Organization{}
 		org.ID, org.ManagementAccountID = snapshot.OrgIdentity(doc)
 		for _, a := range accounts {

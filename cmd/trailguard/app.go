@@ -144,7 +144,7 @@ func evalFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "severity", Aliases: []string{"s"}, Usage: "only report findings of these `SEVERITY` levels (repeatable or comma-separated)"},
 		&cli.StringSliceFlag{Name: "status", Usage: "only report findings with these `STATUS`es: PASS, FAIL, UNKNOWN, WAIVED"},
 		&cli.StringSliceFlag{Name: "param", Aliases: []string{"p"}, Usage: "override a threshold, `NAME=VALUE` (e.g. min_log_retention_days=400)"},
-		&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating after this `DURATION`"},
+		&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating a snapshot, or an account of an organization, after this `DURATION`"},
 		&cli.BoolFlag{Name: "no-color", Usage: "never colour the table (NO_COLOR is honoured too)"},
 		&cli.StringFlag{Name: "framework", Usage: "also group the results by the controls of framework `NAME` (e.g. cis-aws-v3.0.0, securityhub; see trailguard frameworks) in the table, json and markdown reports"},
 	}, append(customPolicyFlags(), configFlag())...)

@@ -30,7 +30,7 @@ func diffCommand() *cli.Command {
 			&cli.BoolFlag{Name: "different-accounts", Usage: "compare runs of two different accounts (refused otherwise)"},
 			&cli.BoolFlag{Name: "fail-on-worse", Value: true, Usage: "exit 1 when anything got worse (--fail-on-worse=false: never)"},
 			&cli.StringSliceFlag{Name: "param", Aliases: []string{"p"}, Usage: "override a threshold when evaluating a snapshot, `NAME=VALUE`"},
-			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating after this `DURATION`"},
+			&cli.DurationFlag{Name: "timeout", Value: 60 * time.Second, Usage: "stop evaluating a snapshot, or an account of an organization, after this `DURATION`"},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour the table (NO_COLOR is honoured too)"},
 		}, append(customPolicyFlags(), configFlag())...),
 		Action: diffAction,
@@ -124,9 +124,6 @@ func diffRuns(ctx context.Context, p diffParams, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := bundles.WithTimeout(ctx, p.timeout)
-	defer cancel()
-
 	// The engine is compiled once, and only when a side is a snapshot.
 	var engine *bundles.Engine
 	sources := diff.Sources{
@@ -142,7 +139,7 @@ func diffRuns(ctx context.Context, p diffParams, w io.Writer) error {
 					return nil, err
 				}
 			}
-			fs, _, err := evalDocument(ctx, engine, doc)
+			fs, _, err := evalDocument(ctx, engine, doc, p.timeout)
 			return fs, err
 		},
 	}

@@ -79,9 +79,7 @@ func evaluate(ctx context.Context, p evalParams, load loader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	evalCtx, cancel := bundles.WithTimeout(ctx, p.timeout)
-	defer cancel()
-	rep, all, err := evalReport(evalCtx, p, cfg, params, judge.filter, doc, label)
+	rep, all, err := evalReport(ctx, p, cfg, params, judge.filter, doc, label)
 	if err != nil {
 		return err
 	}
@@ -116,7 +114,7 @@ func evalReport(ctx context.Context, p evalParams, cfg *config.Config, params ma
 	if err := checkFilter(filter, engine.Checks()); err != nil {
 		return report.Report{}, nil, err
 	}
-	all, org, err := evalDocument(ctx, engine, doc)
+	all, org, err := evalDocument(ctx, engine, doc, p.timeout)
 	if err != nil {
 		return report.Report{}, nil, inputError(err)
 	}
@@ -196,14 +194,18 @@ func checkFilter(f findings.Filter, checks []findings.Check) error {
 }
 
 // evalDocument evaluates a single-account snapshot, or every account of an
-// organization snapshot (org is then the organization and its accounts).
-func evalDocument(ctx context.Context, engine *bundles.Engine, doc snapshot.Document) ([]findings.Finding, *report.Organization, error) {
+// organization snapshot (org is then the organization and its accounts),
+// each account within timeout (--timeout): an organization of any size has
+// the same limit per account as a single-account snapshot.
+func evalDocument(ctx context.Context, engine *bundles.Engine, doc snapshot.Document, timeout time.Duration) ([]findings.Finding, *report.Organization, error) {
 	if !snapshot.IsOrganization(doc) {
+		ctx, cancel := bundles.WithTimeout(ctx, timeout)
+		defer cancel()
 		fs, err := engine.Eval(ctx, doc)
 		return fs, nil, err
 	}
 	accounts := snapshot.AccountInputs(doc)
-	fs, err := engine.EvalAccounts(ctx, accounts)
+	fs, err := engine.EvalAccounts(ctx, accounts, timeout)
 	if err != nil {
 		return nil, nil, err
 	}
