@@ -298,7 +298,7 @@ func TestDiffShardsRefused(t *testing.T) {
 		{"no old side", repeat("--new", shards), "diff: the old side is empty"},
 		{"an empty file name", []string{"--old", "", whole}, "diff --old: an empty file name"},
 		{"no file", nil, "diff takes two files, got 0 arguments"},
-		{"a missing shard", append(repeat("--old", shards[:2]), whole), "diff --old: shard 3/3 is missing"},
+		{"a missing shard", append(repeat("--old", shards[:2]), whole), "diff --old: " + shards[0] + ", " + shards[1] + ": shard 3/3 is missing: merging the organization needs every shard of its collection"},
 		{"the same shard twice", append([]string{whole}, repeat("--new", []string{shards[0], shards[1], shards[2], shards[0]})...), "diff --new: " + shards[0] + " and " + shards[0] + " are both shard 1/3"},
 		{"an unsharded organization among shards", append([]string{whole}, repeat("--new", append([]string{whole}, shards...))...), "diff --new: " + shards[0] + " is shard 1/3 but " + whole + " is not a shard"},
 		{"a single-account snapshot among shards", append(repeat("--old", append(slices.Clone(shards), compliantSnapshot)), whole), "diff --old: " + compliantSnapshot + " is a single-account snapshot"},
@@ -314,5 +314,27 @@ func TestDiffShardsRefused(t *testing.T) {
 	// The same files, given as the shards they are, diff with nothing worse.
 	if code, _, stderr := runCLI(t, append(append([]string{"diff"}, repeat("--old", shards)...), repeat("--new", []string{whole})...)...); code != exitOK {
 		t.Errorf("the shards against their organization: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// eval refuses files that are not one snapshot or the shards of one
+// organization collection as diff refuses a side: one line naming the
+// files, exit 2, no report.
+func TestEvalShardsRefused(t *testing.T) {
+	dir := t.TempDir()
+	org := readOrgDoc(t)
+	shards := writeShards(t, org, 3, dir, "org")
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a missing shard", shards[:2], shards[0] + ", " + shards[1] + ": shard 3/3 is missing: merging the organization needs every shard of its collection (collect the missing one with --shard 3/3 and add its file), or give one shard file alone to judge its own accounts only"},
+		{"a single-account snapshot among shards", append(slices.Clone(shards), compliantSnapshot), compliantSnapshot + " is a single-account snapshot: several snapshot files must all be shards of one organization snapshot (collect --org --shard K/N); give a single-account snapshot as the only file"},
+	} {
+		code, stdout, stderr := runCLI(t, append([]string{"eval", "-f", "json"}, c.args...)...)
+		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: eval %v: exit %d, stdout %.100q, stderr %q; want exit 2 and one line with %q", c.name, c.args, code, stdout, stderr, c.want)
+		}
 	}
 }
