@@ -158,6 +158,10 @@ func evalAction(c *cli.Context) error {
 	if len(paths) > 1 && slices.Contains(paths, "-") {
 		return usageError("eval reads standard input (-) only as its one snapshot, not among %d files", len(paths))
 	}
+	paths, err := inputFiles("eval", paths)
+	if err != nil {
+		return err
+	}
 	return evaluate(c.Context, evalParamsFrom(c), func() (snapshot.Document, string, error) {
 		if paths[0] == "-" { // collect [--org] | eval -
 			doc, err := snapshot.ReadAny(c.App.Reader, "standard input")

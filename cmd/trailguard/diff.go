@@ -42,6 +42,12 @@ func diffAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if oldPaths, err = inputFiles("diff --old", oldPaths); err != nil {
+		return err
+	}
+	if newPaths, err = inputFiles("diff --new", newPaths); err != nil {
+		return err
+	}
 	return diffRuns(c.Context, diffParams{
 		oldPaths: oldPaths, newPaths: newPaths,
 		format:            c.String("format"),

@@ -90,7 +90,7 @@ func TestEvalShardsMatchUnsharded(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{s1, s1}, "are both shard 1/2"},
+		{[]string{s1, copyFile(t, s1, filepath.Join(dir, "org-1-copy.json"))}, "are both shard 1/2"},
 		{[]string{s1, s2, whole}, "is not a shard"},
 		{[]string{s1, s2, single}, single + " is a single-account snapshot"},
 		{[]string{s1, "-"}, "standard input (-) only as its one snapshot"},
@@ -286,6 +286,7 @@ func TestDiffShardsRefused(t *testing.T) {
 	whole := writeJSON(t, filepath.Join(dir, "org.json"), org)
 	shards := writeShards(t, org, 3, dir, "org")
 	results := resultsFile(t, whole)
+	copy0 := copyFile(t, shards[0], filepath.Join(dir, "org-1-copy.json"))
 	for _, c := range []struct {
 		name string
 		args []string
@@ -299,7 +300,7 @@ func TestDiffShardsRefused(t *testing.T) {
 		{"an empty file name", []string{"--old", "", whole}, "diff --old: an empty file name"},
 		{"no file", nil, "diff takes two files, got 0 arguments"},
 		{"a missing shard", append(repeat("--old", shards[:2]), whole), "diff --old: " + shards[0] + ", " + shards[1] + ": shard 3/3 is missing: merging the organization needs every shard of its collection"},
-		{"the same shard twice", append([]string{whole}, repeat("--new", []string{shards[0], shards[1], shards[2], shards[0]})...), "diff --new: " + shards[0] + " and " + shards[0] + " are both shard 1/3"},
+		{"the same shard twice", append([]string{whole}, repeat("--new", []string{shards[0], shards[1], shards[2], copy0})...), "diff --new: " + shards[0] + " and " + copy0 + " are both shard 1/3"},
 		{"an unsharded organization among shards", append([]string{whole}, repeat("--new", append([]string{whole}, shards...))...), "diff --new: " + shards[0] + " is shard 1/3 but " + whole + " is not a shard"},
 		{"a single-account snapshot among shards", append(repeat("--old", append(slices.Clone(shards), compliantSnapshot)), whole), "diff --old: " + compliantSnapshot + " is a single-account snapshot"},
 		{"JSON results among shards", append(repeat("--old", append(slices.Clone(shards), results)), whole), "diff --old: " + results + " is JSON results of eval -f json, not a snapshot"},
@@ -335,6 +336,62 @@ func TestEvalShardsRefused(t *testing.T) {
 		code, stdout, stderr := runCLI(t, append([]string{"eval", "-f", "json"}, c.args...)...)
 		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
 			t.Errorf("%s: eval %v: exit %d, stdout %.100q, stderr %q; want exit 2 and one line with %q", c.name, c.args, code, stdout, stderr, c.want)
+		}
+	}
+}
+
+// copyFile copies the file at from to to (another file with the same
+// contents, not another name of the same file) and returns to.
+func copyFile(t *testing.T, from, to string) string {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return to
+}
+
+// A file given twice to eval, or twice on one side of diff (by the same
+// name, the same name written differently, or a link to it), is a mistake
+// in the command line, not a merge: one line naming it, exit 2, no report.
+// The two sides of diff may be the same file.
+func TestInputFileGivenTwice(t *testing.T) {
+	dir := t.TempDir()
+	org := readOrgDoc(t)
+	shards := writeShards(t, org, 2, dir, "org")
+	s1, s2 := shards[0], shards[1]
+	dotted := dir + string(filepath.Separator) + "." + string(filepath.Separator) + filepath.Base(s1) // dir/./org-1.json
+	link := filepath.Join(dir, "link-1.json")
+	if err := os.Symlink(s1, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"eval, the same name", []string{"eval", s1, s2, s1}, "eval: " + s1 + " is given twice: give each file once"},
+		{"eval, the same name written differently", []string{"eval", s1, s2, dotted}, "eval: " + s1 + " and " + dotted + " are the same file, given twice: give each file once"},
+		{"eval, a link to a file given", []string{"eval", s1, s2, link}, "eval: " + s1 + " and " + link + " are the same file, given twice"},
+		{"eval, one single-account snapshot twice", []string{"eval", compliantSnapshot, compliantSnapshot}, "eval: " + compliantSnapshot + " is given twice"},
+		{"diff, twice on the old side", []string{"diff", "--old", s1, "--old", s2, "--old", s1, "--new", compliantSnapshot}, "diff --old: " + s1 + " is given twice: give each file once"},
+		{"diff, twice on the new side", []string{"diff", compliantSnapshot, "--new", s1, "--new", s2, "--new", link}, "diff --new: " + s1 + " and " + link + " are the same file, given twice"},
+	} {
+		code, stdout, stderr := runCLI(t, c.args...)
+		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: %v: exit %d, stdout %.100q, stderr %q; want exit 2 and one line with %q", c.name, c.args, code, stdout, stderr, c.want)
+		}
+	}
+	// One file on each side of diff is a comparison of a run with itself.
+	for _, args := range [][]string{
+		{"diff", compliantSnapshot, compliantSnapshot},
+		{"diff", "--old", s1, "--old", s2, "--new", s1, "--new", s2},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != exitOK {
+			t.Errorf("%v: exit %d, stderr %q; want exit 0 (nothing changed)", args, code, stderr)
 		}
 	}
 }
