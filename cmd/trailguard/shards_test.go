@@ -117,7 +117,7 @@ func TestReadmeShardCommands(t *testing.T) {
 			collects = append(collects, c.line)
 		case strings.HasPrefix(c.line, "trailguard eval org-1.json"):
 			evalLine = c.line
-		case strings.HasPrefix(c.line, "trailguard diff --old yesterday/org-1.json"):
+		case strings.HasPrefix(c.line, "trailguard diff --old 'yesterday/org-"):
 			diffLine = c.line
 		}
 	}
@@ -158,7 +158,15 @@ func TestReadmeShardCommands(t *testing.T) {
 		}
 	}
 
-	code, stdout, stderr = runCLI(t, append(strings.Fields(diffLine)[1:], "--no-color")...)
+	// The shell removes the quotes around the patterns, which trailguard expands.
+	var diffArgs []string
+	for _, w := range strings.Fields(diffLine)[1:] {
+		diffArgs = append(diffArgs, strings.Trim(w, "'"))
+	}
+	if !slices.ContainsFunc(diffArgs, func(a string) bool { return strings.Contains(a, "*") }) {
+		t.Fatalf("`%s` gives no side as a pattern", diffLine)
+	}
+	code, stdout, stderr = runCLI(t, append(diffArgs, "--no-color")...)
 	if code != exitFindings || !strings.Contains(stdout, "Accounts that got worse (1): 555555555555 (") {
 		t.Errorf("`%s`: exit %d, stderr %q; want exit 1 and account 555555555555 worse:\n%s", diffLine, code, stderr, stdout)
 	}
@@ -392,6 +400,76 @@ func TestInputFileGivenTwice(t *testing.T) {
 	} {
 		if code, _, stderr := runCLI(t, args...); code != exitOK {
 			t.Errorf("%v: exit %d, stderr %q; want exit 0 (nothing changed)", args, code, stderr)
+		}
+	}
+}
+
+// A quoted pattern stands for the files it matches, sorted, for eval and
+// for each side of diff (by flag or as a plain argument): the same run as
+// the files named one by one. A pattern matching nothing, or not a valid
+// pattern, is one line naming it, exit 2; a file whose name has a
+// meta-character is read as it is.
+func TestInputFilePatterns(t *testing.T) {
+	dir := t.TempDir()
+	yesterday, today := readOrgDoc(t), readOrgDoc(t)
+	today["accounts"].(map[string]any)["222233334444"].(map[string]any)["snapshot"].(map[string]any)["iam"].(map[string]any)["root"].(map[string]any)["mfa_enabled"] = false
+	for _, d := range []string{"yesterday", "today"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	oldShards := writeShards(t, yesterday, 3, filepath.Join(dir, "yesterday"), "org")
+	newShards := writeShards(t, today, 2, filepath.Join(dir, "today"), "org")
+	oldPattern, newPattern := filepath.Join(dir, "yesterday", "org-*.json"), filepath.Join(dir, "today", "org-?.json")
+	// Not shards, not matched by the patterns above: a pattern is no catch-all.
+	writeJSON(t, filepath.Join(dir, "today", "org.json"), today)
+
+	wantCode, want := evalJSON(t, "--fail-on", "none", newShards[1], newShards[0])
+	gotCode, got := evalJSON(t, "--fail-on", "none", newPattern)
+	if gotCode != wantCode || len(got) == 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("eval %s: exit %d, %d findings; the files one by one: exit %d, %d findings", newPattern, gotCode, len(got), wantCode, len(want))
+	}
+
+	for _, args := range [][]string{
+		{"--old", oldPattern, "--new", newPattern},
+		{oldPattern, newPattern},
+	} {
+		code, out, stderr := runCLI(t, append([]string{"diff", "-f", "json"}, args...)...)
+		var d diffDoc
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatalf("diff %v: %v; exit %d, stderr %q", args, err, code, stderr)
+		}
+		if code != exitFindings || strings.Join(d.WorseAccounts(), " ") != "222233334444" {
+			t.Errorf("diff %v: exit %d, worse accounts %v; want exit 1 and 222233334444", args, code, d.WorseAccounts())
+		}
+		// The sides are named by their files, sorted.
+		if !strings.Contains(out, strings.Join(oldShards, ", ")) || !strings.Contains(out, strings.Join(newShards, ", ")) {
+			t.Errorf("diff %v does not name the sides by their files, sorted:\n%.600s", args, out)
+		}
+	}
+
+	odd := filepath.Join(dir, "org[1].json") // a name, not a pattern: it exists
+	copyFile(t, filepath.Join(dir, "today", "org.json"), odd)
+	if code, _, stderr := runCLI(t, "eval", "--fail-on", "none", odd); code != exitOK {
+		t.Errorf("eval %s (an existing file): exit %d, stderr %q", odd, code, stderr)
+	}
+
+	nothing := filepath.Join(dir, "tomorrow", "org-*.json")
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"eval, a pattern matching nothing", []string{"eval", nothing}, "eval: " + nothing + " matches no file"},
+		{"diff --new, a pattern matching nothing", []string{"diff", "--old", oldPattern, "--new", nothing}, "diff --new: " + nothing + " matches no file"},
+		{"diff, a plain argument matching nothing", []string{"diff", nothing, newPattern}, "diff --old: " + nothing + " matches no file"},
+		{"eval, not a valid pattern", []string{"eval", filepath.Join(dir, "org-[.json")}, "eval: " + filepath.Join(dir, "org-[.json") + " is not a valid file pattern"},
+		{"eval, a file named and matched", []string{"eval", newShards[0], newPattern}, "eval: " + newShards[0] + " is given twice (matched by " + newPattern + "): give each file once"},
+		{"diff, two patterns matching one file", []string{"diff", "--old", oldPattern, "--old", filepath.Join(dir, "yesterday", "org-1*"), "--new", newPattern}, "diff --old: " + oldShards[0] + " is given twice (matched by " + oldPattern + " and " + filepath.Join(dir, "yesterday", "org-1*") + ")"},
+	} {
+		code, stdout, stderr := runCLI(t, c.args...)
+		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: %v: exit %d, stdout %.100q, stderr %q; want exit 2 and one line with %q", c.name, c.args, code, stdout, stderr, c.want)
 		}
 	}
 }
