@@ -45,7 +45,9 @@ type AccountInput struct {
 //     account, else a delegated administrator); the account's error about
 //     iam:ListOrganizationsFeatures is then dropped;
 //   - organization: the organization's id and management account, the
-//     account's name and OU path (root first), the policy types enabled, and
+//     account's name and OU path (root first), every account of the
+//     organization (account_ids) when the snapshot lists them, else the
+//     accounts it holds (known_account_ids), the policy types enabled, and
 //     the Service and Resource Control Policies in effect on it, one level
 //     per entry (root, each OU, the account) with their documents. Absent
 //     when the organization's policies were not read; empty for the
@@ -134,7 +136,7 @@ func object(m map[string]any, k string) map[string]any { o, _ := m[k].(map[strin
 type joiner struct {
 	org     map[string]any // the "organization" object
 	idsOnce sync.Once
-	ids     []any // accountIDs
+	ids     []any // knownAccountIDs
 	// featuresOnce guards features, organizationFeatures' answer.
 	featuresOnce sync.Once
 	features     map[string]any
@@ -455,9 +457,18 @@ func (j *joiner) organization(id string, acct, own map[string]any) map[string]an
 	if name := str(acct, "name"); name != "" {
 		o["account_name"] = name
 	}
-	// Every account of the organization in the snapshot: a resource owned by
-	// one of them (the log archive's bucket) is known to stay inside it.
-	o["account_ids"] = j.accountIDs()
+	// Every account of the organization, as its walk listed them (in scope
+	// of the scan or not): a resource owned by one of them (the log
+	// archive's bucket) is known to stay inside it. Without that list (an
+	// older snapshot, or an OU tree not read in full) the accounts the
+	// snapshot holds are known members, but not every member: an account
+	// missing from them may be one left out by --accounts or --ou as well as
+	// a stranger, and the policies must not call it an outsider.
+	if all, ok := j.org["account_ids"].([]any); ok {
+		o["account_ids"] = all
+	} else {
+		o["known_account_ids"] = j.knownAccountIDs()
+	}
 	path, hasPath := acct["ou_path"].([]any)
 	if hasPath {
 		o["ou_path"] = path
@@ -479,15 +490,10 @@ func (j *joiner) organization(id string, acct, own map[string]any) map[string]an
 	return o
 }
 
-// accountIDs lists every account of the organization, sorted, computed
-// once: the organization walk's list (in scope or not), else (older
-// snapshots) the accounts of the snapshot.
-func (j *joiner) accountIDs() []any {
+// knownAccountIDs lists the accounts of the organization snapshot, sorted,
+// computed once: members of the organization, though maybe not all of them.
+func (j *joiner) knownAccountIDs() []any {
 	j.idsOnce.Do(func() {
-		if all, ok := j.org["account_ids"].([]any); ok {
-			j.ids = all
-			return
-		}
 		ids := slices.Sorted(maps.Keys(j.accounts))
 		j.ids = make([]any, len(ids))
 		for i, id := range ids {

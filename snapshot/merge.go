@@ -55,7 +55,9 @@ func ReadFiles(paths ...string) (Document, error) {
 
 // MergeShards merges the organization snapshots docs, read from the files
 // names (same order, for errors), into one. One document is returned as it
-// is, whatever its kind. Errors are one line naming the files.
+// is, whatever its kind. Errors are one line naming the files, worded for
+// every command that reads several files (eval, and each side of diff,
+// which prefixes "diff --old: " or "diff --new: ").
 func MergeShards(docs []Document, names []string) (Document, error) {
 	if len(docs) == 1 {
 		return docs[0], nil
@@ -65,7 +67,7 @@ func MergeShards(docs []Document, names []string) (Document, error) {
 	}
 	for i, d := range docs {
 		if !IsOrganization(d) {
-			return nil, fmt.Errorf("%s is a single-account snapshot: several snapshot files must all be shards of one organization snapshot (collect --org --shard K/N); evaluate a single-account snapshot on its own", names[i])
+			return nil, fmt.Errorf("%s is a single-account snapshot: several snapshot files must all be shards of one organization snapshot (collect --org --shard K/N); give a single-account snapshot as the only file", names[i])
 		}
 	}
 	first := docs[0]
@@ -175,7 +177,7 @@ func checkShards(docs []Document, names []string) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("shard %s is missing: evaluating the organization needs every shard (collect it with --shard %s), or evaluate each shard file on its own", strings.Join(missing, ", "), missing[0])
+		return fmt.Errorf("%s: shard %s is missing: merging the organization needs every shard of its collection (collect the missing one with --shard %s and add its file), or give one shard file alone to judge its own accounts only", strings.Join(names, ", "), strings.Join(missing, ", "), missing[0])
 	}
 	return nil
 }

@@ -109,7 +109,7 @@ func TestMergeShardsRefuses(t *testing.T) {
 		{"the organization changed between shards", []Document{two()[0], edit(two()[1], func(d Document) {
 			object(object(d, "organization"), "policy_targets")["p-new"] = []any{"r-a1b2"}
 		})}, "a.json and b.json saw organization o-7h2kq9x4mz differently"},
-		{"a missing shard", splitShards(t, org, 3)[:2], "shard 3/3 is missing"},
+		{"a missing shard", splitShards(t, org, 3)[:2], "a.json, b.json: shard 3/3 is missing: merging the organization needs every shard of its collection (collect the missing one with --shard 3/3 and add its file), or give one shard file alone"},
 		{"the same shard twice", []Document{two()[0], two()[0]}, "a.json and b.json are both shard 1/2"},
 		{"shards of different N", []Document{two()[0], splitShards(t, org, 3)[1]}, "a.json is shard 1/2 but b.json is shard 2/3"},
 		{"a shard with an unsharded snapshot", []Document{two()[0], edit(two()[1], func(d Document) { delete(d, "shard") })}, "b.json is not a shard"},
@@ -122,6 +122,10 @@ func TestMergeShardsRefuses(t *testing.T) {
 			_, err := MergeShards(c.docs, []string{"a.json", "b.json", "c.json"}[:len(c.docs)])
 			if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("got %v, want one line containing %q", err, c.want)
+			}
+			// eval and diff (each side) show these errors: no word of one command only.
+			if err != nil && strings.Contains(strings.ToLower(err.Error()), "evaluat") {
+				t.Errorf("%v: worded for eval, but diff reads its sides with MergeShards too", err)
 			}
 		})
 	}

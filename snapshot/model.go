@@ -38,8 +38,12 @@ type Organization struct {
 	IsManagementAccount *bool  `json:"is_management_account,omitempty"`
 	// AccountIDs lists every account of the organization when an
 	// organization scan listed them; nil means not listed.
-	AccountIDs  []string `json:"account_ids,omitzero"`
-	AccountName string   `json:"account_name,omitempty"`
+	AccountIDs []string `json:"account_ids,omitzero"`
+	// KnownAccountIDs, set by evaluation when AccountIDs is not known,
+	// lists the accounts the organization snapshot holds: members of the
+	// organization, but maybe not all of them.
+	KnownAccountIDs []string `json:"known_account_ids,omitzero"`
+	AccountName     string   `json:"account_name,omitempty"`
 	// OUPath lists the account's parents from the root down to its OU.
 	OUPath             []OUPathEntry `json:"ou_path,omitzero"`
 	PolicyTypesEnabled []string      `json:"policy_types_enabled,omitzero"`

@@ -253,3 +253,62 @@ func TestAccountInputsTagsFromOwner(t *testing.T) {
 		}
 	}
 }
+
+// The organization's account list reaches every account's input as
+// account_ids when the snapshot has it. An older snapshot (or one whose OU
+// tree was not read in full) has none: the accounts it holds are given as
+// known_account_ids, members but maybe not all of them (an account left out
+// by --accounts or --ou is not there), never as account_ids, which would
+// make every other account an outsider.
+func TestAccountInputsAccountList(t *testing.T) {
+	const audit = "555566667777"
+	all := []any{"111111111111", "222233334444", "333344445555", audit, "666677778888", "777788889999", "888899990000"}
+	withoutAudit := []any{"111111111111", "222233334444", "333344445555", "666677778888", "777788889999", "888899990000"}
+	for _, c := range []struct {
+		name          string
+		listed        []any // organization.account_ids of the snapshot; nil: absent
+		leaveOutAudit bool
+		wantIDs       []any // account_ids of each input; nil: absent
+		wantKnown     []any // known_account_ids of each input; nil: absent
+	}{
+		{"older snapshot of every account", nil, false, nil, all},
+		{"older snapshot collected with --accounts", nil, true, nil, withoutAudit},
+		{"listed organization", all, false, all, nil},
+		{"listed organization collected with --accounts", all, true, all, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			doc := readOrg(t)
+			if _, ok := object(doc, "organization")["account_ids"]; ok {
+				t.Fatal("testdata/org.json has organization.account_ids: it no longer stands for an older snapshot")
+			}
+			if c.listed != nil {
+				object(doc, "organization")["account_ids"] = c.listed
+			}
+			if c.leaveOutAudit {
+				delete(object(doc, "accounts"), audit)
+			}
+			scanned := 0
+			for _, in := range AccountInputs(doc) {
+				if !in.Scanned {
+					continue
+				}
+				scanned++
+				org := object(in.Doc, "organization")
+				ids, hasIDs := org["account_ids"]
+				known, hasKnown := org["known_account_ids"]
+				if hasIDs != (c.wantIDs != nil) || c.wantIDs != nil && fmt.Sprint(ids) != fmt.Sprint(c.wantIDs) {
+					t.Errorf("%s: account_ids %v (present %v), want %v", in.ID, ids, hasIDs, c.wantIDs)
+				}
+				if hasKnown != (c.wantKnown != nil) || c.wantKnown != nil && fmt.Sprint(known) != fmt.Sprint(c.wantKnown) {
+					t.Errorf("%s: known_account_ids %v (present %v), want %v", in.ID, known, hasKnown, c.wantKnown)
+				}
+				if err := Validate(in.Doc); err != nil {
+					t.Errorf("the input of %s does not match the snapshot schema: %v", in.ID, err)
+				}
+			}
+			if scanned == 0 {
+				t.Fatal("no scanned account")
+			}
+		})
+	}
+}

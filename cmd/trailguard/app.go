@@ -123,7 +123,7 @@ func inputError(err error) error { return exitWith(exitError, err.Error()) }
 func evalCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "eval",
-		Usage:     "evaluate a snapshot document (or the shard files of one organization, merged) against the checks",
+		Usage:     "evaluate a snapshot document (or the shard files of one organization, merged; a quoted pattern such as 'org-*.json' names them, sorted) against the checks",
 		ArgsUsage: "SNAPSHOT.json [SHARD.json...]",
 		Flags:     append(evalFlags(), securityHubFlags()...),
 		Action:    evalAction,
@@ -154,6 +154,10 @@ func evalAction(c *cli.Context) error {
 	paths := c.Args().Slice()
 	if len(paths) == 0 {
 		return usageError("eval takes a snapshot file (- for standard input), or the shard files of one organization, got no arguments (usage: trailguard eval SNAPSHOT.json [SHARD.json...])")
+	}
+	paths, err := inputFiles("eval", paths)
+	if err != nil {
+		return err
 	}
 	if len(paths) > 1 && slices.Contains(paths, "-") {
 		return usageError("eval reads standard input (-) only as its one snapshot, not among %d files", len(paths))

@@ -90,7 +90,7 @@ func TestEvalShardsMatchUnsharded(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{s1, s1}, "are both shard 1/2"},
+		{[]string{s1, copyFile(t, s1, filepath.Join(dir, "org-1-copy.json"))}, "are both shard 1/2"},
 		{[]string{s1, s2, whole}, "is not a shard"},
 		{[]string{s1, s2, single}, single + " is a single-account snapshot"},
 		{[]string{s1, "-"}, "standard input (-) only as its one snapshot"},
@@ -117,7 +117,7 @@ func TestReadmeShardCommands(t *testing.T) {
 			collects = append(collects, c.line)
 		case strings.HasPrefix(c.line, "trailguard eval org-1.json"):
 			evalLine = c.line
-		case strings.HasPrefix(c.line, "trailguard diff --old yesterday/org-1.json"):
+		case strings.HasPrefix(c.line, "trailguard diff --old 'yesterday/org-"):
 			diffLine = c.line
 		}
 	}
@@ -158,7 +158,15 @@ func TestReadmeShardCommands(t *testing.T) {
 		}
 	}
 
-	code, stdout, stderr = runCLI(t, append(strings.Fields(diffLine)[1:], "--no-color")...)
+	// The shell removes the quotes around the patterns, which trailguard expands.
+	var diffArgs []string
+	for _, w := range strings.Fields(diffLine)[1:] {
+		diffArgs = append(diffArgs, strings.Trim(w, "'"))
+	}
+	if !slices.ContainsFunc(diffArgs, func(a string) bool { return strings.Contains(a, "*") }) {
+		t.Fatalf("`%s` gives no side as a pattern", diffLine)
+	}
+	code, stdout, stderr = runCLI(t, append(diffArgs, "--no-color")...)
 	if code != exitFindings || !strings.Contains(stdout, "Accounts that got worse (1): 555555555555 (") {
 		t.Errorf("`%s`: exit %d, stderr %q; want exit 1 and account 555555555555 worse:\n%s", diffLine, code, stderr, stdout)
 	}
@@ -286,6 +294,7 @@ func TestDiffShardsRefused(t *testing.T) {
 	whole := writeJSON(t, filepath.Join(dir, "org.json"), org)
 	shards := writeShards(t, org, 3, dir, "org")
 	results := resultsFile(t, whole)
+	copy0 := copyFile(t, shards[0], filepath.Join(dir, "org-1-copy.json"))
 	for _, c := range []struct {
 		name string
 		args []string
@@ -298,8 +307,8 @@ func TestDiffShardsRefused(t *testing.T) {
 		{"no old side", repeat("--new", shards), "diff: the old side is empty"},
 		{"an empty file name", []string{"--old", "", whole}, "diff --old: an empty file name"},
 		{"no file", nil, "diff takes two files, got 0 arguments"},
-		{"a missing shard", append(repeat("--old", shards[:2]), whole), "diff --old: shard 3/3 is missing"},
-		{"the same shard twice", append([]string{whole}, repeat("--new", []string{shards[0], shards[1], shards[2], shards[0]})...), "diff --new: " + shards[0] + " and " + shards[0] + " are both shard 1/3"},
+		{"a missing shard", append(repeat("--old", shards[:2]), whole), "diff --old: " + shards[0] + ", " + shards[1] + ": shard 3/3 is missing: merging the organization needs every shard of its collection"},
+		{"the same shard twice", append([]string{whole}, repeat("--new", []string{shards[0], shards[1], shards[2], copy0})...), "diff --new: " + shards[0] + " and " + copy0 + " are both shard 1/3"},
 		{"an unsharded organization among shards", append([]string{whole}, repeat("--new", append([]string{whole}, shards...))...), "diff --new: " + shards[0] + " is shard 1/3 but " + whole + " is not a shard"},
 		{"a single-account snapshot among shards", append(repeat("--old", append(slices.Clone(shards), compliantSnapshot)), whole), "diff --old: " + compliantSnapshot + " is a single-account snapshot"},
 		{"JSON results among shards", append(repeat("--old", append(slices.Clone(shards), results)), whole), "diff --old: " + results + " is JSON results of eval -f json, not a snapshot"},
@@ -314,5 +323,153 @@ func TestDiffShardsRefused(t *testing.T) {
 	// The same files, given as the shards they are, diff with nothing worse.
 	if code, _, stderr := runCLI(t, append(append([]string{"diff"}, repeat("--old", shards)...), repeat("--new", []string{whole})...)...); code != exitOK {
 		t.Errorf("the shards against their organization: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// eval refuses files that are not one snapshot or the shards of one
+// organization collection as diff refuses a side: one line naming the
+// files, exit 2, no report.
+func TestEvalShardsRefused(t *testing.T) {
+	dir := t.TempDir()
+	org := readOrgDoc(t)
+	shards := writeShards(t, org, 3, dir, "org")
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"a missing shard", shards[:2], shards[0] + ", " + shards[1] + ": shard 3/3 is missing: merging the organization needs every shard of its collection (collect the missing one with --shard 3/3 and add its file), or give one shard file alone to judge its own accounts only"},
+		{"a single-account snapshot among shards", append(slices.Clone(shards), compliantSnapshot), compliantSnapshot + " is a single-account snapshot: several snapshot files must all be shards of one organization snapshot (collect --org --shard K/N); give a single-account snapshot as the only file"},
+	} {
+		code, stdout, stderr := runCLI(t, append([]string{"eval", "-f", "json"}, c.args...)...)
+		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: eval %v: exit %d, stdout %.100q, stderr %q; want exit 2 and one line with %q", c.name, c.args, code, stdout, stderr, c.want)
+		}
+	}
+}
+
+// copyFile copies the file at from to to (another file with the same
+// contents, not another name of the same file) and returns to.
+func copyFile(t *testing.T, from, to string) string {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return to
+}
+
+// A file given twice to eval, or twice on one side of diff (by the same
+// name, the same name written differently, or a link to it), is a mistake
+// in the command line, not a merge: one line naming it, exit 2, no report.
+// The two sides of diff may be the same file.
+func TestInputFileGivenTwice(t *testing.T) {
+	dir := t.TempDir()
+	org := readOrgDoc(t)
+	shards := writeShards(t, org, 2, dir, "org")
+	s1, s2 := shards[0], shards[1]
+	dotted := dir + string(filepath.Separator) + "." + string(filepath.Separator) + filepath.Base(s1) // dir/./org-1.json
+	link := filepath.Join(dir, "link-1.json")
+	if err := os.Symlink(s1, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"eval, the same name", []string{"eval", s1, s2, s1}, "eval: " + s1 + " is given twice: give each file once"},
+		{"eval, the same name written differently", []string{"eval", s1, s2, dotted}, "eval: " + s1 + " and " + dotted + " are the same file, given twice: give each file once"},
+		{"eval, a link to a file given", []string{"eval", s1, s2, link}, "eval: " + s1 + " and " + link + " are the same file, given twice"},
+		{"eval, one single-account snapshot twice", []string{"eval", compliantSnapshot, compliantSnapshot}, "eval: " + compliantSnapshot + " is given twice"},
+		{"diff, twice on the old side", []string{"diff", "--old", s1, "--old", s2, "--old", s1, "--new", compliantSnapshot}, "diff --old: " + s1 + " is given twice: give each file once"},
+		{"diff, twice on the new side", []string{"diff", compliantSnapshot, "--new", s1, "--new", s2, "--new", link}, "diff --new: " + s1 + " and " + link + " are the same file, given twice"},
+	} {
+		code, stdout, stderr := runCLI(t, c.args...)
+		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: %v: exit %d, stdout %.100q, stderr %q; want exit 2 and one line with %q", c.name, c.args, code, stdout, stderr, c.want)
+		}
+	}
+	// One file on each side of diff is a comparison of a run with itself.
+	for _, args := range [][]string{
+		{"diff", compliantSnapshot, compliantSnapshot},
+		{"diff", "--old", s1, "--old", s2, "--new", s1, "--new", s2},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != exitOK {
+			t.Errorf("%v: exit %d, stderr %q; want exit 0 (nothing changed)", args, code, stderr)
+		}
+	}
+}
+
+// A quoted pattern stands for the files it matches, sorted, for eval and
+// for each side of diff (by flag or as a plain argument): the same run as
+// the files named one by one. A pattern matching nothing, or not a valid
+// pattern, is one line naming it, exit 2; a file whose name has a
+// meta-character is read as it is.
+func TestInputFilePatterns(t *testing.T) {
+	dir := t.TempDir()
+	yesterday, today := readOrgDoc(t), readOrgDoc(t)
+	today["accounts"].(map[string]any)["222233334444"].(map[string]any)["snapshot"].(map[string]any)["iam"].(map[string]any)["root"].(map[string]any)["mfa_enabled"] = false
+	for _, d := range []string{"yesterday", "today"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	oldShards := writeShards(t, yesterday, 3, filepath.Join(dir, "yesterday"), "org")
+	newShards := writeShards(t, today, 2, filepath.Join(dir, "today"), "org")
+	oldPattern, newPattern := filepath.Join(dir, "yesterday", "org-*.json"), filepath.Join(dir, "today", "org-?.json")
+	// Not shards, not matched by the patterns above: a pattern is no catch-all.
+	writeJSON(t, filepath.Join(dir, "today", "org.json"), today)
+
+	wantCode, want := evalJSON(t, "--fail-on", "none", newShards[1], newShards[0])
+	gotCode, got := evalJSON(t, "--fail-on", "none", newPattern)
+	if gotCode != wantCode || len(got) == 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("eval %s: exit %d, %d findings; the files one by one: exit %d, %d findings", newPattern, gotCode, len(got), wantCode, len(want))
+	}
+
+	for _, args := range [][]string{
+		{"--old", oldPattern, "--new", newPattern},
+		{oldPattern, newPattern},
+	} {
+		code, out, stderr := runCLI(t, append([]string{"diff", "-f", "json"}, args...)...)
+		var d diffDoc
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatalf("diff %v: %v; exit %d, stderr %q", args, err, code, stderr)
+		}
+		if code != exitFindings || strings.Join(d.WorseAccounts(), " ") != "222233334444" {
+			t.Errorf("diff %v: exit %d, worse accounts %v; want exit 1 and 222233334444", args, code, d.WorseAccounts())
+		}
+		// The sides are named by their files, sorted.
+		if !strings.Contains(out, strings.Join(oldShards, ", ")) || !strings.Contains(out, strings.Join(newShards, ", ")) {
+			t.Errorf("diff %v does not name the sides by their files, sorted:\n%.600s", args, out)
+		}
+	}
+
+	odd := filepath.Join(dir, "org[1].json") // a name, not a pattern: it exists
+	copyFile(t, filepath.Join(dir, "today", "org.json"), odd)
+	if code, _, stderr := runCLI(t, "eval", "--fail-on", "none", odd); code != exitOK {
+		t.Errorf("eval %s (an existing file): exit %d, stderr %q", odd, code, stderr)
+	}
+
+	nothing := filepath.Join(dir, "tomorrow", "org-*.json")
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"eval, a pattern matching nothing", []string{"eval", nothing}, "eval: " + nothing + " matches no file"},
+		{"diff --new, a pattern matching nothing", []string{"diff", "--old", oldPattern, "--new", nothing}, "diff --new: " + nothing + " matches no file"},
+		{"diff, a plain argument matching nothing", []string{"diff", nothing, newPattern}, "diff --old: " + nothing + " matches no file"},
+		{"eval, not a valid pattern", []string{"eval", filepath.Join(dir, "org-[.json")}, "eval: " + filepath.Join(dir, "org-[.json") + " is not a valid file pattern"},
+		{"eval, a file named and matched", []string{"eval", newShards[0], newPattern}, "eval: " + newShards[0] + " is given twice (matched by " + newPattern + "): give each file once"},
+		{"diff, two patterns matching one file", []string{"diff", "--old", oldPattern, "--old", filepath.Join(dir, "yesterday", "org-1*"), "--new", newPattern}, "diff --old: " + oldShards[0] + " is given twice (matched by " + oldPattern + " and " + filepath.Join(dir, "yesterday", "org-1*") + ")"},
+	} {
+		code, stdout, stderr := runCLI(t, c.args...)
+		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: %v: exit %d, stdout %.100q, stderr %q; want exit 2 and one line with %q", c.name, c.args, code, stdout, stderr, c.want)
+		}
 	}
 }

@@ -2,9 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/trailguard/trailguard/findings"
 )
 
 // Fixture names (policies/trailguard/fixtures/compliant/data.json).
@@ -158,6 +161,60 @@ func TestVerdictsOnAccountStates(t *testing.T) {
 			f := rep.Findings[i]
 			if f.Status != tt.status || !strings.Contains(f.Message, tt.message) {
 				t.Errorf("%s on %s = %s %q, want %s containing %q", tt.check, tt.resource, f.Status, f.Message, tt.status, tt.message)
+			}
+		})
+	}
+}
+
+// TG-ORG-004 on an organization snapshot whose log-archive bucket lets
+// CloudTrail write for the audit account: the verdict on workload-prod
+// depends on what the snapshot knows of the organization's accounts. An
+// older snapshot has no account_ids: the accounts it holds are members, but
+// one left out by --accounts may be a member too, never called an outsider.
+func TestVerdictsOnTheOrganizationAccountList(t *testing.T) {
+	const (
+		member = "222233334444"
+		audit  = "555566667777"
+		bucket = "aws-cloudtrail-logs-333344445555-7c41e9d2"
+	)
+	all := []any{"111111111111", "222233334444", "333344445555", audit, "666677778888", "777788889999", "888899990000"}
+	tests := []struct {
+		name         string
+		accountIDs   []any // organization.account_ids; nil: absent (an older snapshot)
+		auditLeftOut bool  // collected with --accounts leaving the audit account out
+		status, says string
+	}{
+		{"older snapshot of every account", nil, false, "PASS", "lets CloudTrail write only for organization o-7h2kq9x4mz"},
+		{"older snapshot without the audit account", nil, true, "UNKNOWN",
+			"lets CloudTrail write for account " + audit + ", but the organization's accounts were not listed: whether they belong to organization o-7h2kq9x4mz is not known"},
+		{"listed organization without the audit account in scope", all, true, "PASS", "lets CloudTrail write only for organization o-7h2kq9x4mz"},
+		{"listed organization the audit account is not in", slices.DeleteFunc(slices.Clone(all), func(a any) bool { return a == audit }), true, "FAIL",
+			"names account " + audit + ", which is not an account of organization o-7h2kq9x4mz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			org := readOrgDoc(t)
+			if _, ok := obj(org, "organization")["account_ids"]; ok {
+				t.Fatal("testdata/org.json has organization.account_ids: it no longer stands for an older snapshot")
+			}
+			if tt.accountIDs != nil {
+				obj(org, "organization")["account_ids"] = tt.accountIDs
+			}
+			if tt.auditLeftOut {
+				delete(obj(org, "accounts"), audit)
+			}
+			for _, s := range obj(org, "shared", "buckets", bucket, "policy", "document")["Statement"].([]any) {
+				if stmt := s.(map[string]any); stmt["Sid"] == "AWSCloudTrailOrganizationWrite20150319" {
+					obj(stmt, "Condition", "StringEquals")["aws:SourceAccount"] = []any{"111111111111", audit}
+				}
+			}
+			_, fs := evalJSON(t, "--fail-on", "none", "-c", "TG-ORG-004", writeJSON(t, filepath.Join(t.TempDir(), "org.json"), org))
+			i := slices.IndexFunc(fs, func(f findings.Finding) bool { return f.Account == member })
+			if i < 0 {
+				t.Fatalf("no TG-ORG-004 finding for %s: %+v", member, fs)
+			}
+			if f := fs[i]; string(f.Status) != tt.status || !strings.Contains(f.Message, tt.says) {
+				t.Errorf("TG-ORG-004 on %s = %s %q, want %s containing %q", member, f.Status, f.Message, tt.status, tt.says)
 			}
 		})
 	}

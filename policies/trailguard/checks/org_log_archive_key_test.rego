@@ -157,3 +157,20 @@ test_unknown_when_the_organization_accounts_were_not_listed if {
 	f.status == "UNKNOWN"
 	contains(f.message, "for account 444455556666, but the organization's accounts were not listed")
 }
+
+# known(snapshot) is snapshot as evaluation gives it from an organization
+# snapshot without the organization's account list: the accounts it holds
+# (the member, a log archive) are known members, others may be members too.
+known(snapshot) := json.patch(
+	snapshot,
+	[{"op": "add", "path": ["organization", "known_account_ids"], "value": ["111122223333", "333344445555"]}],
+)
+
+for_accounts(accounts) := encrypt({"StringEquals": {"aws:SourceOrgID": "o-a1b2c3d4e5", "aws:SourceAccount": accounts}})
+
+test_known_members_pass_and_other_accounts_are_unknown_without_the_account_list if {
+	only(known(with_statements([for_accounts(["999988887777", "333344445555"])]))).status == "PASS"
+	f := only(known(with_statements([for_accounts(["333344445555", "444455556666"])])))
+	f.status == "UNKNOWN"
+	contains(f.message, "for account 444455556666, but the organization's accounts were not listed")
+}

@@ -34,6 +34,7 @@
 #       <bucket-name>
 package trailguard.checks.trail_bucket_exists
 
+import data.trailguard.lib.organization
 import data.trailguard.lib.result
 import data.trailguard.lib.snapshot
 
@@ -101,7 +102,7 @@ _trusted_owner(trail, owner) := "the audited account" if {
 } else := "the organization's management account" if {
 	owner == input.organization.management_account_id
 } else := "an account of the organization" if {
-	owner in input.organization.account_ids
+	organization.known_account(owner)
 }
 
 _owner_doubt(name, bucket) := sprintf("its owner could not be read (%s)", [snapshot.why(name)]) if {

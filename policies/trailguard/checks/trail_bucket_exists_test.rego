@@ -207,6 +207,39 @@ test_bucket_owner_cases if {
 			],
 			"status": "PASS", "says": "owned by account 444455556666 (an account of the organization)",
 		},
+		"owner among the accounts of an organization snapshot without its account list": {
+			"ops": [
+				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "444455556666"},
+				{
+					"op": "add",
+					"path": ["organization"],
+					"value": {
+						"id": "o-abc",
+						"management_account_id": "999988887777",
+						"known_account_ids": ["111122223333", "444455556666"],
+					},
+				},
+			],
+			"status": "PASS", "says": "owned by account 444455556666 (an account of the organization)",
+		},
+		"owner not among the accounts of an organization snapshot without its account list": {
+			"ops": [
+				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "777777777777"},
+				{
+					"op": "add",
+					"path": ["organization"],
+					"value": {
+						"id": "o-abc",
+						"management_account_id": "999988887777",
+						"known_account_ids": ["111122223333", "444455556666"],
+					},
+				},
+			],
+			"status": "UNKNOWN", "says": concat(" ", [
+				"its owner, account 777777777777, is neither the audited account 111122223333 nor known to belong to its",
+				"organization (the organization's accounts were not listed)",
+			]),
+		},
 		"owner outside the listed organization": {
 			"ops": [
 				{"op": "replace", "path": ["buckets", fixtures.bucket_name, "owner_account_id"], "value": "777777777777"},

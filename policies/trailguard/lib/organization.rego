@@ -147,7 +147,7 @@ cloudtrail_grant_problem(stmt) := concat(" ", [
 	[concat(", ", sort(outsiders)), id],
 ) if {
 	accounts_listed
-	outsiders := {a | some a in named_accounts(stmt); not _known_account(a)}
+	outsiders := {a | some a in named_accounts(stmt); not known_account(a)}
 	count(outsiders) > 0
 }
 
@@ -186,13 +186,17 @@ _admitting_operators := {"stringequals", "stringequalsignorecase", "stringlike",
 
 _admitted_values(stmt, key) := iam.condition_operators_values(stmt, _admitting_operators, key)
 
-# _known_account(a) is true when account a is known to be in the organization:
+# known_account(a) is true when account a is known to be in the organization:
 # an account the organization scan listed (organization.account_ids), the
 # management account or the audited account. A membership test, not a set of
 # the listed accounts: that set would be built again for every member.
-_known_account(a) if a in {management_account_id, input.account_id}
+# Without the list, the accounts of the organization snapshot
+# (organization.known_account_ids) are members too, but not the only ones.
+known_account(a) if a in {management_account_id, input.account_id}
 
-_known_account(a) if a in input.organization.account_ids
+known_account(a) if a in input.organization.account_ids
+
+known_account(a) if a in input.organization.known_account_ids
 
 # accounts_listed is true when the organization scan listed every account
 # of the organization (organization.account_ids).
@@ -200,13 +204,14 @@ accounts_listed if is_array(input.organization.account_ids)
 
 # unlisted_accounts(stmts, action) are the accounts named by the CloudTrail
 # grants of stmts (see named_accounts) that cannot be placed inside or
-# outside the organization because its accounts were not listed; empty when
-# they were.
+# outside the organization because its accounts were not all listed (an
+# account missing from known_account_ids may be a member left out of the
+# scan); empty when they were.
 unlisted_accounts(stmts, action) := {a |
 	not accounts_listed
 	some [_, stmt] in cloudtrail_grants(stmts, action)
 	some a in named_accounts(stmt)
-	not a in {management_account_id, input.account_id}
+	not known_account(a)
 }
 
 # admits_organization_trail(stmt, arn) is true when stmt's conditions let the
