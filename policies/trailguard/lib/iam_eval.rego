@@ -180,7 +180,7 @@ analyze(requests) := result if {
 	rp := _resource_policies(ctx)
 	direct := _direct_all(ctx, policy_evals, group_evals, scp, scpv, rp)
 	result := {
-		"principals": _principals(ctx, direct, group_evals, rp, _scp_denied_steps(scp)),
+		"principals": _principals(ctx, direct, group_evals, rp, scp),
 		"scp": scp.summary,
 		"gaps": (_gaps | {sprintf("%s: it may let other principals in", [r.policy.reason]) |
 			some r in reqs
@@ -259,26 +259,13 @@ _group(pairs) := {sorted[start][0]: values |
 # statements about escalation and role actions (kept with their resources, matched
 # later against each principal's own targets).
 _doc_eval(doc, label, ctx) := {"allow": allow, "deny": deny, "extra": extra} if {
-	stmts := [[_sid(s, i), s, acts] |
-		some i, s in _statements(doc)
-		acts := _actions(s, ctx)
-		count(acts) > 0
-	]
+	stmts := _doc_statements(doc, ctx)
 	allow := [{"r": i, "policy": label, "statement": sid, "condition": _condition(s)} |
 		some [sid, s, acts] in stmts
 		s.Effect == "Allow"
-		some a in (acts & ctx.asked)
-		some i in ctx.by_action[a]
-		_res_allow(s, ctx.reqs[i].resource)
+		some i in _allow_hits(s, acts, ctx)
 	]
-	deny := {i |
-		some [_, s, acts] in stmts
-		s.Effect == "Deny"
-		_condition(s) == null
-		some a in (acts & ctx.asked)
-		some i in ctx.by_action[a]
-		_res_deny(s, ctx.reqs[i].resource)
-	}
+	deny := _doc_denies(stmts, ctx)
 	extra := [{
 		"action": a,
 		"policy": label,
@@ -290,6 +277,44 @@ _doc_eval(doc, label, ctx) := {"allow": allow, "deny": deny, "extra": extra} if 
 		some [sid, s, acts] in stmts
 		some a in (acts & ctx.extra)
 	]
+}
+
+# _doc_requests(doc, ctx): the requests (indexes) the document's Allow statements
+# cover and those its unconditional Denies cover; what an SCP level needs, without
+# the labels and escalation statements of _doc_eval.
+_doc_requests(doc, ctx) := {"allow": allow, "deny": _doc_denies(stmts, ctx)} if {
+	stmts := _doc_statements(doc, ctx)
+	allow := {i |
+		some [_, s, acts] in stmts
+		s.Effect == "Allow"
+		some i in _allow_hits(s, acts, ctx)
+	}
+}
+
+# _doc_statements(doc, ctx): the document's statements about the question's actions,
+# as [statement id, statement, its actions].
+_doc_statements(doc, ctx) := [[_sid(s, i), s, acts] |
+	some i, s in _statements(doc)
+	acts := _actions(s, ctx)
+	count(acts) > 0
+]
+
+# _allow_hits(s, acts, ctx): the requests Allow statement s (about actions acts)
+# grants, by action then request.
+_allow_hits(s, acts, ctx) := [i |
+	some a in (acts & ctx.asked)
+	some i in ctx.by_action[a]
+	_res_allow(s, ctx.reqs[i].resource)
+]
+
+# _doc_denies(stmts, ctx): the requests an unconditional Deny of stmts covers.
+_doc_denies(stmts, ctx) := {i |
+	some [_, s, acts] in stmts
+	s.Effect == "Deny"
+	_condition(s) == null
+	some a in (acts & ctx.asked)
+	some i in ctx.by_action[a]
+	_res_deny(s, ctx.reqs[i].resource)
 }
 
 _statements(doc) := doc.Statement if is_array(doc.Statement)
@@ -524,22 +549,19 @@ _scp_verdicts(scp, ctx) := {i: _scp_verdict(i, denied, unknown) |
 	some i in all
 }
 
-_scp_doc_eval(p, ctx) := object.union(
-	_doc_eval(p.document, sprintf("SCP %s", [object.get(p, "name", p.id)]), ctx),
-	{"state": "read"},
-) if {
+_scp_doc_eval(p, ctx) := object.union(_doc_requests(p.document, ctx), {"state": "read"}) if {
 	p.document
 } else := {
 	"state": "unknown",
 	"reason": sprintf("the document of SCP %s was not collected", [p.id]),
-	"allow": [],
+	"allow": set(),
 	"deny": set(),
 }
 
 # _scp_level(evals): the requests one level's SCPs allow and deny, and whether a
 # document of the level is unknown.
 _scp_level(evals) := {
-	"allow": {a.r | some e in evals; some a in e.allow},
+	"allow": {i | some e in evals; some i in e.allow},
 	"deny": {d | some e in evals; some d in e.deny},
 	"unknown": count([e | some e in evals; e.state == "unknown"]) > 0,
 }
@@ -1076,12 +1098,12 @@ else := sprintf("SCPs: %s", [scpv])
 
 # --- the answer: direct paths, role assumption, escalation, outside principals ---------
 
-_principals(ctx, direct, group_evals, rp, scp_denied) := object.union_n([
+_principals(ctx, direct, group_evals, rp, scp) := object.union_n([
 	{arn: {"type": d.type, "paths": d.paths, "unknown": sort(d.unknown)} |
 		some arn, d in direct
 		count(d.paths) + count(d.unknown) > 0
 	},
-	_indirect(direct, group_evals, scp_denied),
+	_indirect(direct, group_evals, scp),
 	_outside(ctx, direct, rp),
 ])
 
@@ -1092,7 +1114,7 @@ _able(direct) := {arn | some arn, d in direct; count(d.paths) > 0}
 # assume or one escalation step. Driven by each principal's own role and escalation
 # statements, against target lists computed once (T): an Allow on "*" takes the first
 # target, so the work stays linear in the principals, not principals x targets.
-_indirect(direct, group_evals, scp_denied) := {arn: {
+_indirect(direct, group_evals, scp) := {arn: {
 	"type": l.type,
 	"paths": paths,
 	"unknown": sort(object.get(direct, [arn, "unknown"], [])),
@@ -1110,7 +1132,7 @@ _indirect(direct, group_evals, scp_denied) := {arn: {
 		},
 	)
 	l := _local[arn]
-	paths := array.concat(_assumptions(arn, d, T, direct), _escalations(arn, l, d, T, direct, scp_denied))
+	paths := array.concat(_assumptions(arn, d, T, direct), _escalations(arn, l, d, T, direct, scp))
 	count(paths) > 0
 }
 
@@ -1314,12 +1336,12 @@ _grant_on(id, action, target) := grants[0] if {
 
 # _escalations: one step that gives arn (or a principal it controls) a permission
 # to blind, each reported with the step; one target per escalation statement.
-_escalations(arn, l, d, T, direct, scp_denied) := [p |
+_escalations(arn, l, d, T, direct, scp) := [p |
 	some x in d.id.extra
 	x.effect == "Allow"
 	escalation_actions[x.action]
 	some [target, what, needs] in _step_targets(arn, l, d, T, x)
-	_step_permitted(d, x.action, target, scp_denied)
+	_step_permitted(d, x.action, target, scp)
 	_also(d.id, needs)
 	p := _esc_path(arn, x.action, target, what, x, direct)
 ]
@@ -1373,14 +1395,15 @@ _own_customer_policies(p) := [a |
 
 # _step_permitted: the escalation action itself is not denied by an SCP (an
 # unconditional Deny on every resource) and the principal's boundary allows it.
-_step_permitted(d, action, target, scp_denied) if {
-	_scp_spares(d.slr, action, scp_denied)
+_step_permitted(d, action, target, scp) if {
+	_scp_spares(d.slr, action, scp)
 	_boundary_permits(d.boundary, action, target)
 }
 
 _scp_spares(true, _, _)
 
-_scp_spares(false, action, scp_denied) if not scp_denied[action]
+# (_scp_denied_steps is computed on the first escalation step met, once per question.)
+_scp_spares(false, action, scp) if not _scp_denied_steps(scp)[action]
 
 _boundary_permits(b, _, _) if b.none
 
