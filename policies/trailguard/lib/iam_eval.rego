@@ -180,7 +180,7 @@ analyze(requests) := result if {
 	rp := _resource_policies(ctx)
 	direct := _direct_all(ctx, policy_evals, group_evals, scp, scpv, rp)
 	result := {
-		"principals": _principals(ctx, direct, group_evals, rp, scp),
+		"principals": _principals(ctx, direct, group_evals, rp),
 		"scp": scp.summary,
 		"gaps": (_gaps | {sprintf("%s: it may let other principals in", [r.policy.reason]) |
 			some r in reqs
@@ -1098,12 +1098,12 @@ else := sprintf("SCPs: %s", [scpv])
 
 # --- the answer: direct paths, role assumption, escalation, outside principals ---------
 
-_principals(ctx, direct, group_evals, rp, scp) := object.union_n([
+_principals(ctx, direct, group_evals, rp) := object.union_n([
 	{arn: {"type": d.type, "paths": d.paths, "unknown": sort(d.unknown)} |
 		some arn, d in direct
 		count(d.paths) + count(d.unknown) > 0
 	},
-	_indirect(direct, group_evals, scp),
+	_indirect(direct, group_evals),
 	_outside(ctx, direct, rp),
 ])
 
@@ -1114,7 +1114,7 @@ _able(direct) := {arn | some arn, d in direct; count(d.paths) > 0}
 # assume or one escalation step. Driven by each principal's own role and escalation
 # statements, against target lists computed once (T): an Allow on "*" takes the first
 # target, so the work stays linear in the principals, not principals x targets.
-_indirect(direct, group_evals, scp) := {arn: {
+_indirect(direct, group_evals) := {arn: {
 	"type": l.type,
 	"paths": paths,
 	"unknown": sort(object.get(direct, [arn, "unknown"], [])),
@@ -1132,7 +1132,7 @@ _indirect(direct, group_evals, scp) := {arn: {
 		},
 	)
 	l := _local[arn]
-	paths := array.concat(_assumptions(arn, d, T, direct), _escalations(arn, l, d, T, direct, scp))
+	paths := array.concat(_assumptions(arn, d, T, direct), _escalations(arn, l, d, T, direct))
 	count(paths) > 0
 }
 
@@ -1336,12 +1336,12 @@ _grant_on(id, action, target) := grants[0] if {
 
 # _escalations: one step that gives arn (or a principal it controls) a permission
 # to blind, each reported with the step; one target per escalation statement.
-_escalations(arn, l, d, T, direct, scp) := [p |
+_escalations(arn, l, d, T, direct) := [p |
 	some x in d.id.extra
 	x.effect == "Allow"
 	escalation_actions[x.action]
 	some [target, what, needs] in _step_targets(arn, l, d, T, x)
-	_step_permitted(d, x.action, target, scp)
+	_step_permitted(d, x.action, target)
 	_also(d.id, needs)
 	p := _esc_path(arn, x.action, target, what, x, direct)
 ]
@@ -1395,26 +1395,26 @@ _own_customer_policies(p) := [a |
 
 # _step_permitted: the escalation action itself is not denied by an SCP (an
 # unconditional Deny on every resource) and the principal's boundary allows it.
-_step_permitted(d, action, target, scp) if {
-	_scp_spares(d.slr, action, scp)
+_step_permitted(d, action, target) if {
+	_scp_spares(d.slr, action)
 	_boundary_permits(d.boundary, action, target)
 }
 
-_scp_spares(true, _, _)
+_scp_spares(true, _)
 
-# (_scp_denied_steps is computed on the first escalation step met, once per question.)
-_scp_spares(false, action, scp) if not _scp_denied_steps(scp)[action]
+_scp_spares(false, action) if not _scp_denied_steps[action]
 
 _boundary_permits(b, _, _) if b.none
 
 _boundary_permits(b, action, target) if _grant_on(b, action, target)
 
-# _scp_denied_steps(scp): the escalation and role actions the SCPs deny on every
-# resource (asked as requests on "*", which only a Deny on "*" covers).
-_scp_denied_steps(scp) := set() if {
-	not scp.applies
+# _scp_denied_steps: the escalation and role actions the SCPs deny on every resource
+# (asked as requests on "*", which only a Deny on "*" covers). A rule: computed once,
+# and only when an escalation step is met.
+_scp_denied_steps := set() if {
+	not _scp(_steps_ctx).applies
 } else := {action |
-	some i, verdict in _scp_verdicts(scp, _steps_ctx)
+	some i, verdict in _scp_verdicts(_scp(_steps_ctx), _steps_ctx)
 	verdict == "denied"
 	action := _steps_ctx.reqs[i].action
 }
