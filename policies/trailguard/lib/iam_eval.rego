@@ -198,13 +198,12 @@ routes(paths) := _group([[array.slice(p.steps, 0, count(p.steps) - 2), p] | some
 # on resource (a request, a bucket_request or a key_request object); undefined when none.
 can(principal, req) := analyze([req]).principals[principal].paths
 
-_normal(r) := object.union(
-	r,
-	{
-		"action_lc": lower(r.action),
-		"policy": object.get(r, "policy", {"kind": "none", "state": "none", "owner": _arn_account(r.resource)}),
-	},
-)
+_normal(r) := object.union(r, {"action_lc": lower(r.action)}) if {
+	r.policy
+} else := object.union(r, {
+	"action_lc": lower(r.action),
+	"policy": {"kind": "none", "state": "none", "owner": _arn_account(r.resource)},
+})
 
 # _out_of_reach(r): a request no principal of this account, nor anyone a policy of
 # this account lets in, can be granted: a resource of another account with no resource
@@ -227,9 +226,9 @@ _context(reqs) := ctx if {
 		"reqs": reqs,
 		"by_action": _group([[r.action_lc, i] | some i, r in reqs]),
 		"asked": req_actions,
-		"index": {svc: (object.get(_extra_index, svc, set()) | {a | some a in object.get(asked, svc, [])}) |
-			some svc in {split(a, ":")[0] | some a in all}
-		},
+		"index": object.union(_extra_index, {svc: (object.get(_extra_index, svc, set()) | {a | some a in actions}) |
+			some svc, actions in asked
+		}),
 		"all": all,
 		"extra": _extra,
 		"account": input.account_id,
