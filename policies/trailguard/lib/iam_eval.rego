@@ -205,11 +205,12 @@ _normal(r) := object.union(r, {"action_lc": lower(r.action)}) if {
 	"policy": {"kind": "none", "state": "none", "owner": _arn_account(r.resource)},
 })
 
-# _out_of_reach(r): a request no principal of this account, nor anyone a policy of
-# this account lets in, can be granted: a resource of another account with no resource
-# policy (another account's log group or alarm; a member account sees the
-# organization trail's). Only that account's own principals can act on it, and they
-# are not in this snapshot. It is left out of the question before any work is done.
+# _out_of_reach(r): a request on a resource of another account that has no resource
+# policy here (another account's log group or alarm; a member account sees the
+# organization trail's): nothing in this snapshot can grant it to anyone, since only
+# that account's own principals can act on it and they are not in this snapshot (the
+# analysis would find no path and no unknown). It is left out of the question before
+# any work is done.
 _out_of_reach(r) if {
 	r.policy.kind == "none"
 	r.policy.owner != ""
