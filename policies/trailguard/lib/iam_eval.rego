@@ -949,32 +949,28 @@ _why_unknown(true, bnd, rpi, _, _) := [
 # they grant it); deny_rules[i] = whom its unconditional Denies cover (deny_requests:
 # the requests that have one); outside[i] = Allow statements naming anyone else.
 _resource_policies(ctx) := {
-	"by_request": {i: _rp_info(r, e, ctx) | some i, r in ctx.reqs; e := evals[i]},
+	"by_request": {i: _rp_info(r, object.get(evals, [i, "delegates"], false)) | some i, r in ctx.reqs},
 	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals},
 	"deny_rules": {i: e.deny_rules | some i, e in evals},
 	"outside": {i: e.outside | some i, e in evals},
 	"granted_to": _group([[g.principal, i] | some i, e in evals; some g in e.allow_named]),
 	"deny_requests": {i | some i, e in evals; count(e.deny_rules) > 0},
 } if {
-	evals := {i: _rp_eval(r, i, ctx) | some i, r in ctx.reqs}
+	# Only a policy that was read has statements: the other requests (no resource
+	# policy, or one not read) have no grants, Denies or outside principals.
+	evals := {i: _rp_eval(r, ctx) | some i, r in ctx.reqs; r.policy.state == "read"}
 }
 
-_rp_info(r, e, _) := object.union(
-	{
-		"kind": object.get(r.policy, "kind", "none"),
-		"state": r.policy.state,
-		"owner": object.get(r.policy, "owner", ""),
-		"name": object.get(r.policy, "name", ""),
-		"reason": object.get(r.policy, "reason", ""),
-	},
-	{"delegates": e.delegates},
+_rp_info(r, delegates) := object.union(
+	object.union(_rp_defaults, object.filter(r.policy, ["kind", "state", "owner", "name", "reason"])),
+	{"delegates": delegates},
 )
+
+_rp_defaults := {"kind": "none", "owner": "", "name": "", "reason": ""}
 
 _group_by_principal(grants) := {p: [g | some g in grants; g.principal == p] | some x in grants; p := x.principal}
 
-_rp_eval(r, _, ctx) := {"allow_named": [], "deny_rules": [], "outside": [], "delegates": false} if {
-	r.policy.state != "read"
-} else := {"allow_named": named, "deny_rules": deny_rules, "outside": outside, "delegates": delegates} if {
+_rp_eval(r, ctx) := {"allow_named": named, "deny_rules": deny_rules, "outside": outside, "delegates": delegates} if {
 	stmts := [[_sid(s, j), s] |
 		some j, s in _statements(r.policy.document)
 		r.action_lc in _actions(s, ctx)
