@@ -948,6 +948,8 @@ _why_unknown(true, bnd, rpi, _, _) := [
 # = Allow statements naming a principal of the account (granted_to[arn]: the requests
 # they grant it); deny_rules[i] = whom its unconditional Denies cover (deny_requests:
 # the requests that have one); outside[i] = Allow statements naming anyone else.
+# direct_grants, deny_rules and outside have entries only for the requests whose
+# policy was read.
 _resource_policies(ctx) := {
 	"by_request": {i: _rp_info(r, object.get(evals, [i, "delegates"], false)) | some i, r in ctx.reqs},
 	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals},
