@@ -7,7 +7,9 @@
 #
 #   - an explicit Deny (identity, boundary, SCP or resource policy) beats any Allow;
 #     a Deny behind a condition is not counted (it may not apply), an Allow behind one
-#     is a path reported with its condition;
+#     is a path reported with its condition; except a Deny in an identity policy or an
+#     SCP whose only condition exempts principals by ARN (aws:PrincipalArn, the
+#     break-glass exception), which is decided for each principal (_principal_exception);
 #   - identity policies: attached managed (AWS-managed included), inline, and the
 #     attached and inline policies of the user's groups;
 #   - permission boundaries and SCPs intersect with identity policies (an SCP must
@@ -258,7 +260,7 @@ _group(pairs) := {sorted[start][0]: values |
 # and its condition), deny the requests an unconditional Deny covers, and extra the
 # statements about escalation and role actions (kept with their resources, matched
 # later against each principal's own targets).
-_doc_eval(doc, label, ctx) := {"allow": allow, "deny": deny, "extra": extra} if {
+_doc_eval(doc, label, ctx) := {"allow": allow, "deny": deny, "pdeny": _doc_pdenies(stmts, ctx), "extra": extra} if {
 	stmts := _doc_statements(doc, ctx)
 	allow := [{"r": i, "policy": label, "statement": sid, "condition": _condition(s)} |
 		some [sid, s, acts] in stmts
@@ -282,7 +284,7 @@ _doc_eval(doc, label, ctx) := {"allow": allow, "deny": deny, "extra": extra} if 
 # _doc_requests(doc, ctx): the requests (indexes) the document's Allow statements
 # cover and those its unconditional Denies cover; what an SCP level needs, without
 # the labels and escalation statements of _doc_eval.
-_doc_requests(doc, ctx) := {"allow": allow, "deny": _doc_denies(stmts, ctx)} if {
+_doc_requests(doc, ctx) := {"allow": allow, "deny": _doc_denies(stmts, ctx), "pdeny": _doc_pdenies(stmts, ctx)} if {
 	stmts := _doc_statements(doc, ctx)
 	allow := {i |
 		some [_, s, acts] in stmts
@@ -315,6 +317,54 @@ _doc_denies(stmts, ctx) := {i |
 	some a in (acts & ctx.asked)
 	some i in ctx.by_action[a]
 	_res_deny(s, ctx.reqs[i].resource)
+}
+
+# _doc_pdenies(stmts, ctx): [request, patterns] for each request a Deny of stmts
+# covers whose only condition exempts principals by ARN (see _principal_exception):
+# the Deny applies to every principal whose ARN matches none of the patterns, which
+# each principal's analysis decides (_with_pdenies).
+_doc_pdenies(stmts, ctx) := [[i, pats] |
+	some [_, s, acts] in stmts
+	s.Effect == "Deny"
+	pats := _principal_exception(s)
+	some a in (acts & ctx.asked)
+	some i in ctx.by_action[a]
+	_res_deny(s, ctx.reqs[i].resource)
+]
+
+# _principal_exception(s): the ARN patterns of a statement whose Condition is only
+# an exemption of principals by ARN, the usual break-glass exception:
+# {"ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::*:role/BreakGlass"]}} (also
+# ArnNotEquals, StringNotLike, StringNotEquals, with or without IfExists: the key is
+# always present for an IAM principal). Undefined for any other condition, and for
+# patterns with policy variables or characters other than * and ? that glob.match
+# would read differently: such a Deny stays conditional, not counted.
+_principal_exception(s) := pats if {
+	count(s.Condition) == 1
+	some op, block in s.Condition
+	lower(op) in _exception_operators
+	count(block) == 1
+	some key, v in block
+	lower(key) == "aws:principalarn"
+	pats := _list(v)
+	count(pats) > 0
+	every p in pats {
+		is_string(p)
+		not regex.match(`[\[\]{}\\$]`, p)
+	}
+}
+
+_exception_operators := {
+	"arnnotlike", "arnnotlikeifexists", "arnnotequals", "arnnotequalsifexists",
+	"stringnotlike", "stringnotlikeifexists", "stringnotequals", "stringnotequalsifexists",
+}
+
+# _exempt(arn, pats): the principal's ARN matches one of the exception's patterns.
+# * matches across ":" and "/" here, more than ArnLike does: a principal is taken as
+# exempt whenever it may be, so a Deny is never applied to one it may spare.
+_exempt(arn, pats) if {
+	some p in pats
+	glob.match(p, [], arn)
 }
 
 _statements(doc) := doc.Statement if is_array(doc.Statement)
@@ -496,6 +546,7 @@ _attached_eval(p, policy_evals) := e if {
 _merge(evals) := {
 	"allow": [a | some e in evals; some a in e.allow],
 	"deny": {d | some e in evals; some d in e.deny},
+	"pdeny": [x | some e in evals; some x in object.get(e, "pdeny", [])],
 	"extra": [x | some e in evals; some x in e.extra],
 	"unknown": {u | some e in evals; some u in _unknowns(e)},
 }
@@ -641,13 +692,43 @@ _local := object.union(
 # A quiet principal (see _quiet) is skipped without merging its policies.
 _direct_all(ctx, policy_evals, group_evals, scp, scpv, rp) := {arn: entry |
 	quiet := _quiet_sets(policy_evals, group_evals)
+	scp_pdeny := _scp_pdenies(scp, ctx)
 	member_evals := {g: _as_member(g, e) | some g, e in group_evals}
 	some arn, l in _local
 	not _quiet(arn, l, quiet, rp)
-	id := _identity(arn, l.p, ctx, policy_evals, member_evals)
+	id := _with_pdenies(arn, _identity(arn, l.p, ctx, policy_evals, member_evals), scp_pdeny, l.p)
 	_relevant(arn, id, rp)
 	entry := _direct(arn, l, id, _boundary(l.p, policy_evals), rp, scpv, scp, ctx)
 }
+
+# _with_pdenies(arn, id, scp_pdeny, p): the principal's identity with the requests
+# that a Deny with a principal exception (_doc_pdenies) denies to it added to its
+# Denies: those of its own policies, and those of the SCPs unless it is a
+# service-linked role.
+_with_pdenies(arn, id, scp_pdeny, p) := id if {
+	scp_pdeny == []
+	id.pdeny == []
+} else := object.union(id, {"deny": deny}) if {
+	denied := {i |
+		some [i, pats] in array.concat(id.pdeny, _scp_pdeny_for(scp_pdeny, object.get(p, "service_linked", false)))
+		not _exempt(arn, pats)
+	}
+	deny := id.deny | denied
+}
+
+_scp_pdeny_for(_, true) := []
+
+_scp_pdeny_for(scp_pdeny, false) := scp_pdeny
+
+# _scp_pdenies(scp, ctx): the Denies with a principal exception of every SCP in
+# effect ([request, patterns]), when SCPs apply.
+_scp_pdenies(scp, ctx) := [x |
+	scp.applies
+	some level in scp.levels
+	some p in level.policies
+	p.document
+	some x in _doc_requests(p.document, ctx).pdeny
+]
 
 # _quiet_sets: the managed policies and groups whose evaluation grants nothing
 # asked, has no role or escalation statement and is known.

@@ -916,6 +916,112 @@ scps_1_cases := {
 	},
 }
 
+# A Deny whose only condition exempts principals by ARN (the break-glass exception)
+# is decided for each principal: it applies to every principal its patterns do not
+# match. Any other condition leaves a Deny uncounted (it may not apply).
+except_break_glass(stmt, op, pats) := object.union(stmt, {"Condition": {op: {"aws:PrincipalARN": pats}}})
+
+ops_inline(stmts, extra) := snap({"roles": {ops: role(ops, trust_root, object.union(inline(stmts), extra))}}, {})
+
+principal_exception_1_cases := {
+	"SCPs intersect: a Deny with a break-glass exception (ArnNotLike aws:PrincipalArn) removes the path of everyone else": {
+		"input": with_org(
+			alice_inline([allow("*", "*")]),
+			org(
+				[full_aws, scp_level("111122223333", [
+					allow("*", "*"),
+					except_break_glass(deny("cloudtrail:StopLogging", "*"), "ArnNotLike", ["arn:aws:iam::*:role/ops"]),
+				])],
+				false,
+			),
+		),
+		"req": stop,
+		"who": alice,
+		"want": "none",
+	},
+	"SCPs intersect: a Deny with a break-glass exception keeps the path of the principal it exempts": {
+		"input": with_org(
+			ops_inline([allow("*", "*")], {}),
+			org(
+				[full_aws, scp_level("111122223333", [
+					allow("*", "*"),
+					except_break_glass(deny("cloudtrail:StopLogging", "*"), "ArnNotLike", ["arn:aws:iam::*:role/ops"]),
+				])],
+				false,
+			),
+		),
+		"req": stop,
+		"who": ops,
+		"want": "path:direct",
+	},
+	"SCPs intersect: a break-glass Deny does not apply to service-linked roles": {
+		"input": with_org(
+			ops_inline([allow("*", "*")], {"service_linked": true}),
+			org(
+				[full_aws, scp_level("111122223333", [
+					allow("*", "*"),
+					except_break_glass(deny("cloudtrail:StopLogging", "*"), "ArnNotLike", ["arn:aws:iam::*:role/BreakGlass"]),
+				])],
+				false,
+			),
+		),
+		"req": stop,
+		"who": ops,
+		"want": "path:direct",
+	},
+	"deny beats allow: an identity Deny with StringNotLike aws:PrincipalArn applies to a principal outside the exception": {
+		"input": alice_inline([
+			allow("*", "*"),
+			except_break_glass(deny("cloudtrail:*", "*"), "StringNotLikeIfExists", "arn:aws:iam::*:user/bob"),
+		]),
+		"req": stop,
+		"who": alice,
+		"want": "none",
+	},
+}
+
+principal_exception_2_cases := {
+	"deny beats allow: a break-glass exception whose pattern may match the principal spares it": {
+		"input": alice_inline([
+			allow("*", "*"),
+			except_break_glass(deny("cloudtrail:*", "*"), "ArnNotLike", ["arn:aws:iam::111122223333:user/*"]),
+		]),
+		"req": stop,
+		"who": alice,
+		"want": "path:direct",
+	},
+	"deny beats allow: an exception written with a policy variable stays uncounted": {
+		"input": alice_inline([
+			allow("*", "*"),
+			except_break_glass(deny("cloudtrail:*", "*"), "ArnNotLike", ["arn:aws:iam::*:user/${aws:username}-admin"]),
+		]),
+		"req": stop,
+		"who": alice,
+		"want": "path:direct",
+	},
+	"deny beats allow: an exception with a second condition stays uncounted": {
+		"input": alice_inline([
+			allow("*", "*"),
+			object.union(deny("cloudtrail:*", "*"), {"Condition": {
+				"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/BreakGlass"},
+				"Bool": {"aws:MultiFactorAuthPresent": "true"},
+			}}),
+		]),
+		"req": stop,
+		"who": alice,
+		"want": "path:direct",
+	},
+	"deny beats allow: an exception under a set qualifier (ForAnyValue:ArnNotLike) stays uncounted": {
+		"input": alice_inline([
+			allow("*", "*"),
+			except_break_glass(deny("cloudtrail:*", "*"), "ForAnyValue:ArnNotLike", ["arn:aws:iam::*:role/BreakGlass"]),
+		]),
+		"req": stop,
+		"who": alice,
+		"want": "path:direct",
+	},
+}
+
 scps_2_cases := {
 	"SCPs intersect: SCPs never apply to the management account": {
 		"input": with_org(alice_inline([allow("*", "*")]), org([scp_level("r-root", [deny("*", "*")])], true)),
@@ -1301,6 +1407,16 @@ test_scps_1[note] if {
 
 test_scps_2[note] if {
 	some note, c in scps_2_cases
+	outcome(c) == c.want
+}
+
+test_principal_exception_1[note] if {
+	some note, c in principal_exception_1_cases
+	outcome(c) == c.want
+}
+
+test_principal_exception_2[note] if {
+	some note, c in principal_exception_2_cases
 	outcome(c) == c.want
 }
 
