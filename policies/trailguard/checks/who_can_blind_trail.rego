@@ -158,7 +158,7 @@ _allowed_patterns := params.value("blinding_allowed_principals")
 
 _allowed(arn) if {
 	some p in _allowed_patterns
-	glob.match(p, [], arn)
+	glob.match(p, null, arn)
 }
 
 _allowed(arn) if _reviewed(arn)

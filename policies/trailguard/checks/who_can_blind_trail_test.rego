@@ -68,6 +68,23 @@ test_pass_allowed_break_glass_parameter if {
 	_by_resource(fs, "111122223333").status == "PASS"
 }
 
+# An allowed pattern's * matches any characters, the dots of a path included (an SSO
+# role's path is aws-reserved/sso.amazonaws.com/).
+test_pass_allowed_pattern_across_dots if {
+	doc := with_bob(bob_with({"attached_policies": [admin_access]}))
+	dotted := object.union(doc, {"iam": object.union(doc.iam, {"users": {sso_bob: bob_with({
+		"arn": sso_bob,
+		"attached_policies": [admin_access],
+	})}})})
+	fs := findings with input as dotted
+		with data.params.blinding_allowed_principals as ["arn:aws:iam::111122223333:user/aws-reserved/*"]
+	f := _by_resource(fs, sso_bob)
+	f.status == "PASS"
+	contains(f.message, "is allowed (params blinding_allowed_principals)")
+}
+
+sso_bob := "arn:aws:iam::111122223333:user/aws-reserved/sso.amazonaws.com/bob"
+
 test_fail_reviewed_holders_when_not_allowed if {
 	fs := findings with input as fixtures.compliant
 		with data.params.blinding_allow_reviewed_full_access_holders as false

@@ -360,11 +360,12 @@ _exception_operators := {
 }
 
 # _exempt(arn, pats): the principal's ARN matches one of the exception's patterns.
-# * matches across ":" and "/" here, more than ArnLike does: a principal is taken as
+# * matches across ":", "/" and "." here (no delimiters: glob.match's null, not [],
+# which would stop * at every "."), more than ArnLike does: a principal is taken as
 # exempt whenever it may be, so a Deny is never applied to one it may spare.
 _exempt(arn, pats) if {
 	some p in pats
-	glob.match(p, [], arn)
+	glob.match(p, null, arn)
 }
 
 _statements(doc) := doc.Statement if is_array(doc.Statement)

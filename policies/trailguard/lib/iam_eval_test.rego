@@ -980,7 +980,24 @@ principal_exception_1_cases := {
 	},
 }
 
+sso_admin := "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0a1b2c3d4e5f6a7b"
+
 principal_exception_2_cases := {
+	"deny beats allow: a break-glass exception's * matches across the dots of an SSO role's path": {
+		"input": with_org(
+			snap({"roles": {sso_admin: role(sso_admin, trust_root, inline([allow("*", "*")]))}}, {}),
+			org(
+				[full_aws, scp_level("111122223333", [
+					allow("*", "*"),
+					except_break_glass(deny("cloudtrail:StopLogging", "*"), "ArnNotLike", ["arn:aws:iam::*:role/aws-reserved/*"]),
+				])],
+				false,
+			),
+		),
+		"req": stop,
+		"who": sso_admin,
+		"want": "path:direct",
+	},
 	"deny beats allow: a break-glass exception whose pattern may match the principal spares it": {
 		"input": alice_inline([
 			allow("*", "*"),
