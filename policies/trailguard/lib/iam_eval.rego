@@ -7,9 +7,10 @@
 #
 #   - an explicit Deny (identity, boundary, SCP or resource policy) beats any Allow;
 #     a Deny behind a condition is not counted (it may not apply), an Allow behind one
-#     is a path reported with its condition; except a Deny in an identity policy or an
-#     SCP whose only condition exempts principals by ARN (aws:PrincipalArn, the
-#     break-glass exception), which is decided for each principal (_principal_exception);
+#     is a path reported with its condition; except a Deny in an identity policy, an
+#     SCP or a resource policy whose only condition exempts principals by ARN
+#     (aws:PrincipalArn, the break-glass exception), which is decided for each user
+#     and role (_principal_exception);
 #   - identity policies: attached managed (AWS-managed included), inline, and the
 #     attached and inline policies of the user's groups;
 #   - permission boundaries and SCPs intersect with identity policies (an SCP must
@@ -1067,10 +1068,10 @@ _rp_eval(r, ctx) := {"allow_named": named, "deny_rules": deny_rules, "outside": 
 		_local[p]
 	]
 	delegates := count([n | some [_, _, names] in allows; some n in names; n in {root, "*"}]) > 0
-	deny_rules := [_deny_rule(s) |
+	deny_rules := [_exempting(_deny_rule(s), s) |
 		some [_, s] in stmts
 		s.Effect == "Deny"
-		_condition(s) == null
+		_counted_deny(s)
 		_res_deny(s, r.resource)
 	]
 	outside := [{"principal": p, "statement": sid, "condition": _condition(s)} |
@@ -1125,13 +1126,38 @@ _rp_denies(rules, arn) if {
 	d.all
 	not arn in d.except
 	not _account_root(arn) in d.except
+	not _exempted(d, arn)
 }
 
 _rp_denies(rules, arn) if {
 	some d in rules
 	not d.all
 	arn in d.names
+	not _exempted(d, arn)
 }
+
+# A resource policy's Deny counts when it has no condition, or when its only
+# condition exempts principals by ARN (_principal_exception): then the rule keeps the
+# patterns (exempt) and spares the principals they may match.
+_counted_deny(s) if _condition(s) == null
+
+_counted_deny(s) if _principal_exception(s)
+
+_exempting(rule, s) := object.union(rule, {"exempt": pats}) if {
+	pats := _principal_exception(s)
+} else := rule
+
+# _exempted(d, arn): rule d has a principal exception that may spare arn. Only a user
+# or role is judged by its ARN; anyone else ("*", an account root, a role session,
+# whose aws:PrincipalArn is its role's ARN, a service or federated principal) stands
+# for principals the exception may spare, or has no aws:PrincipalArn at all: the
+# Deny is not counted against it.
+_exempted(d, arn) if {
+	d.exempt
+	not regex.match(`^arn:[^:]+:iam::[0-9]{12}:(user|role)/`, arn)
+}
+
+_exempted(d, arn) if _exempt(arn, d.exempt)
 
 _account_root(arn) := sprintf(
 	"arn:%s:iam::%s:root",

@@ -1124,6 +1124,52 @@ bucket_1_cases := {
 	},
 }
 
+break_glass_bucket_deny := except_break_glass(
+	pstmt("Deny", "*", "s3:DeleteObject", "arn:aws:s3:::trail-logs/*"),
+	"ArnNotLike",
+	["arn:aws:iam::111122223333:role/BreakGlass"],
+)
+
+bucket_3_cases := {
+	"deny beats allow: a bucket policy Deny with a break-glass exception stops the user it does not exempt": {
+		"input": alice_inline([allow("s3:*", "*")]),
+		"req": s3_req("s3:DeleteObject", logs, doc([break_glass_bucket_deny]), acct),
+		"who": alice,
+		"want": "none",
+	},
+	"deny beats allow: a bucket policy Deny with a break-glass exception spares the role it exempts": {
+		"input": snap(
+			{"roles": {"arn:aws:iam::111122223333:role/BreakGlass": role(
+				"arn:aws:iam::111122223333:role/BreakGlass",
+				trust_root,
+				inline([allow("s3:*", "*")]),
+			)}},
+			{},
+		),
+		"req": s3_req("s3:DeleteObject", logs, doc([break_glass_bucket_deny]), acct),
+		"who": "arn:aws:iam::111122223333:role/BreakGlass",
+		"want": "path:direct",
+	},
+	"deny beats allow: a break-glass Deny is not counted against another account, whose roles it may spare": {
+		"input": alice_with({}),
+		"req": s3_req(
+			"s3:DeleteObject",
+			logs,
+			doc([
+				pstmt("Allow", {"AWS": "444455556666"}, "s3:DeleteObject", "arn:aws:s3:::trail-logs/*"),
+				except_break_glass(
+					pstmt("Deny", "*", "s3:DeleteObject", "arn:aws:s3:::trail-logs/*"),
+					"ArnNotLike",
+					["arn:aws:iam::*:role/BreakGlass"],
+				),
+			]),
+			acct,
+		),
+		"who": outsider,
+		"want": "path:direct",
+	},
+}
+
 bucket_2_cases := {
 	"cross-account needs both sides: the bucket names the user but its identity does not allow": {
 		"input": alice_with({}),
@@ -1439,6 +1485,11 @@ test_principal_exception_2[note] if {
 
 test_bucket_1[note] if {
 	some note, c in bucket_1_cases
+	outcome(c) == c.want
+}
+
+test_bucket_3[note] if {
+	some note, c in bucket_3_cases
 	outcome(c) == c.want
 }
 
