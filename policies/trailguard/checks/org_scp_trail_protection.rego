@@ -51,9 +51,6 @@ import data.trailguard.lib.result
 # The calls that stop, delete or narrow a trail.
 _actions := cloudtrail_actions.trail_actions
 
-# Condition operators and key with which a Deny exempts named principals.
-_exempting_operators := {"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals"}
-
 findings contains _finding if organization.is_member
 
 _exceptions := params.value("scp_trail_protection_exceptions")
@@ -77,7 +74,7 @@ _extra_exemptions(stmt) := {sprintf("%s %s %s", [op, key, v]) |
 }
 
 _named_exception(op, key, v) if {
-	iam.base_operator(op) in _exempting_operators
+	iam.base_operator(op) in iam.principal_exempting_operators
 	lower(key) == "aws:principalarn"
 	_exception(v)
 }

@@ -134,6 +134,11 @@ condition_operators_values(stmt, operators, key) := {v |
 	some v in _list(val)
 }
 
+# principal_exempting_operators are the base condition operators (see base_operator)
+# with which a Deny on aws:PrincipalArn exempts the principals it names (the
+# break-glass exception).
+principal_exempting_operators := {"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals"}
+
 # base_operator(op) is the lower-cased condition operator without its set
 # qualifier (ForAnyValue:, ForAllValues:) and IfExists suffix, e.g.
 # "ForAnyValue:StringLikeIfExists" -> "stringlike".

@@ -34,6 +34,7 @@
 #   - input: schema.snapshot
 package trailguard.lib.iam_eval
 
+import data.trailguard.lib.iam
 import data.trailguard.lib.snapshot
 
 # escalation_actions maps each IAM action that gives a principal a permission it
@@ -343,7 +344,8 @@ _doc_pdenies(stmts, ctx) := [[i, pats] |
 _principal_exception(s) := pats if {
 	count(s.Condition) == 1
 	some op, block in s.Condition
-	lower(op) in _exception_operators
+	not contains(op, ":") # a set qualifier (ForAnyValue:) reads several values
+	iam.base_operator(op) in iam.principal_exempting_operators
 	count(block) == 1
 	some key, v in block
 	lower(key) == "aws:principalarn"
@@ -353,11 +355,6 @@ _principal_exception(s) := pats if {
 		is_string(p)
 		not regex.match(`[\[\]{}\\$]`, p)
 	}
-}
-
-_exception_operators := {
-	"arnnotlike", "arnnotlikeifexists", "arnnotequals", "arnnotequalsifexists",
-	"stringnotlike", "stringnotlikeifexists", "stringnotequals", "stringnotequalsifexists",
 }
 
 # _exempt(arn, pats): the principal's ARN matches one of the exception's patterns.
