@@ -205,11 +205,16 @@ func (e *Engine) Checks() []findings.Check { return slices.Clone(e.checks) }
 // Eval runs every check against doc (a parsed snapshot) in one query and
 // returns the findings, sorted.
 func (e *Engine) Eval(ctx context.Context, doc map[string]any) ([]findings.Finding, error) {
+	return e.evalDoc(ctx, doc, true)
+}
+
+// evalDoc converts doc to an OPA value and evaluates it (see evalValue).
+func (e *Engine) evalDoc(ctx context.Context, doc map[string]any, concurrent bool) ([]findings.Finding, error) {
 	input, err := ast.InterfaceToValue(doc)
 	if err != nil {
 		return nil, fmt.Errorf("converting the snapshot: %w", err)
 	}
-	return e.EvalValue(ctx, input)
+	return e.evalValue(ctx, input, concurrent)
 }
 
 // EvalValue is Eval on a snapshot already converted to an OPA value.

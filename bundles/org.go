@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
 	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/snapshot"
 )
@@ -90,11 +88,7 @@ func (e *Engine) evalAccount(ctx context.Context, a snapshot.AccountInput, concu
 		ctx, cancel = WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	input, err := ast.InterfaceToValue(a.Doc)
-	if err != nil {
-		return nil, fmt.Errorf("converting the snapshot: %w", err)
-	}
-	fs, err := e.evalValue(ctx, input, concurrent)
+	fs, err := e.evalDoc(ctx, a.Doc, concurrent)
 	if err != nil {
 		return nil, err
 	}
