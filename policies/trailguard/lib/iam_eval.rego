@@ -783,7 +783,12 @@ _direct(arn, l, id, boundary, rp, scpv, scp, ctx) := {
 # neither a boundary nor a resource policy's grant or Deny is about the principal,
 # every request's answer is the same for all principals (_open_requests), and the
 # paths are its identity grants on the open requests, in request order.
-_direct_paths(arn, id, boundary, rp, scpv, slr, scp, ctx) := {"paths": paths, "unknown": unknown} if {
+_direct_paths(arn, id, boundary, rp, scpv, slr, scp, ctx) := {"paths": [], "unknown": set()} if {
+	# No identity grant and no resource policy grant: no request can have a path
+	# (the commonest case: a principal relevant only for its role or escalation statements).
+	id.allow == []
+	not rp.granted_to[arn]
+} else := {"paths": paths, "unknown": unknown} if {
 	boundary.none
 	not rp.granted_to[arn]
 	grants := sort([[g.r, k, g] | some k, g in id.allow])
@@ -1053,12 +1058,9 @@ _rp_defaults := {"kind": "none", "owner": "", "name": "", "reason": ""}
 _group_by_principal(grants) := {p: [g | some g in grants; g.principal == p] | some x in grants; p := x.principal}
 
 _rp_eval(r, ctx) := {"allow_named": named, "deny_rules": deny_rules, "outside": outside, "delegates": delegates} if {
-	stmts := [[_sid(s, j), s] |
-		some j, s in _statements(r.policy.document)
-		r.action_lc in _actions(s, ctx)
-	]
+	stmts := [[sid, s] | some [sid, s, acts] in _doc_statements(r.policy.document, ctx); acts[r.action_lc]]
 	allows := [[sid, s, _principal_names(s)] | some [sid, s] in stmts; s.Effect == "Allow"; _res_allow(s, r.resource)]
-	root := sprintf("arn:%s:iam::%s:root", [snapshot.partition, ctx.account])
+	root := _root
 	named := [{"principal": p, "statement": sid, "condition": _condition(s)} |
 		some [sid, s, names] in allows
 		some p in names
