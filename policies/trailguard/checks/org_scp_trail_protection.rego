@@ -81,8 +81,9 @@ _named_exception(op, key, v) if {
 
 # _denies[action] are the SCP statements that deny action on every organization trail, as "'name' at target".
 _denies[action] contains sprintf("%s at %s", [name, target]) if {
-	some action in _actions
 	some [target, name, stmt] in organization.scp_statements
+	stmt.Effect == "Deny"
+	some action in _actions
 	iam.denies_action(stmt, action)
 	every arn, _ in organization.organization_trails {
 		organization.covers_resource(stmt, arn)
@@ -93,6 +94,7 @@ _denies[action] contains sprintf("%s at %s", [name, target]) if {
 # _narrowed lists the Denies that would protect the trail but exempt more than the named exceptions.
 _narrowed contains sprintf("SCP %s at %s exempts %s", [name, target, concat(", ", sort(extra))]) if {
 	some [target, name, stmt] in organization.scp_statements
+	stmt.Effect == "Deny"
 	some action in _actions
 	iam.denies_action(stmt, action)
 	extra := _extra_exemptions(stmt)
