@@ -24,7 +24,7 @@ func diffCommand() *cli.Command {
 		Usage:     "show what got worse and what got better between two runs (snapshots or JSON results; a side may be the shard files of one organization collection, merged as eval merges them, or - for standard input, on one side only)",
 		ArgsUsage: "OLD.json NEW.json  |  --old OLD-1.json [--old OLD-2.json...] --new NEW-1.json [--new NEW-2.json...]  (- for standard input, as one side's only file)",
 		Flags: append([]cli.Flag{
-			&cli.StringSliceFlag{Name: "old", Usage: "a `FILE` of the old side instead of the first argument; repeatable: the shard files of one organization collection (collect --org --shard K/N), merged; a quoted pattern ('yesterday/org-*.json') names them, sorted"},
+			&cli.StringSliceFlag{Name: "old", Usage: "a `FILE` of the old side instead of the first argument; repeatable: the shard files of one organization collection (collect --org --shard K/N), merged; a quoted pattern ('yesterday/org-*.json') names them, sorted; - reads the side from standard input (one side only)"},
 			&cli.StringSliceFlag{Name: "new", Usage: "a `FILE` of the new side instead of the second argument; repeatable, as --old; - reads the side from standard input (collect -o - | diff --old yesterday.json --new -)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: " + strings.Join(report.DiffFormats(), ", ")},
 			&cli.BoolFlag{Name: "different-accounts", Usage: "compare runs of two different accounts (refused otherwise)"},
