@@ -4,17 +4,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"slices"
 
 	"github.com/trailguard/trailguard/findings"
 	"github.com/trailguard/trailguard/snapshot"
 )
 
 // Run is one side of a diff: its findings and the audited account ("" when
-// the document does not say).
+// the document does not say), and the warnings of merging its shard files
+// (snapshot.MergeShards), for the command to show.
 type Run struct {
 	Findings []findings.Finding
 	Account  string
+	Warnings []string
 }
 
 // Sources reads the two kinds of document a side of a diff can be. The
@@ -28,24 +32,35 @@ type Sources struct {
 	Results func(data []byte) (Run, error)
 	// Eval evaluates a snapshot document, of one account or an organization.
 	Eval func(doc snapshot.Document) ([]findings.Finding, error)
+	// Stdin is read for the file "-" (standard input), which can only be
+	// a side's one file.
+	Stdin io.Reader
 }
+
+// Stdin is the file name that stands for standard input.
+const Stdin = "-"
 
 // Read returns one side of a diff, read from one file or from the shard
 // files of one organization collection. One file is a JSON results file
 // (written by eval -f json; it has "findings" and "summary"), read as it is,
-// or a snapshot (it has "schema_version"), validated and evaluated. Several
-// files must all be snapshots: they are merged as eval merges them
-// (snapshot.ReadFiles) and the merged organization is evaluated. Errors are
-// one line naming the file.
+// or a snapshot (it has "schema_version"), validated and evaluated; "-" is
+// standard input (s.Stdin), read the same way. Several files must all be
+// snapshots: they are merged as eval merges them (snapshot.ReadFiles) and
+// the merged organization is evaluated. Errors are one line naming the file.
 func (s Sources) Read(paths ...string) (Run, error) {
 	if len(paths) == 0 {
 		return Run{}, errors.New("no file to read")
 	}
+	if len(paths) > 1 && slices.Contains(paths, Stdin) {
+		return Run{}, fmt.Errorf("standard input (-) can only be a side's one file, not one of %d", len(paths))
+	}
+	var one []byte // the one file's contents
 	for _, path := range paths {
 		data, isResults, err := s.kind(path)
 		if err != nil {
 			return Run{}, err
 		}
+		one = data
 		if !isResults {
 			continue
 		}
@@ -54,13 +69,23 @@ func (s Sources) Read(paths ...string) (Run, error) {
 		}
 		run, err := s.Results(data)
 		if err != nil {
-			return Run{}, fmt.Errorf("%s: %w", path, err)
+			return Run{}, fmt.Errorf("%s: %w", sourceName(path), err)
 		}
 		return run, nil
 	}
 	// Snapshots (one account or an organization, or the shards of one), or
-	// a document that does not parse: snapshot.ReadFiles says where it breaks.
-	doc, err := snapshot.ReadFiles(paths...)
+	// a document that does not parse: the snapshot reader says where it breaks.
+	var doc snapshot.Document
+	var warnings []string
+	var err error
+	if len(paths) == 1 {
+		// Read once: standard input cannot be read again.
+		if doc, err = snapshot.ParseAny(one); err != nil {
+			err = fmt.Errorf("%s: %w", sourceName(paths[0]), err)
+		}
+	} else {
+		doc, warnings, err = snapshot.ReadFiles(paths...)
+	}
 	if err != nil {
 		return Run{}, err
 	}
@@ -69,16 +94,31 @@ func (s Sources) Read(paths ...string) (Run, error) {
 		return Run{}, err
 	}
 	account, _ := doc["account_id"].(string)
-	return Run{Findings: fs, Account: account}, nil
+	return Run{Findings: fs, Account: account, Warnings: warnings}, nil
+}
+
+// sourceName is how errors name the file at path.
+func sourceName(path string) string {
+	if path == Stdin {
+		return "standard input"
+	}
+	return path
 }
 
 // kind reads the file at path and tells whether it is JSON results. A
 // document that is neither results nor a snapshot is an error; one that does
 // not parse is left to the snapshot reader, which says where it breaks.
 func (s Sources) kind(path string) (data []byte, isResults bool, err error) {
-	data, err = os.ReadFile(path)
+	if path == Stdin {
+		if s.Stdin == nil {
+			return nil, false, errors.New("standard input (-): nothing to read it from")
+		}
+		data, err = io.ReadAll(s.Stdin)
+	} else {
+		data, err = os.ReadFile(path)
+	}
 	if err != nil {
-		return nil, false, fmt.Errorf("reading %s: %w", path, err)
+		return nil, false, fmt.Errorf("reading %s: %w", sourceName(path), err)
 	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) != nil {
@@ -88,7 +128,7 @@ func (s Sources) kind(path string) (data []byte, isResults bool, err error) {
 		return data, true, nil
 	}
 	if _, ok := top["schema_version"]; !ok {
-		return nil, false, fmt.Errorf(`%s: neither a snapshot (no "schema_version") nor JSON results of eval -f json (no "findings" and "summary")`, path)
+		return nil, false, fmt.Errorf(`%s: neither a snapshot (no "schema_version") nor JSON results of eval -f json (no "findings" and "summary")`, sourceName(path))
 	}
 	return data, false, nil
 }

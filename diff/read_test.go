@@ -113,3 +113,75 @@ func TestReadRefuses(t *testing.T) {
 		t.Errorf("one results file: %v, %v", resources(r), err)
 	}
 }
+
+// "-" is standard input (Sources.Stdin), read as one file is: a snapshot,
+// evaluated, or JSON results; it can only be a side's one file, and a
+// document that does not parse is named "standard input".
+func TestReadStdin(t *testing.T) {
+	whole, shards := shardFiles(t, 2)
+	org, err := os.ReadFile(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := func(input string) Sources { s := accountSources(); s.Stdin = strings.NewReader(input); return s }
+	want, err := accountSources().Read(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := from(string(org)).Read(Stdin)
+	if err != nil || len(got.Findings) != 7 || resources(got) != resources(want) {
+		t.Errorf("a snapshot on standard input: %s, %v; want %s", resources(got), err, resources(want))
+	}
+	r, err := from(`{"findings": [], "summary": {}}`).Read(Stdin)
+	if err != nil || resources(r) != `RESULTS:{"findin` {
+		t.Errorf("results on standard input: %v, %v", resources(r), err)
+	}
+	for _, c := range []struct {
+		name  string
+		s     Sources
+		paths []string
+		want  string
+	}{
+		{"among shards", from(string(org)), []string{shards[0], Stdin}, "standard input (-) can only be a side's one file, not one of 2"},
+		{"truncated", from(`{"schema_version": "1", "trails": `), []string{Stdin}, "standard input: "},
+		{"neither kind", from(`{"a": 1}`), []string{Stdin}, "standard input: neither a snapshot"},
+		{"no reader", accountSources(), []string{Stdin}, "standard input (-): nothing to read it from"},
+	} {
+		_, err := c.s.Read(c.paths...)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: error %v, want one line with %q", c.name, err, c.want)
+		}
+	}
+}
+
+// A side whose shard files read a shared resource differently carries the
+// merge's warning; shards that read it alike carry none.
+func TestReadMergeWarnings(t *testing.T) {
+	s := accountSources()
+	_, shards := shardFiles(t, 2)
+	if run, err := s.Read(shards...); err != nil || len(run.Warnings) != 0 {
+		t.Fatalf("identical readings: warnings %q, %v; want none", run.Warnings, err)
+	}
+	var doc map[string]any
+	data, err := os.ReadFile(shards[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	const group = "arn:aws:logs:us-east-1:111111111111:log-group:aws-cloudtrail-logs-111111111111-0a9d3c6e"
+	doc["collected_at"] = "2026-11-25T06:00:00Z"
+	doc["shared"].(map[string]any)["log_groups"].(map[string]any)[group].(map[string]any)["retention_in_days"] = 30
+	data, _ = json.Marshal(doc)
+	if err := os.WriteFile(shards[1], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run, err := s.Read(shards...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.Warnings) != 1 || !strings.Contains(run.Warnings[0], "shared log group "+group+" was read differently by "+shards[0]+" (collected 2026-11-24T06:00:00Z), "+shards[1]+" (collected 2026-11-25T06:00:00Z): using the newest reading, "+shards[1]+"'s") {
+		t.Errorf("warnings %q, want one about log group %s", run.Warnings, group)
+	}
+}

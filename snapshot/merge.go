@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"reflect"
@@ -30,6 +31,12 @@ import (
 // resources that no file could read; every organization-level error;
 // complete only when every file is; and collected_at of the earliest file
 // (its data is at least that old).
+//
+// A shared resource that several files read differently (its bucket policy
+// changed between two shards' collections, say) is still taken from the
+// newest file, but not silently: the merge returns a warning for it, one
+// line naming the resource and the files with their collection times, for
+// the command to show. Identical readings are no warning.
 
 // ShardInfo says which shard of a sharded organization collection a snapshot is.
 type ShardInfo struct {
@@ -40,13 +47,14 @@ type ShardInfo struct {
 // ReadFiles reads and validates the snapshot files at paths (ReadAnyFile)
 // and merges them (MergeShards) into one document: one file is returned as
 // it is, several must be the shards of one organization collection. eval and
-// diff read their snapshot files with it, so that both merge alike.
-func ReadFiles(paths ...string) (Document, error) {
+// diff read their snapshot files with it, so that both merge alike. The
+// warnings are MergeShards'.
+func ReadFiles(paths ...string) (Document, []string, error) {
 	docs := make([]Document, len(paths))
 	for i, p := range paths {
 		doc, err := ReadAnyFile(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		docs[i] = doc
 	}
@@ -57,14 +65,31 @@ func ReadFiles(paths ...string) (Document, error) {
 // names (same order, for errors), into one. One document is returned as it
 // is, whatever its kind. Errors are one line naming the files, worded for
 // every command that reads several files (eval, and each side of diff,
-// which prefixes "diff --old: " or "diff --new: ").
-func MergeShards(docs []Document, names []string) (Document, error) {
+// which prefixes "diff --old: " or "diff --new: "), and so are the warnings:
+// one line per shared resource that the files read differently (see above).
+func MergeShards(docs []Document, names []string) (Document, []string, error) {
 	if len(docs) == 1 {
-		return docs[0], nil
+		return docs[0], nil, nil
 	}
 	if len(docs) == 0 {
-		return nil, fmt.Errorf("no snapshot to merge")
+		return nil, nil, fmt.Errorf("no snapshot to merge")
 	}
+	merged, err := mergeShards(docs, names)
+	if err != nil {
+		return nil, nil, err
+	}
+	shared, warnings := mergeShared(docs, names)
+	if shared != nil {
+		merged["shared"] = shared
+	} else {
+		delete(merged, "shared")
+	}
+	return merged, warnings, nil
+}
+
+// mergeShards checks that docs are the shards of one organization
+// collection and merges all but their shared resources.
+func mergeShards(docs []Document, names []string) (Document, error) {
 	for i, d := range docs {
 		if !IsOrganization(d) {
 			return nil, fmt.Errorf("%s is a single-account snapshot: several snapshot files must all be shards of one organization snapshot (collect --org --shard K/N); give a single-account snapshot as the only file", names[i])
@@ -131,11 +156,6 @@ func MergeShards(docs []Document, names []string) (Document, error) {
 	if earliest != "" {
 		merged["collected_at"] = earliest
 	}
-	if shared := mergeShared(docs); shared != nil {
-		merged["shared"] = shared
-	} else {
-		delete(merged, "shared")
-	}
 	return merged, nil
 }
 
@@ -182,10 +202,11 @@ func checkShards(docs []Document, names []string) error {
 	return nil
 }
 
-// mergeShared merges the shared resources of docs: a resource read by
-// several shards is taken from the most recently collected one (later files
-// winning ties); errors about a resource some shard read are dropped.
-func mergeShared(docs []Document) map[string]any {
+// mergeShared merges the shared resources of docs, read from the files
+// names: a resource read by several shards is taken from the most recently
+// collected one (later files winning ties), with a warning when the
+// readings differ; errors about a resource some shard read are dropped.
+func mergeShared(docs []Document, names []string) (map[string]any, []string) {
 	order := make([]int, len(docs))
 	for i := range order {
 		order[i] = i
@@ -195,6 +216,7 @@ func mergeShared(docs []Document) map[string]any {
 		return strings.Compare(str(docs[a], "collected_at"), str(docs[b], "collected_at"))
 	})
 	out := map[string]any{}
+	readings := map[sharedKey][]int{} // the files that read each resource, oldest first
 	var errs []any
 	found := false
 	for _, i := range order {
@@ -213,6 +235,10 @@ func mergeShared(docs []Document) map[string]any {
 				dst = map[string]any{}
 				out[kind] = dst
 			}
+			for key := range m {
+				k := sharedKey{kind, key}
+				readings[k] = append(readings[k], i)
+			}
 			maps.Copy(dst, m)
 		}
 		for _, e := range list(s, "errors") {
@@ -222,7 +248,7 @@ func mergeShared(docs []Document) map[string]any {
 		}
 	}
 	if !found {
-		return nil
+		return nil, nil
 	}
 	if errs != nil {
 		kept := []any{}
@@ -242,7 +268,51 @@ func mergeShared(docs []Document) map[string]any {
 		}
 		out["errors"] = kept
 	}
-	return out
+	return out, differingReadings(docs, names, readings)
+}
+
+// sharedKey names a shared resource: its kind ("buckets") and its key.
+type sharedKey struct{ kind, key string }
+
+// sharedKinds names each kind of shared resource in warnings.
+var sharedKinds = map[string]string{
+	"buckets":    "bucket",
+	"kms_keys":   "KMS key",
+	"log_groups": "log group",
+	"alarms":     "alarm",
+	"sns_topics": "SNS topic",
+}
+
+// differingReadings returns one warning per shared resource whose readings
+// (by the files readings lists, oldest first: the last one is kept) are not
+// all the same, sorted by kind and key.
+func differingReadings(docs []Document, names []string, readings map[sharedKey][]int) []string {
+	var warnings []string
+	keys := slices.SortedFunc(maps.Keys(readings), func(a, b sharedKey) int {
+		return cmp.Or(strings.Compare(a.kind, b.kind), strings.Compare(a.key, b.key))
+	})
+	for _, k := range keys {
+		files := readings[k]
+		reading := func(i int) any { return object(object(docs[i], "shared"), k.kind)[k.key] }
+		newest := files[len(files)-1]
+		if !slices.ContainsFunc(files, func(i int) bool { return !reflect.DeepEqual(reading(i), reading(newest)) }) {
+			continue
+		}
+		var read []string
+		for _, i := range files {
+			at := str(docs[i], "collected_at")
+			if at == "" {
+				at = "at an unknown time"
+			}
+			read = append(read, fmt.Sprintf("%s (collected %s)", names[i], at))
+		}
+		kind := sharedKinds[k.kind]
+		if kind == "" {
+			kind = k.kind
+		}
+		warnings = append(warnings, fmt.Sprintf("shared %s %s was read differently by %s: using the newest reading, %s's", kind, k.key, strings.Join(read, ", "), names[newest]))
+	}
+	return warnings
 }
 
 func list(m map[string]any, k string) []any { l, _ := m[k].([]any); return l }

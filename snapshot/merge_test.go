@@ -69,7 +69,7 @@ func TestMergeShardsRebuildsTheOrganization(t *testing.T) {
 		}
 		// The order of the files does not matter.
 		slices.Reverse(shards)
-		merged, err := MergeShards(shards, names)
+		merged, warnings, err := MergeShards(shards, names)
 		if err != nil {
 			t.Fatalf("%d shards: %v", n, err)
 		}
@@ -78,6 +78,10 @@ func TestMergeShardsRebuildsTheOrganization(t *testing.T) {
 		}
 		if _, ok := merged["shard"]; ok {
 			t.Errorf("%d shards: the merged document still says it is a shard", n)
+		}
+		// Every shard read the shared resources alike.
+		if len(warnings) != 0 {
+			t.Errorf("%d shards: warnings %q, want none for identical readings", n, warnings)
 		}
 		want, got := AccountInputs(org), AccountInputs(merged)
 		if !reflect.DeepEqual(want, got) {
@@ -119,7 +123,7 @@ func TestMergeShardsRefuses(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := MergeShards(c.docs, []string{"a.json", "b.json", "c.json"}[:len(c.docs)])
+			_, _, err := MergeShards(c.docs, []string{"a.json", "b.json", "c.json"}[:len(c.docs)])
 			if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("got %v, want one line containing %q", err, c.want)
 			}
@@ -140,7 +144,7 @@ func TestMergeUnshardedParts(t *testing.T) {
 		delete(p, "shard")
 	}
 	parts = append(parts, clone(t, parts[0])) // the same file given twice
-	merged, err := MergeShards(parts, []string{"a.json", "b.json", "a-again.json"})
+	merged, _, err := MergeShards(parts, []string{"a.json", "b.json", "a-again.json"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +167,7 @@ func TestMergeSharedResources(t *testing.T) {
 		map[string]any{"service": "s3", "operation": "GetBucketPolicy", "resource": bucket, "code": "AccessDenied"},
 		map[string]any{"service": "s3", "operation": "GetBucketPolicy", "resource": "other-bucket", "code": "AccessDenied"},
 	}
-	merged, err := MergeShards([]Document{shards[1], shards[0]}, []string{"b.json", "a.json"})
+	merged, warnings, err := MergeShards([]Document{shards[1], shards[0]}, []string{"b.json", "a.json"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,5 +181,86 @@ func TestMergeSharedResources(t *testing.T) {
 	}
 	if got := merged["collected_at"]; got != "2026-11-24T06:30:00Z" {
 		t.Errorf("collected_at %v, want the earliest shard's", got)
+	}
+	// The bucket was read by one shard only, the key and the log group
+	// alike by both: nothing was read differently.
+	if len(warnings) != 0 {
+		t.Errorf("warnings %q, want none", warnings)
+	}
+}
+
+// A shared resource that shards read differently is still taken from the
+// newest collection, but not silently: one warning per resource names it
+// and the files with their collection times, oldest first, and says whose
+// reading is used. Identical readings are no warning.
+func TestMergeSharedDifferingReadings(t *testing.T) {
+	const (
+		bucket = "aws-cloudtrail-logs-333344445555-7c41e9d2"
+		key    = "arn:aws:kms:us-east-1:333344445555:key/1d7f3b9e-5c2a-4e8d-a6f0-3b9c7e1d5a24"
+		group  = "arn:aws:logs:us-east-1:111111111111:log-group:aws-cloudtrail-logs-111111111111-0a9d3c6e"
+	)
+	org := readOrg(t)
+	reading := func(d Document, kind, name string) map[string]any {
+		return object(object(object(d, "shared"), kind), name)
+	}
+	// Each case edits the shards (a.json, b.json, c.json), collected at
+	// 07:00, 06:30 and 07:00 unless it changes that.
+	cases := []struct {
+		name   string
+		n      int
+		edit   func(s []Document)
+		want   []string
+		newest map[string]string // kind -> the file whose reading the merge must keep
+	}{
+		{"identical readings", 3, func([]Document) {}, nil, nil},
+		{"the bucket's versioning changed between two collections", 2, func(s []Document) {
+			reading(s[1], "buckets", bucket)["versioning"] = map[string]any{"status": "Suspended"}
+		}, []string{
+			"shared bucket " + bucket + " was read differently by b.json (collected 2026-11-24T06:30:00Z), a.json (collected 2026-11-24T07:00:00Z): using the newest reading, a.json's",
+		}, map[string]string{"buckets": "a.json"}},
+		{"the newest shard read the key differently from the two others", 3, func(s []Document) {
+			s[2]["collected_at"] = "2026-11-24T08:00:00Z"
+			reading(s[2], "kms_keys", key)["rotation_enabled"] = false
+		}, []string{
+			"shared KMS key " + key + " was read differently by b.json (collected 2026-11-24T06:30:00Z), a.json (collected 2026-11-24T07:00:00Z), c.json (collected 2026-11-24T08:00:00Z): using the newest reading, c.json's",
+		}, map[string]string{"kms_keys": "c.json"}},
+		{"two resources, the later file winning a tie", 3, func(s []Document) {
+			reading(s[0], "log_groups", group)["retention_in_days"] = json.Number("30")
+			reading(s[2], "buckets", bucket)["exists"] = false
+		}, []string{
+			"shared bucket " + bucket + " was read differently by b.json (collected 2026-11-24T06:30:00Z), a.json (collected 2026-11-24T07:00:00Z), c.json (collected 2026-11-24T07:00:00Z): using the newest reading, c.json's",
+			"shared log group " + group + " was read differently by b.json (collected 2026-11-24T06:30:00Z), a.json (collected 2026-11-24T07:00:00Z), c.json (collected 2026-11-24T07:00:00Z): using the newest reading, c.json's",
+		}, map[string]string{"buckets": "c.json", "log_groups": "c.json"}},
+	}
+	names := []string{"a.json", "b.json", "c.json"}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			shards := splitShards(t, org, c.n)
+			for i, at := range []string{"2026-11-24T07:00:00Z", "2026-11-24T06:30:00Z", "2026-11-24T07:00:00Z"}[:c.n] {
+				shards[i]["collected_at"] = at
+			}
+			c.edit(shards)
+			files := map[string]Document{}
+			for i, s := range shards {
+				files[names[i]] = clone(t, s)
+			}
+			merged, warnings, err := MergeShards(shards, names[:c.n])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(warnings, c.want) {
+				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warnings, "\n"), strings.Join(c.want, "\n"))
+			}
+			for kind, file := range c.newest {
+				for name, got := range object(object(merged, "shared"), kind) {
+					if want := reading(files[file], kind, name); !reflect.DeepEqual(got, any(want)) {
+						t.Errorf("shared %s %s: not %s's reading, the newest", kind, name, file)
+					}
+				}
+			}
+			if err := ValidateOrganization(merged); err != nil {
+				t.Errorf("the merged document is invalid: %v", err)
+			}
+		})
 	}
 }

@@ -159,30 +159,40 @@ func evalAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(paths) > 1 && slices.Contains(paths, "-") {
+	if len(paths) > 1 && slices.Contains(paths, stdin) {
 		return usageError("eval reads standard input (-) only as its one snapshot, not among %d files", len(paths))
 	}
 	return evaluate(c.Context, evalParamsFrom(c), func() (snapshot.Document, string, error) {
-		if paths[0] == "-" { // collect [--org] | eval -
+		if paths[0] == stdin { // collect [--org] | eval -
 			doc, err := snapshot.ReadAny(c.App.Reader, "standard input")
 			if err != nil {
 				return nil, "", inputError(err)
 			}
-			return doc, "-", nil
+			return doc, stdin, nil
 		}
-		return loadSnapshots(paths)
+		return loadSnapshots(paths, c.App.ErrWriter)
 	}, c.App.Writer, c.App.ErrWriter)
 }
 
 // loadSnapshots reads one snapshot file, or the shard files of one
 // organization (collect --org --shard K/N on N machines) merged into one
-// organization snapshot. The label names every file.
-func loadSnapshots(paths []string) (snapshot.Document, string, error) {
-	doc, err := snapshot.ReadFiles(paths...)
+// organization snapshot, whose warnings go to stderr. The label names every
+// file.
+func loadSnapshots(paths []string, stderr io.Writer) (snapshot.Document, string, error) {
+	doc, warnings, err := snapshot.ReadFiles(paths...)
 	if err != nil {
 		return nil, "", inputError(err)
 	}
+	warn(stderr, "", warnings)
 	return doc, strings.Join(paths, ", "), nil
+}
+
+// warn writes each warning to stderr, one line each, after prefix (a
+// command and its flag, "diff --new: ", or nothing).
+func warn(stderr io.Writer, prefix string, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "trailguard: warning: "+prefix+oneLine(w))
+	}
 }
 
 // evalParamsFrom reads the flags of evalFlags (and, with --securityhub,

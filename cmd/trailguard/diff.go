@@ -21,11 +21,11 @@ import (
 func diffCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "diff",
-		Usage:     "show what got worse and what got better between two runs (snapshots or JSON results; a side may be the shard files of one organization collection, merged as eval merges them)",
-		ArgsUsage: "OLD.json NEW.json  |  --old OLD-1.json [--old OLD-2.json...] --new NEW-1.json [--new NEW-2.json...]",
+		Usage:     "show what got worse and what got better between two runs (snapshots or JSON results; a side may be the shard files of one organization collection, merged as eval merges them, or - for standard input, on one side only)",
+		ArgsUsage: "OLD.json NEW.json  |  --old OLD-1.json [--old OLD-2.json...] --new NEW-1.json [--new NEW-2.json...]  (- for standard input, as one side's only file)",
 		Flags: append([]cli.Flag{
-			&cli.StringSliceFlag{Name: "old", Usage: "a `FILE` of the old side instead of the first argument; repeatable: the shard files of one organization collection (collect --org --shard K/N), merged; a quoted pattern ('yesterday/org-*.json') names them, sorted"},
-			&cli.StringSliceFlag{Name: "new", Usage: "a `FILE` of the new side instead of the second argument; repeatable, as --old"},
+			&cli.StringSliceFlag{Name: "old", Usage: "a `FILE` of the old side instead of the first argument; repeatable: the shard files of one organization collection (collect --org --shard K/N), merged; a quoted pattern ('yesterday/org-*.json') names them, sorted; - reads the side from standard input (one side only)"},
+			&cli.StringSliceFlag{Name: "new", Usage: "a `FILE` of the new side instead of the second argument; repeatable, as --old; - reads the side from standard input (collect -o - | diff --old yesterday.json --new -)"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "output `FORMAT`: " + strings.Join(report.DiffFormats(), ", ")},
 			&cli.BoolFlag{Name: "different-accounts", Usage: "compare runs of two different accounts (refused otherwise)"},
 			&cli.BoolFlag{Name: "fail-on-worse", Value: true, Usage: "exit 1 when anything got worse (--fail-on-worse=false: never)"},
@@ -48,8 +48,12 @@ func diffAction(c *cli.Context) error {
 	if newPaths, err = inputFiles("diff --new", newPaths); err != nil {
 		return err
 	}
+	if err := stdinSides(oldPaths, newPaths); err != nil {
+		return err
+	}
 	return diffRuns(c.Context, diffParams{
 		oldPaths: oldPaths, newPaths: newPaths,
+		stdin:             c.App.Reader,
 		format:            c.String("format"),
 		config:            c.String("config"),
 		differentAccounts: c.Bool("different-accounts"),
@@ -57,10 +61,28 @@ func diffAction(c *cli.Context) error {
 		timeout:           c.Duration("timeout"),
 		noColor:           c.Bool("no-color"),
 		policy:            policyParamsFrom(c),
-	}, c.App.Writer)
+	}, c.App.Writer, c.App.ErrWriter)
 }
 
-const diffUsage = "usage: trailguard diff OLD.json NEW.json, or for shard files trailguard diff --old OLD-1.json --old OLD-2.json --new NEW-1.json --new NEW-2.json"
+// stdinSides checks where standard input (-) stands: as the one file of one
+// side (collect -o - | diff --old yesterday.json --new -), never on both
+// sides, nor among a side's shard files.
+func stdinSides(oldPaths, newPaths []string) error {
+	if slices.Contains(oldPaths, stdin) && slices.Contains(newPaths, stdin) {
+		return usageError("diff: both sides are standard input (-): only one side can be read from it, give the other as a file (%s)", diffUsage)
+	}
+	for _, side := range []struct {
+		flag  string
+		paths []string
+	}{{"--old", oldPaths}, {"--new", newPaths}} {
+		if len(side.paths) > 1 && slices.Contains(side.paths, stdin) {
+			return usageError("diff %s: standard input (-) can only be the side's one file, not one of %d files", side.flag, len(side.paths))
+		}
+	}
+	return nil
+}
+
+const diffUsage = "usage: trailguard diff OLD.json NEW.json, or for shard files trailguard diff --old OLD-1.json --old OLD-2.json --new NEW-1.json --new NEW-2.json; - for standard input on one side"
 
 // diffSides reads the files of each side: the positional arguments fill, in
 // order, the sides not given by --old or --new. A side given both ways, or
@@ -106,7 +128,8 @@ func diffSides(args, oldFlag, newFlag []string) (oldPaths, newPaths []string, er
 
 // diffParams are the command line of diff.
 type diffParams struct {
-	oldPaths, newPaths []string // one file, or the shard files of one organization collection
+	oldPaths, newPaths []string  // one file ("-": stdin), or the shard files of one organization collection
+	stdin              io.Reader // read for the file "-"
 	format, config     string
 	differentAccounts  bool
 	failOnWorse        bool
@@ -115,9 +138,10 @@ type diffParams struct {
 	policy             policyParams
 }
 
-// diffRuns compares two runs and writes the diff to w; its error carries the
-// exit code (exitFindings when something got worse and --fail-on-worse).
-func diffRuns(ctx context.Context, p diffParams, w io.Writer) error {
+// diffRuns compares two runs and writes the diff to w, and the warnings of
+// merging a side's shard files to stderr; its error carries the exit code
+// (exitFindings when something got worse and --fail-on-worse).
+func diffRuns(ctx context.Context, p diffParams, w, stderr io.Writer) error {
 	format := strings.ToLower(p.format)
 	if !slices.Contains(report.DiffFormats(), format) {
 		return usageError("--format: unknown format %q (want one of %s)", p.format, strings.Join(report.DiffFormats(), ", "))
@@ -148,6 +172,7 @@ func diffRuns(ctx context.Context, p diffParams, w io.Writer) error {
 			fs, _, err := evalDocument(ctx, engine, doc, p.timeout)
 			return fs, err
 		},
+		Stdin: p.stdin,
 	}
 	read := func(flag string, paths []string) (diff.Run, error) {
 		run, err := sources.Read(paths...)
@@ -155,6 +180,7 @@ func diffRuns(ctx context.Context, p diffParams, w io.Writer) error {
 			// Several files come only from --old or --new: name the side (shards that do not merge, a results file among them).
 			err = fmt.Errorf("diff %s: %w", flag, err)
 		}
+		warn(stderr, "diff "+flag+": ", run.Warnings)
 		return run, err
 	}
 	oldRun, err := read("--old", p.oldPaths)

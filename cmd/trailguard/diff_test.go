@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -235,5 +236,70 @@ func TestDiffOrganizationSaysWhichAccountsGotWorse(t *testing.T) {
 	_, table, _ := runCLI(t, "diff", "../../testdata/org.json", newPath)
 	if !strings.Contains(table, "Accounts that got worse (2): 222233334444 (1 worse, 0 better), 666677778888 (1 worse, 0 better)") {
 		t.Errorf("table output lacks the accounts that got worse:\n%s", table)
+	}
+}
+
+// One side of diff may be standard input (collect -o - | diff --old
+// yesterday.json --new -), a snapshot or JSON results: the diff is the one
+// of the same document given as a file, the side named "-". Both sides "-",
+// or "-" among a side's files, is one line, exit 2.
+func TestDiffStdin(t *testing.T) {
+	worse := snapshotWith(t, compliantSnapshot, validationOff)
+	compliant, err := os.ReadFile(compliantSnapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worseData, err := os.ReadFile(worse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := os.ReadFile(resultsFile(t, compliantSnapshot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCode, want := runDiffJSON(t, compliantSnapshot, worse)
+	if wantCode != exitFindings || len(want.Worse) == 0 {
+		t.Fatalf("diff of the files: exit %d, %d worse; want something worse", wantCode, len(want.Worse))
+	}
+	for _, c := range []struct {
+		name     string
+		input    []byte
+		args     []string
+		old, new string // how the output names the sides
+		code     int
+	}{
+		{"the new side, by --new", worseData, []string{"--old", compliantSnapshot, "--new", "-"}, compliantSnapshot, "-", exitFindings},
+		{"the new side, as an argument", worseData, []string{compliantSnapshot, "-"}, compliantSnapshot, "-", exitFindings},
+		{"the old side, by --old", compliant, []string{"--new", worse, "--old", "-"}, "-", worse, exitFindings},
+		{"the old side, JSON results", results, []string{"-", worse}, "-", worse, exitFindings},
+		{"the same run", compliant, []string{compliantSnapshot, "-"}, compliantSnapshot, "-", exitOK},
+	} {
+		code, stdout, stderr := runBinary(t, "", c.input, append([]string{"diff", "-f", "json"}, c.args...)...)
+		var got diffDoc
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Errorf("%s: exit %d, stderr %q: %v", c.name, code, stderr, err)
+			continue
+		}
+		if code != c.code || got.Old != c.old || got.New != c.new {
+			t.Errorf("%s: exit %d, sides %q and %q; want exit %d, sides %q and %q (stderr %q)", c.name, code, got.Old, got.New, c.code, c.old, c.new, stderr)
+		}
+		if c.code == exitFindings && !reflect.DeepEqual(got.Result, want.Result) {
+			t.Errorf("%s: the diff differs from the one of the files: worse %+v, want %+v", c.name, got.Worse, want.Worse)
+		}
+	}
+	// Refused before anything is read: one line, exit 2, no diff.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-", "-"}, "diff: both sides are standard input (-): only one side can be read from it, give the other as a file"},
+		{[]string{"--new", "-", "--old", "-"}, "diff: both sides are standard input (-)"},
+		{[]string{"--old", compliantSnapshot, "--old", "-", "--new", worse}, "diff --old: standard input (-) can only be the side's one file, not one of 2 files"},
+		{[]string{compliantSnapshot, "--new", "-", "--new", worse}, "diff --new: standard input (-) can only be the side's one file, not one of 2 files"},
+	} {
+		code, stdout, stderr := runBinary(t, "", compliant, append([]string{"diff"}, c.args...)...)
+		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("diff %v: exit %d, stdout %.100q, stderr %q; want exit 2 and one line with %q", c.args, code, stdout, stderr, c.want)
+		}
 	}
 }

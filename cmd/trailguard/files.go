@@ -17,6 +17,11 @@ import (
 // sorted, and matching none is an error. Any other argument is a file name,
 // as it is.
 //
+// Only an argument that is "-" itself stands for standard input (and is
+// returned as "-"): a file named - that a pattern matches is returned as
+// ./- (on Windows .\-), so that the readers, for which "-" is standard
+// input, read that file.
+//
 // A file given twice is refused, by the same name (once cleaned:
 // ./org.json is org.json) or by two names of one file (a link, a path
 // through another directory): merging would accept it silently (the same
@@ -38,6 +43,9 @@ func inputFiles(what string, args []string) ([]string, error) {
 	var stats []os.FileInfo
 	var statted []int // index in paths of each stats entry
 	for i, p := range paths {
+		if p == stdin {
+			continue // not a file: the command says where it may stand
+		}
 		clean := filepath.Clean(p)
 		if j, dup := seen[clean]; dup {
 			return nil, twice(what, paths[j], from[j], p, from[i])
@@ -61,6 +69,9 @@ func inputFiles(what string, args []string) ([]string, error) {
 // globMeta are the characters that make an argument a pattern.
 const globMeta = "*?["
 
+// stdin is the argument that stands for standard input.
+const stdin = "-"
+
 // expand returns the files argument a names: itself, or the files its
 // pattern matches, sorted.
 func expand(what, a string) ([]string, error) {
@@ -78,6 +89,11 @@ func expand(what, a string) ([]string, error) {
 		return nil, usageError("%s: %s matches no file", what, a)
 	}
 	slices.Sort(matches)
+	for i, m := range matches {
+		if m == stdin { // a file named -, in the current directory
+			matches[i] = "." + string(filepath.Separator) + m
+		}
+	}
 	return matches, nil
 }
 

@@ -473,3 +473,151 @@ func TestInputFilePatterns(t *testing.T) {
 		}
 	}
 }
+
+// Only the argument - itself is standard input: a quoted pattern that
+// matches a file named - stands for that file (named ./-), for eval and for
+// each side of diff, whatever is on standard input.
+func TestPatternMatchingDashIsAFile(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, noncompliantSnapshot, filepath.Join(dir, "-")) // account 580247316092
+	stdin, err := os.ReadFile(compliantSnapshot)               // account 739275412806
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := func(args ...string) string {
+		t.Helper()
+		code, stdout, stderr := runBinary(t, dir, stdin, append([]string{"eval", "-f", "json", "--fail-on", "none"}, args...)...)
+		var doc struct {
+			Account string `json:"account"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil || code != exitOK {
+			t.Fatalf("eval %v: exit %d, %v, stderr %q", args, code, err, stderr)
+		}
+		return doc.Account
+	}
+	for _, pattern := range []string{"*", "?"} {
+		if got := account(pattern); got != "580247316092" {
+			t.Errorf("eval '%s': account %s, want 580247316092 (the file named -, not standard input)", pattern, got)
+		}
+	}
+	if got := account("-"); got != "739275412806" {
+		t.Errorf("eval -: account %s, want 739275412806 (standard input)", got)
+	}
+
+	// diff, in a directory where the file named - is the compliant run
+	// with log file validation off (the same account): the old side the
+	// file named - (by a pattern), the new side standard input; and the
+	// other way round.
+	worseDir := t.TempDir()
+	copyFile(t, snapshotWith(t, compliantSnapshot, validationOff), filepath.Join(worseDir, "-"))
+	abs, err := filepath.Abs(compliantSnapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args     []string
+		old, new string
+		code     int // exit 1 when the file named - is the new side
+	}{
+		{[]string{"--old", "*", "--new", "-"}, "./-", "-", exitOK},
+		{[]string{"?", "-"}, "./-", "-", exitOK},
+		{[]string{"--old", "-", "--new", "?"}, "-", "./-", exitFindings},
+		{[]string{"--old", abs, "--new", "*"}, abs, "./-", exitFindings},
+	} {
+		args := append([]string{"diff", "-f", "json"}, c.args...)
+		code, stdout, stderr := runBinary(t, worseDir, stdin, args...)
+		var d diffDoc
+		if err := json.Unmarshal([]byte(stdout), &d); err != nil {
+			t.Errorf("%v: exit %d, %v, stderr %q", args, code, err, stderr)
+			continue
+		}
+		// Validation off is worse, on again better: each side was read from where it should.
+		if code != c.code || d.Old != c.old || d.New != c.new || len(d.Worse)+len(d.Better) != 1 {
+			t.Errorf("%v: exit %d, sides %q and %q, %d worse, %d better; want exit %d, sides %q and %q, one change", args, code, d.Old, d.New, len(d.Worse), len(d.Better), c.code, c.old, c.new)
+		}
+	}
+
+	// The file named - beside the argument -: two inputs, not one given
+	// twice, and standard input is refused among files.
+	t.Chdir(dir)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"eval", "-", "*"}, "eval reads standard input (-) only as its one snapshot, not among 2 files"},
+		{[]string{"diff", "--old", "*", "--old", "-", "--new", abs}, "diff --old: standard input (-) can only be the side's one file, not one of 2 files"},
+		{[]string{"eval", "*", "./-"}, "eval: ./- is given twice (matched by *): give each file once"},
+	} {
+		code, stdout, stderr := runCLI(t, c.args...)
+		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stdout %.100q, stderr %q; want exit 2 and one line with %q", c.args, code, stdout, stderr, c.want)
+		}
+	}
+}
+
+// Shards that read a shared resource differently are merged with the newest
+// reading, as before, and eval and diff say so on stderr: one warning line
+// naming the resource and the files with their collection times. The
+// verdicts are those of the newest reading; identical readings say nothing.
+func TestShardWarnings(t *testing.T) {
+	const bucket = "aws-cloudtrail-logs-333344445555-7c41e9d2"
+	dir := t.TempDir()
+	org := readOrgDoc(t)
+	shards := writeShards(t, org, 2, dir, "org")
+	whole := writeJSON(t, filepath.Join(dir, "org.json"), org)
+	if code, _, stderr := runCLI(t, "eval", "-f", "json", "--fail-on", "none", shards[0], shards[1]); code != exitOK || stderr != "" {
+		t.Fatalf("identical readings: exit %d, stderr %q; want nothing on stderr", code, stderr)
+	}
+
+	// Shard 2 was collected an hour later, after the log archive's bucket
+	// stopped logging access.
+	edit := func(doc map[string]any) {
+		doc["shared"].(map[string]any)["buckets"].(map[string]any)[bucket].(map[string]any)["logging"] = map[string]any{"enabled": false}
+	}
+	later := readOrgDoc(t)
+	edit(later)
+	later["collected_at"] = "2026-11-24T07:00:00Z"
+	writeJSON(t, filepath.Join(dir, "later.json"), later)
+	var s2 map[string]any
+	data, err := os.ReadFile(shards[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &s2); err != nil {
+		t.Fatal(err)
+	}
+	edit(s2)
+	s2["collected_at"] = "2026-11-24T07:00:00Z"
+	writeJSON(t, shards[1], s2)
+
+	warning := "trailguard: warning: shared bucket " + bucket + " was read differently by " + shards[0] + " (collected 2026-11-24T06:00:00Z), " + shards[1] + " (collected 2026-11-24T07:00:00Z): using the newest reading, " + shards[1] + "'s\n"
+	code, stdout, stderr := runCLI(t, "eval", "-f", "json", "--fail-on", "none", shards[1], shards[0])
+	if code != exitOK || stderr != warning {
+		t.Errorf("eval of the shards: exit %d, stderr %q; want exit 0 and only\n%q", code, stderr, warning)
+	}
+	// The verdicts are those of the newest reading (the whole organization
+	// with the edited bucket), and the reading matters to them.
+	_, withNewest := evalJSON(t, "--fail-on", "none", filepath.Join(dir, "later.json"))
+	_, withOldest := evalJSON(t, "--fail-on", "none", whole)
+	var got struct {
+		Findings []findings.Finding `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, fs := range [][]findings.Finding{got.Findings, withNewest, withOldest} {
+		findings.Sort(fs)
+	}
+	if reflect.DeepEqual(withNewest, withOldest) {
+		t.Fatal("the bucket's access logging changes no verdict: pick an edit that matters")
+	}
+	if !reflect.DeepEqual(got.Findings, withNewest) {
+		t.Errorf("the merged shards' %d findings are not the newest reading's %d", len(got.Findings), len(withNewest))
+	}
+
+	// diff names the side.
+	code, _, stderr = runCLI(t, "diff", "--fail-on-worse=false", "--old", whole, "--new", shards[0], "--new", shards[1])
+	if want := strings.Replace(warning, "warning: ", "warning: diff --new: ", 1); code != exitOK || stderr != want {
+		t.Errorf("diff: exit %d, stderr %q; want exit 0 and only\n%q", code, stderr, want)
+	}
+}

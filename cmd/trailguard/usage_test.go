@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,6 +144,23 @@ func TestEvalStdin(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitError || !strings.Contains(string(msg), "standard input: ") {
 		t.Errorf("truncated standard input: %v %q", err, msg)
 	}
+}
+
+// runBinary runs the built trailguard in dir ("": the test's own) with
+// input on its standard input, as a shell pipe would.
+func runBinary(t *testing.T, dir string, input []byte, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(buildBinary(t, false), args...)
+	cmd.Dir, cmd.Stdin = dir, bytes.NewReader(input)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return code, out.String(), errb.String()
 }
 
 var builtBinaries = map[bool]string{}
