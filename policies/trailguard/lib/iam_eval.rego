@@ -177,12 +177,11 @@ _key_owner(key_arn) := snapshot.account_of_arn(key_arn) if {
 analyze(requests) := result if {
 	reqs := [r | some q in requests; r := _normal(q); not _out_of_reach(r)]
 	ctx := _context(reqs)
-	policy_evals := {arn: _managed_eval(arn, p, ctx) | some arn, p in object.get(input, ["iam", "policies"], {})}
-	group_evals := {arn: _group_eval(arn, g, policy_evals, ctx) | some arn, g in object.get(input, ["iam", "groups"], {})}
+	group_evals := {arn: _group_eval(arn, g, ctx) | some arn, g in object.get(input, ["iam", "groups"], {})}
 	scp := _scp(ctx)
 	scpv := _scp_verdicts(scp, ctx)
 	rp := _resource_policies(ctx)
-	direct := _direct_all(ctx, policy_evals, group_evals, scp, scpv, rp)
+	direct := _direct_all(ctx, group_evals, scp, scpv, rp)
 	result := {
 		"principals": _principals(ctx, direct, group_evals, rp),
 		"scp": scp.summary,
@@ -521,9 +520,9 @@ _policy_label(arn, policy) := sprintf("AWS-managed policy %s", [object.get(polic
 } else := sprintf("policy %s", [arn])
 
 # _group_eval: a group's attached and inline policies together.
-_group_eval(arn, group, policy_evals, ctx) := _merge(array.concat(
+_group_eval(arn, group, ctx) := _merge(array.concat(
 	array.concat(
-		[_attached_eval(p, policy_evals) | some p in object.get(group, "attached_policies", [])],
+		[_attached_eval(p, ctx) | some p in object.get(group, "attached_policies", [])],
 		[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) |
 			some name, doc in object.get(group, "inline_policies", {})
 		],
@@ -531,8 +530,11 @@ _group_eval(arn, group, policy_evals, ctx) := _merge(array.concat(
 	_missing_lists(arn, group),
 ))
 
-_attached_eval(p, policy_evals) := e if {
-	e := policy_evals[p]
+# _attached_eval(p, ctx): the evaluation of managed policy p, computed the first time
+# a principal, group or boundary refers to it (OPA keeps a function's result for its
+# arguments): a policy attached to no one is never evaluated.
+_attached_eval(p, ctx) := e if {
+	e := _managed_eval(p, input.iam.policies[p], ctx)
 } else := {
 	"state": "unknown",
 	"reason": snapshot.missing("managed policy", p),
@@ -624,10 +626,10 @@ _scp_verdict(i, denied, unknown) := "denied" if {
 
 # --- principals ----------------------------------------------------------------
 
-# _identity(arn, p, ctx, policy_evals, member_evals): every identity policy of a user or role.
-_identity(arn, p, ctx, policy_evals, member_evals) := _merge(array.concat(
+# _identity(arn, p, ctx, member_evals): every identity policy of a user or role.
+_identity(arn, p, ctx, member_evals) := _merge(array.concat(
 	array.concat(
-		[_attached_eval(a, policy_evals) | some a in object.get(p, "attached_policies", [])],
+		[_attached_eval(a, ctx) | some a in object.get(p, "attached_policies", [])],
 		[_doc_eval(doc, sprintf("inline policy %s of %s", [name, _short(arn)]), ctx) |
 			some name, doc in object.get(p, "inline_policies", {})
 		],
@@ -674,10 +676,10 @@ _lists(arn) := {
 	input.iam.users[arn]
 } else := {"attached_policies": "attached policies", "inline_policies": "inline policies"}
 
-# _boundary(p, policy_evals): the principal's permissions boundary evaluation, or none.
-_boundary(p, policy_evals) := {"none": true} if {
+# _boundary(p, ctx): the principal's permissions boundary evaluation, or none.
+_boundary(p, ctx) := {"none": true} if {
 	object.get(p, "permissions_boundary", "") == ""
-} else := object.union(_attached_eval(p.permissions_boundary, policy_evals), {"arn": p.permissions_boundary})
+} else := object.union(_attached_eval(p.permissions_boundary, ctx), {"arn": p.permissions_boundary})
 
 # local_principal(arn) is true for the users and roles of the audited account.
 local_principal(arn) if _local[arn]
@@ -689,15 +691,15 @@ _local := object.union(
 
 # _direct_all: per user and role, its identity evaluation and its direct paths.
 # A quiet principal (see _quiet) is skipped without merging its policies.
-_direct_all(ctx, policy_evals, group_evals, scp, scpv, rp) := {arn: entry |
-	quiet := _quiet_sets(policy_evals, group_evals)
+_direct_all(ctx, group_evals, scp, scpv, rp) := {arn: entry |
+	quiet := _quiet_groups_set(group_evals)
 	scp_pdeny := _scp_pdenies(scp, ctx)
 	member_evals := {g: _as_member(g, e) | some g, e in group_evals}
 	some arn, l in _local
-	not _quiet(arn, l, quiet, rp)
-	id := _with_pdenies(arn, _identity(arn, l.p, ctx, policy_evals, member_evals), scp_pdeny, l.p)
+	not _quiet(arn, l, quiet, rp, ctx)
+	id := _with_pdenies(arn, _identity(arn, l.p, ctx, member_evals), scp_pdeny, l.p)
 	_relevant(arn, id, rp)
-	entry := _direct(arn, l, id, _boundary(l.p, policy_evals), rp, scpv, scp, ctx)
+	entry := _direct(arn, l, id, _boundary(l.p, ctx), rp, scpv, scp, ctx)
 }
 
 # _with_pdenies(arn, id, scp_pdeny, p): the principal's identity with the requests
@@ -729,21 +731,31 @@ _scp_pdenies(scp, ctx) := [x |
 	some x in _doc_requests(p.document, ctx).pdeny
 ]
 
-# _quiet_sets: the managed policies and groups whose evaluation grants nothing
-# asked, has no role or escalation statement and is known.
-_quiet_sets(policy_evals, group_evals) := {
-	"policies": {arn | some arn, e in policy_evals; e.state != "unknown"; e.allow == []; e.extra == []},
-	"groups": {arn | some arn, e in group_evals; e.allow == []; e.extra == []; count(e.unknown) == 0},
+# A managed policy or a group is quiet when its evaluation grants nothing asked, has
+# no role or escalation statement and is known: _quiet_policy(arn, ctx), and the set
+# of quiet groups.
+_quiet_policy(arn, ctx) if {
+	e := _attached_eval(arn, ctx)
+	e.state != "unknown"
+	e.allow == []
+	e.extra == []
 }
 
-# _quiet(arn, l, quiet, rp): the principal's policy lists were read, it has no inline
-# policy, every policy and group it has is quiet and no resource policy names it:
-# _relevant would be false (the same answer, without building its identity).
-_quiet(arn, l, quiet, rp) if {
+_quiet_groups_set(group_evals) := {"groups": {arn |
+	some arn, e in group_evals
+	e.allow == []
+	e.extra == []
+	count(e.unknown) == 0
+}}
+
+# _quiet(arn, l, quiet, rp, ctx): the principal's policy lists were read, it has no
+# inline policy, every policy and group it has is quiet and no resource policy names
+# it: _relevant would be false (the same answer, without building its identity).
+_quiet(arn, l, quiet, rp, ctx) if {
 	is_array(l.p.attached_policies)
 	is_object(l.p.inline_policies)
 	count(l.p.inline_policies) == 0
-	every a in l.p.attached_policies { quiet.policies[a] }
+	every a in l.p.attached_policies { _quiet_policy(a, ctx) }
 	_quiet_groups(l, quiet)
 	not rp.granted_to[arn]
 }
