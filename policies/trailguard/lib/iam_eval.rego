@@ -323,7 +323,7 @@ _doc_denies(stmts, ctx) := {i |
 # _doc_pdenies(stmts, ctx): [request, patterns] for each request a Deny of stmts
 # covers whose only condition exempts principals by ARN (see _principal_exception):
 # the Deny applies to every principal whose ARN matches none of the patterns, which
-# each principal's analysis decides (_with_pdenies).
+# each principal's analysis decides (_with_pdenies; _boundary_for for its boundary).
 _doc_pdenies(stmts, ctx) := [[i, pats] |
 	some [_, s, acts] in stmts
 	s.Effect == "Deny"
@@ -676,10 +676,19 @@ _lists(arn) := {
 	input.iam.users[arn]
 } else := {"attached_policies": "attached policies", "inline_policies": "inline policies"}
 
-# _boundary(p, ctx): the principal's permissions boundary evaluation, or none.
-_boundary(p, ctx) := {"none": true} if {
+# _boundary(arn, p, ctx): the principal's permissions boundary evaluation, or none.
+_boundary(arn, p, ctx) := {"none": true} if {
 	object.get(p, "permissions_boundary", "") == ""
-} else := object.union(_attached_eval(p.permissions_boundary, ctx), {"arn": p.permissions_boundary})
+} else := _boundary_for(arn, object.union(_attached_eval(p.permissions_boundary, ctx), {"arn": p.permissions_boundary}))
+
+# _boundary_for(arn, b): the boundary with the requests its Denies with a principal
+# exception (_doc_pdenies) deny to arn added to its Denies. A Deny in a boundary is
+# an explicit Deny like any other.
+_boundary_for(arn, b) := b if {
+	object.get(b, "pdeny", []) == []
+} else := object.union(b, {"deny": denied}) if {
+	denied := b.deny | {i | some [i, pats] in b.pdeny; not _exempt(arn, pats)}
+}
 
 # local_principal(arn) is true for the users and roles of the audited account.
 local_principal(arn) if _local[arn]
@@ -699,7 +708,7 @@ _direct_all(ctx, group_evals, scp, scpv, rp) := {arn: entry |
 	not _quiet(arn, l, quiet, rp, ctx)
 	id := _with_pdenies(arn, _identity(arn, l.p, ctx, member_evals), scp_pdeny, l.p)
 	_relevant(arn, id, rp)
-	entry := _direct(arn, l, id, _boundary(l.p, ctx), rp, scpv, scp, ctx)
+	entry := _direct(arn, l, id, _boundary(arn, l.p, ctx), rp, scpv, scp, ctx)
 }
 
 # _with_pdenies(arn, id, scp_pdeny, p): the principal's identity with the requests

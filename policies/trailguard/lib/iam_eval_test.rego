@@ -833,6 +833,36 @@ boundaries_1_cases := {
 		"who": alice,
 		"want": "none",
 	},
+	"boundaries intersect: a boundary's Deny with a break-glass exception removes the path of a principal it does not exempt": {
+		"input": snap(
+			{
+				"users": {alice: user(alice, object.union(inline([allow("*", "*")]), {"permissions_boundary": custom}))},
+				"policies": managed(custom, doc([
+					allow("*", "*"),
+					except_break_glass(deny("cloudtrail:StopLogging", "*"), "ArnNotLike", ["arn:aws:iam::*:role/ops"]),
+				])),
+			},
+			{},
+		),
+		"req": stop,
+		"who": alice,
+		"want": "none",
+	},
+	"boundaries intersect: a boundary's Deny with a break-glass exception keeps the path of the principal it exempts": {
+		"input": snap(
+			{
+				"roles": {ops: role(ops, trust_root, object.union(inline([allow("*", "*")]), {"permissions_boundary": custom}))},
+				"policies": managed(custom, doc([
+					allow("*", "*"),
+					except_break_glass(deny("cloudtrail:StopLogging", "*"), "ArnNotLike", ["arn:aws:iam::*:role/ops"]),
+				])),
+			},
+			{},
+		),
+		"req": stop,
+		"who": ops,
+		"want": "path:direct",
+	},
 }
 
 boundaries_2_cases := {
