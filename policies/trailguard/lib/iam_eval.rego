@@ -261,7 +261,13 @@ _group(pairs) := {sorted[start][0]: values |
 # and its condition), deny the requests an unconditional Deny covers, and extra the
 # statements about escalation and role actions (kept with their resources, matched
 # later against each principal's own targets).
-_doc_eval(doc, label, ctx) := {"allow": allow, "deny": deny, "pdeny": _doc_pdenies(stmts, ctx), "extra": extra} if {
+_doc_eval(doc, label, ctx) := {
+	"allow": allow,
+	"deny": deny,
+	"pdeny": _doc_pdenies(stmts, ctx),
+	"extra": extra,
+	"unknown": set(),
+} if {
 	stmts := _doc_statements(doc, ctx)
 	allow := [{"r": i, "policy": label, "statement": sid, "condition": _condition(s)} |
 		some [sid, s, acts] in stmts
@@ -384,17 +390,19 @@ else := []
 # _actions(stmt, ctx) is the set of the question's actions (lower case) stmt's Action
 # or NotAction covers. A pattern is matched only against the actions of its own
 # service (one lookup), except when its service part has a wildcard.
-_actions(stmt, ctx) := {a |
-	some p in _list(stmt.Action)
-	some a in _pattern_actions(lower(p), ctx)
-} if {
+_actions(stmt, ctx) := _action_set(stmt.Action, ctx) if {
 	stmt.Action
-} else := ctx.all - {a |
-	some p in _list(stmt.NotAction)
-	some a in _pattern_actions(lower(p), ctx)
-} if {
+} else := ctx.all - _action_set(stmt.NotAction, ctx) if {
 	stmt.NotAction
 } else := set()
+
+# _action_set(patterns, ctx): the question's actions an Action (or NotAction) value
+# matches. A function of the value alone, so that the many statements that repeat a
+# list of actions (with other resources or conditions) share one evaluation.
+_action_set(patterns, ctx) := {a |
+	some p in _list(patterns)
+	some a in _pattern_actions(lower(p), ctx)
+}
 
 # _pattern_actions(lp, ctx): the question's actions the lower-case pattern lp
 # matches. A pattern without glob syntax matches only itself (one set lookup).
@@ -498,14 +506,14 @@ _managed_eval(arn, policy, ctx) := object.union(
 	{"state": "read"},
 ) if {
 	policy.document
-} else := {"state": "screened", "allow": [], "deny": set(), "extra": []} if {
+} else := {"state": "screened", "allow": [], "deny": set(), "pdeny": [], "extra": [], "unknown": set()} if {
 	# An AWS-managed policy the collector screened out: none of its statements can
 	# match an action of the screen. It is empty for this question when every
 	# action asked is in the screen.
 	policy.aws_managed == true
 	not snapshot.errors_by_resource[arn]
 	count(ctx.all - ctx.screen) == 0
-} else := {"state": "unknown", "reason": _doc_missing(arn, policy, ctx), "allow": [], "deny": set(), "extra": []}
+} else := _unknown_eval(_doc_missing(arn, policy, ctx))
 
 _doc_missing(arn, policy, ctx) := sprintf(
 	"the document of %s was not collected (an older snapshot, or actions outside the collector's screen: %s)",
@@ -535,26 +543,29 @@ _group_eval(arn, group, ctx) := _merge(array.concat(
 # arguments): a policy attached to no one is never evaluated.
 _attached_eval(p, ctx) := e if {
 	e := _managed_eval(p, input.iam.policies[p], ctx)
-} else := {
+} else := _unknown_eval(snapshot.missing("managed policy", p))
+
+# _unknown_eval(reason): the evaluation of a policy (or policy list) that could not
+# be read: it grants and denies nothing, and says why.
+_unknown_eval(reason) := {
 	"state": "unknown",
-	"reason": snapshot.missing("managed policy", p),
+	"reason": reason,
 	"allow": [],
 	"deny": set(),
+	"pdeny": [],
 	"extra": [],
+	"unknown": {reason},
 }
 
 # _merge(evals) unions evaluations; unknown collects the reasons of the unknown ones.
+# Every evaluation has the five fields (_doc_eval, _unknown_eval).
 _merge(evals) := {
 	"allow": [a | some e in evals; some a in e.allow],
 	"deny": {d | some e in evals; some d in e.deny},
-	"pdeny": [x | some e in evals; some x in object.get(e, "pdeny", [])],
+	"pdeny": [x | some e in evals; some x in e.pdeny],
 	"extra": [x | some e in evals; some x in e.extra],
-	"unknown": {u | some e in evals; some u in _unknowns(e)},
+	"unknown": {u | some e in evals; some u in e.unknown},
 }
-
-_unknowns(e) := {e.reason} if e.state == "unknown"
-
-else := object.get(e, "unknown", set())
 
 _short(arn) := regex.replace(arn, `^(?:[^:]*:){5}`, "") if is_string(arn)
 
@@ -645,13 +656,7 @@ _as_member(g, e) := object.union(e, {"allow": [object.union(a, {"via": g}) | som
 
 _group_of(g, member_evals) := member_evals[g] if {
 	member_evals[g]
-} else := {
-	"state": "unknown",
-	"reason": sprintf("its group %s: %s", [g, snapshot.missing("group", g)]),
-	"allow": [],
-	"deny": set(),
-	"extra": [],
-}
+} else := _unknown_eval(sprintf("its group %s: %s", [g, snapshot.missing("group", g)]))
 
 # _missing_lists(arn, p): an unknown evaluation for each policy list of the principal
 # that was not read (none, the common case, is told by three lookups).
@@ -659,7 +664,7 @@ _missing_lists(arn, p) := [] if {
 	p.attached_policies != null
 	p.inline_policies != null
 	_groups_read(arn, p)
-} else := [{"state": "unknown", "reason": snapshot.missing(what, arn), "allow": [], "deny": set(), "extra": []} |
+} else := [_unknown_eval(snapshot.missing(what, arn)) |
 	some field, what in _lists(arn)
 	object.get(p, field, null) == null
 ]
@@ -779,7 +784,11 @@ _quiet_groups(l, quiet) if {
 
 # _relevant: the principal has a grant, an escalation or role statement, an unknown,
 # or a resource policy names it (cheap test before the detailed evaluation).
-_relevant(_, id, _) if (count(id.allow) + count(id.extra)) + count(id.unknown) > 0
+_relevant(_, id, _) if id.extra != []
+
+_relevant(_, id, _) if id.allow != []
+
+_relevant(_, id, _) if count(id.unknown) > 0
 
 _relevant(arn, _, rp) if rp.granted_to[arn]
 
