@@ -706,11 +706,11 @@ _local := object.union(
 # _direct_all: per user and role, its identity evaluation and its direct paths.
 # A quiet principal (see _quiet) is skipped without merging its policies.
 _direct_all(ctx, group_evals, scp, scpv, rp) := {arn: entry |
-	quiet := _quiet_groups_set(group_evals)
+	quiet_groups := _quiet_groups(group_evals)
 	scp_pdeny := _scp_pdenies(scp, ctx)
 	member_evals := {g: _as_member(g, e) | some g, e in group_evals}
 	some arn, l in _local
-	not _quiet(arn, l, quiet, rp, ctx)
+	not _quiet(arn, l, quiet_groups, rp, ctx)
 	id := _with_pdenies(arn, _identity(arn, l.p, ctx, member_evals), scp_pdeny, l.p)
 	_relevant(arn, id, rp)
 	entry := _direct(arn, l, id, _boundary(arn, l.p, ctx), rp, scpv, scp, ctx)
@@ -746,8 +746,8 @@ _scp_pdenies(scp, ctx) := [x |
 ]
 
 # A managed policy or a group is quiet when its evaluation grants nothing asked, has
-# no role or escalation statement and is known: _quiet_policy(arn, ctx), and the set
-# of quiet groups.
+# no role or escalation statement and is known: _quiet_policy(arn, ctx), and the
+# groups of _quiet_groups(group_evals).
 _quiet_policy(arn, ctx) if {
 	e := _attached_eval(arn, ctx)
 	e.state != "unknown"
@@ -755,31 +755,31 @@ _quiet_policy(arn, ctx) if {
 	e.extra == []
 }
 
-_quiet_groups_set(group_evals) := {"groups": {arn |
+_quiet_groups(group_evals) := {arn |
 	some arn, e in group_evals
 	e.allow == []
 	e.extra == []
 	count(e.unknown) == 0
-}}
+}
 
-# _quiet(arn, l, quiet, rp, ctx): the principal's policy lists were read, it has no
-# inline policy, every policy and group it has is quiet and no resource policy names
-# it: _relevant would be false (the same answer, without building its identity).
-_quiet(arn, l, quiet, rp, ctx) if {
+# _quiet(arn, l, quiet_groups, rp, ctx): the principal's policy lists were read, it
+# has no inline policy, every policy and group it has is quiet and no resource policy
+# names it: _relevant would be false (the same answer, without building its identity).
+_quiet(arn, l, quiet_groups, rp, ctx) if {
 	is_array(l.p.attached_policies)
 	is_object(l.p.inline_policies)
 	count(l.p.inline_policies) == 0
 	every a in l.p.attached_policies { _quiet_policy(a, ctx) }
-	_quiet_groups(l, quiet)
+	_in_quiet_groups(l, quiet_groups)
 	not rp.granted_to[arn]
 }
 
-_quiet_groups(l, _) if l.type == "role"
+_in_quiet_groups(l, _) if l.type == "role"
 
-_quiet_groups(l, quiet) if {
+_in_quiet_groups(l, quiet_groups) if {
 	l.type == "user"
 	is_array(l.p.groups)
-	every g in l.p.groups { quiet.groups[g] }
+	every g in l.p.groups { quiet_groups[g] }
 }
 
 # _relevant: the principal has a grant, an escalation or role statement, an unknown,
