@@ -87,7 +87,19 @@ undecided(region) := sort(maybe_everywhere | object.get(maybe_home, region, set(
 # One finding per region: the cases are exclusive, so they are tried in turn,
 # the usual one first (an else chain stops at the first that holds, where
 # separate rules would each look at every region).
-findings contains _finding(region) if some region in input.regions
+# The usual case, a logging multi-region trail, covers every region: its
+# findings are built directly, without trying the cases of _finding region
+# by region.
+findings contains result.pass(resource(region), region, msg) if {
+	arn := _first_multi_region_logging
+	some region in input.regions
+	msg := sprintf("region %s is covered by logging trail %s", [region, arn])
+}
+
+findings contains _finding(region) if {
+	not _first_multi_region_logging
+	some region in input.regions
+}
 
 _finding(region) := result.pass(resource(region), region, msg) if {
 	arn := covered_by(region)
