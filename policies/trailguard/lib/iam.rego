@@ -97,9 +97,10 @@ public_principal(stmt) if "*" in principals(stmt)
 # principal, e.g. "cloudtrail.amazonaws.com".
 # Service principal names are compared case-insensitively; Principal "*" is
 # not a service principal (see public_principal).
+# (stmt.Principal.Service is undefined for a Principal that is not an object
+# or has no Service: such a statement is dropped before any call.)
 service_principal(stmt, service) if {
-	is_object(stmt.Principal)
-	some name in _list(object.get(stmt.Principal, "Service", []))
+	some name in _list(stmt.Principal.Service)
 	lower(name) == lower(service)
 }
 
