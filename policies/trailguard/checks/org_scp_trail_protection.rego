@@ -123,9 +123,10 @@ _denials contains [action, sprintf("no SCP at %s allows it", [level.target_id])]
 		policy.document
 	}
 	allowed := {action | some policy in level.policies; some action in _allowed_on_trails(policy.document)}
-	some action in _actions
-	not action in allowed
+	some action in (_action_set - allowed)
 }
+
+_action_set := {action | some action in _actions}
 
 # _allowed_on_trails(doc) are the actions of _actions that the SCP document doc
 # allows on an organization trail (each statement read once, not once per action).
