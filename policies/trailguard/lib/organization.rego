@@ -161,29 +161,24 @@ named_accounts(stmt) := {a |
 	regex.match(`^[0-9]{12}$`, a)
 }
 
-_named(stmt) := (_principal_accounts(stmt) | _source_accounts(stmt)) | _arn_accounts(stmt)
-
-_principal_accounts(stmt) := {_principal_account(p) | some p in _aws_principals(stmt)}
-
-_source_accounts(stmt) := {v |
-	some [op, "aws:sourceaccount", v] in _scoping_conditions(stmt)
+_named(stmt) := {_principal_account(p) | some p in iam.values(stmt.Principal.AWS)} | {account |
+	some [op, key, v] in _scoping_conditions(stmt)
 	op in _admitting_operators
+	account := _condition_account(key, v)
 }
 
-_arn_accounts(stmt) := {snapshot.account_of_arn(v) |
-	some [op, key, v] in _scoping_conditions(stmt)
+# _condition_account(key, v) is the account named by the value v of the
+# (lower-cased) condition key: an aws:SourceAccount value, or the account of an
+# ARN. Undefined for other keys.
+_condition_account(key, v) := v if {
+	key == "aws:sourceaccount"
+} else := snapshot.account_of_arn(v) if {
 	key in _arn_keys
-	op in _admitting_operators
 	count(split(v, ":")) > 4
 }
 
 # The condition keys (lower-cased) whose values are the ARN of the trail CloudTrail acts for.
 _arn_keys := {"aws:sourcearn", "kms:encryptioncontext:aws:cloudtrail:arn"}
-
-_aws_principals(stmt) := {p |
-	is_object(stmt.Principal)
-	some p in iam.values(object.get(stmt.Principal, "AWS", []))
-}
 
 # _principal_account(p) is the account of an AWS principal: an account id or an ARN.
 _principal_account(p) := snapshot.account_of_arn(p) if count(split(p, ":")) > 4
