@@ -206,9 +206,18 @@ pinned_keys(stmt) := {lower(key) |
 	some op, block in object.get(stmt, "Condition", {})
 	_positive_operator(op)
 	some key, val in block
-	vals := {true: val, false: [val]}[is_array(val)] # _as_array(val), inlined
-	count(vals) > 0
-	every v in vals {
+	_specific_values(val)
+}
+
+# _specific_values(val) is true when the condition value val (a value or an
+# array of values) is specific, or a non-empty array of specific values. (The
+# usual single value first: no array is built and walked for it.)
+_specific_values(val) if _specific(val)
+
+else if {
+	is_array(val)
+	count(val) > 0
+	every v in val {
 		_specific(v)
 	}
 }
