@@ -265,10 +265,9 @@ else if contains(s, "?")
 
 # public_principal(stmt) is true when stmt names everyone: Principal "*" or
 # {"AWS": "*"} (string or array). (iam.principals conflicts on Principal "*".)
-# (An else chain: the object form is only looked at when Principal is not "*".)
+# (An else chain: the object form is only looked at when Principal is not "*";
+# stmt.Principal.AWS is undefined for a Principal that is not an object or has
+# no AWS entry, which is dropped before any call.)
 public_principal(stmt) if stmt.Principal == "*"
 
-else if {
-	is_object(stmt.Principal)
-	"*" in _as_array(object.get(stmt.Principal, "AWS", []))
-}
+else if "*" in _as_array(stmt.Principal.AWS)
