@@ -67,7 +67,7 @@ _exception(v) if {
 
 # _extra_exemptions(stmt) lists how stmt's conditions narrow the Deny beyond the named exceptions.
 _extra_exemptions(stmt) := {sprintf("%s %s %s", [op, key, v]) |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	some key, val in block
 	some v in iam.values(val)
 	not _named_exception(op, key, v)

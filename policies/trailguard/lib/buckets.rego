@@ -171,7 +171,7 @@ is_false(x) if lower(sprintf("%v", [x])) == "false"
 # raw_condition_values(stmt, operator, key) returns the values (booleans kept as
 # booleans) stmt gives to key under operator; both compared case-insensitively.
 raw_condition_values(stmt, operator, key) := {v |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	lower(op) == lower(operator)
 	some k, val in block
 	lower(k) == lower(key)
@@ -183,7 +183,7 @@ raw_condition_values(stmt, operator, key) := {v |
 # raw_condition_values(stmt, operator, key) is
 # {t[2] | some t in raw_conditions(stmt); t[0] == lower(operator); t[1] == lower(key)}.
 raw_conditions(stmt) := {[lower(op), lower(k), v] |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	some k, val in block
 	some v in {true: val, false: [val]}[is_array(val)] # _as_array(val), inlined
 }
@@ -203,7 +203,7 @@ else := [x]
 # without the key through) nor a negated operator, and with no value that matches
 # anyone ("*", "0.0.0.0/0", an ARN whose account is a wildcard).
 pinned_keys(stmt) := {lower(key) |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	_positive_operator(op)
 	some key, val in block
 	_specific_values(val)

@@ -107,14 +107,14 @@ service_principal(stmt, service) if {
 # condition_keys(stmt) returns the lower-cased condition keys used by stmt,
 # across all operators (aws:SourceArn, kms:EncryptionContext:..., ...).
 condition_keys(stmt) := {lower(key) |
-	some _op, block in object.get(stmt, "Condition", {})
+	some _op, block in stmt.Condition
 	some key, _ in block
 }
 
 # condition_values(stmt, key) returns the values stmt's conditions give to key
 # (key compared case-insensitively), across all operators.
 condition_values(stmt, key) := {v |
-	some _op, block in object.get(stmt, "Condition", {})
+	some _op, block in stmt.Condition
 	some k, val in block
 	lower(k) == lower(key)
 	some v in _list(val)
@@ -128,7 +128,7 @@ condition_operator_values(stmt, operator, key) := condition_operators_values(stm
 # any of the set operators (base operators, see base_operator): the condition block is
 # read once, not once per operator.
 condition_operators_values(stmt, operators, key) := {v |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	base_operator(op) in operators
 	some k, val in block
 	lower(k) == lower(key)

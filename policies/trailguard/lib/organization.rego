@@ -193,7 +193,7 @@ _admitting_operators := {"stringequals", "stringequalsignorecase", "stringlike",
 # the condition block is read once per statement, where iam.condition_values
 # would read it again for each key asked about.
 _scoping_conditions(stmt) := {[iam.base_operator(op), key, v] |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	some k, val in block
 	key := lower(k)
 	key in _scoping_keys
