@@ -42,18 +42,12 @@ import data.trailguard.lib.result
 
 _scoping_keys := {"aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid"}
 
-_cloudtrail_principal(stmt) if {
-	is_object(stmt.Principal)
-	some service in iam.values(object.get(stmt.Principal, "Service", []))
-	lower(service) == "cloudtrail.amazonaws.com"
-}
-
 # _grant[name] contains [label, scoped] for every statement letting CloudTrail write to the bucket.
 _grant := {name: grants |
 	some name, stmts in buckets.policies
 	grants := {[buckets.label(stmt, i), scoped] |
 		some i, stmt in stmts
-		_cloudtrail_principal(stmt)
+		iam.service_principal(stmt, "cloudtrail.amazonaws.com")
 		iam.allows_action(stmt, "s3:PutObject")
 		scoped := count(buckets.pinned_keys(stmt) & _scoping_keys) > 0
 	}

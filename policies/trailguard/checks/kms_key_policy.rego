@@ -146,7 +146,7 @@ _account_of(key, value) := value if {
 # IfExists suffix, where a call per operator would cost more than the rest of
 # the triple.)
 _conditions(stmt) := {[bop, lower(k), v] |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	bop := regex.replace(lower(op), `^for(?:anyvalue|allvalues):|ifexists$`, "") # the qualifier and IfExists in one pass
 	some k, val in block
 	some v in _list(val)

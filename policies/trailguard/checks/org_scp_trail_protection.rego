@@ -67,7 +67,7 @@ _exception(v) if {
 
 # _extra_exemptions(stmt) lists how stmt's conditions narrow the Deny beyond the named exceptions.
 _extra_exemptions(stmt) := {sprintf("%s %s %s", [op, key, v]) |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	some key, val in block
 	some v in iam.values(val)
 	not _named_exception(op, key, v)
@@ -79,52 +79,70 @@ _named_exception(op, key, v) if {
 	_exception(v)
 }
 
-# _denies[action] are the SCP statements that deny action on every organization trail, as "'name' at target".
-_denies[action] contains sprintf("%s at %s", [name, target]) if {
+# _scp_denials are the SCP Deny statements that deny at least one of _actions,
+# each as {"target", "name", "stmt", "actions": the actions of _actions it
+# denies}: the SCP statements are read once, for _denials and _narrowed, and
+# each statement's actions are matched once.
+_scp_denials := [{"target": target, "name": name, "stmt": stmt, "actions": denied} |
 	some [target, name, stmt] in organization.scp_statements
 	stmt.Effect == "Deny"
-	some action in _actions
-	iam.denies_action(stmt, action)
+	denied := {action | some action in _actions; iam.denies_action(stmt, action)}
+	count(denied) > 0
+]
+
+# _denials holds [action, source] for every SCP statement that denies action on
+# every organization trail, the source as "'name' at target". (Pairs in a set
+# always read whole: a partial rule _denies[action] would be evaluated again
+# for every action it is asked about.)
+_denials contains [action, sprintf("%s at %s", [d.name, d.target])] if {
+	some d in _scp_denials
 	every arn, _ in organization.organization_trails {
-		organization.covers_resource(stmt, arn)
+		organization.covers_resource(d.stmt, arn)
 	}
-	count(_extra_exemptions(stmt)) == 0
+	count(_extra_exemptions(d.stmt)) == 0
+	some action in d.actions
 }
 
 # _narrowed lists the Denies that would protect the trail but exempt more than the named exceptions.
-_narrowed contains sprintf("SCP %s at %s exempts %s", [name, target, concat(", ", sort(extra))]) if {
-	some [target, name, stmt] in organization.scp_statements
-	stmt.Effect == "Deny"
-	some action in _actions
-	iam.denies_action(stmt, action)
-	extra := _extra_exemptions(stmt)
+_narrowed contains sprintf("SCP %s at %s exempts %s", [d.name, d.target, concat(", ", sort(extra))]) if {
+	some d in _scp_denials
+	extra := _extra_exemptions(d.stmt)
 	count(extra) > 0
 }
 
-# _denies[action] also holds the levels at which no SCP allows action on the
+# _denials also holds, as "no SCP at target allows it", the levels at which no SCP allows action on the
 # organization trails (an allow-list strategy): there the action is denied to
 # everyone, exceptions included. A level with a policy whose document was not
 # read allows it, as far as is known. A level with no policy at all is never
 # counted: AWS keeps at least one SCP on every level, so an empty level is a
 # gap in the data, not a deny-all (counting it would be a false PASS).
-_denies[action] contains sprintf("no SCP at %s allows it", [level.target_id]) if {
-	some action in _actions
+_denials contains [action, sprintf("no SCP at %s allows it", [level.target_id])] if {
 	some level in organization.scp_levels
 	count(level.policies) > 0
 	every policy in level.policies {
 		policy.document
-		not _allows_on_trails(policy.document, action)
 	}
+	allowed := {action | some policy in level.policies; some action in _allowed_on_trails(policy.document)}
+	some action in (_action_set - allowed)
 }
 
-_allows_on_trails(doc, action) if {
+_action_set := {action | some action in _actions}
+
+# _allowed_on_trails(doc) are the actions of _actions that the SCP document doc
+# allows on an organization trail (each statement read once, not once per action).
+_allowed_on_trails(doc) := {action |
 	some stmt in iam.statements(doc)
-	iam.allows_action(stmt, action)
+	stmt.Effect == "Allow"
 	some arn, _ in organization.organization_trails
 	organization.covers_resource(stmt, arn)
+	some action in _actions
+	iam.allows_action(stmt, action)
 }
 
-_unprotected := [a | some a in _actions; not _denies[a]]
+# _denied are the actions of _actions that some SCP denies on the organization trail.
+_denied := {action | some [action, _] in _denials}
+
+_unprotected := [a | some a in _actions; not a in _denied]
 
 _unread_documents := {policy.id |
 	some level in organization.scp_levels
@@ -157,7 +175,7 @@ _finding := result.unknown(input.account_id, "", msg) if {
 	count(_unprotected) == 0
 	msg := sprintf("SCPs deny %s on the organization trail to everyone but %s in account %s (%s)", [
 		concat(", ", _actions), concat(", ", _exceptions), organization.label,
-		concat("; ", sort({d | some a in _actions; some d in _denies[a]})),
+		concat("; ", sort({source | some [_, source] in _denials})),
 	])
 } else := result.unknown(input.account_id, "", msg) if {
 	count(_unread_documents) > 0

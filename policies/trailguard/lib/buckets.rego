@@ -171,7 +171,7 @@ is_false(x) if lower(sprintf("%v", [x])) == "false"
 # raw_condition_values(stmt, operator, key) returns the values (booleans kept as
 # booleans) stmt gives to key under operator; both compared case-insensitively.
 raw_condition_values(stmt, operator, key) := {v |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	lower(op) == lower(operator)
 	some k, val in block
 	lower(k) == lower(key)
@@ -183,7 +183,7 @@ raw_condition_values(stmt, operator, key) := {v |
 # raw_condition_values(stmt, operator, key) is
 # {t[2] | some t in raw_conditions(stmt); t[0] == lower(operator); t[1] == lower(key)}.
 raw_conditions(stmt) := {[lower(op), lower(k), v] |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	some k, val in block
 	some v in {true: val, false: [val]}[is_array(val)] # _as_array(val), inlined
 }
@@ -203,12 +203,21 @@ else := [x]
 # without the key through) nor a negated operator, and with no value that matches
 # anyone ("*", "0.0.0.0/0", an ARN whose account is a wildcard).
 pinned_keys(stmt) := {lower(key) |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	_positive_operator(op)
 	some key, val in block
-	vals := {true: val, false: [val]}[is_array(val)] # _as_array(val), inlined
-	count(vals) > 0
-	every v in vals {
+	_specific_values(val)
+}
+
+# _specific_values(val) is true when the condition value val (a value or an
+# array of values) is specific, or a non-empty array of specific values. (The
+# usual single value first: no array is built and walked for it.)
+_specific_values(val) if _specific(val)
+
+else if {
+	is_array(val)
+	count(val) > 0
+	every v in val {
 		_specific(v)
 	}
 }
@@ -256,10 +265,9 @@ else if contains(s, "?")
 
 # public_principal(stmt) is true when stmt names everyone: Principal "*" or
 # {"AWS": "*"} (string or array). (iam.principals conflicts on Principal "*".)
-# (An else chain: the object form is only looked at when Principal is not "*".)
+# (An else chain: the object form is only looked at when Principal is not "*";
+# stmt.Principal.AWS is undefined for a Principal that is not an object or has
+# no AWS entry, which is dropped before any call.)
 public_principal(stmt) if stmt.Principal == "*"
 
-else if {
-	is_object(stmt.Principal)
-	"*" in _as_array(object.get(stmt.Principal, "AWS", []))
-}
+else if "*" in _as_array(stmt.Principal.AWS)

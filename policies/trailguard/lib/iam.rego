@@ -97,23 +97,24 @@ public_principal(stmt) if "*" in principals(stmt)
 # principal, e.g. "cloudtrail.amazonaws.com".
 # Service principal names are compared case-insensitively; Principal "*" is
 # not a service principal (see public_principal).
+# (stmt.Principal.Service is undefined for a Principal that is not an object
+# or has no Service: such a statement is dropped before any call.)
 service_principal(stmt, service) if {
-	is_object(stmt.Principal)
-	some name in _list(object.get(stmt.Principal, "Service", []))
+	some name in _list(stmt.Principal.Service)
 	lower(name) == lower(service)
 }
 
 # condition_keys(stmt) returns the lower-cased condition keys used by stmt,
 # across all operators (aws:SourceArn, kms:EncryptionContext:..., ...).
 condition_keys(stmt) := {lower(key) |
-	some _op, block in object.get(stmt, "Condition", {})
+	some _op, block in stmt.Condition
 	some key, _ in block
 }
 
 # condition_values(stmt, key) returns the values stmt's conditions give to key
 # (key compared case-insensitively), across all operators.
 condition_values(stmt, key) := {v |
-	some _op, block in object.get(stmt, "Condition", {})
+	some _op, block in stmt.Condition
 	some k, val in block
 	lower(k) == lower(key)
 	some v in _list(val)
@@ -127,7 +128,7 @@ condition_operator_values(stmt, operator, key) := condition_operators_values(stm
 # any of the set operators (base operators, see base_operator): the condition block is
 # read once, not once per operator.
 condition_operators_values(stmt, operators, key) := {v |
-	some op, block in object.get(stmt, "Condition", {})
+	some op, block in stmt.Condition
 	base_operator(op) in operators
 	some k, val in block
 	lower(k) == lower(key)
@@ -142,9 +143,6 @@ principal_exempting_operators := {"arnnotlike", "arnnotequals", "stringnotlike",
 # base_operator(op) is the lower-cased condition operator without its set
 # qualifier (ForAnyValue:, ForAllValues:) and IfExists suffix, e.g.
 # "ForAnyValue:StringLikeIfExists" -> "stringlike".
-base_operator(op) := trim_suffix(_unqualified(lower(op)), "ifexists")
-
-_unqualified(op) := substring(op, count(prefix), -1) if {
-	some prefix in {"foranyvalue:", "forallvalues:"}
-	startswith(op, prefix)
-} else := op
+# (One regex drops the qualifier and the IfExists suffix: cheaper than
+# testing each qualifier, and called for every condition operator read.)
+base_operator(op) := regex.replace(lower(op), `^for(?:anyvalue|allvalues):|ifexists$`, "")

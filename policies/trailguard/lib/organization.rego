@@ -139,8 +139,7 @@ cloudtrail_grant_problem(stmt) := concat(" ", [
 ]) if {
 	count(buckets.pinned_keys(stmt) & _scoping_keys) == 0
 } else := sprintf("admits organization %s, not this organization %s", [concat(", ", sort(others)), id]) if {
-	orgs := iam.condition_values(stmt, "aws:SourceOrgID")
-	others := {o | some o in orgs; o != id}
+	others := {o | some [_, "aws:sourceorgid", o] in _scoping_conditions(stmt); o != id}
 	count(others) > 0
 } else := sprintf(
 	"names account %s, which is not an account of organization %s: its trails may use it",
@@ -162,20 +161,24 @@ named_accounts(stmt) := {a |
 	regex.match(`^[0-9]{12}$`, a)
 }
 
-_named(stmt) := (_principal_accounts(stmt) | _admitted_values(stmt, "aws:SourceAccount")) | _arn_accounts(stmt)
+_named(stmt) := {_principal_account(p) | some p in iam.values(stmt.Principal.AWS)} | {account |
+	some [op, key, v] in _scoping_conditions(stmt)
+	op in _admitting_operators
+	account := _condition_account(key, v)
+}
 
-_principal_accounts(stmt) := {_principal_account(p) | some p in _aws_principals(stmt)}
-
-_arn_accounts(stmt) := {snapshot.account_of_arn(v) |
-	some key in {"aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"}
-	some v in _admitted_values(stmt, key)
+# _condition_account(key, v) is the account named by the value v of the
+# (lower-cased) condition key: an aws:SourceAccount value, or the account of an
+# ARN. Undefined for other keys.
+_condition_account(key, v) := v if {
+	key == "aws:sourceaccount"
+} else := snapshot.account_of_arn(v) if {
+	key in _arn_keys
 	count(split(v, ":")) > 4
 }
 
-_aws_principals(stmt) := {p |
-	is_object(stmt.Principal)
-	some p in iam.values(object.get(stmt.Principal, "AWS", []))
-}
+# The condition keys (lower-cased) whose values are the ARN of the trail CloudTrail acts for.
+_arn_keys := {"aws:sourcearn", "kms:encryptioncontext:aws:cloudtrail:arn"}
 
 # _principal_account(p) is the account of an AWS principal: an account id or an ARN.
 _principal_account(p) := snapshot.account_of_arn(p) if count(split(p, ":")) > 4
@@ -184,7 +187,18 @@ else := p
 
 _admitting_operators := {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
 
-_admitted_values(stmt, key) := iam.condition_operators_values(stmt, _admitting_operators, key)
+# _scoping_conditions(stmt) lists the conditions of stmt on the _scoping_keys as
+# [operator, key, value] triples (operator as iam.base_operator gives it, key
+# lower-cased), e.g. ["stringequals", "aws:sourcearn", "arn:aws:cloudtrail:..."]:
+# the condition block is read once per statement, where iam.condition_values
+# would read it again for each key asked about.
+_scoping_conditions(stmt) := {[iam.base_operator(op), key, v] |
+	some op, block in stmt.Condition
+	some k, val in block
+	key := lower(k)
+	key in _scoping_keys
+	some v in iam.values(val)
+}
 
 # known_account(a) is true when account a is known to be in the organization:
 # an account the organization scan listed (organization.account_ids), the
@@ -217,15 +231,22 @@ unlisted_accounts(stmts, action) := {a |
 # admits_organization_trail(stmt, arn) is true when stmt's conditions let the
 # organization trail arn through: its ARN (aws:SourceArn, or the CloudTrail
 # encryption context), its management account or this organization's id.
+# (Under any operator, as iam.condition_values reads them.)
 admits_organization_trail(stmt, arn) if {
-	some key in {"aws:SourceArn", "kms:EncryptionContext:aws:cloudtrail:arn"}
-	some v in iam.condition_values(stmt, key)
-	glob.match(v, null, arn)
+	some [_, key, v] in _scoping_conditions(stmt)
+	_admits(key, v, arn)
 }
 
-admits_organization_trail(stmt, _) if id in iam.condition_values(stmt, "aws:SourceOrgID")
-
-admits_organization_trail(stmt, _) if management_account_id in iam.condition_values(stmt, "aws:SourceAccount")
+_admits(key, v, arn) if {
+	key in _arn_keys
+	glob.match(v, null, arn)
+} else if {
+	key == "aws:sourceorgid"
+	v == id
+} else if {
+	key == "aws:sourceaccount"
+	v == management_account_id
+}
 
 # cloudtrail_grants(stmts, action) are the Allow statements of stmts that let
 # cloudtrail.amazonaws.com call action, with their labels.
