@@ -251,21 +251,19 @@ _covering_filters(filters) := merged if {
 # chains through the alarms on that metric (those with actions enabled,
 # notifying a topic with confirmed subscriptions), end reading "alarm ... -> SNS
 # topic ... (n confirmed subscription(s))". Whether the alarm fires on one event
-# depends on the filter's metric value too: _link checks it (_fires). (Each
-# alarm's SNS actions are read in the same pass: every alarm is on one metric,
-# so a map of them would be built for one lookup.)
-_chain_ends := {metric: ends |
-	some metric, arns in _alarms_by_metric
-	ends := {[sprintf("alarm %s -> SNS topic %s (%d confirmed subscription(s))", [arn, topic, n]), arn] |
-		some arn in arns
-		alarm := input.alarms[arn]
-		alarm.actions_enabled == true
-		some topic in object.get(alarm, "alarm_actions", [])
-		split(topic, ":")[2] == "sns"
-		n := _confirmed_count[topic]
-	}
-	count(ends) > 0
+# depends on the filter's metric value too: _link checks it (_fires). (One pass
+# over the alarms, grouped by metric as they go: every alarm is on one metric.)
+_chain_ends_rule[[_region(arn), alarm.namespace, alarm.metric_name]] contains end if {
+	some arn, alarm in input.alarms
+	alarm.actions_enabled == true
+	some topic in object.get(alarm, "alarm_actions", [])
+	split(topic, ":")[2] == "sns"
+	n := _confirmed_count[topic]
+	end := [sprintf("alarm %s -> SNS topic %s (%d confirmed subscription(s))", [arn, topic, n]), arn]
 }
+
+# (complete rules: evaluated once, then looked up)
+_chain_ends := _chain_ends_rule
 
 # _confirmed_count[topic] is the number of confirmed subscriptions of topic, when some.
 _confirmed_count := {topic: n |
@@ -445,8 +443,18 @@ _why_unusable(arn, t) := sprintf("alarm %s has its actions disabled", [arn]) if 
 # --- Can one matching event make the alarm fire? ---
 
 # _fires(arn, t) is true when one event matched by a filter publishing metric
-# transformation t makes the alarm fire.
-_fires(arn, t) if fire(input.alarms[arn], t).status == "PASS"
+# transformation t makes the alarm fire: when fire(input.alarms[arn], t) is
+# PASS. (The conditions of that PASS tested directly, so that the chains build
+# no message and try none of the FAIL and UNKNOWN branches before it: fields
+# known, one breaching period enough, and the one-event value crossing the
+# threshold, which only a "greater than" comparison can do. A test checks
+# that both agree.)
+_fires(arn, t) if {
+	alarm := input.alarms[arn]
+	_fire_fields_known(alarm)
+	_datapoints_needed(alarm) <= 1
+	_crosses(alarm.comparison_operator, _one_event_value(alarm.statistic, t), alarm.threshold)
+}
 
 # fire(alarm, t) says whether a single matching event, for which the metric
 # filter publishes t's metric_value, makes the alarm go to ALARM: PASS when

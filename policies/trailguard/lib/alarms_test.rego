@@ -699,3 +699,48 @@ test_firing_alarm_wins_over_one_that_cannot if {
 	status("cloudtrail_changes", snapshot) == "PASS"
 	not contains(message("cloudtrail_changes", snapshot), other)
 }
+
+# _fires tests the conditions of fire's PASS directly (the chains use it):
+# both must agree on every kind of alarm and metric value, including those
+# fire judges FAIL or UNKNOWN.
+test_fires_agrees_with_fire if {
+	base := object.remove(fixtures.compliant.alarms[trail_alarm], ["threshold", "evaluation_periods"])
+	alarms_ := [object.union_n([base, {"statistic": stat, "comparison_operator": op}, extra, periods]) |
+		some stat in ["Sum", "SampleCount", "Average", "Minimum", "Maximum", "p99"]
+		some op in [
+			"GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
+			"LessThanLowerOrGreaterThanUpperThreshold",
+		]
+		some extra in [{"threshold": 1}, {"threshold": 10}, {"threshold": 0.5}, {}]
+		some periods in [
+			{"evaluation_periods": 1}, {"evaluation_periods": 3},
+			{"evaluation_periods": 3, "datapoints_to_alarm": 1}, {"evaluation_periods": 1, "datapoints_to_alarm": 2},
+			{},
+		]
+	]
+	transformations := [object.union({"metric_name": "M", "metric_namespace": "N", "metric_value": v}, d) |
+		some v in ["1", "10", " 2.5 ", "$.requestParameters.count"]
+		some d in [{}, {"default_value": 0}]
+	]
+	count(alarms_) * count(transformations) == 3840
+	every a in alarms_ {
+		every t in transformations {
+			fires_says(a, t) == fire_says(a, t)
+		}
+	}
+
+	# Some of them fire, some do not.
+	some a in alarms_
+	fires_says(a, transformations[0])
+	some b in alarms_
+	not fires_says(b, transformations[0])
+}
+
+# fires_says(a, t) is _fires of alarm a, fire_says(a, t) whether fire is PASS.
+fires_says(a, t) if {
+	alarms._fires(a.arn, t) with input.alarms as {a.arn: a}
+} else := false
+
+fire_says(a, t) if {
+	alarms.fire(a, t).status == "PASS"
+} else := false
