@@ -139,17 +139,25 @@ matches(pattern, event) if matches_compiled(compile(pattern), event)
 
 # compile(pattern) prepares a pattern for matches_compiled: {"ok": false}
 # when it cannot be parsed; its "clauses" (fast path, see above) and
-# "single_paths"; or its "body" and its terms that are not exact `=` ("inexact").
+# "single_paths"; or its "body" and, when some of its terms are not exact `=`,
+# all its terms ("inexact", each judged one by one) and "keyed" (below).
 compile(pattern) := _with_clauses([_clause(part) | some part in split(t, "&&")]) if {
 	t := regex.replace(pattern, _cnf_term, _cnf_token)
 	regex.match(_cnf_re, t)
 } else := {"ok": true, "body": _body(t), "inexact": []} if {
 	t := regex.replace(pattern, _term_re, _term_token)
 	regex.match(_exact_re, t)
-} else := {"ok": true, "body": _body(t), "inexact": _inexact(pattern)} if {
+} else := {"ok": true, "body": _body(t), "inexact": _inexact(pattern), "keyed": regex.match(_quoted_token, t)} if {
 	t := regex.replace(pattern, _term_re, _term_token)
 	regex.match(_valid_re, t)
 } else := {"ok": false}
+
+# "keyed" (patterns with terms that are not exact `=`) is true when a token of
+# the body is read from the event's keys rather than judged one by one: every
+# term is in "inexact", but _body unquotes the quoted values of exact `=` terms
+# (_quoted_token), whose tokens then differ. Without such a term (the CIS
+# unauthorized API calls pattern, say), matches_compiled need not work out the
+# event's keys (_event_keys walks the event).
 
 # "single_paths" is true when every clause reads a single path; such a
 # pattern also has "allowed": each path its clauses read, mapped to the values
@@ -191,9 +199,15 @@ matches_compiled(c, event) if {
 matches_compiled(c, event) if {
 	c.ok
 	not c.clauses
-	truths := object.union(_event_keys(event), {x.token: _truth(x, event) | some x in c.inexact})
+	truths := object.union(_keyed_truths(c, event), {x.token: _truth(x, event) | some x in c.inexact})
 	_reduce(regex.replace(strings.replace_n(truths, c.body), `\x01[^\x02]*\x02`, "false")) == "true"
 }
+
+# _keyed_truths(c, event) are the tokens the event makes true by its keys
+# (_event_keys), unless no token of c's body is read that way ("keyed").
+_keyed_truths(c, event) := {} if {
+	c.keyed == false
+} else := _event_keys(event)
 
 # _body(t) is the body of a valid pattern whose terms are tokens: braces
 # replaced by parentheses, whitespace dropped, values unquoted.

@@ -354,3 +354,43 @@ test_very_deep_nesting_in_the_general_reduction if {
 	matches(p, cloudtrail("DeleteTrail"))
 	not matches(p, s3("DeleteTrail"))
 }
+
+# --- Patterns with inexact terms skip the event's keys only when none is read ---
+
+# (The CIS unauthorized API calls pattern: every term is judged one by one.)
+cis_unauthorized := concat("", [
+	`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && `,
+	`($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }`,
+])
+
+inexact_patterns := array.concat(
+	[case.pattern | some case in pattern_cases; metric_filter.compile(case.pattern).inexact != []],
+	[
+		cis_unauthorized,
+		`{ $.eventName = "DisableKey" && $.eventSource != "s3.amazonaws.com" }`,
+		`{ $.eventName = "DisableKey" || $.eventName = Disable* }`,
+		`{ ($.eventName = DisableKey) && ($.eventSource = "kms.*") }`,
+	],
+)
+
+inexact_events := array.concat(cnf_events, [
+	{"errorCode": "AccessDenied", "eventName": "DisableKey", "sourceIPAddress": "1.2.3.4"},
+	{"errorCode": "Client.UnauthorizedOperation", "eventName": "HeadBucket"},
+	{"errorCode": "AccessDeniedException", "sourceIPAddress": "delivery.logs.amazonaws.com"},
+])
+
+test_inexact_patterns_agree_with_reading_every_key if {
+	# Both kinds are among them.
+	some p in inexact_patterns
+	metric_filter.compile(p).keyed == false
+	some q in inexact_patterns
+	metric_filter.compile(q).keyed == true
+
+	every pattern in inexact_patterns {
+		every e in inexact_events {
+			verdict(metric_filter.compile(pattern), e) == verdict(general(pattern), e)
+		}
+	}
+	matches(cis_unauthorized, {"errorCode": "AccessDenied", "eventName": "DisableKey", "sourceIPAddress": "1.2.3.4"})
+	not matches(cis_unauthorized, {"errorCode": "AccessDenied", "eventName": "HeadBucket"})
+}
