@@ -125,7 +125,9 @@ _covering := {p: kinds |
 
 # (The columns restricted to the pattern's paths are looked up in
 # _columns_by_paths: a pattern reading no path, or one the events lack, finds
-# nothing there and covers nothing.)
+# nothing there and covers nothing. Other patterns are tried on the events of
+# events(kind) one at a time, each built only when the pattern matched the
+# ones before it: most such patterns miss the first.)
 _kinds_covered(c) := {kind |
 	some kind, columns in object.get(_columns_by_paths, object.keys(c.allowed), {})
 	object.subset(c.allowed, columns)
@@ -133,9 +135,9 @@ _kinds_covered(c) := {kind |
 	c.single_paths == true
 } else := {kind |
 	c.ok
-	some kind, _ in requirements
-	every e in events(kind) {
-		metric_filter.matches_compiled(c, e)
+	some kind, req in requirements
+	every name in req.names {
+		metric_filter.matches_compiled(c, {"eventSource": req.source, "eventName": name})
 	}
 }
 
@@ -181,10 +183,19 @@ _passes := {kind: sprintf("an alarm notifies subscribers of %s: %s", [req.label,
 	some kind, req in requirements
 	msgs := sort([msg |
 		some [arn, key] in _chain_starts
-		selectors.write_events_gap(input.trails[arn], events(kind)) == ""
+		_records(input.trails[arn], kind)
 		msg := sprintf("trail %s: %s", [arn, _chains[[key, kind]]])
 	])
 	count(msgs) > 0
+}
+
+# _records(trail, kind) is true when the trail records the events of kind
+# (selectors.write_events_gap is ""). (Usual case first, a trail that records
+# every write management event, decided without building the events.)
+_records(trail, kind) if {
+	selectors.records_all_write_management_events(trail)
+} else if {
+	selectors.write_events_gap(trail, events(kind)) == ""
 }
 
 # _chain_starts are the [trail ARN, log group key] of the logging,

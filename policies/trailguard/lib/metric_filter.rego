@@ -144,13 +144,17 @@ matches(pattern, event) if matches_compiled(compile(pattern), event)
 compile(pattern) := _with_clauses([_clause(part) | some part in split(t, "&&")]) if {
 	t := regex.replace(pattern, _cnf_term, _cnf_token)
 	regex.match(_cnf_re, t)
+} else := _compile_terms(pattern, regex.replace(pattern, _term_re, _term_token))
+
+# _compile_terms(pattern, t) compiles a pattern that is not a conjunction of
+# clauses, t being the pattern with its terms rewritten as tokens. (The
+# validity of t is tested first: an unparseable pattern such as the CIS root
+# account usage one, with NOT EXISTS, fails once.)
+_compile_terms(pattern, t) := {"ok": false} if {
+	not regex.match(_valid_re, t)
 } else := {"ok": true, "body": _body(t), "inexact": []} if {
-	t := regex.replace(pattern, _term_re, _term_token)
 	regex.match(_exact_re, t)
-} else := {"ok": true, "body": _body(t), "inexact": _inexact(pattern), "keyed": regex.match(_quoted_token, t)} if {
-	t := regex.replace(pattern, _term_re, _term_token)
-	regex.match(_valid_re, t)
-} else := {"ok": false}
+} else := {"ok": true, "body": _body(t), "inexact": _inexact(pattern), "keyed": regex.match(_quoted_token, t)}
 
 # "keyed" (patterns with terms that are not exact `=`) is true when a token of
 # the body is read from the event's keys rather than judged one by one: every
@@ -199,7 +203,10 @@ matches_compiled(c, event) if {
 matches_compiled(c, event) if {
 	c.ok
 	not c.clauses
-	truths := object.union(_keyed_truths(c, event), {x.token: _truth(x, event) | some x in c.inexact})
+	truths := object.union(
+		_keyed_truths(c, event),
+		{x.token: _truth(x, object.get(event, x.path, null)) | some x in c.inexact},
+	)
 	_reduce(regex.replace(strings.replace_n(truths, c.body), `\x01[^\x02]*\x02`, "false")) == "true"
 }
 
@@ -215,14 +222,21 @@ _body(t) := concat("", ["(", substring(s, 1, count(s) - 2), ")"]) if {
 	s := regex.replace(t, _tidy_re, _tidy)
 }
 
+# _inexact(pattern) are the terms of pattern, each its "token" (as in the
+# body), "path" (its field path split on dots: the event's value there, null
+# when absent, is what _truth judges), "op" and "value".
 _inexact(pattern) := [{
 	"token": concat("", ["\u0001", m[1], m[2], m[3], m[4], "\u0002"]),
-	"field": m[2], "op": m[3], "value": m[4],
+	"path": split(m[2], "."), "op": m[3], "value": m[4],
 } |
 	some m in regex.find_all_string_submatch_n(_term_re, pattern, -1)
 ]
 
-_truth(t, event) := "true" if _term(t.field, t.op, t.value, event)
+# _truth(x, actual) is "true" when the term x holds for an event whose value
+# at its field is actual (see _term), else "false". (A term is judged on that
+# value, not on the whole event: events that agree on the field, such as the
+# many that lack it, share one judgement.)
+_truth(x, actual) := "true" if _term(x.op, x.value, actual)
 
 else := "false"
 
@@ -246,15 +260,19 @@ substitute(pattern, event) := regex.replace(strings.replace_n(truths, s), `\x01[
 	t := regex.replace(pattern, _term_re, _term_token)
 	regex.match(_valid_re, t)
 	s := regex.replace(t, _unquote_re, _unquoted)
-	truths := object.union(_event_keys(event), {x.token: _truth(x, event) | some x in _inexact(pattern)})
+	truths := object.union(
+		_event_keys(event),
+		{x.token: _truth(x, object.get(event, x.path, null)) | some x in _inexact(pattern)},
+	)
 } else := regex.replace(regex.replace(pattern, `\s+`, ""), `[^(){}&|]`, "?")
 
-# _term(field, op, value, event) is true when the term `$.field op value` holds for event.
-_term(field, "=", value, event) if _value_matches(value, _field(event, field))
+# _term(op, value, actual) is true when the term `$.field op value` holds for
+# an event whose value at field is actual (null when the event lacks it).
+_term("=", value, actual) if _value_matches(value, actual)
 
-_term(field, "!=", value, event) if {
+_term("!=", value, actual) if {
 	_valid_value(value)
-	not _value_matches(value, _field(event, field))
+	not _value_matches(value, actual)
 }
 
 # _valid_value(value) is false for a %regex% value that is not a valid
@@ -265,9 +283,6 @@ _valid_value(value) if {
 	startswith(value, "%")
 	regex.is_valid(_regex(value))
 }
-
-# _field returns the event's value at a dotted path, null when absent.
-_field(event, path) := object.get(event, split(path, "."), null)
 
 # Quoted values: "DisableKey", "*Bucket*" (wildcards allowed inside quotes).
 _value_matches(value, actual) if {
