@@ -100,13 +100,12 @@ _columns_by_paths := {
 }
 
 # Every distinct metric filter pattern of the snapshot is compiled once,
-# however many log groups share it.
+# however many log groups share it (metric_filter.compile is called with each
+# pattern: OPA computes a function once per argument within an evaluation).
 _patterns contains f.pattern if {
 	some lg in input.log_groups
 	some f in lg.metric_filters
 }
-
-_compiled := {p: metric_filter.compile(p) | some p in _patterns}
 
 # _covering[pattern] is the set of kinds whose required events pattern all
 # matches (absent for patterns that cover none). A clause of one path (see
@@ -118,8 +117,8 @@ _compiled := {p: metric_filter.compile(p) | some p in _patterns}
 # per kind. Other patterns are matched against each required event in turn.
 # (A map looked up by pattern: the chains look up each filter's pattern once.)
 _covering := {p: kinds |
-	some p, c in _compiled
-	kinds := _kinds_covered(c)
+	some p in _patterns
+	kinds := _kinds_covered(metric_filter.compile(p))
 	count(kinds) > 0
 }
 
@@ -374,7 +373,7 @@ _partial(lg, kind) := "" if {
 
 _misses(lg, kind) := sort([sprintf("filter '%s' misses %s", [f.name, _names(missed)]) |
 	some f in lg.metric_filters
-	missed := [e | some e in events(kind); not metric_filter.matches_compiled(_compiled[f.pattern], e)]
+	missed := [e | some e in events(kind); not metric_filter.matches_compiled(metric_filter.compile(f.pattern), e)]
 	count(missed) < count(requirements[kind].names)
 ])
 
@@ -456,13 +455,16 @@ _why_unusable(arn, t) := sprintf("alarm %s has its actions disabled", [arn]) if 
 # _fires(arn, t) is true when one event matched by a filter publishing metric
 # transformation t makes the alarm fire: when fire(input.alarms[arn], t) is
 # PASS. (The conditions of that PASS tested directly, so that the chains build
-# no message and try none of the FAIL and UNKNOWN branches before it: fields
-# known, one breaching period enough, and the one-event value crossing the
-# threshold, which only a "greater than" comparison can do. A test checks
-# that both agree.)
+# no message and try none of the FAIL and UNKNOWN branches before it: the
+# fields known, one breaching period enough, and the one-event value crossing
+# the threshold, which only a "greater than" comparison can do. That value and
+# that comparison exist only for a known statistic and comparison, so only
+# the numbers of _fire_fields_known are left to test. A test checks that both
+# agree.)
 _fires(arn, t) if {
 	alarm := input.alarms[arn]
-	_fire_fields_known(alarm)
+	is_number(alarm.threshold)
+	is_number(alarm.evaluation_periods)
 	_datapoints_needed(alarm) <= 1
 	_crosses(alarm.comparison_operator, _one_event_value(alarm.statistic, t), alarm.threshold)
 }

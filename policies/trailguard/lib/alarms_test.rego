@@ -706,10 +706,10 @@ test_firing_alarm_wins_over_one_that_cannot if {
 test_fires_agrees_with_fire if {
 	base := object.remove(fixtures.compliant.alarms[trail_alarm], ["threshold", "evaluation_periods"])
 	alarms_ := [object.union_n([base, {"statistic": stat, "comparison_operator": op}, extra, periods]) |
-		some stat in ["Sum", "SampleCount", "Average", "Minimum", "Maximum", "p99"]
+		some stat in ["Sum", "SampleCount", "Average", "Minimum", "Maximum", "p99", "", null]
 		some op in [
 			"GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
-			"LessThanLowerOrGreaterThanUpperThreshold",
+			"LessThanLowerOrGreaterThanUpperThreshold", "", null,
 		]
 		some extra in [{"threshold": 1}, {"threshold": 10}, {"threshold": 0.5}, {}]
 		some periods in [
@@ -722,7 +722,7 @@ test_fires_agrees_with_fire if {
 		some v in ["1", "10", " 2.5 ", "$.requestParameters.count"]
 		some d in [{}, {"default_value": 0}]
 	]
-	count(alarms_) * count(transformations) == 3840
+	count(alarms_) * count(transformations) == 7680
 	every a in alarms_ {
 		every t in transformations {
 			fires_says(a, t) == fire_says(a, t)
