@@ -79,6 +79,9 @@ _columns := {
 # of every kind have an eventSource and an eventName (a test checks it).
 _column_paths := {["eventSource"], ["eventName"]}
 
+# _fields are the fields of the required events (of their columns).
+_fields := {path[0] | some path in _column_paths}
+
 # _columns_by_paths[paths][kind] is object.filter(_columns[kind], paths), for
 # every non-empty set of paths of _column_paths. (A literal, kept equal to that
 # by a test: _kinds_covered looks it up for every pattern and kind.)
@@ -124,14 +127,19 @@ _covering := {p: kinds |
 
 # (The columns restricted to the pattern's paths are looked up in
 # _columns_by_paths: a pattern reading no path, or one the events lack, finds
-# nothing there and covers nothing. Other patterns are tried on the events of
+# nothing there and covers nothing. Other patterns are first asked whether
+# any event with only the fields of the required events could match them
+# (metric_filter.matches_none: the CIS unauthorized API calls pattern, which
+# needs an errorCode, cannot); those that could are tried on the events of
 # events(kind) one at a time, each built only when the pattern matched the
-# ones before it: most such patterns miss the first.)
+# ones before it.)
 _kinds_covered(c) := {kind |
 	some kind, columns in object.get(_columns_by_paths, object.keys(c.allowed), {})
 	object.subset(c.allowed, columns)
 } if {
 	c.single_paths == true
+} else := set() if {
+	metric_filter.matches_none(c, _fields)
 } else := {kind |
 	c.ok
 	some kind, req in requirements

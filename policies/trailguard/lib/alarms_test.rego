@@ -209,6 +209,17 @@ test_fail_when_kms_filter_watches_the_wrong_service if {
 	contains(message("kms_key_deletion", snapshot), "matches all of DisableKey, ScheduleKeyDeletion")
 }
 
+test_fail_when_filter_needs_fields_the_events_lack if {
+	# The CIS unauthorized API calls pattern: no CloudTrail change has an errorCode.
+	snapshot := with_pattern(concat("", [
+		`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && `,
+		`($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }`,
+	]))
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	contains(message("cloudtrail_changes", snapshot), "no metric filter on log group")
+	status("kms_key_deletion", snapshot) == "PASS"
+}
+
 test_fail_when_bucket_filter_is_unparseable if {
 	snapshot := fixtures.with_value(["log_groups", lg, "metric_filters", 2, "pattern"], "PutBucketPolicy")
 	status("bucket_policy_changes", snapshot) == "FAIL"

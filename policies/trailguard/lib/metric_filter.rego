@@ -210,6 +210,27 @@ matches_compiled(c, event) if {
 	_reduce(regex.replace(strings.replace_n(truths, c.body), `\x01[^\x02]*\x02`, "false")) == "true"
 }
 
+# matches_none(c, fields) is true when no event whose fields are strings at
+# the top-level fields named in fields, and that has no other field, matches
+# the compiled pattern c: say, no event with only an eventSource and an
+# eventName matches a pattern that needs an errorCode. A pattern only gets
+# truer as its terms do (it is made of && and ||; `!=` is inside a term), so
+# with every term on one of fields counted true and every other term judged
+# on an absent field, the pattern is as true as any such event can make it:
+# when that is false, every such event misses. One reduction instead of one
+# per event. (Decided for patterns whose every term is judged one by one,
+# "keyed" false; undefined for others.)
+matches_none(c, fields) if {
+	c.keyed == false
+	truths := {x.token: _truth_at_most(x, fields) | some x in c.inexact}
+	_reduce(regex.replace(strings.replace_n(truths, c.body), `\x01[^\x02]*\x02`, "false")) != "true"
+}
+
+_truth_at_most(x, fields) := "true" if {
+	[field] := x.path
+	field in fields
+} else := _truth(x, null)
+
 # _keyed_truths(c, event) are the tokens the event makes true by its keys
 # (_event_keys), unless no token of c's body is read that way ("keyed").
 _keyed_truths(c, event) := {} if {

@@ -394,3 +394,56 @@ test_inexact_patterns_agree_with_reading_every_key if {
 	matches(cis_unauthorized, {"errorCode": "AccessDenied", "eventName": "DisableKey", "sourceIPAddress": "1.2.3.4"})
 	not matches(cis_unauthorized, {"errorCode": "AccessDenied", "eventName": "HeadBucket"})
 }
+
+# --- matches_none never rules out an event that matches ---
+
+source_and_name := {"eventSource", "eventName"}
+
+none_patterns := array.concat(inexact_patterns, [
+	"{ $.eventName = Put* }",
+	"{ $.eventName != X && $.errorCode != AccessDenied }",
+	"{ ($.eventName = Put* && $.errorCode != AccessDenied) || $.errorCode = *Denied }",
+	"{ $.errorCode = *Denied && ($.eventSource = s3.* || $.eventName = Delete*) }",
+	"{ $.eventName.x != A && $.eventSource = %^kms% }",
+	"{ $.requestParameters.name = Put* || $.eventName = %Trail$% }",
+])
+
+source_and_name_events := array.concat(cnf_events, [
+	kms("DisableKey"), cloudtrail("PutBucketAcl"), s3("HeadBucket"),
+	{"eventSource": "s3.amazonaws.com"}, {"eventName": "DeleteTrail"},
+])
+
+test_matches_none_rules_out_only_events_that_miss if {
+	every pattern in none_patterns {
+		c := metric_filter.compile(pattern)
+		every e in source_and_name_events {
+			[none_says(c, source_and_name), verdict(c, e)] != [true, true]
+		}
+	}
+
+	# It rules out patterns that need another field, and not the others.
+	metric_filter.matches_none(metric_filter.compile(cis_unauthorized), source_and_name)
+	metric_filter.matches_none(
+		metric_filter.compile("{ $.errorCode = *Denied && ($.eventSource = s3.* || $.eventName = Delete*) }"),
+		source_and_name,
+	)
+	not metric_filter.matches_none(metric_filter.compile("{ $.eventName = Put* }"), source_and_name)
+	not metric_filter.matches_none(
+		metric_filter.compile("{ $.eventName != X && $.errorCode != AccessDenied }"),
+		source_and_name,
+	)
+
+	# (A field named in fields holds a string: nothing is found below it.)
+	metric_filter.matches_none(metric_filter.compile("{ $.requestParameters.name = Put* }"), {"requestParameters"})
+	not metric_filter.matches_none(metric_filter.compile("{ $.requestParameters = Put* }"), {"requestParameters"})
+
+	# Patterns with a term read from the event's keys are not decided.
+	not metric_filter.matches_none(
+		metric_filter.compile(`{ $.eventName = "DisableKey" && $.errorCode = *Denied }`),
+		source_and_name,
+	)
+}
+
+none_says(c, fields) if metric_filter.matches_none(c, fields)
+
+else := false
