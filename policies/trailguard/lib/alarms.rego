@@ -321,7 +321,10 @@ _finding(req, verdicts) := result.pass(input.account_id, "", sprintf(
 ))
 
 # _summary joins at most 5 messages, so that 10,000 trails do not make a 10,000-line finding.
-_summary(msgs) := text.first(msgs, 5)
+# (Usual case first, one message: it is its own summary.)
+_summary(msgs) := msgs[0] if {
+	count(msgs) == 1
+} else := text.first(msgs, 5)
 
 # --- Link 1: the trail ---
 
