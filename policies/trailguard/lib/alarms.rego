@@ -79,8 +79,18 @@ _columns := {
 # of every kind have an eventSource and an eventName (a test checks it).
 _column_paths := {["eventSource"], ["eventName"]}
 
-# _fields are the fields of the required events (of their columns).
-_fields := {path[0] | some path in _column_paths}
+# _all_columns[field] are the values of the required events of every kind at
+# field. (A literal, kept equal to _columns by a test: as a comprehension it
+# would be rebuilt at every evaluation.)
+_all_columns := {
+	"eventSource": {"cloudtrail.amazonaws.com", "kms.amazonaws.com", "s3.amazonaws.com"},
+	"eventName": {
+		"CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging",
+		"DisableKey", "ScheduleKeyDeletion",
+		"PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
+		"DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication",
+	},
+}
 
 # _columns_by_paths[paths][kind] is object.filter(_columns[kind], paths), for
 # every non-empty set of paths of _column_paths. (A literal, kept equal to that
@@ -128,9 +138,10 @@ _covering := {p: kinds |
 # (The columns restricted to the pattern's paths are looked up in
 # _columns_by_paths: a pattern reading no path, or one the events lack, finds
 # nothing there and covers nothing. Other patterns are first asked whether
-# any event with only the fields of the required events could match them
+# any event with the fields and values of the required events could match them
 # (metric_filter.matches_none: the CIS unauthorized API calls pattern, which
-# needs an errorCode, cannot); those that could are tried on the events of
+# needs an errorCode, cannot; nor can the CIS console sign-in without MFA
+# pattern, which needs eventName ConsoleLogin); those that could are tried on the events of
 # events(kind) one at a time, each built only when the pattern matched the
 # ones before it.)
 _kinds_covered(c) := {kind |
@@ -139,7 +150,7 @@ _kinds_covered(c) := {kind |
 } if {
 	c.single_paths == true
 } else := set() if {
-	metric_filter.matches_none(c, _fields)
+	metric_filter.matches_none(c, _all_columns)
 } else := {kind |
 	c.ok
 	some kind, req in requirements

@@ -220,6 +220,13 @@ test_fail_when_filter_needs_fields_the_events_lack if {
 	status("kms_key_deletion", snapshot) == "PASS"
 }
 
+test_fail_when_filter_needs_an_event_name_none_has if {
+	# The CIS console sign-in without MFA pattern.
+	snapshot := with_pattern(`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`)
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	status("bucket_policy_changes", snapshot) == "PASS"
+}
+
 test_fail_when_bucket_filter_is_unparseable if {
 	snapshot := fixtures.with_value(["log_groups", lg, "metric_filters", 2, "pattern"], "PutBucketPolicy")
 	status("bucket_policy_changes", snapshot) == "FAIL"
@@ -399,6 +406,14 @@ test_columns_match_requirements if {
 test_column_paths_match_columns if {
 	every _, columns in alarms._columns {
 		object.keys(columns) == alarms._column_paths
+	}
+}
+
+# _all_columns is a literal for speed: it must stay equal to the union of
+# every kind's columns.
+test_all_columns_match_columns if {
+	alarms._all_columns == {path[0]: union({columns[path] | some columns in alarms._columns}) |
+		some path in alarms._column_paths
 	}
 }
 

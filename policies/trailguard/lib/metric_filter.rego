@@ -210,26 +210,52 @@ matches_compiled(c, event) if {
 	_reduce(regex.replace(strings.replace_n(truths, c.body), `\x01[^\x02]*\x02`, "false")) == "true"
 }
 
-# matches_none(c, fields) is true when no event whose fields are strings at
-# the top-level fields named in fields, and that has no other field, matches
-# the compiled pattern c: say, no event with only an eventSource and an
-# eventName matches a pattern that needs an errorCode. A pattern only gets
-# truer as its terms do (it is made of && and ||; `!=` is inside a term), so
-# with every term on one of fields counted true and every other term judged
-# on an absent field, the pattern is as true as any such event can make it:
-# when that is false, every such event misses. One reduction instead of one
-# per event. (Decided for patterns whose every term is judged one by one,
-# "keyed" false; undefined for others.)
-matches_none(c, fields) if {
-	c.keyed == false
-	truths := {x.token: _truth_at_most(x, fields) | some x in c.inexact}
-	_reduce(regex.replace(strings.replace_n(truths, c.body), `\x01[^\x02]*\x02`, "false")) != "true"
+# matches_none(c, columns) is true when no event matches the compiled pattern
+# c whose only fields are top-level fields of columns, each with one of the
+# string values columns gives it ({field: set of values}): say, no event
+# with only an eventSource and an eventName matches a pattern that needs an
+# errorCode, or one that needs eventName ConsoleLogin when no event has it.
+# A pattern only gets truer as its terms do (it is made of && and ||; `!=` is
+# inside a term), so it is judged with each term as true as such an event can
+# make it (_term_at_most): when the pattern is still false, every such event
+# misses. One reduction instead of one per event. (Decided for the patterns
+# that are not conjunctions of clauses; undefined for those.)
+matches_none(c, columns) if {
+	c.ok
+	not c.clauses
+	s := strings.replace_n({x.token: _term_at_most(x, columns) | some x in c.inexact}, c.body)
+	_reduce(regex.replace(strings.replace_n(_keyed_at_most(c, s, columns), s), `\x01[^\x02]*\x02`, "false")) != "true"
 }
 
-_truth_at_most(x, fields) := "true" if {
+# _term_at_most(x, columns) is the truth of term x at most, for an event as
+# matches_none says: judged on an absent field when its field is not one of
+# columns, else see _at_most.
+_term_at_most(x, columns) := _at_most(x, columns[field]) if {
 	[field] := x.path
-	field in fields
 } else := _truth(x, null)
+
+# _at_most(x, values) is the truth of term x at most, for a field with one of
+# values: true, unless x is an `=` term whose value has no wildcard (it then
+# holds only for a field equal to its value, quoted or not: see
+# _value_matches) and neither is one of values.
+_at_most(x, values) := "false" if {
+	x.op == "="
+	not contains(x.value, "*")
+	not startswith(x.value, "%")
+	not values[x.value]
+	not values[_unquote(x.value)]
+} else := "true"
+
+# _keyed_at_most(c, s, columns) maps the tokens left in s that are read from
+# the event's keys (exact `=` terms, see "keyed": \x01$.field=value\x02) to
+# "true" when the column of their field has their value: the other ones are
+# false for every such event.
+_keyed_at_most(c, s, columns) := {} if {
+	c.keyed == false
+} else := {m[0]: "true" |
+	some m in regex.find_all_string_submatch_n(`\x01\$\.([^=\x02]*)=([^\x02]*)\x02`, s, -1)
+	m[2] in object.get(columns, m[1], set())
+}
 
 # _keyed_truths(c, event) are the tokens the event makes true by its keys
 # (_event_keys), unless no token of c's body is read that way ("keyed").

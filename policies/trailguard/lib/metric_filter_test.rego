@@ -397,53 +397,85 @@ test_inexact_patterns_agree_with_reading_every_key if {
 
 # --- matches_none never rules out an event that matches ---
 
-source_and_name := {"eventSource", "eventName"}
+cis_console_without_mfa := `{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`
 
 none_patterns := array.concat(inexact_patterns, [
+	cis_console_without_mfa,
+	"{ ($.eventName = ConsoleLogin) && ($.additionalEventData.MFAUsed != Yes) }",
 	"{ $.eventName = Put* }",
 	"{ $.eventName != X && $.errorCode != AccessDenied }",
 	"{ ($.eventName = Put* && $.errorCode != AccessDenied) || $.errorCode = *Denied }",
 	"{ $.errorCode = *Denied && ($.eventSource = s3.* || $.eventName = Delete*) }",
 	"{ $.eventName.x != A && $.eventSource = %^kms% }",
 	"{ $.requestParameters.name = Put* || $.eventName = %Trail$% }",
+	`{ $.eventName = "DeleteTrail" && $.errorCode != AccessDenied }`,
+	`{ $.eventName = "DeleteTrail" || $.eventName = "X" && $.eventSource = "s3.*" }`,
+	`{ $.eventName = DeleteTrail && $.eventSource != "s3.amazonaws.com" }`,
+	`{ ((($.eventName = DeleteTrail)))) || $.eventSource = X }`,
+	`{ ((((((((((($.eventName = DeleteTrail))))))))))) || $.eventName = "DisableKey" }`,
 ])
 
-source_and_name_events := array.concat(cnf_events, [
-	kms("DisableKey"), cloudtrail("PutBucketAcl"), s3("HeadBucket"),
-	{"eventSource": "s3.amazonaws.com"}, {"eventName": "DeleteTrail"},
-])
+# The events with no field but an eventSource and an eventName, and the
+# values they have there.
+source_and_name_events := [e |
+	some e in array.concat(cnf_events, [
+		kms("DisableKey"), cloudtrail("PutBucketAcl"), s3("HeadBucket"),
+		{"eventSource": "s3.amazonaws.com"}, {"eventName": "DeleteTrail"}, {"eventName": "ConsoleLogin"},
+	])
+	object.keys(e) - {"eventSource", "eventName"} == set()
+]
+
+columns_of(events) := {field: {e[field] | some e in events; e[field]} | some field in {"eventSource", "eventName"}}
 
 test_matches_none_rules_out_only_events_that_miss if {
+	columns := columns_of(source_and_name_events)
 	every pattern in none_patterns {
 		c := metric_filter.compile(pattern)
 		every e in source_and_name_events {
-			[none_says(c, source_and_name), verdict(c, e)] != [true, true]
+			[none_says(c, columns), verdict(c, e)] != [true, true]
 		}
 	}
 
-	# It rules out patterns that need another field, and not the others.
-	metric_filter.matches_none(metric_filter.compile(cis_unauthorized), source_and_name)
+	# It rules out patterns that need another field or value, and not the others.
+	trail_columns := columns_of(trail_events)
+	metric_filter.matches_none(metric_filter.compile(cis_unauthorized), trail_columns)
+	metric_filter.matches_none(metric_filter.compile(cis_console_without_mfa), trail_columns)
+	metric_filter.matches_none(
+		metric_filter.compile("{ ($.eventName = ConsoleLogin) && ($.additionalEventData.MFAUsed != Yes) }"),
+		trail_columns,
+	)
 	metric_filter.matches_none(
 		metric_filter.compile("{ $.errorCode = *Denied && ($.eventSource = s3.* || $.eventName = Delete*) }"),
-		source_and_name,
+		trail_columns,
 	)
-	not metric_filter.matches_none(metric_filter.compile("{ $.eventName = Put* }"), source_and_name)
+	not metric_filter.matches_none(metric_filter.compile("{ $.eventName = *Trail || $.x = 1 }"), trail_columns)
 	not metric_filter.matches_none(
 		metric_filter.compile("{ $.eventName != X && $.errorCode != AccessDenied }"),
-		source_and_name,
+		trail_columns,
 	)
-
-	# (A field named in fields holds a string: nothing is found below it.)
-	metric_filter.matches_none(metric_filter.compile("{ $.requestParameters.name = Put* }"), {"requestParameters"})
-	not metric_filter.matches_none(metric_filter.compile("{ $.requestParameters = Put* }"), {"requestParameters"})
-
-	# Patterns with a term read from the event's keys are not decided.
 	not metric_filter.matches_none(
-		metric_filter.compile(`{ $.eventName = "DisableKey" && $.errorCode = *Denied }`),
-		source_and_name,
+		metric_filter.compile(`{ $.eventName = "DeleteTrail" && $.errorCode != AccessDenied }`),
+		trail_columns,
 	)
+	not metric_filter.matches_none(
+		metric_filter.compile(`{ ((((((((((($.eventName = DeleteTrail))))))))))) || $.eventName = "DisableKey" }`),
+		trail_columns,
+	)
+
+	# (A field of columns holds a string: nothing is found below it.)
+	metric_filter.matches_none(
+		metric_filter.compile("{ $.requestParameters.name = Put* }"),
+		{"requestParameters": {"PutX"}},
+	)
+	not metric_filter.matches_none(
+		metric_filter.compile("{ $.requestParameters = Put* }"),
+		{"requestParameters": {"PutX"}},
+	)
+
+	# Conjunctions of clauses are not decided.
+	not metric_filter.matches_none(metric_filter.compile("{ $.eventName = ConsoleLogin }"), trail_columns)
 }
 
-none_says(c, fields) if metric_filter.matches_none(c, fields)
+none_says(c, columns) if metric_filter.matches_none(c, columns)
 
 else := false
