@@ -79,6 +79,19 @@ _columns := {
 # of every kind have an eventSource and an eventName (a test checks it).
 _column_paths := {["eventSource"], ["eventName"]}
 
+# _all_columns[field] are the values of the required events of every kind at
+# field. (A literal, kept equal to _columns by a test: as a comprehension it
+# would be rebuilt at every evaluation.)
+_all_columns := {
+	"eventSource": {"cloudtrail.amazonaws.com", "kms.amazonaws.com", "s3.amazonaws.com"},
+	"eventName": {
+		"CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging",
+		"DisableKey", "ScheduleKeyDeletion",
+		"PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
+		"DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication",
+	},
+}
+
 # _columns_by_paths[paths][kind] is object.filter(_columns[kind], paths), for
 # every non-empty set of paths of _column_paths. (A literal, kept equal to that
 # by a test: _kinds_covered looks it up for every pattern and kind.)
@@ -100,13 +113,12 @@ _columns_by_paths := {
 }
 
 # Every distinct metric filter pattern of the snapshot is compiled once,
-# however many log groups share it.
+# however many log groups share it (metric_filter.compile is called with each
+# pattern: OPA computes a function once per argument within an evaluation).
 _patterns contains f.pattern if {
 	some lg in input.log_groups
 	some f in lg.metric_filters
 }
-
-_compiled := {p: metric_filter.compile(p) | some p in _patterns}
 
 # _covering[pattern] is the set of kinds whose required events pattern all
 # matches (absent for patterns that cover none). A clause of one path (see
@@ -118,24 +130,32 @@ _compiled := {p: metric_filter.compile(p) | some p in _patterns}
 # per kind. Other patterns are matched against each required event in turn.
 # (A map looked up by pattern: the chains look up each filter's pattern once.)
 _covering := {p: kinds |
-	some p, c in _compiled
-	kinds := _kinds_covered(c)
+	some p in _patterns
+	kinds := _kinds_covered(metric_filter.compile(p))
 	count(kinds) > 0
 }
 
 # (The columns restricted to the pattern's paths are looked up in
 # _columns_by_paths: a pattern reading no path, or one the events lack, finds
-# nothing there and covers nothing.)
+# nothing there and covers nothing. Other patterns are first asked whether
+# any event with the fields and values of the required events could match them
+# (metric_filter.matches_none: the CIS unauthorized API calls pattern, which
+# needs an errorCode, cannot; nor can the CIS console sign-in without MFA
+# pattern, which needs eventName ConsoleLogin); those that could are tried on the events of
+# events(kind) one at a time, each built only when the pattern matched the
+# ones before it.)
 _kinds_covered(c) := {kind |
 	some kind, columns in object.get(_columns_by_paths, object.keys(c.allowed), {})
 	object.subset(c.allowed, columns)
 } if {
 	c.single_paths == true
+} else := set() if {
+	metric_filter.matches_none(c, _all_columns)
 } else := {kind |
 	c.ok
-	some kind, _ in requirements
-	every e in events(kind) {
-		metric_filter.matches_compiled(c, e)
+	some kind, req in requirements
+	every name in req.names {
+		metric_filter.matches_compiled(c, {"eventSource": req.source, "eventName": name})
 	}
 }
 
@@ -181,10 +201,19 @@ _passes := {kind: sprintf("an alarm notifies subscribers of %s: %s", [req.label,
 	some kind, req in requirements
 	msgs := sort([msg |
 		some [arn, key] in _chain_starts
-		selectors.write_events_gap(input.trails[arn], events(kind)) == ""
+		_records(input.trails[arn], kind)
 		msg := sprintf("trail %s: %s", [arn, _chains[[key, kind]]])
 	])
 	count(msgs) > 0
+}
+
+# _records(trail, kind) is true when the trail records the events of kind
+# (selectors.write_events_gap is ""). (Usual case first, a trail that records
+# every write management event, decided without building the events.)
+_records(trail, kind) if {
+	selectors.records_all_write_management_events(trail)
+} else if {
+	selectors.write_events_gap(trail, events(kind)) == ""
 }
 
 # _chain_starts are the [trail ARN, log group key] of the logging,
@@ -251,21 +280,19 @@ _covering_filters(filters) := merged if {
 # chains through the alarms on that metric (those with actions enabled,
 # notifying a topic with confirmed subscriptions), end reading "alarm ... -> SNS
 # topic ... (n confirmed subscription(s))". Whether the alarm fires on one event
-# depends on the filter's metric value too: _link checks it (_fires). (Each
-# alarm's SNS actions are read in the same pass: every alarm is on one metric,
-# so a map of them would be built for one lookup.)
-_chain_ends := {metric: ends |
-	some metric, arns in _alarms_by_metric
-	ends := {[sprintf("alarm %s -> SNS topic %s (%d confirmed subscription(s))", [arn, topic, n]), arn] |
-		some arn in arns
-		alarm := input.alarms[arn]
-		alarm.actions_enabled == true
-		some topic in object.get(alarm, "alarm_actions", [])
-		split(topic, ":")[2] == "sns"
-		n := _confirmed_count[topic]
-	}
-	count(ends) > 0
+# depends on the filter's metric value too: _link checks it (_fires). (One pass
+# over the alarms, grouped by metric as they go: every alarm is on one metric.)
+_chain_ends_rule[[_region(arn), alarm.namespace, alarm.metric_name]] contains end if {
+	some arn, alarm in input.alarms
+	alarm.actions_enabled == true
+	some topic in object.get(alarm, "alarm_actions", [])
+	split(topic, ":")[2] == "sns"
+	n := _confirmed_count[topic]
+	end := [sprintf("alarm %s -> SNS topic %s (%d confirmed subscription(s))", [arn, topic, n]), arn]
 }
+
+# (complete rules: evaluated once, then looked up)
+_chain_ends := _chain_ends_rule
 
 # _confirmed_count[topic] is the number of confirmed subscriptions of topic, when some.
 _confirmed_count := {topic: n |
@@ -305,7 +332,10 @@ _finding(req, verdicts) := result.pass(input.account_id, "", sprintf(
 ))
 
 # _summary joins at most 5 messages, so that 10,000 trails do not make a 10,000-line finding.
-_summary(msgs) := text.first(msgs, 5)
+# (Usual case first, one message: it is its own summary.)
+_summary(msgs) := msgs[0] if {
+	count(msgs) == 1
+} else := text.first(msgs, 5)
 
 # --- Link 1: the trail ---
 
@@ -365,7 +395,7 @@ _partial(lg, kind) := "" if {
 
 _misses(lg, kind) := sort([sprintf("filter '%s' misses %s", [f.name, _names(missed)]) |
 	some f in lg.metric_filters
-	missed := [e | some e in events(kind); not metric_filter.matches_compiled(_compiled[f.pattern], e)]
+	missed := [e | some e in events(kind); not metric_filter.matches_compiled(metric_filter.compile(f.pattern), e)]
 	count(missed) < count(requirements[kind].names)
 ])
 
@@ -445,8 +475,21 @@ _why_unusable(arn, t) := sprintf("alarm %s has its actions disabled", [arn]) if 
 # --- Can one matching event make the alarm fire? ---
 
 # _fires(arn, t) is true when one event matched by a filter publishing metric
-# transformation t makes the alarm fire.
-_fires(arn, t) if fire(input.alarms[arn], t).status == "PASS"
+# transformation t makes the alarm fire: when fire(input.alarms[arn], t) is
+# PASS. (The conditions of that PASS tested directly, so that the chains build
+# no message and try none of the FAIL and UNKNOWN branches before it: the
+# fields known, one breaching period enough, and the one-event value crossing
+# the threshold, which only a "greater than" comparison can do. That value and
+# that comparison exist only for a known statistic and comparison, so only
+# the numbers of _fire_fields_known are left to test. A test checks that both
+# agree.)
+_fires(arn, t) if {
+	alarm := input.alarms[arn]
+	is_number(alarm.threshold)
+	is_number(alarm.evaluation_periods)
+	_datapoints_needed(alarm) <= 1
+	_crosses(alarm.comparison_operator, _one_event_value(alarm.statistic, t), alarm.threshold)
+}
 
 # fire(alarm, t) says whether a single matching event, for which the metric
 # filter publishes t's metric_value, makes the alarm go to ALARM: PASS when

@@ -209,6 +209,24 @@ test_fail_when_kms_filter_watches_the_wrong_service if {
 	contains(message("kms_key_deletion", snapshot), "matches all of DisableKey, ScheduleKeyDeletion")
 }
 
+test_fail_when_filter_needs_fields_the_events_lack if {
+	# The CIS unauthorized API calls pattern: no CloudTrail change has an errorCode.
+	snapshot := with_pattern(concat("", [
+		`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && `,
+		`($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }`,
+	]))
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	contains(message("cloudtrail_changes", snapshot), "no metric filter on log group")
+	status("kms_key_deletion", snapshot) == "PASS"
+}
+
+test_fail_when_filter_needs_an_event_name_none_has if {
+	# The CIS console sign-in without MFA pattern.
+	snapshot := with_pattern(`{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`)
+	status("cloudtrail_changes", snapshot) == "FAIL"
+	status("bucket_policy_changes", snapshot) == "PASS"
+}
+
 test_fail_when_bucket_filter_is_unparseable if {
 	snapshot := fixtures.with_value(["log_groups", lg, "metric_filters", 2, "pattern"], "PutBucketPolicy")
 	status("bucket_policy_changes", snapshot) == "FAIL"
@@ -388,6 +406,14 @@ test_columns_match_requirements if {
 test_column_paths_match_columns if {
 	every _, columns in alarms._columns {
 		object.keys(columns) == alarms._column_paths
+	}
+}
+
+# _all_columns is a literal for speed: it must stay equal to the union of
+# every kind's columns.
+test_all_columns_match_columns if {
+	alarms._all_columns == {path[0]: union({columns[path] | some columns in alarms._columns}) |
+		some path in alarms._column_paths
 	}
 }
 
@@ -699,3 +725,48 @@ test_firing_alarm_wins_over_one_that_cannot if {
 	status("cloudtrail_changes", snapshot) == "PASS"
 	not contains(message("cloudtrail_changes", snapshot), other)
 }
+
+# _fires tests the conditions of fire's PASS directly (the chains use it):
+# both must agree on every kind of alarm and metric value, including those
+# fire judges FAIL or UNKNOWN.
+test_fires_agrees_with_fire if {
+	base := object.remove(fixtures.compliant.alarms[trail_alarm], ["threshold", "evaluation_periods"])
+	alarms_ := [object.union_n([base, {"statistic": stat, "comparison_operator": op}, extra, periods]) |
+		some stat in ["Sum", "SampleCount", "Average", "Minimum", "Maximum", "p99", "", null]
+		some op in [
+			"GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
+			"LessThanLowerOrGreaterThanUpperThreshold", "", null,
+		]
+		some extra in [{"threshold": 1}, {"threshold": 10}, {"threshold": 0.5}, {}]
+		some periods in [
+			{"evaluation_periods": 1}, {"evaluation_periods": 3},
+			{"evaluation_periods": 3, "datapoints_to_alarm": 1}, {"evaluation_periods": 1, "datapoints_to_alarm": 2},
+			{},
+		]
+	]
+	transformations := [object.union({"metric_name": "M", "metric_namespace": "N", "metric_value": v}, d) |
+		some v in ["1", "10", " 2.5 ", "$.requestParameters.count"]
+		some d in [{}, {"default_value": 0}]
+	]
+	count(alarms_) * count(transformations) == 7680
+	every a in alarms_ {
+		every t in transformations {
+			fires_says(a, t) == fire_says(a, t)
+		}
+	}
+
+	# Some of them fire, some do not.
+	some a in alarms_
+	fires_says(a, transformations[0])
+	some b in alarms_
+	not fires_says(b, transformations[0])
+}
+
+# fires_says(a, t) is _fires of alarm a, fire_says(a, t) whether fire is PASS.
+fires_says(a, t) if {
+	alarms._fires(a.arn, t) with input.alarms as {a.arn: a}
+} else := false
+
+fire_says(a, t) if {
+	alarms.fire(a, t).status == "PASS"
+} else := false

@@ -139,17 +139,29 @@ matches(pattern, event) if matches_compiled(compile(pattern), event)
 
 # compile(pattern) prepares a pattern for matches_compiled: {"ok": false}
 # when it cannot be parsed; its "clauses" (fast path, see above) and
-# "single_paths"; or its "body" and its terms that are not exact `=` ("inexact").
+# "single_paths"; or its "body" and, when some of its terms are not exact `=`,
+# all its terms ("inexact", each judged one by one) and "keyed" (below).
 compile(pattern) := _with_clauses([_clause(part) | some part in split(t, "&&")]) if {
 	t := regex.replace(pattern, _cnf_term, _cnf_token)
 	regex.match(_cnf_re, t)
+} else := _compile_terms(pattern, regex.replace(pattern, _term_re, _term_token))
+
+# _compile_terms(pattern, t) compiles a pattern that is not a conjunction of
+# clauses, t being the pattern with its terms rewritten as tokens. (The
+# validity of t is tested first: an unparseable pattern such as the CIS root
+# account usage one, with NOT EXISTS, fails once.)
+_compile_terms(pattern, t) := {"ok": false} if {
+	not regex.match(_valid_re, t)
 } else := {"ok": true, "body": _body(t), "inexact": []} if {
-	t := regex.replace(pattern, _term_re, _term_token)
 	regex.match(_exact_re, t)
-} else := {"ok": true, "body": _body(t), "inexact": _inexact(pattern)} if {
-	t := regex.replace(pattern, _term_re, _term_token)
-	regex.match(_valid_re, t)
-} else := {"ok": false}
+} else := {"ok": true, "body": _body(t), "inexact": _inexact(pattern), "keyed": regex.match(_quoted_token, t)}
+
+# "keyed" (patterns with terms that are not exact `=`) is true when a token of
+# the body is read from the event's keys rather than judged one by one: every
+# term is in "inexact", but _body unquotes the quoted values of exact `=` terms
+# (_quoted_token), whose tokens then differ. Without such a term (the CIS
+# unauthorized API calls pattern, say), matches_compiled need not work out the
+# event's keys (_event_keys walks the event).
 
 # "single_paths" is true when every clause reads a single path; such a
 # pattern also has "allowed": each path its clauses read, mapped to the values
@@ -191,9 +203,65 @@ matches_compiled(c, event) if {
 matches_compiled(c, event) if {
 	c.ok
 	not c.clauses
-	truths := object.union(_event_keys(event), {x.token: _truth(x, event) | some x in c.inexact})
+	truths := object.union(
+		_keyed_truths(c, event),
+		{x.token: _truth(x, object.get(event, x.path, null)) | some x in c.inexact},
+	)
 	_reduce(regex.replace(strings.replace_n(truths, c.body), `\x01[^\x02]*\x02`, "false")) == "true"
 }
+
+# matches_none(c, columns) is true when no event matches the compiled pattern
+# c whose only fields are top-level fields of columns, each with one of the
+# string values columns gives it ({field: set of values}): say, no event
+# with only an eventSource and an eventName matches a pattern that needs an
+# errorCode, or one that needs eventName ConsoleLogin when no event has it.
+# A pattern only gets truer as its terms do (it is made of && and ||; `!=` is
+# inside a term), so it is judged with each term as true as such an event can
+# make it (_term_at_most): when the pattern is still false, every such event
+# misses. One reduction instead of one per event. (Decided for the patterns
+# that are not conjunctions of clauses; undefined for those.)
+matches_none(c, columns) if {
+	c.ok
+	not c.clauses
+	s := strings.replace_n({x.token: _term_at_most(x, columns) | some x in c.inexact}, c.body)
+	_reduce(regex.replace(strings.replace_n(_keyed_at_most(c, s, columns), s), `\x01[^\x02]*\x02`, "false")) != "true"
+}
+
+# _term_at_most(x, columns) is the truth of term x at most, for an event as
+# matches_none says: judged on an absent field when its field is not one of
+# columns, else see _at_most.
+_term_at_most(x, columns) := _at_most(x, columns[field]) if {
+	[field] := x.path
+} else := _truth(x, null)
+
+# _at_most(x, values) is the truth of term x at most, for a field with one of
+# values: true, unless x is an `=` term whose value has no wildcard (it then
+# holds only for a field equal to its value, quoted or not: see
+# _value_matches) and neither is one of values.
+_at_most(x, values) := "false" if {
+	x.op == "="
+	not contains(x.value, "*")
+	not startswith(x.value, "%")
+	not values[x.value]
+	not values[_unquote(x.value)]
+} else := "true"
+
+# _keyed_at_most(c, s, columns) maps the tokens left in s that are read from
+# the event's keys (exact `=` terms, see "keyed": \x01$.field=value\x02) to
+# "true" when the column of their field has their value: the other ones are
+# false for every such event.
+_keyed_at_most(c, s, columns) := {} if {
+	c.keyed == false
+} else := {m[0]: "true" |
+	some m in regex.find_all_string_submatch_n(`\x01\$\.([^=\x02]*)=([^\x02]*)\x02`, s, -1)
+	m[2] in object.get(columns, m[1], set())
+}
+
+# _keyed_truths(c, event) are the tokens the event makes true by its keys
+# (_event_keys), unless no token of c's body is read that way ("keyed").
+_keyed_truths(c, event) := {} if {
+	c.keyed == false
+} else := _event_keys(event)
 
 # _body(t) is the body of a valid pattern whose terms are tokens: braces
 # replaced by parentheses, whitespace dropped, values unquoted.
@@ -201,14 +269,21 @@ _body(t) := concat("", ["(", substring(s, 1, count(s) - 2), ")"]) if {
 	s := regex.replace(t, _tidy_re, _tidy)
 }
 
+# _inexact(pattern) are the terms of pattern, each its "token" (as in the
+# body), "path" (its field path split on dots: the event's value there, null
+# when absent, is what _truth judges), "op" and "value".
 _inexact(pattern) := [{
 	"token": concat("", ["\u0001", m[1], m[2], m[3], m[4], "\u0002"]),
-	"field": m[2], "op": m[3], "value": m[4],
+	"path": split(m[2], "."), "op": m[3], "value": m[4],
 } |
 	some m in regex.find_all_string_submatch_n(_term_re, pattern, -1)
 ]
 
-_truth(t, event) := "true" if _term(t.field, t.op, t.value, event)
+# _truth(x, actual) is "true" when the term x holds for an event whose value
+# at its field is actual (see _term), else "false". (A term is judged on that
+# value, not on the whole event: events that agree on the field, such as the
+# many that lack it, share one judgement.)
+_truth(x, actual) := "true" if _term(x.op, x.value, actual)
 
 else := "false"
 
@@ -232,15 +307,19 @@ substitute(pattern, event) := regex.replace(strings.replace_n(truths, s), `\x01[
 	t := regex.replace(pattern, _term_re, _term_token)
 	regex.match(_valid_re, t)
 	s := regex.replace(t, _unquote_re, _unquoted)
-	truths := object.union(_event_keys(event), {x.token: _truth(x, event) | some x in _inexact(pattern)})
+	truths := object.union(
+		_event_keys(event),
+		{x.token: _truth(x, object.get(event, x.path, null)) | some x in _inexact(pattern)},
+	)
 } else := regex.replace(regex.replace(pattern, `\s+`, ""), `[^(){}&|]`, "?")
 
-# _term(field, op, value, event) is true when the term `$.field op value` holds for event.
-_term(field, "=", value, event) if _value_matches(value, _field(event, field))
+# _term(op, value, actual) is true when the term `$.field op value` holds for
+# an event whose value at field is actual (null when the event lacks it).
+_term("=", value, actual) if _value_matches(value, actual)
 
-_term(field, "!=", value, event) if {
+_term("!=", value, actual) if {
 	_valid_value(value)
-	not _value_matches(value, _field(event, field))
+	not _value_matches(value, actual)
 }
 
 # _valid_value(value) is false for a %regex% value that is not a valid
@@ -251,9 +330,6 @@ _valid_value(value) if {
 	startswith(value, "%")
 	regex.is_valid(_regex(value))
 }
-
-# _field returns the event's value at a dotted path, null when absent.
-_field(event, path) := object.get(event, split(path, "."), null)
 
 # Quoted values: "DisableKey", "*Bucket*" (wildcards allowed inside quotes).
 _value_matches(value, actual) if {

@@ -354,3 +354,128 @@ test_very_deep_nesting_in_the_general_reduction if {
 	matches(p, cloudtrail("DeleteTrail"))
 	not matches(p, s3("DeleteTrail"))
 }
+
+# --- Patterns with inexact terms skip the event's keys only when none is read ---
+
+# (The CIS unauthorized API calls pattern: every term is judged one by one.)
+cis_unauthorized := concat("", [
+	`{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && `,
+	`($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }`,
+])
+
+inexact_patterns := array.concat(
+	[case.pattern | some case in pattern_cases; metric_filter.compile(case.pattern).inexact != []],
+	[
+		cis_unauthorized,
+		`{ $.eventName = "DisableKey" && $.eventSource != "s3.amazonaws.com" }`,
+		`{ $.eventName = "DisableKey" || $.eventName = Disable* }`,
+		`{ ($.eventName = DisableKey) && ($.eventSource = "kms.*") }`,
+	],
+)
+
+inexact_events := array.concat(cnf_events, [
+	{"errorCode": "AccessDenied", "eventName": "DisableKey", "sourceIPAddress": "1.2.3.4"},
+	{"errorCode": "Client.UnauthorizedOperation", "eventName": "HeadBucket"},
+	{"errorCode": "AccessDeniedException", "sourceIPAddress": "delivery.logs.amazonaws.com"},
+])
+
+test_inexact_patterns_agree_with_reading_every_key if {
+	# Both kinds are among them.
+	some p in inexact_patterns
+	metric_filter.compile(p).keyed == false
+	some q in inexact_patterns
+	metric_filter.compile(q).keyed == true
+
+	every pattern in inexact_patterns {
+		every e in inexact_events {
+			verdict(metric_filter.compile(pattern), e) == verdict(general(pattern), e)
+		}
+	}
+	matches(cis_unauthorized, {"errorCode": "AccessDenied", "eventName": "DisableKey", "sourceIPAddress": "1.2.3.4"})
+	not matches(cis_unauthorized, {"errorCode": "AccessDenied", "eventName": "HeadBucket"})
+}
+
+# --- matches_none never rules out an event that matches ---
+
+cis_console_without_mfa := `{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }`
+
+none_patterns := array.concat(inexact_patterns, [
+	cis_console_without_mfa,
+	"{ ($.eventName = ConsoleLogin) && ($.additionalEventData.MFAUsed != Yes) }",
+	"{ $.eventName = Put* }",
+	"{ $.eventName != X && $.errorCode != AccessDenied }",
+	"{ ($.eventName = Put* && $.errorCode != AccessDenied) || $.errorCode = *Denied }",
+	"{ $.errorCode = *Denied && ($.eventSource = s3.* || $.eventName = Delete*) }",
+	"{ $.eventName.x != A && $.eventSource = %^kms% }",
+	"{ $.requestParameters.name = Put* || $.eventName = %Trail$% }",
+	`{ $.eventName = "DeleteTrail" && $.errorCode != AccessDenied }`,
+	`{ $.eventName = "DeleteTrail" || $.eventName = "X" && $.eventSource = "s3.*" }`,
+	`{ $.eventName = DeleteTrail && $.eventSource != "s3.amazonaws.com" }`,
+	`{ ((($.eventName = DeleteTrail)))) || $.eventSource = X }`,
+	`{ ((((((((((($.eventName = DeleteTrail))))))))))) || $.eventName = "DisableKey" }`,
+])
+
+# The events with no field but an eventSource and an eventName, and the
+# values they have there.
+source_and_name_events := [e |
+	some e in array.concat(cnf_events, [
+		kms("DisableKey"), cloudtrail("PutBucketAcl"), s3("HeadBucket"),
+		{"eventSource": "s3.amazonaws.com"}, {"eventName": "DeleteTrail"}, {"eventName": "ConsoleLogin"},
+	])
+	object.keys(e) - {"eventSource", "eventName"} == set()
+]
+
+columns_of(events) := {field: {e[field] | some e in events; e[field]} | some field in {"eventSource", "eventName"}}
+
+test_matches_none_rules_out_only_events_that_miss if {
+	columns := columns_of(source_and_name_events)
+	every pattern in none_patterns {
+		c := metric_filter.compile(pattern)
+		every e in source_and_name_events {
+			[none_says(c, columns), verdict(c, e)] != [true, true]
+		}
+	}
+
+	# It rules out patterns that need another field or value, and not the others.
+	trail_columns := columns_of(trail_events)
+	metric_filter.matches_none(metric_filter.compile(cis_unauthorized), trail_columns)
+	metric_filter.matches_none(metric_filter.compile(cis_console_without_mfa), trail_columns)
+	metric_filter.matches_none(
+		metric_filter.compile("{ ($.eventName = ConsoleLogin) && ($.additionalEventData.MFAUsed != Yes) }"),
+		trail_columns,
+	)
+	metric_filter.matches_none(
+		metric_filter.compile("{ $.errorCode = *Denied && ($.eventSource = s3.* || $.eventName = Delete*) }"),
+		trail_columns,
+	)
+	not metric_filter.matches_none(metric_filter.compile("{ $.eventName = *Trail || $.x = 1 }"), trail_columns)
+	not metric_filter.matches_none(
+		metric_filter.compile("{ $.eventName != X && $.errorCode != AccessDenied }"),
+		trail_columns,
+	)
+	not metric_filter.matches_none(
+		metric_filter.compile(`{ $.eventName = "DeleteTrail" && $.errorCode != AccessDenied }`),
+		trail_columns,
+	)
+	not metric_filter.matches_none(
+		metric_filter.compile(`{ ((((((((((($.eventName = DeleteTrail))))))))))) || $.eventName = "DisableKey" }`),
+		trail_columns,
+	)
+
+	# (A field of columns holds a string: nothing is found below it.)
+	metric_filter.matches_none(
+		metric_filter.compile("{ $.requestParameters.name = Put* }"),
+		{"requestParameters": {"PutX"}},
+	)
+	not metric_filter.matches_none(
+		metric_filter.compile("{ $.requestParameters = Put* }"),
+		{"requestParameters": {"PutX"}},
+	)
+
+	# Conjunctions of clauses are not decided.
+	not metric_filter.matches_none(metric_filter.compile("{ $.eventName = ConsoleLogin }"), trail_columns)
+}
+
+none_says(c, columns) if metric_filter.matches_none(c, columns)
+
+else := false
