@@ -102,7 +102,10 @@ request(action, resource) := {
 }
 
 # _arn_account(arn): the account part of an ARN ("" for S3 and malformed ARNs).
-_arn_account(arn) := split(arn, ":")[4] if count(split(arn, ":")) >= 6
+_arn_account(arn) := parts[4] if {
+	parts := split(arn, ":")
+	count(parts) >= 6
+}
 
 else := ""
 
@@ -175,7 +178,7 @@ _key_owner(key_arn) := snapshot.account_of_arn(key_arn) if {
 # gaps are reasons the whole answer is incomplete (IAM not read, principal lists missing,
 # a bucket or key policy not read: it could name principals this answer cannot see).
 analyze(requests) := result if {
-	reqs := [r | some q in requests; r := _normal(q); not _out_of_reach(r)]
+	reqs := [_normal(q) | some q in requests; not _out_of_reach(q)]
 	ctx := _context(reqs)
 	group_evals := {arn: _group_eval(arn, g, ctx) | some arn, g in object.get(input, ["iam", "groups"], {})}
 	scp := _scp(ctx)
@@ -216,8 +219,17 @@ _normal(r) := object.union(r, {"action_lc": lower(r.action)}) if {
 # any work is done.
 _out_of_reach(r) if {
 	r.policy.kind == "none"
-	r.policy.owner != ""
-	r.policy.owner != input.account_id
+	_foreign(r.policy.owner)
+}
+
+_out_of_reach(r) if {
+	not r.policy
+	_foreign(_arn_account(r.resource))
+}
+
+_foreign(owner) if {
+	owner != ""
+	owner != input.account_id
 }
 
 # _context indexes the question: request indexes by action and the actions by service,
@@ -1078,10 +1090,11 @@ _resource_policies(ctx) := {
 	evals := {i: _rp_eval(r, ctx) | some i, r in ctx.reqs; r.policy.state == "read"}
 }
 
-_rp_info(r, delegates) := object.union(
-	object.union(_rp_defaults, object.filter(r.policy, ["kind", "state", "owner", "name", "reason"])),
+_rp_info(r, delegates) := object.union_n([
+	_rp_defaults,
+	object.filter(r.policy, ["kind", "state", "owner", "name", "reason"]),
 	{"delegates": delegates},
-)
+])
 
 _rp_defaults := {"kind": "none", "owner": "", "name": "", "reason": ""}
 
