@@ -1109,7 +1109,7 @@ _rp_eval(r, ctx) := {"allow_named": named, "deny_rules": deny_rules, "outside": 
 		some p in names
 		_local[p]
 	]
-	delegates := count([n | some [_, _, names] in allows; some n in names; n in {root, "*"}]) > 0
+	delegates := _delegates(allows, root)
 	deny_rules := [_exempting(_deny_rule(s), s) |
 		some [_, s] in stmts
 		s.Effect == "Deny"
@@ -1124,6 +1124,16 @@ _rp_eval(r, ctx) := {"allow_named": named, "deny_rules": deny_rules, "outside": 
 		not _rp_denies(deny_rules, p)
 	]
 }
+
+# _delegates(allows, root): an Allow statement names the account (its root) or
+# anyone: the policy lets the account's IAM decide (KMS delegation, cross-account).
+_delegates(allows, root) if {
+	some [_, _, names] in allows
+	names[root]
+} else if {
+	some [_, _, names] in allows
+	names["*"]
+} else := false
 
 # _principal_names(stmt): the principals an Allow statement names, normalised
 # (a bare account id becomes its root ARN). NotPrincipal (everyone but ...) is "*".
