@@ -122,7 +122,7 @@ _denials contains [action, sprintf("no SCP at %s allows it", [level.target_id])]
 	every policy in level.policies {
 		policy.document
 	}
-	allowed := {action | some policy in level.policies; some action in _allowed_on_trails(policy.document)}
+	allowed := union({_allowed_on_trails(policy.document) | some policy in level.policies})
 	some action in (_action_set - allowed)
 }
 
@@ -172,7 +172,7 @@ _finding := result.unknown(input.account_id, "", msg) if {
 		[organization.label],
 	)
 } else := result.pass(input.account_id, "", msg) if {
-	count(_unprotected) == 0
+	_denied == _action_set # every action denied: _unprotected is empty, without a negation per action
 	msg := sprintf("SCPs deny %s on the organization trail to everyone but %s in account %s (%s)", [
 		concat(", ", _actions), concat(", ", _exceptions), organization.label,
 		concat("; ", sort({source | some [_, source] in _denials})),
