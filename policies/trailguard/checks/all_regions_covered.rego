@@ -87,11 +87,16 @@ undecided(region) := sort(maybe_everywhere | object.get(maybe_home, region, set(
 # One finding per region. The usual case, a logging multi-region trail, covers
 # every region: its findings are built directly, without trying the cases of
 # _finding region by region. (resource(region) inlined: for every region of
-# every account, a call costs more than the sprintf.)
-findings contains result.pass(sprintf("%s/%s", [input.account_id, region]), region, msg) if {
+# every account, a call costs more than the sprintf; the account id is read and
+# the message built in the head, not once more per region.)
+findings contains result.pass(
+	sprintf("%s/%s", [account, region]),
+	region,
+	sprintf("region %s is covered by logging trail %s", [region, arn]),
+) if {
 	arn := _first_multi_region_logging
+	account := input.account_id
 	some region in input.regions
-	msg := sprintf("region %s is covered by logging trail %s", [region, arn])
 }
 
 # Otherwise the cases are exclusive, so they are tried in turn, the usual one

@@ -94,12 +94,13 @@ _scp_denials := [{"target": target, "name": name, "stmt": stmt, "actions": denie
 # every organization trail, the source as "'name' at target". (Pairs in a set
 # always read whole: a partial rule _denies[action] would be evaluated again
 # for every action it is asked about.)
-_denials contains [action, sprintf("%s at %s", [d.name, d.target])] if {
+_denials contains [action, source] if {
 	some d in _scp_denials
 	every arn, _ in organization.organization_trails {
 		organization.covers_resource(d.stmt, arn)
 	}
 	count(_extra_exemptions(d.stmt)) == 0
+	source := sprintf("%s at %s", [d.name, d.target]) # once per statement, not per action
 	some action in d.actions
 }
 

@@ -37,9 +37,11 @@ import data.trailguard.lib.text
 
 # pass(arn, does) is the account's PASS finding, naming the qualifying trail arn and
 # what it does: "trail <arn> is multi-region, ...".
-pass(arn, does) := result.pass(input.account_id, "", msg) if {
-	msg := sprintf("trail %s%s %s", [arn, _owner_note(input.trails[arn]), does])
-}
+pass(arn, does) := result.pass(
+	input.account_id,
+	"",
+	sprintf("trail %s%s %s", [arn, _owner_note(input.trails[arn]), does]),
+)
 
 _owner_note(trail) := sprintf(" (organization trail owned by account %s)", [trail.owner_account_id]) if {
 	snapshot.foreign(trail)

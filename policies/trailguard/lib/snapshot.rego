@@ -55,9 +55,10 @@ log_group_key(arn) := trim_suffix(arn, ":*")
 log_group(trail) := input.log_groups[log_group_key(trail.cloudwatch_logs_log_group_arn)]
 
 # has_value(obj, key) is true when obj has key with a non-empty, non-null value.
-# (Two comparisons rather than `not v in {null, ""}`: a negation costs more.)
+# (Two comparisons rather than `not v in {null, ""}`: a negation costs more. An
+# absent key, or an obj that is not an object, leaves v undefined: no call.)
 has_value(obj, key) if {
-	v := object.get(obj, key, null)
+	v := obj[key]
 	v != null
 	v != ""
 }
