@@ -1078,7 +1078,7 @@ _why_unknown(true, bnd, rpi, _, _) := [
 # direct_grants, deny_rules and outside have entries only for the requests whose
 # policy was read.
 _resource_policies(ctx) := {
-	"by_request": {i: _rp_info(r, object.get(evals, [i, "delegates"], false)) | some i, r in ctx.reqs},
+	"by_request": {i: _rp_info(r.policy, object.get(evals, [i, "delegates"], false)) | some i, r in ctx.reqs},
 	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals},
 	"deny_rules": {i: e.deny_rules | some i, e in evals},
 	"outside": {i: e.outside | some i, e in evals},
@@ -1090,9 +1090,11 @@ _resource_policies(ctx) := {
 	evals := {i: _rp_eval(r, ctx) | some i, r in ctx.reqs; r.policy.state == "read"}
 }
 
-_rp_info(r, delegates) := object.union_n([
+# _rp_info(policy, delegates): a function of the request's policy (not of the request),
+# evaluated once for all the requests on one resource.
+_rp_info(policy, delegates) := object.union_n([
 	_rp_defaults,
-	object.filter(r.policy, ["kind", "state", "owner", "name", "reason"]),
+	object.filter(policy, ["kind", "state", "owner", "name", "reason"]),
 	{"delegates": delegates},
 ])
 
