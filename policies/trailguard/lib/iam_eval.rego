@@ -240,7 +240,7 @@ _context(reqs) := ctx if {
 	asked := _group([[split(a, ":")[0], a] | some a in (req_actions - _extra)])
 	ctx := {
 		"reqs": reqs,
-		"by_action": _group([[r.action_lc, i] | some i, r in reqs]),
+		"by_action": _by_action(reqs, req_actions),
 		"asked": req_actions,
 		"index": object.union(_extra_index, {svc: (object.get(_extra_index, svc, set()) | {a | some a in actions}) |
 			some svc, actions in asked
@@ -251,6 +251,13 @@ _context(reqs) := ctx if {
 		"screen": {a | some a in object.get(input, ["iam", "aws_managed_screen"], [])},
 	}
 }
+
+# _by_action(reqs, req_actions): each asked action to its requests (indexes, in order).
+# When no two requests share an action (req_actions, the set of their actions, is as
+# large as reqs), each list is the one request: no sort.
+_by_action(reqs, req_actions) := {r.action_lc: [i] | some i, r in reqs} if {
+	count(req_actions) == count(reqs)
+} else := _group([[r.action_lc, i] | some i, r in reqs])
 
 # _group(pairs) maps each key of the [key, value] pairs to its values, in
 # O(n log n): the pairs are sorted and cut where the key changes (a comprehension
@@ -1298,8 +1305,13 @@ _indirect(direct, group_evals) := {arn: {
 
 # _targets(direct, group_evals): the principals and groups that can (sorted lists),
 # the able roles whose trust admits the account, and the principals a trust names;
-# each list with its index by ARN (see _pick_from).
-_targets(direct, group_evals) := {
+# each list with its index by ARN (see _pick_from). When no principal can and no group
+# grants anything (a member account whose principals cannot reach the organization
+# trail's resources), every list is empty, without building them.
+_targets(direct, group_evals) := _no_targets if {
+	count(_able(direct)) == 0
+	every e in group_evals { e.allow == [] }
+} else := {
 	"users": users,
 	"users_index": _index_by_key(users),
 	"roles": roles,
@@ -1339,6 +1351,11 @@ _targets(direct, group_evals) := {
 		_local[n]
 		n != role
 	]
+}
+
+_no_targets := {
+	"users": [], "users_index": {}, "roles": [], "roles_index": {}, "groups": [], "groups_index": {},
+	"root_trusted": [], "root_trusted_index": {}, "named": {}, "passrole": [],
 }
 
 _root := sprintf("arn:%s:iam::%s:root", [snapshot.partition, input.account_id])
