@@ -1109,9 +1109,19 @@ _rp_defaults := {"kind": "none", "owner": "", "name": "", "reason": ""}
 
 _group_by_principal(grants) := {p: [g | some g in grants; g.principal == p] | some x in grants; p := x.principal}
 
-_rp_eval(r, ctx) := {"allow_named": named, "deny_rules": deny_rules, "outside": outside, "delegates": delegates} if {
-	stmts := [[sid, s] | some [sid, s, acts] in _doc_statements(r.policy.document, ctx); acts[r.action_lc]]
-	allows := [[sid, s, _principal_names(s)] | some [sid, s] in stmts; s.Effect == "Allow"; _res_allow(s, r.resource)]
+# _rp_eval(r, ctx): the facts of request r's resource policy, from the statements
+# about its action (_rp_facts). The requests on one resource whose actions the same
+# statements cover (most: one statement about "s3:*" or "kms:*") share one evaluation.
+_rp_eval(r, ctx) := _rp_facts(
+	[[sid, s] | some [sid, s, acts] in _doc_statements(r.policy.document, ctx); acts[r.action_lc]],
+	r.resource,
+)
+
+# _rp_facts(stmts, resource): the Allow statements of stmts that apply to resource,
+# by whom they name (the account's principals, anyone else, the account itself), and
+# whom their counted Denies cover.
+_rp_facts(stmts, resource) := {"allow_named": named, "deny_rules": deny_rules, "outside": outside, "delegates": delegates} if {
+	allows := [[sid, s, _principal_names(s)] | some [sid, s] in stmts; s.Effect == "Allow"; _res_allow(s, resource)]
 	root := _root
 	named := [{"principal": p, "statement": sid, "condition": _condition(s)} |
 		some [sid, s, names] in allows
@@ -1123,7 +1133,7 @@ _rp_eval(r, ctx) := {"allow_named": named, "deny_rules": deny_rules, "outside": 
 		some [_, s] in stmts
 		s.Effect == "Deny"
 		_counted_deny(s)
-		_res_deny(s, r.resource)
+		_res_deny(s, resource)
 	]
 	outside := [{"principal": p, "statement": sid, "condition": _condition(s)} |
 		some [sid, s, names] in allows
