@@ -268,8 +268,9 @@ _group(pairs) := {sorted[start][0]: values |
 } if {
 	sorted := sort(pairs)
 
-	# A run starts at 0 and where the key changes; it ends where the next starts.
-	starts := array.concat([0], [i | some i, p in sorted; i > 0; sorted[i - 1][0] != p[0]])
+	# A run starts at 0 and where the key changes (p, at i + 1, against sorted[i]);
+	# it ends where the next starts.
+	starts := array.concat([0], [(i + 1) | some i, p in array.slice(sorted, 1, count(sorted)); sorted[i][0] != p[0]])
 	ends := array.concat(array.slice(starts, 1, count(starts)), [count(sorted)])
 }
 
