@@ -618,8 +618,12 @@ _scp(_) := {"applies": false, "summary": "not applicable: the management account
 # Each level of SCPs is summed up once (the requests its policies allow and deny):
 # a request is denied when a level denies it or a level whose documents were all
 # read does not allow it, unknown when only a level with an unread document does
-# not allow it.
-_scp_verdicts(scp, ctx) := {i: _scp_verdict(i, denied, unknown) |
+# not allow it. Empty when SCPs do not apply.
+_scp_verdicts(scp, ctx) := object.union_n([
+	{i: "allowed" | some i in ((all - denied) - unknown)},
+	{i: "unknown: an SCP document was not collected" | some i in (unknown - denied)},
+	{i: "denied" | some i in denied},
+]) if {
 	scp.applies
 	levels := [_scp_level([_scp_doc_eval(p, ctx) | some p in level.policies]) | some level in scp.levels]
 	all := {i | some i, _ in ctx.reqs}
@@ -629,8 +633,7 @@ _scp_verdicts(scp, ctx) := {i: _scp_verdict(i, denied, unknown) |
 		some i in (all - level.allow)
 	}
 	unknown := {i | some level in levels; level.unknown; some i in (all - level.allow)}
-	some i in all
-}
+} else := {}
 
 _scp_doc_eval(p, ctx) := object.union(_doc_requests(p.document, ctx), {"state": "read"}) if {
 	p.document
@@ -648,12 +651,6 @@ _scp_level(evals) := {
 	"deny": {d | some e in evals; some d in e.deny},
 	"unknown": count([e | some e in evals; e.state == "unknown"]) > 0,
 }
-
-_scp_verdict(i, denied, unknown) := "denied" if {
-	denied[i]
-} else := "unknown: an SCP document was not collected" if {
-	unknown[i]
-} else := "allowed"
 
 # --- principals ----------------------------------------------------------------
 
