@@ -419,16 +419,19 @@ _actions(stmt, ctx) := _action_set(stmt.Action, ctx) if {
 # _action_set(patterns, ctx): the question's actions an Action (or NotAction) value
 # matches. A function of the value alone, so that the many statements that repeat a
 # list of actions (with other resources or conditions) share one evaluation.
-_action_set(patterns, ctx) := {a |
-	some p in _list(patterns)
-	some a in _pattern_actions(lower(p), ctx)
+# A pattern without glob syntax matches only itself: those are matched together, by
+# one intersection with the question's actions.
+_action_set(patterns, ctx) := (lps & ctx.all) | {a |
+	some lp in lps
+	regex.match(`[*?\[\]{}\\]`, lp)
+	some a in _pattern_actions(lp, ctx)
+} if {
+	lps := {lower(p) | some p in _list(patterns)}
 }
 
-# _pattern_actions(lp, ctx): the question's actions the lower-case pattern lp
-# matches. A pattern without glob syntax matches only itself (one set lookup).
-_pattern_actions(lp, ctx) := {lp} & ctx.all if {
-	not regex.match(`[*?\[\]{}\\]`, lp)
-} else := ctx.all if {
+# _pattern_actions(lp, ctx): the question's actions the lower-case pattern lp, which
+# has glob syntax (_action_set matches the others), matches.
+_pattern_actions(lp, ctx) := ctx.all if {
 	lp == "*"
 } else := object.get(ctx.index, svc, set()) if {
 	# "service:*", the commonest wildcard: every asked action of the service.
