@@ -906,7 +906,7 @@ _not_all_denied(requests, rp, _) if count(requests - rp.deny_requests) > 0
 
 _not_all_denied(requests, rp, arn) if {
 	some i in (requests & rp.deny_requests)
-	not _rp_denies(rp.deny_rules[i], arn)
+	not _rp_denies(rp.facts[i].deny_rules, arn)
 }
 
 # _ceiling_ok(rp): the requests whose resource side lets the account's IAM decide
@@ -965,7 +965,7 @@ _denied(_, i, id, _, _, _) if i in id.deny
 
 _denied(_, i, _, boundary, _, _) if i in object.get(boundary, "deny", set())
 
-_denied(arn, i, _, _, rp, _) if _rp_denies(rp.deny_rules[i], arn)
+_denied(arn, i, _, _, rp, _) if _rp_denies(rp.facts[i].deny_rules, arn)
 
 _denied(_, _, _, _, _, "denied")
 
@@ -1081,15 +1081,14 @@ _why_unknown(true, bnd, rpi, _, _) := [
 # _resource_policies(ctx): for each request index, the resource policy's facts:
 # by_request[i] = {kind, state, owner, name, delegates, reason}; direct_grants[i][arn]
 # = Allow statements naming a principal of the account (granted_to[arn]: the requests
-# they grant it); deny_rules[i] = whom its unconditional Denies cover (deny_requests:
-# the requests that have one); outside[i] = Allow statements naming anyone else.
-# direct_grants, deny_rules and outside have entries only for the requests whose
-# policy was read.
+# they grant it); facts[i].deny_rules = whom its counted Denies cover (deny_requests:
+# the requests that have one); facts[i].outside = Allow statements naming anyone else
+# (see _rp_facts). direct_grants and facts have entries only for the requests whose
+# policy was read (direct_grants: only those that name a principal of the account).
 _resource_policies(ctx) := {
 	"by_request": {i: _rp_info(r.policy, object.get(evals, [i, "delegates"], false)) | some i, r in ctx.reqs},
-	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals},
-	"deny_rules": {i: e.deny_rules | some i, e in evals},
-	"outside": {i: e.outside | some i, e in evals},
+	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals; e.allow_named != []},
+	"facts": evals,
 	"granted_to": _group([[g.principal, i] | some i, e in evals; some g in e.allow_named]),
 	"deny_requests": {i | some i, e in evals; count(e.deny_rules) > 0},
 } if {
@@ -1668,8 +1667,8 @@ _outside(ctx, direct, rp) := {p: {"type": "outside", "paths": [y[1] | some y in 
 				"",
 			),
 		] |
-			some i, list in rp.outside
-			some g in list
+			some i, e in rp.facts
+			some g in e.outside
 		],
 		_trusted_outside(direct),
 	)
