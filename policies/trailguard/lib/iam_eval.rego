@@ -99,6 +99,7 @@ _extra_index := {
 request(action, resource) := {
 	"action": action, "resource": resource, "label": resource,
 	"policy": {"kind": "none", "state": "none", "owner": _arn_account(resource)},
+	"action_lc": lower(action),
 }
 
 # _arn_account(arn): the account part of an ARN ("" for S3 and malformed ARNs).
@@ -114,6 +115,7 @@ else := ""
 bucket_request(action, name, resource) := {
 	"action": action, "resource": resource, "label": resource,
 	"policy": _bucket_policy(name),
+	"action_lc": lower(action),
 }
 
 _bucket_policy(name) := {
@@ -145,6 +147,7 @@ _bucket_owner(name) := object.get(input.buckets, [name, "owner_account_id"], "")
 key_request(action, key_arn) := {
 	"action": action, "resource": key_arn, "label": key_arn,
 	"policy": _key_policy(key_arn),
+	"action_lc": lower(action),
 }
 
 _key_policy(key_arn) := {
@@ -204,7 +207,11 @@ routes(paths) := _group([[array.slice(p.steps, 0, count(p.steps) - 2), p] | some
 # on resource (a request, a bucket_request or a key_request object); undefined when none.
 can(principal, req) := analyze([req]).principals[principal].paths
 
-_normal(r) := object.union(r, {"action_lc": lower(r.action)}) if {
+# _normal(r): the request with its policy and its action in lower case (action_lc).
+# The requests built by request, bucket_request and key_request are already normal.
+_normal(r) := r if {
+	r.action_lc
+} else := object.union(r, {"action_lc": lower(r.action)}) if {
 	r.policy
 } else := object.union(r, {
 	"action_lc": lower(r.action),
