@@ -181,7 +181,7 @@ _key_owner(key_arn) := snapshot.account_of_arn(key_arn) if {
 # gaps are reasons the whole answer is incomplete (IAM not read, principal lists missing,
 # a bucket or key policy not read: it could name principals this answer cannot see).
 analyze(requests) := result if {
-	reqs := [_normal(q) | some q in requests; not _out_of_reach(q)]
+	reqs := [r | some q in requests; r := _normal(q); not _out_of_reach(r)]
 	ctx := _context(reqs)
 	group_evals := {arn: _group_eval(arn, g, ctx) | some arn, g in object.get(input, ["iam", "groups"], {})}
 	scp := _scp(ctx)
@@ -223,15 +223,10 @@ _normal(r) := r if {
 # organization trail's): nothing in this snapshot can grant it to anyone, since only
 # that account's own principals can act on it and they are not in this snapshot (the
 # analysis would find no path and no unknown). It is left out of the question before
-# any work is done.
+# any work is done (r is normal: the request constructors build it so).
 _out_of_reach(r) if {
 	r.policy.kind == "none"
 	_foreign(r.policy.owner)
-}
-
-_out_of_reach(r) if {
-	not r.policy
-	_foreign(_arn_account(r.resource))
 }
 
 _foreign(owner) if {
