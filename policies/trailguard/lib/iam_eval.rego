@@ -70,8 +70,17 @@ compute_services := {
 
 _assume_actions := {"sts:assumerole"}
 
-# _extra: the actions of the role and escalation steps, asked about with every question.
-_extra := (object.keys(escalation_actions) | _assume_actions) | {a | some a in compute_services}
+# _extra: the actions of the role and escalation steps, asked about with every question:
+# escalation_actions, _assume_actions and the actions of compute_services. (A literal,
+# like _extra_index; iam_eval_test checks that it is that union.)
+_extra := {
+	"cloudformation:createstack", "codebuild:createproject", "ec2:runinstances", "ecs:runtask",
+	"glue:createdevendpoint", "iam:addusertogroup", "iam:attachgrouppolicy", "iam:attachrolepolicy",
+	"iam:attachuserpolicy", "iam:createaccesskey", "iam:createloginprofile", "iam:createpolicyversion",
+	"iam:passrole", "iam:putgrouppolicy", "iam:putrolepolicy", "iam:putuserpolicy", "iam:setdefaultpolicyversion",
+	"iam:updateassumerolepolicy", "iam:updateloginprofile", "lambda:createfunction",
+	"sagemaker:createnotebookinstance", "sts:assumerole",
+}
 
 # _extra_index is _extra by service, as sets. (A literal: a comprehension would be rebuilt at
 # every evaluation; iam_eval_test checks that it agrees with _extra.)
