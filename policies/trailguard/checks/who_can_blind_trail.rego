@@ -200,8 +200,8 @@ _why_allowed(arn) := "a reviewed CloudTrail administrator: AWSCloudTrail_FullAcc
 } else := "params blinding_allowed_principals"
 
 # _certain(paths): the paths that do not depend on unread SCPs (_certain_of: of
-# each principal of the answer).
-_certain(paths) := [p | some p in paths; not p.scp_uncertain]
+# each principal of the answer; scp_uncertain is true or false on every path).
+_certain(paths) := [p | some p in paths; p.scp_uncertain == false]
 
 _certain_of := {arn: _certain(a.paths) | some arn, a in _answer.principals}
 
