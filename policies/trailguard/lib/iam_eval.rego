@@ -1104,8 +1104,15 @@ _resource_policies(ctx) := {
 	"deny_requests": {i | some i, e in evals; count(e.deny_rules) > 0},
 } if {
 	# Only a policy that was read has statements: the other requests (no resource
-	# policy, or one not read) have no grants, Denies or outside principals.
-	evals := {i: _rp_eval(r, ctx) | some i, r in ctx.reqs; r.policy.state == "read"}
+	# policy, or one not read) have no grants, Denies or outside principals. The
+	# facts of a request come from the statements about its action (_rp_facts): the
+	# requests on one resource whose actions the same statements cover (most: one
+	# statement about "s3:*" or "kms:*") share one evaluation.
+	evals := {i: _rp_facts(stmts, r.resource) |
+		some i, r in ctx.reqs
+		r.policy.state == "read"
+		stmts := [[sid, s] | some [sid, s, acts] in _doc_statements(r.policy.document, ctx); acts[r.action_lc]]
+	}
 }
 
 # _rp_info(policy, delegates): a function of the request's policy (not of the request),
@@ -1119,14 +1126,6 @@ _rp_info(policy, delegates) := object.union_n([
 _rp_defaults := {"kind": "none", "owner": "", "name": "", "reason": ""}
 
 _group_by_principal(grants) := {p: [g | some g in grants; g.principal == p] | some x in grants; p := x.principal}
-
-# _rp_eval(r, ctx): the facts of request r's resource policy, from the statements
-# about its action (_rp_facts). The requests on one resource whose actions the same
-# statements cover (most: one statement about "s3:*" or "kms:*") share one evaluation.
-_rp_eval(r, ctx) := _rp_facts(
-	[[sid, s] | some [sid, s, acts] in _doc_statements(r.policy.document, ctx); acts[r.action_lc]],
-	r.resource,
-)
 
 # _rp_facts(stmts, resource): the Allow statements of stmts that apply to resource,
 # by whom they name (the account's principals, anyone else, the account itself), and
