@@ -661,8 +661,8 @@ _scp_doc_eval(p, ctx) := object.union(_doc_requests(p.document, ctx), {"state": 
 # _scp_level(evals): the requests one level's SCPs allow and deny, and whether a
 # document of the level is unknown.
 _scp_level(evals) := {
-	"allow": {i | some e in evals; some i in e.allow},
-	"deny": {d | some e in evals; some d in e.deny},
+	"allow": union({e.allow | some e in evals}),
+	"deny": union({e.deny | some e in evals}),
 	"unknown": count([e | some e in evals; e.state == "unknown"]) > 0,
 }
 
