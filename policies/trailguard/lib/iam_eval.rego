@@ -340,8 +340,14 @@ _doc_statements(doc, ctx) := [[_sid(s, i), s, acts] |
 ]
 
 # _allow_hits(s, acts, ctx): the requests Allow statement s (about actions acts)
-# grants, by action then request.
+# grants, by action then request. A statement on every resource ("*") grants all
+# the requests of its actions, without a test per request.
 _allow_hits(s, acts, ctx) := [i |
+	some a in (acts & ctx.asked)
+	some i in ctx.by_action[a]
+] if {
+	_every_resource(s)
+} else := [i |
 	some a in (acts & ctx.asked)
 	some i in ctx.by_action[a]
 	_res_allow(s, ctx.reqs[i].resource)
