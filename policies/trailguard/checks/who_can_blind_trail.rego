@@ -85,7 +85,9 @@ log_group_actions := ["logs:DeleteLogGroup", "logs:DeleteMetricFilter", "logs:Pu
 alarm_actions := ["cloudwatch:DeleteAlarms", "cloudwatch:DisableAlarmActions"]
 
 # _own_trails: a trail of another account (an organization trail seen from a member)
-# cannot be changed from here; its bucket, key and log group are still asked about.
+# cannot be changed from here; its bucket and key are still asked about (their
+# policies may let this account's principals in), its log group only when it is in
+# this account (see _elsewhere).
 _own_trails := [t | some t in snapshot.trails; not snapshot.foreign(t)]
 
 # _requests is the question: every blinding action on the actual resources.
@@ -101,10 +103,21 @@ _requests := array.concat(
 		array.concat(_bucket_requests, _key_requests),
 		array.concat(
 			_log_group_requests,
-			[iam_eval.request(a, arn) | some arn, _ in object.get(input, "alarms", {}); some a in alarm_actions],
+			[iam_eval.request(a, arn) |
+				some arn, _ in object.get(input, "alarms", {})
+				not _elsewhere(arn)
+				some a in alarm_actions
+			],
 		),
 	),
 )
+
+# _elsewhere(arn): a log group or alarm of another account (the organization trail's,
+# seen from a member). No resource policy applies to it, so nothing in this snapshot
+# can grant it to anyone: it is not asked about (iam_eval.analyze would drop such a
+# request as out of reach; building it first costs more than this test). The account
+# is the ARN's fifth field, when it is not empty and followed by a sixth.
+_elsewhere(arn) if regex.find_all_string_submatch_n(`^(?:[^:]*:){4}([^:]+):`, arn, 1)[0][1] != input.account_id
 
 _buckets := {t.s3_bucket_name | some t in snapshot.trails; snapshot.has_value(t, "s3_bucket_name")}
 
@@ -147,6 +160,7 @@ _event_data_store_keys := {k |
 _log_group_requests := [iam_eval.request(a, arn) |
 	some t in snapshot.trails
 	snapshot.has_value(t, "cloudwatch_logs_log_group_arn")
+	not _elsewhere(t.cloudwatch_logs_log_group_arn)
 	g := snapshot.log_group_key(t.cloudwatch_logs_log_group_arn)
 	some arn in [g, concat("", [g, ":*"])]
 	some a in log_group_actions
@@ -186,8 +200,8 @@ _why_allowed(arn) := "a reviewed CloudTrail administrator: AWSCloudTrail_FullAcc
 } else := "params blinding_allowed_principals"
 
 # _certain(paths): the paths that do not depend on unread SCPs (_certain_of: of
-# each principal of the answer).
-_certain(paths) := [p | some p in paths; not p.scp_uncertain]
+# each principal of the answer; scp_uncertain is true or false on every path).
+_certain(paths) := [p | some p in paths; p.scp_uncertain == false]
 
 _certain_of := {arn: _certain(a.paths) | some arn, a in _answer.principals}
 

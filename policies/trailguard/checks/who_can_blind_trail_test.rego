@@ -1,5 +1,6 @@
 package trailguard.checks.who_can_blind_trail_test
 
+import data.trailguard.checks.who_can_blind_trail
 import data.trailguard.checks.who_can_blind_trail.findings
 import data.trailguard.fixtures
 
@@ -255,4 +256,27 @@ test_unknown_when_the_bucket_policy_was_not_read if {
 	acct := _by_resource(fs, "111122223333")
 	acct.status == "UNKNOWN"
 	contains(acct.message, "it may let other principals in")
+}
+
+# An alarm or log group of another account is not asked about (iam_eval would drop
+# the request as out of reach); the account's own are.
+test_resources_of_other_accounts_are_not_asked_about if {
+	some own, alarm in fixtures.compliant.alarms
+	foreign_alarm := "arn:aws:cloudwatch:us-east-1:999999999999:alarm:Foreign"
+	foreign_group := "arn:aws:logs:us-east-1:999999999999:log-group:org-trail"
+	inp := fixtures.patched([
+		{"op": "add", "path": ["alarms", foreign_alarm], "value": object.union(alarm, {"arn": foreign_alarm})},
+		{"op": "add", "path": ["trails", fixtures.trail_arn, "cloudwatch_logs_log_group_arn"], "value": concat("", [foreign_group, ":*"])},
+	])
+	asked := {r.resource | some r in who_can_blind_trail._requests} with input as inp
+	own in asked
+	not foreign_alarm in asked
+	not foreign_group in asked
+}
+
+test_elsewhere_reads_the_account_field if {
+	who_can_blind_trail._elsewhere("arn:aws:logs:us-east-1:999999999999:log-group:g:*") with input.account_id as "111122223333"
+	not who_can_blind_trail._elsewhere("arn:aws:logs:us-east-1:111122223333:log-group:g") with input.account_id as "111122223333"
+	not who_can_blind_trail._elsewhere("arn:aws:s3:::bucket") with input.account_id as "111122223333"
+	not who_can_blind_trail._elsewhere("a:b:c:d:999999999999") with input.account_id as "111122223333"
 }

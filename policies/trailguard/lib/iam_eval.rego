@@ -70,8 +70,17 @@ compute_services := {
 
 _assume_actions := {"sts:assumerole"}
 
-# _extra: the actions of the role and escalation steps, asked about with every question.
-_extra := (object.keys(escalation_actions) | _assume_actions) | {a | some a in compute_services}
+# _extra: the actions of the role and escalation steps, asked about with every question:
+# escalation_actions, _assume_actions and the actions of compute_services. (A literal,
+# like _extra_index; iam_eval_test checks that it is that union.)
+_extra := {
+	"cloudformation:createstack", "codebuild:createproject", "ec2:runinstances", "ecs:runtask",
+	"glue:createdevendpoint", "iam:addusertogroup", "iam:attachgrouppolicy", "iam:attachrolepolicy",
+	"iam:attachuserpolicy", "iam:createaccesskey", "iam:createloginprofile", "iam:createpolicyversion",
+	"iam:passrole", "iam:putgrouppolicy", "iam:putrolepolicy", "iam:putuserpolicy", "iam:setdefaultpolicyversion",
+	"iam:updateassumerolepolicy", "iam:updateloginprofile", "lambda:createfunction",
+	"sagemaker:createnotebookinstance", "sts:assumerole",
+}
 
 # _extra_index is _extra by service, as sets. (A literal: a comprehension would be rebuilt at
 # every evaluation; iam_eval_test checks that it agrees with _extra.)
@@ -99,6 +108,7 @@ _extra_index := {
 request(action, resource) := {
 	"action": action, "resource": resource, "label": resource,
 	"policy": {"kind": "none", "state": "none", "owner": _arn_account(resource)},
+	"action_lc": lower(action),
 }
 
 # _arn_account(arn): the account part of an ARN ("" for S3 and malformed ARNs).
@@ -114,6 +124,7 @@ else := ""
 bucket_request(action, name, resource) := {
 	"action": action, "resource": resource, "label": resource,
 	"policy": _bucket_policy(name),
+	"action_lc": lower(action),
 }
 
 _bucket_policy(name) := {
@@ -145,6 +156,7 @@ _bucket_owner(name) := object.get(input.buckets, [name, "owner_account_id"], "")
 key_request(action, key_arn) := {
 	"action": action, "resource": key_arn, "label": key_arn,
 	"policy": _key_policy(key_arn),
+	"action_lc": lower(action),
 }
 
 _key_policy(key_arn) := {
@@ -178,7 +190,7 @@ _key_owner(key_arn) := snapshot.account_of_arn(key_arn) if {
 # gaps are reasons the whole answer is incomplete (IAM not read, principal lists missing,
 # a bucket or key policy not read: it could name principals this answer cannot see).
 analyze(requests) := result if {
-	reqs := [_normal(q) | some q in requests; not _out_of_reach(q)]
+	reqs := [r | some q in requests; r := _normal(q); not _out_of_reach(r)]
 	ctx := _context(reqs)
 	group_evals := {arn: _group_eval(arn, g, ctx) | some arn, g in object.get(input, ["iam", "groups"], {})}
 	scp := _scp(ctx)
@@ -204,7 +216,11 @@ routes(paths) := _group([[array.slice(p.steps, 0, count(p.steps) - 2), p] | some
 # on resource (a request, a bucket_request or a key_request object); undefined when none.
 can(principal, req) := analyze([req]).principals[principal].paths
 
-_normal(r) := object.union(r, {"action_lc": lower(r.action)}) if {
+# _normal(r): the request with its policy and its action in lower case (action_lc).
+# The requests built by request, bucket_request and key_request are already normal.
+_normal(r) := r if {
+	r.action_lc
+} else := object.union(r, {"action_lc": lower(r.action)}) if {
 	r.policy
 } else := object.union(r, {
 	"action_lc": lower(r.action),
@@ -216,15 +232,10 @@ _normal(r) := object.union(r, {"action_lc": lower(r.action)}) if {
 # organization trail's): nothing in this snapshot can grant it to anyone, since only
 # that account's own principals can act on it and they are not in this snapshot (the
 # analysis would find no path and no unknown). It is left out of the question before
-# any work is done.
+# any work is done (r is normal: the request constructors build it so).
 _out_of_reach(r) if {
 	r.policy.kind == "none"
 	_foreign(r.policy.owner)
-}
-
-_out_of_reach(r) if {
-	not r.policy
-	_foreign(_arn_account(r.resource))
 }
 
 _foreign(owner) if {
@@ -240,7 +251,7 @@ _context(reqs) := ctx if {
 	asked := _group([[split(a, ":")[0], a] | some a in (req_actions - _extra)])
 	ctx := {
 		"reqs": reqs,
-		"by_action": _group([[r.action_lc, i] | some i, r in reqs]),
+		"by_action": _by_action(reqs, req_actions),
 		"asked": req_actions,
 		"index": object.union(_extra_index, {svc: (object.get(_extra_index, svc, set()) | {a | some a in actions}) |
 			some svc, actions in asked
@@ -252,6 +263,13 @@ _context(reqs) := ctx if {
 	}
 }
 
+# _by_action(reqs, req_actions): each asked action to its requests (indexes, in order).
+# When no two requests share an action (req_actions, the set of their actions, is as
+# large as reqs), each list is the one request: no sort.
+_by_action(reqs, req_actions) := {r.action_lc: [i] | some i, r in reqs} if {
+	count(req_actions) == count(reqs)
+} else := _group([[r.action_lc, i] | some i, r in reqs])
+
 # _group(pairs) maps each key of the [key, value] pairs to its values, in
 # O(n log n): the pairs are sorted and cut where the key changes (a comprehension
 # per key would be quadratic).
@@ -261,8 +279,9 @@ _group(pairs) := {sorted[start][0]: values |
 } if {
 	sorted := sort(pairs)
 
-	# A run starts at 0 and where the key changes; it ends where the next starts.
-	starts := array.concat([0], [i | some i, p in sorted; i > 0; sorted[i - 1][0] != p[0]])
+	# A run starts at 0 and where the key changes (p, at i + 1, against sorted[i]);
+	# it ends where the next starts.
+	starts := array.concat([0], [(i + 1) | some i, p in array.slice(sorted, 1, count(sorted)); sorted[i][0] != p[0]])
 	ends := array.concat(array.slice(starts, 1, count(starts)), [count(sorted)])
 }
 
@@ -321,8 +340,14 @@ _doc_statements(doc, ctx) := [[_sid(s, i), s, acts] |
 ]
 
 # _allow_hits(s, acts, ctx): the requests Allow statement s (about actions acts)
-# grants, by action then request.
+# grants, by action then request. A statement on every resource ("*") grants all
+# the requests of its actions, without a test per request.
 _allow_hits(s, acts, ctx) := [i |
+	some a in (acts & ctx.asked)
+	some i in ctx.by_action[a]
+] if {
+	_every_resource(s)
+} else := [i |
 	some a in (acts & ctx.asked)
 	some i in ctx.by_action[a]
 	_res_allow(s, ctx.reqs[i].resource)
@@ -411,16 +436,19 @@ _actions(stmt, ctx) := _action_set(stmt.Action, ctx) if {
 # _action_set(patterns, ctx): the question's actions an Action (or NotAction) value
 # matches. A function of the value alone, so that the many statements that repeat a
 # list of actions (with other resources or conditions) share one evaluation.
-_action_set(patterns, ctx) := {a |
-	some p in _list(patterns)
-	some a in _pattern_actions(lower(p), ctx)
+# A pattern without glob syntax matches only itself: those are matched together, by
+# one intersection with the question's actions.
+_action_set(patterns, ctx) := (lps & ctx.all) | {a |
+	some lp in lps
+	regex.match(`[*?\[\]{}\\]`, lp)
+	some a in _pattern_actions(lp, ctx)
+} if {
+	lps := {lower(p) | some p in _list(patterns)}
 }
 
-# _pattern_actions(lp, ctx): the question's actions the lower-case pattern lp
-# matches. A pattern without glob syntax matches only itself (one set lookup).
-_pattern_actions(lp, ctx) := {lp} & ctx.all if {
-	not regex.match(`[*?\[\]{}\\]`, lp)
-} else := ctx.all if {
+# _pattern_actions(lp, ctx): the question's actions the lower-case pattern lp, which
+# has glob syntax (_action_set matches the others), matches.
+_pattern_actions(lp, ctx) := ctx.all if {
 	lp == "*"
 } else := object.get(ctx.index, svc, set()) if {
 	# "service:*", the commonest wildcard: every asked action of the service.
@@ -610,8 +638,12 @@ _scp(_) := {"applies": false, "summary": "not applicable: the management account
 # Each level of SCPs is summed up once (the requests its policies allow and deny):
 # a request is denied when a level denies it or a level whose documents were all
 # read does not allow it, unknown when only a level with an unread document does
-# not allow it.
-_scp_verdicts(scp, ctx) := {i: _scp_verdict(i, denied, unknown) |
+# not allow it. Empty when SCPs do not apply.
+_scp_verdicts(scp, ctx) := object.union_n([
+	{i: "allowed" | some i in ((all - denied) - unknown)},
+	{i: "unknown: an SCP document was not collected" | some i in (unknown - denied)},
+	{i: "denied" | some i in denied},
+]) if {
 	scp.applies
 	levels := [_scp_level([_scp_doc_eval(p, ctx) | some p in level.policies]) | some level in scp.levels]
 	all := {i | some i, _ in ctx.reqs}
@@ -621,8 +653,7 @@ _scp_verdicts(scp, ctx) := {i: _scp_verdict(i, denied, unknown) |
 		some i in (all - level.allow)
 	}
 	unknown := {i | some level in levels; level.unknown; some i in (all - level.allow)}
-	some i in all
-}
+} else := {}
 
 _scp_doc_eval(p, ctx) := object.union(_doc_requests(p.document, ctx), {"state": "read"}) if {
 	p.document
@@ -636,16 +667,10 @@ _scp_doc_eval(p, ctx) := object.union(_doc_requests(p.document, ctx), {"state": 
 # _scp_level(evals): the requests one level's SCPs allow and deny, and whether a
 # document of the level is unknown.
 _scp_level(evals) := {
-	"allow": {i | some e in evals; some i in e.allow},
-	"deny": {d | some e in evals; some d in e.deny},
+	"allow": union({e.allow | some e in evals}),
+	"deny": union({e.deny | some e in evals}),
 	"unknown": count([e | some e in evals; e.state == "unknown"]) > 0,
 }
-
-_scp_verdict(i, denied, unknown) := "denied" if {
-	denied[i]
-} else := "unknown: an SCP document was not collected" if {
-	unknown[i]
-} else := "allowed"
 
 # --- principals ----------------------------------------------------------------
 
@@ -898,7 +923,7 @@ _not_all_denied(requests, rp, _) if count(requests - rp.deny_requests) > 0
 
 _not_all_denied(requests, rp, arn) if {
 	some i in (requests & rp.deny_requests)
-	not _rp_denies(rp.deny_rules[i], arn)
+	not _rp_denies(rp.facts[i].deny_rules, arn)
 }
 
 # _ceiling_ok(rp): the requests whose resource side lets the account's IAM decide
@@ -957,7 +982,7 @@ _denied(_, i, id, _, _, _) if i in id.deny
 
 _denied(_, i, _, boundary, _, _) if i in object.get(boundary, "deny", set())
 
-_denied(arn, i, _, _, rp, _) if _rp_denies(rp.deny_rules[i], arn)
+_denied(arn, i, _, _, rp, _) if _rp_denies(rp.facts[i].deny_rules, arn)
 
 _denied(_, _, _, _, _, "denied")
 
@@ -1073,26 +1098,34 @@ _why_unknown(true, bnd, rpi, _, _) := [
 # _resource_policies(ctx): for each request index, the resource policy's facts:
 # by_request[i] = {kind, state, owner, name, delegates, reason}; direct_grants[i][arn]
 # = Allow statements naming a principal of the account (granted_to[arn]: the requests
-# they grant it); deny_rules[i] = whom its unconditional Denies cover (deny_requests:
-# the requests that have one); outside[i] = Allow statements naming anyone else.
-# direct_grants, deny_rules and outside have entries only for the requests whose
-# policy was read.
+# they grant it); facts[i].deny_rules = whom its counted Denies cover (deny_requests:
+# the requests that have one); facts[i].outside = Allow statements naming anyone else
+# (see _rp_facts). direct_grants and facts have entries only for the requests whose
+# policy was read (direct_grants: only those that name a principal of the account).
 _resource_policies(ctx) := {
-	"by_request": {i: _rp_info(r, object.get(evals, [i, "delegates"], false)) | some i, r in ctx.reqs},
-	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals},
-	"deny_rules": {i: e.deny_rules | some i, e in evals},
-	"outside": {i: e.outside | some i, e in evals},
+	"by_request": {i: _rp_info(r.policy, object.get(evals, [i, "delegates"], false)) | some i, r in ctx.reqs},
+	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals; e.allow_named != []},
+	"facts": evals,
 	"granted_to": _group([[g.principal, i] | some i, e in evals; some g in e.allow_named]),
 	"deny_requests": {i | some i, e in evals; count(e.deny_rules) > 0},
 } if {
 	# Only a policy that was read has statements: the other requests (no resource
-	# policy, or one not read) have no grants, Denies or outside principals.
-	evals := {i: _rp_eval(r, ctx) | some i, r in ctx.reqs; r.policy.state == "read"}
+	# policy, or one not read) have no grants, Denies or outside principals. The
+	# facts of a request come from the statements about its action (_rp_facts): the
+	# requests on one resource whose actions the same statements cover (most: one
+	# statement about "s3:*" or "kms:*") share one evaluation.
+	evals := {i: _rp_facts(stmts, r.resource) |
+		some i, r in ctx.reqs
+		r.policy.state == "read"
+		stmts := [[sid, s] | some [sid, s, acts] in _doc_statements(r.policy.document, ctx); acts[r.action_lc]]
+	}
 }
 
-_rp_info(r, delegates) := object.union_n([
+# _rp_info(policy, delegates): a function of the request's policy (not of the request),
+# evaluated once for all the requests on one resource.
+_rp_info(policy, delegates) := object.union_n([
 	_rp_defaults,
-	object.filter(r.policy, ["kind", "state", "owner", "name", "reason"]),
+	object.filter(policy, ["kind", "state", "owner", "name", "reason"]),
 	{"delegates": delegates},
 ])
 
@@ -1100,9 +1133,11 @@ _rp_defaults := {"kind": "none", "owner": "", "name": "", "reason": ""}
 
 _group_by_principal(grants) := {p: [g | some g in grants; g.principal == p] | some x in grants; p := x.principal}
 
-_rp_eval(r, ctx) := {"allow_named": named, "deny_rules": deny_rules, "outside": outside, "delegates": delegates} if {
-	stmts := [[sid, s] | some [sid, s, acts] in _doc_statements(r.policy.document, ctx); acts[r.action_lc]]
-	allows := [[sid, s, _principal_names(s)] | some [sid, s] in stmts; s.Effect == "Allow"; _res_allow(s, r.resource)]
+# _rp_facts(stmts, resource): the Allow statements of stmts that apply to resource,
+# by whom they name (the account's principals, anyone else, the account itself), and
+# whom their counted Denies cover.
+_rp_facts(stmts, resource) := {"allow_named": named, "deny_rules": deny_rules, "outside": outside, "delegates": delegates} if {
+	allows := [[sid, s, _principal_names(s)] | some [sid, s] in stmts; s.Effect == "Allow"; _res_allow(s, resource)]
 	root := _root
 	named := [{"principal": p, "statement": sid, "condition": _condition(s)} |
 		some [sid, s, names] in allows
@@ -1114,7 +1149,7 @@ _rp_eval(r, ctx) := {"allow_named": named, "deny_rules": deny_rules, "outside": 
 		some [_, s] in stmts
 		s.Effect == "Deny"
 		_counted_deny(s)
-		_res_deny(s, r.resource)
+		_res_deny(s, resource)
 	]
 	outside := [{"principal": p, "statement": sid, "condition": _condition(s)} |
 		some [sid, s, names] in allows
@@ -1296,8 +1331,13 @@ _indirect(direct, group_evals) := {arn: {
 
 # _targets(direct, group_evals): the principals and groups that can (sorted lists),
 # the able roles whose trust admits the account, and the principals a trust names;
-# each list with its index by ARN (see _pick_from).
-_targets(direct, group_evals) := {
+# each list with its index by ARN (see _pick_from). When no principal can and no group
+# grants anything (a member account whose principals cannot reach the organization
+# trail's resources), every list is empty, without building them.
+_targets(direct, group_evals) := _no_targets if {
+	count(_able(direct)) == 0
+	every e in group_evals { e.allow == [] }
+} else := {
 	"users": users,
 	"users_index": _index_by_key(users),
 	"roles": roles,
@@ -1337,6 +1377,11 @@ _targets(direct, group_evals) := {
 		_local[n]
 		n != role
 	]
+}
+
+_no_targets := {
+	"users": [], "users_index": {}, "roles": [], "roles_index": {}, "groups": [], "groups_index": {},
+	"root_trusted": [], "root_trusted_index": {}, "named": {}, "passrole": [],
 }
 
 _root := sprintf("arn:%s:iam::%s:root", [snapshot.partition, input.account_id])
@@ -1638,8 +1683,8 @@ _outside(ctx, direct, rp) := {p: {"type": "outside", "paths": [y[1] | some y in 
 				"",
 			),
 		] |
-			some i, list in rp.outside
-			some g in list
+			some i, e in rp.facts
+			some g in e.outside
 		],
 		_trusted_outside(direct),
 	)

@@ -1548,6 +1548,12 @@ test_roles_2[note] if {
 	outcome(c) == c.want
 }
 
+test_extra if {
+	iam_eval._extra == (object.keys(iam_eval.escalation_actions) | iam_eval._assume_actions) | {a |
+		some a in iam_eval.compute_services
+	}
+}
+
 test_extra_index if {
 	iam_eval._extra_index == {svc: {a | some a in iam_eval._extra; startswith(a, concat("", [svc, ":"]))} |
 		some svc in {split(a, ":")[0] | some a in iam_eval._extra}
