@@ -220,6 +220,7 @@ can(principal, req) := analyze([req]).principals[principal].paths
 # The requests built by request, bucket_request and key_request are already normal.
 _normal(r) := r if {
 	r.action_lc
+	r.policy
 } else := object.union(r, {"action_lc": lower(r.action)}) if {
 	r.policy
 } else := object.union(r, {
