@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/trailguard/trailguard/diff"
 )
 
 // inputFiles returns the snapshot files of one reading (eval's arguments,
@@ -69,8 +71,9 @@ func inputFiles(what string, args []string) ([]string, error) {
 // globMeta are the characters that make an argument a pattern.
 const globMeta = "*?["
 
-// stdin is the argument that stands for standard input.
-const stdin = "-"
+// stdin is the argument that stands for standard input, for eval as for
+// each side of diff (diff.Sources reads it).
+const stdin = diff.Stdin
 
 // expand returns the files argument a names: itself, or the files its
 // pattern matches, sorted.
