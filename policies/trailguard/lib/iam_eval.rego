@@ -16,6 +16,12 @@
 #   - permission boundaries and SCPs intersect with identity policies (an SCP must
 #     allow at every level of input.organization.service_control_policies; SCPs do
 #     not apply to the management account nor to service-linked roles);
+#   - RCPs (input.organization.resource_control_policies) deny on the account's S3
+#     buckets, KMS keys and roles (sts:AssumeRole), not in the management account nor
+#     against service-linked roles (_rcp_rules);
+#   - a Deny in an RCP or a resource policy whose condition is only about who the
+#     principal is (its organization or account: the data perimeter) applies to the
+#     principals it is known to cover (_perimeter);
 #   - resource policies: in the same account an S3 bucket policy naming the principal
 #     is enough; a KMS key policy must allow, either the principal itself or the
 #     account root (delegation to IAM, then the identity policy must allow too);
@@ -181,6 +187,7 @@ _key_owner(key_arn) := snapshot.account_of_arn(key_arn) if {
 # analyze(requests) answers the question asked by the array requests. It returns
 #   {"principals": {arn: {"type": "user" | "role" | "outside", "paths": [path], "unknown": [reason]}},
 #    "scp": "applied" | "not read" | "not applicable: ..." | "unknown: ...",
+#    "rcp": "applied" | "applied, except ..." | "not read: ..." | "not applicable: ...",
 #    "gaps": [reason]}
 # A principal appears when it has at least one path or its answer could not be
 # decided (unknown lists why). Each path is
@@ -195,11 +202,13 @@ analyze(requests) := result if {
 	group_evals := {arn: _group_eval(arn, g, ctx) | some arn, g in object.get(input, ["iam", "groups"], {})}
 	scp := _scp(ctx)
 	scpv := _scp_verdicts(scp, ctx)
-	rp := _resource_policies(ctx)
+	rcp := _rcp
+	rp := _resource_policies(ctx, _rcp_rules(rcp, ctx))
 	direct := _direct_all(ctx, group_evals, scp, scpv, rp)
 	result := {
 		"principals": _principals(ctx, direct, group_evals, rp),
 		"scp": scp.summary,
+		"rcp": rcp.summary,
 		"gaps": (_gaps | {sprintf("%s: it may let other principals in", [r.policy.reason]) |
 			some r in reqs
 			r.policy.state == "unknown"
@@ -673,6 +682,75 @@ _scp_level(evals) := {
 	"unknown": count([e | some e in evals; e.state == "unknown"]) > 0,
 }
 
+# --- RCPs --------------------------------------------------------------------
+
+# _rcp: whether the organization's resource control policies limit what can be done
+# to the account's resources, and a summary for the answer. RCPs only take
+# permissions away (their Allow is RCPFullAWSAccess, attached everywhere): when they
+# are not read, the paths are reported as found and the summary says so.
+_rcp := {"applies": false, "summary": "not applicable: RCPs do not apply to the management account's resources"} if {
+	input.organization.is_management_account == true
+} else := {"applies": false, "summary": "not applicable: the account is not in an organization"} if {
+	input.organization
+	not input.organization.id
+} else := {"applies": false, "summary": "not applicable: RCPs are not enabled in the organization"} if {
+	types := input.organization.policy_types_enabled
+	not "RESOURCE_CONTROL_POLICY" in types
+} else := {"applies": true, "summary": _rcp_summary(levels), "levels": levels} if {
+	levels := input.organization.resource_control_policies
+} else := {
+	"applies": false,
+	"summary": "not read: the organization's RCPs were not collected (an RCP may deny some of these paths)",
+} if {
+	input.organization
+} else := {"applies": false, "summary": "not read: no organization data in the snapshot"}
+
+_rcp_summary(levels) := "applied" if {
+	every level in levels {
+		every p in level.policies {
+			p.document
+		}
+	}
+} else := sprintf("applied, except the RCPs whose documents were not collected (%s): a Deny of theirs may remove some of these paths", [concat(", ", sort({p.id |
+	some level in levels
+	some p in level.policies
+	not p.document
+}))])
+
+# _rcp_services: the services of the question whose resources RCPs govern.
+_rcp_services := {"s3", "kms", "sts"}
+
+# _rcp_rules(rcp, ctx): for each request on a resource of the account in a service
+# RCPs govern, whom the RCPs' counted Denies cover: rules as a resource policy's
+# (see _rp_facts), marked rcp (they spare service-linked roles, _exempted). A
+# resource of another account is governed by that account's RCPs, not read here.
+_rcp_rules(rcp, ctx) := {i: rules |
+	rcp.applies
+	some i, r in ctx.reqs
+	r.policy.owner == ctx.account
+	_rcp_services[split(r.action_lc, ":")[0]]
+	rules := _rcp_deny_rules(rcp.levels, r.action_lc, r.resource, ctx)
+	count(rules) > 0
+}
+
+_rcp_deny_rules(levels, action_lc, resource, ctx) := [object.union(_exempting(_deny_rule(s), s), {"rcp": true}) |
+	some level in levels
+	some p in level.policies
+	some [_, s, acts] in _doc_statements(object.get(p, "document", {}), ctx)
+	s.Effect == "Deny"
+	acts[action_lc]
+	_counted_deny(s)
+	_res_deny(s, resource)
+]
+
+# _rcp_denies_assume(n, role, ctx): an RCP Deny on sts:AssumeRole covers outside
+# principal n assuming the account's role.
+_rcp_denies_assume(n, role, ctx) if {
+	rcp := _rcp
+	rcp.applies
+	_rp_denies(_rcp_deny_rules(rcp.levels, "sts:assumerole", role, ctx), n)
+}
+
 # --- principals ----------------------------------------------------------------
 
 # _identity(arn, p, ctx, member_evals): every identity policy of a user or role.
@@ -1096,14 +1174,15 @@ _why_unknown(true, bnd, rpi, _, _) := [
 
 # --- resource policies -------------------------------------------------------------
 
-# _resource_policies(ctx): for each request index, the resource policy's facts:
+# _resource_policies(ctx, rcp_rules): for each request index, the resource policy's facts:
 # by_request[i] = {kind, state, owner, name, delegates, reason}; direct_grants[i][arn]
 # = Allow statements naming a principal of the account (granted_to[arn]: the requests
-# they grant it); facts[i].deny_rules = whom its counted Denies cover (deny_requests:
-# the requests that have one); facts[i].outside = Allow statements naming anyone else
-# (see _rp_facts). direct_grants and facts have entries only for the requests whose
-# policy was read (direct_grants: only those that name a principal of the account).
-_resource_policies(ctx) := {
+# they grant it); facts[i].deny_rules = whom its counted Denies, and those of the RCPs
+# (rcp_rules, see _rcp_rules), cover (deny_requests: the requests that have one);
+# facts[i].outside = Allow statements naming anyone else (see _rp_facts).
+# direct_grants and facts have entries only for the requests whose policy was read or
+# that an RCP Deny covers (direct_grants: only those that name a principal of the account).
+_resource_policies(ctx, rcp_rules) := {
 	"by_request": {i: _rp_info(r.policy, object.get(evals, [i, "delegates"], false)) | some i, r in ctx.reqs},
 	"direct_grants": {i: _group_by_principal(e.allow_named) | some i, e in evals; e.allow_named != []},
 	"facts": evals,
@@ -1115,12 +1194,25 @@ _resource_policies(ctx) := {
 	# facts of a request come from the statements about its action (_rp_facts): the
 	# requests on one resource whose actions the same statements cover (most: one
 	# statement about "s3:*" or "kms:*") share one evaluation.
-	evals := {i: _rp_facts(stmts, r.resource) |
+	read := {i: _rp_facts(stmts, r.resource) |
 		some i, r in ctx.reqs
 		r.policy.state == "read"
 		stmts := [[sid, s] | some [sid, s, acts] in _doc_statements(r.policy.document, ctx); acts[r.action_lc]]
 	}
+
+	# The RCPs' Denies on a request join its resource policy's (_rcp_rules).
+	evals := object.union(read, {i: _with_rcp(object.get(read, i, _no_facts), rules) | some i, rules in rcp_rules})
 }
+
+# _no_facts: the facts of a request whose resource policy was not read.
+_no_facts := {"allow_named": [], "deny_rules": [], "outside": [], "delegates": false}
+
+# _with_rcp(e, rules): the resource policy facts e with the RCP Deny rules added: the
+# outside principals they deny lose their grant.
+_with_rcp(e, rules) := object.union(e, {
+	"deny_rules": array.concat(e.deny_rules, rules),
+	"outside": [o | some o in e.outside; not _rp_denies(rules, o.principal)],
+})
 
 # _rp_info(policy, delegates): a function of the request's policy (not of the request),
 # evaluated once for all the requests on one resource.
@@ -1231,8 +1323,12 @@ _counted_deny(s) if _condition(s) == null
 
 _counted_deny(s) if _principal_exception(s)
 
+_counted_deny(s) if _perimeter(s)
+
 _exempting(rule, s) := object.union(rule, {"exempt": pats}) if {
 	pats := _principal_exception(s)
+} else := object.union(rule, {"perimeter": tests}) if {
+	tests := _perimeter(s)
 } else := rule
 
 # _exempted(d, arn): rule d has a principal exception that may spare arn. Only a user
@@ -1246,6 +1342,102 @@ _exempted(d, arn) if {
 }
 
 _exempted(d, arn) if _exempt(arn, d.exempt)
+
+# A Deny whose condition is about who the principal is (_perimeter) spares every
+# principal it is not known to cover.
+_exempted(d, arn) if {
+	d.perimeter
+	not _beyond(d.perimeter, arn)
+}
+
+# RCPs do not restrict service-linked roles.
+_exempted(d, arn) if {
+	d.rcp
+	input.iam.roles[arn].service_linked == true
+}
+
+# _perimeter(s): the tests of a Deny whose condition is only about who the principal
+# is: its organization or account (StringNotEquals, with or without IfExists, on
+# aws:PrincipalOrgID or aws:PrincipalAccount) and whether it is an AWS service
+# (Bool aws:PrincipalIsAWSService false). The usual data perimeter, in an RCP or a
+# bucket or key policy: {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-..."},
+# "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}. Undefined when any part of
+# the condition is about something else (a tag, the network, TLS): such a Deny stays
+# uncounted, as it may not apply.
+_perimeter(s) := tests if {
+	entries := [[op, key, v] | some op, block in s.Condition; some key, v in block]
+	tests := [t | some [op, key, v] in entries; t := _perimeter_test(iam.base_operator(op), contains(op, ":"), lower(key), v)]
+	count(tests) == count(entries)
+	count(tests) > 0
+}
+
+_perimeter_test(op, false, key, v) := {"key": key, "values": {lower(x) | some x in values}} if {
+	op in {"stringnotequals", "stringnotequalsignorecase"}
+	key in {"aws:principalorgid", "aws:principalaccount"}
+	values := _list(v)
+	count(values) > 0
+	every x in values {
+		is_string(x)
+		not contains(x, "${")
+	}
+}
+
+_perimeter_test("bool", false, "aws:principalisawsservice", v) := {"key": "aws:principalisawsservice"} if {
+	{lower(sprintf("%v", [x])) | some x in _scalars(v)} == {"false"}
+}
+
+_scalars(v) := v if is_array(v)
+
+else := [v]
+
+# _beyond(tests, arn): every test of a perimeter Deny holds for principal arn, an
+# IAM principal (an account root, a user, a role or a role session) whose account
+# and organization are known. Anyone else ("*", a service, a federated identity) is
+# not known to be covered.
+_beyond(tests, arn) if {
+	acct := _principal_account(arn)
+	every t in tests {
+		_holds(t, acct)
+	}
+}
+
+_principal_account(arn) := split(arn, ":")[4] if {
+	regex.match(`^arn:[^:]+:(iam|sts)::[0-9]{12}:(root$|user/|role/|assumed-role/)`, arn)
+}
+
+# An IAM principal is not an AWS service.
+_holds(t, _) if t.key == "aws:principalisawsservice"
+
+_holds(t, acct) if {
+	t.key == "aws:principalaccount"
+	not acct in t.values
+}
+
+# A principal of the organization has its id: the Deny covers it when the id is
+# not listed. A principal of an account the organization does not have (known only
+# when the scan listed all its accounts) has another organization's id or none: the
+# Deny covers it when only this organization's id is listed.
+_holds(t, acct) if {
+	t.key == "aws:principalorgid"
+	_org_member(acct)
+	not lower(input.organization.id) in t.values
+}
+
+_holds(t, acct) if {
+	t.key == "aws:principalorgid"
+	not _org_member(acct)
+	count(object.get(input.organization, "account_ids", [])) > 0
+	t.values == {lower(input.organization.id)}
+}
+
+_org_member(acct) if {
+	input.organization.id
+	acct == input.account_id
+}
+
+_org_member(acct) if acct in object.get(input.organization, "account_ids", [])
+
+_org_member(acct) if acct in object.get(input.organization, "known_account_ids", [])
 
 _account_root(arn) := sprintf(
 	"arn:%s:iam::%s:root",
@@ -1687,20 +1879,21 @@ _outside(ctx, direct, rp) := {p: {"type": "outside", "paths": [y[1] | some y in 
 			some i, e in rp.facts
 			some g in e.outside
 		],
-		_trusted_outside(direct),
+		_trusted_outside(direct, ctx),
 	)
 
 	# Grouped by principal, each principal's paths in the order of grants.
 	some p, list in _group([[x[0], [k, x[1]]] | some k, x in grants])
 }
 
-_trusted_outside(direct) := [[n, path] |
+_trusted_outside(direct, ctx) := [[n, path] |
 	some role in _able(direct)
 	r := input.iam.roles[role]
 	some j, s in _statements(object.get(r, "trust_policy", {}))
 	s.Effect == "Allow"
 	_assumes(s)
 	some n in _outside_names(s)
+	not _rcp_denies_assume(n, role, ctx)
 	first := direct[role].paths[0]
 	path := {
 		"action": first.action, "resource": first.resource, "kind": "role",

@@ -1257,6 +1257,181 @@ bucket_2_cases := {
 	},
 }
 
+# RCPs: an organization whose RCPs (and SCPs: FullAWSAccess) were read, the account a member.
+rcp_org(levels, extra) := {"organization": object.union(
+	{
+		"id": "o-a1b2c3d4e5",
+		"management_account_id": "999999999999",
+		"is_management_account": false,
+		"policy_types_enabled": ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"],
+		"service_control_policies": [full_aws],
+		"resource_control_policies": array.concat([scp_level("r-root", [pstmt("Allow", "*", "*", "*")])], levels),
+	},
+	extra,
+)}
+
+# The organization's accounts, as an organization scan lists them (outsider is not one).
+listed := {"account_ids": [acct, "999999999999"]}
+
+# The data perimeter of AWS's examples: only the organization's principals (and AWS
+# services) may act on its resources.
+perimeter_deny(actions) := object.union(pstmt("Deny", "*", actions, "*"), {"Condition": {
+	"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
+	"BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+}})
+
+del_logs(policy_doc) := s3_req("s3:DeleteObject", logs, policy_doc, acct)
+
+outsider_grant := pstmt("Allow", {"AWS": other}, "s3:DeleteObject", "arn:aws:s3:::trail-logs/*")
+
+rcps_1_cases := {
+	"RCPs intersect: an RCP Deny removes the path of the account's own user": {
+		"input": with_org(
+			alice_inline([allow("s3:*", "*")]),
+			rcp_org([scp_level("ou-1", [pstmt("Deny", "*", "s3:DeleteObject", "*")])], {}),
+		),
+		"req": del_logs(doc([])),
+		"who": alice,
+		"want": "none",
+	},
+	"RCPs intersect: RCPs do not apply to the management account's resources": {
+		"input": with_org(
+			alice_inline([allow("s3:*", "*")]),
+			rcp_org([scp_level("ou-1", [pstmt("Deny", "*", "s3:DeleteObject", "*")])], {"is_management_account": true}),
+		),
+		"req": del_logs(doc([])),
+		"who": alice,
+		"want": "path:direct",
+	},
+	"RCPs intersect: RCPs do not restrict service-linked roles": {
+		"input": with_org(
+			ops_inline([allow("s3:*", "*")], {"service_linked": true}),
+			rcp_org([scp_level("ou-1", [pstmt("Deny", "*", "s3:DeleteObject", "*")])], {}),
+		),
+		"req": del_logs(doc([])),
+		"who": ops,
+		"want": "path:direct",
+	},
+	"RCPs intersect: an RCP Deny with a break-glass exception spares the role it exempts": {
+		"input": with_org(
+			ops_inline([allow("s3:*", "*")], {}),
+			rcp_org(
+				[scp_level("ou-1", [except_break_glass(
+					pstmt("Deny", "*", "s3:DeleteObject", "*"),
+					"ArnNotLike",
+					["arn:aws:iam::*:role/ops"],
+				)])],
+				{},
+			),
+		),
+		"req": del_logs(doc([])),
+		"who": ops,
+		"want": "path:direct",
+	},
+	"RCPs intersect: RCPs do not govern CloudTrail (only S3, KMS, STS among the question's services)": {
+		"input": with_org(alice_inline([allow("*", "*")]), rcp_org([scp_level("ou-1", [pstmt("Deny", "*", "*", "*")])], {})),
+		"req": stop,
+		"who": alice,
+		"want": "path:direct",
+	},
+	"RCPs intersect: an RCP Deny on kms:ScheduleKeyDeletion removes the path the key policy's delegation gives": {
+		"input": with_org(
+			alice_inline([allow("kms:*", "*")]),
+			rcp_org([scp_level("ou-1", [pstmt("Deny", "*", "kms:ScheduleKeyDeletion", "*")])], {}),
+		),
+		"req": kms_req("kms:ScheduleKeyDeletion", doc([key_root])),
+		"who": alice,
+		"want": "none",
+	},
+	"RCPs intersect: a bucket of another account is governed by that account's RCPs, not read here": {
+		"input": with_org(
+			alice_inline([allow("s3:*", "*")]),
+			rcp_org([scp_level("ou-1", [pstmt("Deny", "*", "s3:DeleteObject", "*")])], {}),
+		),
+		"req": s3_req(
+			"s3:DeleteObject",
+			logs,
+			doc([pstmt("Allow", {"AWS": acct}, "s3:*", "arn:aws:s3:::trail-logs/*")]),
+			other,
+		),
+		"who": alice,
+		"want": "path:direct",
+	},
+}
+
+rcps_2_cases := {
+	"RCPs intersect: a data-perimeter RCP denies an account outside the organization": {
+		"input": with_org(alice_with({}), rcp_org([scp_level("ou-1", [perimeter_deny("s3:*")])], listed)),
+		"req": del_logs(doc([outsider_grant])),
+		"who": outsider,
+		"want": "none",
+	},
+	"RCPs intersect: a data-perimeter RCP keeps the path of another account of the organization": {
+		"input": with_org(
+			alice_with({}),
+			rcp_org([scp_level("ou-1", [perimeter_deny("s3:*")])], {"account_ids": [acct, other]}),
+		),
+		"req": del_logs(doc([outsider_grant])),
+		"who": outsider,
+		"want": "path:direct",
+	},
+	"RCPs intersect: a data-perimeter RCP keeps the path of an account not known to be outside (accounts not listed)": {
+		"input": with_org(alice_with({}), rcp_org([scp_level("ou-1", [perimeter_deny("s3:*")])], {})),
+		"req": del_logs(doc([outsider_grant])),
+		"who": outsider,
+		"want": "path:direct",
+	},
+	"RCPs intersect: a data-perimeter RCP does not deny the account's own user": {
+		"input": with_org(alice_inline([allow("s3:*", "*")]), rcp_org([scp_level("ou-1", [perimeter_deny("s3:*")])], listed)),
+		"req": del_logs(doc([])),
+		"who": alice,
+		"want": "path:direct",
+	},
+	"RCPs intersect: a perimeter Deny that also tests a resource tag is not counted (it may not apply)": {
+		"input": with_org(
+			alice_with({}),
+			rcp_org(
+				[scp_level("ou-1", [object.union(perimeter_deny("s3:*"), {"Condition": {
+					"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:ResourceTag/dp:exclude": "true"},
+					"BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+				}})])],
+				listed,
+			),
+		),
+		"req": del_logs(doc([outsider_grant])),
+		"who": outsider,
+		"want": "path:direct",
+	},
+	"RCPs intersect: an RCP Deny on sts:AssumeRole stops an outside account from assuming a role that can blind": {
+		"input": with_org(
+			snap(
+				{"roles": {ops: role(
+					ops,
+					doc([{"Effect": "Allow", "Principal": {"AWS": outsider}, "Action": "sts:AssumeRole"}]),
+					inline([allow("cloudtrail:*", "*")]),
+				)}},
+				{},
+			),
+			rcp_org([scp_level("ou-1", [perimeter_deny("sts:AssumeRole")])], listed),
+		),
+		"req": stop,
+		"who": outsider,
+		"want": "none",
+	},
+	"deny beats allow: a bucket policy's perimeter Deny stops an account outside the organization": {
+		"input": with_org(alice_with({}), rcp_org([], listed)),
+		"req": del_logs(doc([outsider_grant, perimeter_deny("s3:*")])),
+		"who": outsider,
+		"want": "none",
+	},
+	"deny beats allow: a bucket policy's perimeter Deny does not stop the account's own user": {
+		"input": with_org(alice_inline([allow("s3:*", "*")]), rcp_org([], listed)),
+		"req": del_logs(doc([perimeter_deny("s3:*")])),
+		"who": alice,
+		"want": "path:direct",
+	},
+}
+
 key_1_cases := {
 	"key policy: delegation to IAM through the account root, with an identity Allow": {
 		"input": alice_inline([allow("kms:*", "*")]),
@@ -1528,6 +1703,16 @@ test_bucket_2[note] if {
 	outcome(c) == c.want
 }
 
+test_rcps_1[note] if {
+	some note, c in rcps_1_cases
+	outcome(c) == c.want
+}
+
+test_rcps_2[note] if {
+	some note, c in rcps_2_cases
+	outcome(c) == c.want
+}
+
 test_key_1[note] if {
 	some note, c in key_1_cases
 	outcome(c) == c.want
@@ -1634,6 +1819,21 @@ test_scp_not_read_without_organization_data if {
 	answer := iam_eval.analyze([stop]) with input as object.remove(alice_inline([allow("*", "*")]), ["organization"])
 	startswith(answer.scp, "not read")
 	answer.principals[alice].paths[0].scp_uncertain == false
+}
+
+test_rcp_summary if {
+	deny_all := [scp_level("ou-1", [pstmt("Deny", "*", "s3:DeleteObject", "*")])]
+	applied := iam_eval.analyze([del_logs(doc([]))]) with input as with_org(alice_with({}), rcp_org(deny_all, {}))
+	applied.rcp == "applied"
+	unread := iam_eval.analyze([stop]) with input as with_org(alice_with({}), org([full_aws], false))
+	startswith(unread.rcp, "not read: the organization's RCPs were not collected")
+	none := iam_eval.analyze([stop]) with input as object.remove(alice_with({}), ["organization"])
+	startswith(none.rcp, "not read: no organization data")
+	not_enabled := iam_eval.analyze([stop]) with input as with_org(alice_with({}), rcp_org([], {"policy_types_enabled": ["SERVICE_CONTROL_POLICY"]}))
+	not_enabled.rcp == "not applicable: RCPs are not enabled in the organization"
+	missing_doc := with_org(alice_with({}), rcp_org([{"target_id": "ou-1", "policies": [{"id": "p-unread"}]}], {}))
+	partial := iam_eval.analyze([stop]) with input as missing_doc
+	contains(partial.rcp, "p-unread")
 }
 
 test_gaps_when_iam_not_read if {
