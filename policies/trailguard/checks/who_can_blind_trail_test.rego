@@ -280,3 +280,63 @@ test_elsewhere_reads_the_account_field if {
 	not who_can_blind_trail._elsewhere("arn:aws:s3:::bucket") with input.account_id as "111122223333"
 	not who_can_blind_trail._elsewhere("a:b:c:d:999999999999") with input.account_id as "111122223333"
 }
+
+# A partner account that the bucket policy lets delete the logs can blind the trail,
+# unless the organization's data-perimeter RCP denies principals outside the
+# organization, and the scan listed the organization's accounts (so the partner is
+# known to be outside).
+partner := "arn:aws:iam::444455556666:root"
+
+with_partner(org) := fixtures.patched([
+	{
+		"op": "add",
+		"path": ["buckets", fixtures.bucket_name, "policy", "document", "Statement", "-"],
+		"value": {
+			"Sid": "Partner",
+			"Effect": "Allow",
+			"Principal": {"AWS": partner},
+			"Action": "s3:DeleteObject",
+			"Resource": concat("", [fixtures.bucket_arn, "/*"]),
+		},
+	},
+	{"op": "add", "path": ["organization"], "value": org},
+])
+
+perimeter_org(extra) := object.union(
+	{
+		"id": "o-a1b2c3d4e5",
+		"management_account_id": "999999999999",
+		"is_management_account": false,
+		"policy_types_enabled": ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"],
+		"service_control_policies": [{"target_id": "r-root", "policies": [{
+			"id": "p-FullAWSAccess",
+			"document": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+		}]}],
+		"resource_control_policies": [{"target_id": "r-root", "policies": [{
+			"id": "p-perimeter",
+			"document": {"Statement": [{
+				"Effect": "Deny",
+				"Principal": "*",
+				"Action": ["s3:*", "kms:*", "sts:AssumeRole"],
+				"Resource": "*",
+				"Condition": {
+					"StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
+					"BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+				},
+			}]},
+		}]}],
+	},
+	extra,
+)
+
+test_partner_outside_the_perimeter_cannot_blind if {
+	without_rcp := findings with input as with_partner(object.remove(perimeter_org({}), ["resource_control_policies"]))
+	_by_resource(without_rcp, partner).status == "FAIL"
+
+	not_listed := findings with input as with_partner(perimeter_org({}))
+	_by_resource(not_listed, partner).status == "FAIL"
+
+	listed := findings with input as with_partner(perimeter_org({"account_ids": ["111122223333", "999999999999"]}))
+	not _by_resource(listed, partner)
+	_by_resource(listed, "111122223333").status == "PASS"
+}
