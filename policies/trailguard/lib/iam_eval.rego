@@ -744,10 +744,13 @@ _rcp_deny_rules(levels, action_lc, resource, ctx) := [object.union(_exempting(_d
 ]
 
 # _rcp_denies_assume(n, role, ctx): an RCP Deny on sts:AssumeRole covers outside
-# principal n assuming the account's role.
+# principal n assuming the account's role. Only an IAM principal (an account, a user,
+# a role) assumes a role with sts:AssumeRole; a federated identity uses
+# AssumeRoleWithSAML or AssumeRoleWithWebIdentity, which are not asked here.
 _rcp_denies_assume(n, role, ctx) if {
 	rcp := _rcp
 	rcp.applies
+	_principal_account(n)
 	_rp_denies(_rcp_deny_rules(rcp.levels, "sts:assumerole", role, ctx), n)
 }
 
@@ -1420,7 +1423,8 @@ _holds(t, acct) if {
 _holds(t, acct) if {
 	t.key == "aws:principalorgid"
 	_org_member(acct)
-	not lower(input.organization.id) in t.values
+	org := input.organization.id
+	not lower(org) in t.values
 }
 
 _holds(t, acct) if {

@@ -1418,6 +1418,32 @@ rcps_2_cases := {
 		"who": outsider,
 		"want": "none",
 	},
+	"RCPs intersect: an RCP Deny on sts:AssumeRole does not stop a SAML identity (it uses sts:AssumeRoleWithSAML)": {
+		"input": with_org(
+			snap(
+				{"roles": {ops: role(
+					ops,
+					doc([{
+						"Effect": "Allow",
+						"Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/okta"},
+						"Action": "sts:AssumeRoleWithSAML",
+					}]),
+					inline([allow("cloudtrail:*", "*")]),
+				)}},
+				{},
+			),
+			rcp_org([scp_level("ou-1", [pstmt("Deny", "*", "sts:AssumeRole", "*")])], listed),
+		),
+		"req": stop,
+		"who": "arn:aws:iam::111122223333:saml-provider/okta",
+		"want": "path:role",
+	},
+	"deny beats allow: a bucket policy's perimeter Deny is not counted against the organization's accounts when its id is missing": {
+		"input": with_org(alice_with({}), {"organization": object.remove(rcp_org([], {"account_ids": [acct, other]}).organization, ["id"])}),
+		"req": del_logs(doc([outsider_grant, perimeter_deny("s3:*")])),
+		"who": outsider,
+		"want": "path:direct",
+	},
 	"deny beats allow: a bucket policy's perimeter Deny stops an account outside the organization": {
 		"input": with_org(alice_with({}), rcp_org([], listed)),
 		"req": del_logs(doc([outsider_grant, perimeter_deny("s3:*")])),
