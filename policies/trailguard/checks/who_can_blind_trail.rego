@@ -12,7 +12,7 @@
 #   (cloudwatch:DeleteAlarms, DisableAlarmActions). The answer follows AWS's
 #   evaluation logic (data.trailguard.lib.iam_eval): identity policies (AWS-managed
 #   such as AdministratorAccess and PowerUserAccess included), group policies,
-#   permission boundaries, SCPs, bucket and key policies, explicit Deny, NotAction,
+#   permission boundaries, SCPs, RCPs, bucket and key policies, explicit Deny, NotAction,
 #   NotResource, wildcards and conditions, one role assumption and one escalation step.
 #   One finding per principal, with each path spelled out; severity by how direct the
 #   path is (critical: an unconditional grant; high: behind a condition, through a
