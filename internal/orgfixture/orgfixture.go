@@ -69,6 +69,14 @@ type Spec struct {
 	// centrally (the management account's iam:ListOrganizationsFeatures lists
 	// no feature); RootFeaturesRefused: that call is refused.
 	RootManagementOff, RootFeaturesRefused bool
+	// PerimeterRCP enables RCPs: RCPFullAWSAccess everywhere and, on the root,
+	// AWS's example data-perimeter RCP (EnforceOrgIdentities, without its tag
+	// exception): principals outside the organization may not use S3, KMS or
+	// sts:AssumeRole on its accounts' resources.
+	PerimeterRCP bool
+	// PartnerGrant, when set, is an account (outside the organization) that
+	// the trail bucket's policy lets delete the log files.
+	PartnerGrant string
 }
 
 func MemberID(i int) string { return fmt.Sprintf("%012d", 500000000000+i) }
@@ -101,6 +109,25 @@ func (s Spec) Organization() awsfake.Organization {
 	}
 	if s.PageSize > 0 {
 		o.PageSize = s.PageSize
+	}
+	if s.PerimeterRCP {
+		o.PolicyTypes = append(o.PolicyTypes, "RESOURCE_CONTROL_POLICY")
+		o.Policies = append(o.Policies,
+			awsfake.OrgPolicy{ID: "p-RCPFullAWSAccess", Name: "RCPFullAWSAccess", Type: "RESOURCE_CONTROL_POLICY", AWSManaged: true,
+				Content: js(obj{"Version": "2012-10-17", "Statement": []obj{{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}}}),
+				Targets: []string{RootID, SecurityOU, WorkloadsOU, SandboxOU}},
+			awsfake.OrgPolicy{ID: "p-rcpperimeter", Name: "EnforceOrgIdentities", Type: "RESOURCE_CONTROL_POLICY",
+				Content: js(obj{"Version": "2012-10-17", "Statement": []obj{{
+					"Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*",
+					"Action":   []string{"s3:*", "sqs:*", "kms:*", "secretsmanager:*", "sts:AssumeRole"},
+					"Resource": "*",
+					"Condition": obj{
+						"StringNotEqualsIfExists": obj{"aws:PrincipalOrgID": OrgID},
+						"BoolIfExists":            obj{"aws:PrincipalIsAWSService": "false"},
+					},
+				}}}),
+				Targets: []string{RootID}},
+		)
 	}
 	for i := range s.MemberOUs {
 		o.Units = append(o.Units, awsfake.OrgUnit{ID: fmt.Sprintf("%s-%03d", WorkloadsOU, i), Name: fmt.Sprintf("Workloads-%03d", i), ParentID: WorkloadsOU})
@@ -239,12 +266,17 @@ func (s Spec) Routes() []awsfake.Route {
 	add(awsfake.Route{Service: "s3", Account: LogArchiveID, Region: "us-east-1", Operation: "GetBucketLocation", Match: b, Body: xmlDoc(`<LocationConstraint ` + s3NS + `/>`)})
 	add(awsfake.Route{Service: "s3", Account: LogArchiveID, Region: "us-east-1", Operation: "ListBuckets", Match: map[string]string{"prefix": TrailBucket},
 		Body: xmlDoc(`<ListAllMyBucketsResult ` + s3NS + `><Owner><ID>6e1f2a3b</ID></Owner><Buckets><Bucket><CreationDate>2021-03-04T09:12:45.000Z</CreationDate><Name>` + TrailBucket + `</Name><BucketRegion>us-east-1</BucketRegion></Bucket></Buckets></ListAllMyBucketsResult>`)})
+	bucketPolicy := []obj{
+		{"Sid": "AWSBucketPermissionsCheck", "Effect": "Allow", "Principal": obj{"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::" + TrailBucket},
+		{"Sid": "AWSBucketDelivery", "Effect": "Allow", "Principal": obj{"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+			"Resource": "arn:aws:s3:::" + TrailBucket + "/" + OrgID + "/AWSLogs/*", "Condition": obj{"StringEquals": obj{"aws:SourceOrgID": OrgID}}},
+	}
+	if s.PartnerGrant != "" {
+		bucketPolicy = append(bucketPolicy, obj{"Sid": "Partner", "Effect": "Allow", "Principal": obj{"AWS": "arn:aws:iam::" + s.PartnerGrant + ":root"},
+			"Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::" + TrailBucket + "/*"})
+	}
 	add(awsfake.Route{Service: "s3", Account: LogArchiveID, Region: "us-east-1", Operation: "GetBucketPolicy", Match: b,
-		Body: js(obj{"Version": "2012-10-17", "Statement": []obj{
-			{"Sid": "AWSBucketPermissionsCheck", "Effect": "Allow", "Principal": obj{"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl", "Resource": "arn:aws:s3:::" + TrailBucket},
-			{"Sid": "AWSBucketDelivery", "Effect": "Allow", "Principal": obj{"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
-				"Resource": "arn:aws:s3:::" + TrailBucket + "/" + OrgID + "/AWSLogs/*", "Condition": obj{"StringEquals": obj{"aws:SourceOrgID": OrgID}}},
-		}})})
+		Body: js(obj{"Version": "2012-10-17", "Statement": bucketPolicy})})
 	own("GetBucketPolicyStatus", `<PolicyStatus `+s3NS+`><IsPublic>false</IsPublic></PolicyStatus>`)
 	own("GetBucketAcl", `<AccessControlPolicy `+s3NS+`><Owner><ID>6e1f2a3b</ID></Owner><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>6e1f2a3b</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>`)
 	own("GetPublicAccessBlock", `<PublicAccessBlockConfiguration `+s3NS+`><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>true</BlockPublicPolicy><RestrictPublicBuckets>true</RestrictPublicBuckets></PublicAccessBlockConfiguration>`)
