@@ -358,8 +358,14 @@ _account_finding := result.fail_with_severity(
 } else := result.pass(
 	input.account_id,
 	"",
-	sprintf("only allowed principals can blind the trail (SCPs: %s; the root user always can)", [_answer.scp]),
+	sprintf("only allowed principals can blind the trail (SCPs: %s%s; the root user always can)", [_answer.scp, _rcp_text]),
 )
+
+# _rcp_text: the RCPs, named when they were applied (they may have removed paths);
+# unread or not applicable, they change nothing, as they only deny.
+_rcp_text := sprintf("; RCPs: %s", [_answer.rcp]) if startswith(_answer.rcp, "applied")
+
+else := ""
 
 _gaps_text := sprintf(
 	"; and the answer is incomplete: %s",

@@ -338,5 +338,9 @@ test_partner_outside_the_perimeter_cannot_blind if {
 
 	listed := findings with input as with_partner(perimeter_org({"account_ids": ["111122223333", "999999999999"]}))
 	not _by_resource(listed, partner)
-	_by_resource(listed, "111122223333").status == "PASS"
+	acct := _by_resource(listed, "111122223333")
+	acct.status == "PASS"
+	contains(acct.message, "; RCPs: applied; the root user always can")
+	plain := findings with input as fixtures.compliant
+	not contains(_by_resource(plain, "111122223333").message, "RCPs")
 }

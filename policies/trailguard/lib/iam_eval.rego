@@ -696,6 +696,8 @@ _rcp := {"applies": false, "summary": "not applicable: RCPs do not apply to the 
 } else := {"applies": false, "summary": "not applicable: RCPs are not enabled in the organization"} if {
 	types := input.organization.policy_types_enabled
 	not "RESOURCE_CONTROL_POLICY" in types
+} else := {"applies": false, "summary": "not applicable: no RCPs are in effect on the account"} if {
+	input.organization.resource_control_policies == []
 } else := {"applies": true, "summary": _rcp_summary(levels), "levels": levels} if {
 	levels := input.organization.resource_control_policies
 } else := {

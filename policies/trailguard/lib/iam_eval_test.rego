@@ -1857,6 +1857,8 @@ test_rcp_summary if {
 	startswith(none.rcp, "not read: no organization data")
 	not_enabled := iam_eval.analyze([stop]) with input as with_org(alice_with({}), rcp_org([], {"policy_types_enabled": ["SERVICE_CONTROL_POLICY"]}))
 	not_enabled.rcp == "not applicable: RCPs are not enabled in the organization"
+	no_levels := iam_eval.analyze([stop]) with input as with_org(alice_with({}), {"organization": object.union(rcp_org([], {}).organization, {"resource_control_policies": []})})
+	no_levels.rcp == "not applicable: no RCPs are in effect on the account"
 	missing_doc := with_org(alice_with({}), rcp_org([{"target_id": "ou-1", "policies": [{"id": "p-unread"}]}], {}))
 	partial := iam_eval.analyze([stop]) with input as missing_doc
 	contains(partial.rcp, "p-unread")
